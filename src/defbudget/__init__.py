@@ -1,0 +1,54 @@
+"""defbudget — cleaned, cited defence-budget series for analysis in Jupyter.
+
+Importing the package is light: no matplotlib, no data files, no network. Submodules load on
+first use (``defbudget.plot`` brings matplotlib only when you ask for it).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# name -> "module:attribute" (or "module" for a submodule); resolved lazily on first access.
+_LAZY = {
+    "schema": "defbudget.schema",
+    "datasets": "defbudget.datasets",
+    "formatting": "defbudget.formatting",
+    "fiscal": "defbudget.fiscal",
+    "fx": "defbudget.fx",
+    "prices": "defbudget.prices",
+    "compare": "defbudget.compare",
+    "plot": "defbudget.plot",
+    "excel": "defbudget.excel",
+    "readers": "defbudget.readers",
+    "validate": "defbudget.schema:validate",
+    "list_datasets": "defbudget.datasets:list_datasets",
+    "load": "defbudget.datasets:load",
+    "cite": "defbudget.datasets:cite",
+    "read_sipri": "defbudget.readers.sipri:read_sipri",
+    "read_wdi_csv": "defbudget.readers.worldbank:read_wdi_csv",
+    "read_owid_csv": "defbudget.readers.owid:read_owid_csv",
+    "convert": "defbudget.fx:convert",
+    "reconcile": "defbudget.reconcile:reconcile",
+    "to_excel": "defbudget.excel:to_excel",
+    "read_excel_export": "defbudget.excel:read_excel_export",
+}
+
+__all__ = ["__version__", *sorted(_LAZY)]
+
+
+def __getattr__(name: str):
+    try:
+        target = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'defbudget' has no attribute {name!r}") from None
+    module_name, _, attr = target.partition(":")
+    module = importlib.import_module(module_name)
+    value = getattr(module, attr) if attr else module
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

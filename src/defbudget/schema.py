@@ -1,0 +1,382 @@
+"""The tidy frame contract every layer of defbudget speaks.
+
+One row is one observation: one country (or aggregate), one period, one measure, on one
+definitional basis, in one unit and price basis, from one source. Values are stored in whole
+units (yen, dollars, ratios) — never "millions"; formatting is the display layer's job.
+
+Required columns (see :data:`COLUMNS`)::
+
+    country  iso3  year  period  fy_start_month  measure  basis  value  unit
+    price_basis  base_year  stage  flag  source
+
+Optional columns a layer may add (see :data:`OPTIONAL_COLUMNS`) carry provenance such as the
+exchange rate a conversion used (``fx_rate``, ``fx_basis``, ``fx_source``) or SIPRI's notes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+__all__ = [
+    "COLUMNS",
+    "FLAGS",
+    "KEY_COLUMNS",
+    "MEASURES",
+    "OPTIONAL_COLUMNS",
+    "PERIODS",
+    "PRICE_BASES",
+    "STAGES",
+    "BasisMismatchError",
+    "SchemaError",
+    "Violation",
+    "coerce",
+    "empty_frame",
+    "is_currency_unit",
+    "require_same_basis",
+    "validate",
+]
+
+#: Required columns, in canonical order, with the pandas dtype kind each must have.
+#: ``"str"`` means a string column (pandas ``str``/``string`` or object holding only str),
+#: ``"Int64"`` a nullable integer, ``"int"`` a non-null integer, ``"float"`` float64.
+COLUMNS: dict[str, str] = {
+    "country": "str",
+    "iso3": "str",
+    "year": "int",
+    "period": "str",
+    "fy_start_month": "int",
+    "measure": "str",
+    "basis": "str",
+    "value": "float",
+    "unit": "str",
+    "price_basis": "str",
+    "base_year": "Int64",
+    "stage": "str",
+    "flag": "str",
+    "source": "str",
+}
+
+#: Columns that must never be missing.
+NOT_NULL = ("country", "year", "period", "fy_start_month", "measure", "basis", "unit",
+            "price_basis", "source")
+
+#: Optional provenance columns a layer may add; when present they must have these kinds.
+OPTIONAL_COLUMNS: dict[str, str] = {
+    "region": "str",  # SIPRI region heading, e.g. "Asia & Oceania"
+    "subregion": "str",  # SIPRI sub-region heading, e.g. "East Asia"
+    "currency_name": "str",  # the currency as the source names it, e.g. "Yen"
+    "note": "str",  # free-text note or resolved footnote text
+    "footnotes": "str",  # footnote numbers as printed, e.g. "56"
+    "symbols": "str",  # SIPRI special-note names, comma-separated
+    "value_type": "str",  # reported | derived | transcribed | computed
+    "vintage": "str",  # data release the value comes from, e.g. "2026Q2-2nd"
+    "fx_rate": "float",  # units of `unit` per unit of the original currency
+    "fx_basis": "str",  # e.g. "fy_average", "cy_average", "spot:2025-12-26", "fixed"
+    "fx_source": "str",  # source id of the exchange rate
+    "deflator": "str",  # price index used for constant prices, e.g. "jp_cpi"
+    "deflator_source": "str",  # source id of that price index
+    "calendarised": "str",  # rule used to turn fiscal into calendar years
+}
+
+#: Columns that identify an observation: no two rows may share all of them.
+KEY_COLUMNS = ("country", "year", "period", "fy_start_month", "measure", "basis", "unit",
+               "price_basis", "base_year", "stage", "source")
+
+PERIODS = ("CY", "FY")
+PRICE_BASES = ("current", "constant")
+#: Budget stages, plus the stages of a procurement figure (a sale notified to Congress,
+#: an agreement signed, a programme cost projected) used by the reported-figures ledger.
+STAGES = ("request", "draft", "enacted", "supplementary", "actual", "estimate",
+          "notification", "agreement", "projection")
+FLAGS = ("estimate", "highly_uncertain", "unavailable", "not_independent", "derived",
+         "transcribed", "outlier")
+
+#: Known measures; others are allowed if they are snake_case, so new sources can add theirs.
+MEASURES = ("defense_budget", "milex", "milex_share_gdp", "milex_per_capita",
+            "milex_share_govt", "gdp", "gdp_real", "gdp_deflator", "price_index",
+            "exchange_rate", "reported_figure")
+
+#: Non-currency units accepted besides ISO 4217 codes.
+OTHER_UNITS = ("ratio", "index", "USD/person", "count")
+
+#: ISO 4217 codes of current currencies (and a few recent predecessors SIPRI still reports).
+ISO4217 = frozenset("""
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD
+CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF
+GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP
+LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB
+PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP
+SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW
+ZWL ZWG
+""".split())
+_SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+class SchemaError(ValueError):
+    """A frame breaks the tidy contract. ``violations`` lists every breach found."""
+
+    def __init__(self, violations: list[Violation], *, name: str = "frame"):
+        self.violations = violations
+        shown = "\n".join(f"  - {v}" for v in violations[:25])
+        more = f"\n  ... and {len(violations) - 25} more" if len(violations) > 25 else ""
+        super().__init__(
+            f"{name} breaks the defbudget tidy contract in {len(violations)} place(s):\n"
+            f"{shown}{more}\n"
+            "Fix the rows named above, or build the frame with defbudget.schema.coerce()."
+        )
+
+
+class BasisMismatchError(ValueError):
+    """Rows measured on different bases (currency, prices, period) were combined."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One breach of the contract: where it is, what was found, which rule it breaks."""
+
+    rule: str
+    column: str | None = None
+    row: object | None = None
+    value: object | None = None
+    message: str = ""
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row!r}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        loc = ", ".join(where) or "frame"
+        val = "" if self.value is None else f": value {self.value!r}"
+        return f"{loc}{val} — {self.rule}{(': ' + self.message) if self.message else ''}"
+
+
+def is_currency_unit(unit: str) -> bool:
+    """Return True if *unit* is an ISO 4217 currency code such as ``"JPY"``."""
+    return isinstance(unit, str) and unit in ISO4217
+
+
+def _kind_ok(series: pd.Series, kind: str) -> bool:
+    dtype = series.dtype
+    if kind == "str":
+        if pd.api.types.is_string_dtype(dtype):
+            if dtype == object:
+                return bool(series.dropna().map(lambda v: isinstance(v, str)).all())
+            return True
+        return False
+    if kind == "int":
+        return pd.api.types.is_integer_dtype(dtype)
+    if kind == "Int64":
+        return pd.api.types.is_integer_dtype(dtype)
+    if kind == "float":
+        return pd.api.types.is_float_dtype(dtype)
+    raise AssertionError(kind)
+
+
+def _first_bad(series: pd.Series, kind: str):
+    """Row label and value of the first element that does not fit *kind*."""
+    for idx, val in series.items():
+        if pd.isna(val):
+            continue
+        if kind == "str" and not isinstance(val, str):
+            return idx, val
+        if kind in ("int", "Int64") and not (isinstance(val, int) or float(val).is_integer()):
+            return idx, val
+        if kind == "float":
+            try:
+                float(val)
+            except (TypeError, ValueError):
+                return idx, val
+    return (series.index[0] if len(series) else None), (series.iloc[0] if len(series) else None)
+
+
+def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
+             ) -> list[Violation]:
+    """Check *frame* against the tidy contract and report every violation at once.
+
+    Parameters
+    ----------
+    frame
+        The tidy frame to check.
+    name
+        What to call the frame in the error message (a dataset name or a file path).
+    raise_
+        If True (the default), raise :class:`SchemaError` listing all violations;
+        otherwise return them.
+
+    Returns
+    -------
+    list of Violation
+        Empty when the frame is valid.
+
+    Examples
+    --------
+    >>> from defbudget.schema import empty_frame, validate
+    >>> validate(empty_frame())
+    []
+    """
+    violations: list[Violation] = []
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    for col in missing:
+        violations.append(Violation("required column is missing", column=col,
+                                    message=f"add it (expected kind {COLUMNS[col]})"))
+    kinds = {**COLUMNS, **OPTIONAL_COLUMNS}
+    for col, kind in kinds.items():
+        if col not in frame.columns:
+            continue
+        s = frame[col]
+        if not _kind_ok(s, kind):
+            row, val = _first_bad(s, kind)
+            violations.append(Violation(
+                f"wrong dtype {s.dtype} (expected {kind})", column=col, row=row, value=val))
+            continue
+    for col in NOT_NULL:
+        if col in frame.columns:
+            bad = frame.index[frame[col].isna()]
+            for row in bad[:10]:
+                violations.append(Violation("must not be missing", column=col, row=row))
+    if missing:
+        return _finish(violations, name, raise_)
+
+    checks = [
+        ("period", lambda v: v in PERIODS, f"one of {PERIODS}"),
+        ("price_basis", lambda v: v in PRICE_BASES, f"one of {PRICE_BASES}"),
+        ("stage", lambda v: v in STAGES, f"one of {STAGES} or missing"),
+        ("flag", lambda v: v in FLAGS, f"one of {FLAGS} or missing"),
+        ("unit", lambda v: v in OTHER_UNITS or is_currency_unit(v),
+         f"an ISO 4217 code (e.g. JPY, USD) or one of {OTHER_UNITS}"),
+        ("measure", lambda v: isinstance(v, str) and bool(_SNAKE.match(v)),
+         f"snake_case, e.g. one of {MEASURES[:4]}"),
+        ("basis", lambda v: isinstance(v, str) and bool(_SNAKE.match(v)), "snake_case"),
+        ("iso3", lambda v: isinstance(v, str) and bool(_ISO3.match(v)),
+         "ISO 3166-1 alpha-3 (e.g. JPN) or missing for aggregates"),
+        ("fy_start_month", lambda v: 1 <= int(v) <= 12, "a month number 1–12"),
+    ]
+    for col, ok, expected in checks:
+        s = frame[col]
+        mask = s.notna()
+        try:
+            good = s[mask].map(ok).astype(bool)
+        except (TypeError, ValueError):
+            good = pd.Series(False, index=s[mask].index)
+        for row, val in s[mask][~good].head(10).items():
+            violations.append(Violation(f"unexpected value (expected {expected})",
+                                        column=col, row=row, value=val))
+
+    # Rule: constant prices need a base year; current prices must not have one.
+    pb, by = frame["price_basis"], frame["base_year"]
+    for row in frame.index[(pb == "constant") & by.isna()][:10]:
+        violations.append(Violation("constant prices need a base_year", column="base_year",
+                                    row=row))
+    for row in frame.index[(pb == "current") & by.notna()][:10]:
+        violations.append(Violation("current prices must not have a base_year",
+                                    column="base_year", row=row, value=by.loc[row]))
+    # Rule: calendar years start in January.
+    cy_bad = (frame["period"] == "CY") & (frame["fy_start_month"] != 1)
+    for row in frame.index[cy_bad][:10]:
+        violations.append(Violation("a CY row must have fy_start_month 1",
+                                    column="fy_start_month", row=row,
+                                    value=frame.at[row, "fy_start_month"]))
+    # Rule: a missing value must say why (flag), so nothing disappears silently.
+    if pd.api.types.is_float_dtype(frame["value"].dtype):
+        no_reason = frame["value"].isna() & frame["flag"].isna()
+        for row in frame.index[no_reason][:10]:
+            violations.append(Violation(
+                "missing value without a flag saying why", column="value", row=row,
+                message="set flag to 'unavailable' (or drop the row)"))
+    # Rule: keys are unique.
+    dup = frame.duplicated(list(KEY_COLUMNS), keep="first")
+    for row in frame.index[dup][:10]:
+        key = {c: frame.at[row, c] for c in ("country", "year", "measure", "basis", "source")}
+        violations.append(Violation("duplicate key", column=",".join(KEY_COLUMNS), row=row,
+                                    value=key, message="two rows describe one observation"))
+    return _finish(violations, name, raise_)
+
+
+def _finish(violations, name, raise_):
+    if violations and raise_:
+        raise SchemaError(violations, name=name)
+    return violations
+
+
+def empty_frame() -> pd.DataFrame:
+    """A tidy frame with no rows and the canonical columns and dtypes."""
+    return coerce(pd.DataFrame({c: [] for c in COLUMNS}))
+
+
+def coerce(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of *frame* with canonical dtypes and column order.
+
+    Required columns come first in :data:`COLUMNS` order, then known optional ones, then any
+    others. Missing ``iso3``, ``stage``, ``flag`` and ``base_year`` columns are added empty.
+    """
+    out = frame.copy()
+    for col in ("iso3", "stage", "flag", "base_year"):
+        if col not in out.columns:
+            out[col] = pd.NA
+    kinds = {**COLUMNS, **OPTIONAL_COLUMNS}
+    for col, kind in kinds.items():
+        if col not in out.columns:
+            continue
+        if kind == "str":
+            out[col] = out[col].astype("str").where(out[col].notna(), None)
+            out[col] = out[col].astype(pd.StringDtype(na_value=float("nan")))
+        elif kind == "int":
+            out[col] = out[col].astype("int64")
+        elif kind == "Int64":
+            out[col] = pd.to_numeric(out[col]).astype("Int64")
+        elif kind == "float":
+            out[col] = pd.to_numeric(out[col]).astype("float64")
+    order = [c for c in COLUMNS] + [c for c in OPTIONAL_COLUMNS if c in out.columns]
+    order += [c for c in out.columns if c not in order]
+    return out[order].reset_index(drop=True)
+
+
+#: Which function converts one basis into another, for the error message.
+_CONVERTERS = {
+    "unit": "defbudget.fx.convert(frame, to=...)",
+    "price_basis": "defbudget.prices.to_constant(frame, base_year=...)",
+    "base_year": "defbudget.prices.to_constant(frame, base_year=...) (rebases)",
+    "period": "defbudget.fiscal.calendarise(frame, rule=...)",
+    "fy_start_month": "defbudget.fiscal.calendarise(frame, rule=...)",
+}
+
+
+def require_same_basis(frame: pd.DataFrame, *, what: str,
+                       columns: Iterable[str] = ("unit", "price_basis", "base_year",
+                                                 "period", "fy_start_month")) -> None:
+    """Refuse arithmetic across rows measured on different bases.
+
+    Raises :class:`BasisMismatchError` naming both sides and the function that converts one
+    into the other. *what* names the operation for the message (e.g. ``"compare.share"``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from defbudget.schema import require_same_basis
+    >>> f = pd.DataFrame({"unit": ["JPY", "USD"], "price_basis": ["current"] * 2,
+    ...                   "base_year": [pd.NA] * 2, "period": ["FY"] * 2,
+    ...                   "fy_start_month": [4, 4]})
+    >>> require_same_basis(f, what="sum")
+    Traceback (most recent call last):
+    ...
+    defbudget.schema.BasisMismatchError: sum cannot combine rows with different unit: 'JPY' and 'USD'. Convert one into the other first with defbudget.fx.convert(frame, to=...).
+    """
+    for col in columns:
+        if col not in frame.columns:
+            continue
+        values = frame[col].drop_duplicates()
+        if col == "base_year":
+            values = values[frame.loc[values.index, "price_basis"].eq("constant")
+                            if "price_basis" in frame.columns else slice(None)]
+        values = [v for v in values.tolist() if not (col == "base_year" and pd.isna(v))]
+        if len(values) > 1:
+            a, b = values[0], values[1]
+            raise BasisMismatchError(
+                f"{what} cannot combine rows with different {col}: {a!r} and {b!r}. "
+                f"Convert one into the other first with {_CONVERTERS[col]}.")
