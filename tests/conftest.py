@@ -1,0 +1,50 @@
+"""Shared fixtures: where the real raw inputs live, and a clean matplotlib state."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+#: ../shared/data/raw beside the project's root (override with DEFBUDGET_RAW_DIR).
+RAW_DIR = Path(os.environ.get(
+    "DEFBUDGET_RAW_DIR", Path(__file__).resolve().parents[1].parent / "shared" / "data" / "raw"))
+
+SIPRI_RELEASES = {
+    "1948-2023": "SIPRI-Milex-data-1948-2023.xlsx",
+    "1949-2023": "SIPRI-Milex-data-1949-2023.xlsx",
+    "1949-2024_2": "SIPRI-Milex-data-1949-2024_2.xlsx",
+}
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    """The shared raw-data folder; tests that need it skip with the reason when it is absent."""
+    if not RAW_DIR.is_dir():
+        pytest.skip(f"raw inputs not found at {RAW_DIR} (clone the project beside ../shared, "
+                    "or set DEFBUDGET_RAW_DIR)")
+    return RAW_DIR
+
+
+def raw_file(raw_dir: Path, name: str) -> Path:
+    path = raw_dir / name
+    if not path.is_file():
+        pytest.skip(f"{name} not found in {raw_dir}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sipri_latest(raw_dir) -> Path:
+    """The newest SIPRI workbook in ../shared/data/raw (the 1949-2024_2 release)."""
+    return raw_file(raw_dir, SIPRI_RELEASES["1949-2024_2"])
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import sys
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
