@@ -116,17 +116,24 @@ def _suffix(unit: pd.Series, price_basis: pd.Series) -> pd.Series:
 
 def _worst_flag(*flags: pd.Series) -> pd.Series:
     """Row-wise most severe flag among several flag columns (missing when none is set)."""
-    rank = {f: i for i, f in enumerate(_FLAG_SEVERITY)}
-    stacked = pd.concat([f.astype(object).reset_index(drop=True) for f in flags], axis=1)
+    order = {f: i for i, f in enumerate(_FLAG_SEVERITY)}
+    other = len(order)
     index = flags[0].index
+    best = np.full(len(index), other + 1)
+    label = np.full(len(index), None, dtype=object)
+    for f in flags:
+        vals = f.astype(object).to_numpy()
+        sev = np.array([order.get(v, other) if isinstance(v, str) else other + 1
+                        for v in vals])
+        better = sev < best
+        best = np.where(better, sev, best)
+        label = np.where(better, vals, label)
+    return pd.Series(label, index=index, dtype=object)
 
-    def pick(row):
-        present = [v for v in row if isinstance(v, str)]
-        if not present:
-            return None
-        return min(present, key=lambda v: rank.get(v, len(rank)))
 
-    return pd.Series(stacked.apply(pick, axis=1).to_numpy(), index=index, dtype=object)
+def _same_basis(frame: pd.DataFrame, what: str) -> None:
+    # require_same_basis looks rows up by label, so give it a unique index.
+    require_same_basis(frame.reset_index(drop=True), what=what)
 
 
 def _series_id(frame: pd.DataFrame) -> pd.Series:
@@ -625,7 +632,7 @@ def rank(frame: pd.DataFrame, *, year: int | Literal["latest"], ascending: bool 
     if sub.empty:
         raise ValueError(f"compare.rank: no country rows in {y}.")
     _one_measure(sub, "compare.rank")
-    require_same_basis(sub, what="compare.rank")
+    _same_basis(sub, what="compare.rank")
     dup = sub[sub.duplicated(["country"], keep=False)]
     if not dup.empty:
         c = dup["country"].iloc[0]
@@ -729,7 +736,7 @@ def share_of_total(frame: pd.DataFrame, *,
     """
     _require(frame, "compare.share_of_total")
     _one_measure(frame, "compare.share_of_total")
-    require_same_basis(frame, what="compare.share_of_total")
+    _same_basis(frame, what="compare.share_of_total")
     if denominator not in ("reported", "sum"):
         raise ValueError(f"compare.share_of_total: denominator must be 'reported' or 'sum'; "
                          f"you passed {denominator!r}.")
@@ -862,7 +869,7 @@ def _pairwise(frame, a, b, *, what: str, op: str) -> pd.DataFrame:
     _require(frame, what)
     ra, rb = _pick_series(frame, a, what, "a"), _pick_series(frame, b, what, "b")
     both = pd.concat([ra, rb], ignore_index=True)
-    require_same_basis(both, what=what)
+    _same_basis(both, what=what)
     ia, ib = ra.iloc[0], rb.iloc[0]
     if ia["country"] == ib["country"] and (ia["measure"], ia["basis"], ia["source"]) == (
             ib["measure"], ib["basis"], ib["source"]):

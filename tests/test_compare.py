@@ -1,0 +1,401 @@
+"""Tests of defbudget.compare: growth, cross-section, targets, one basis, display.
+
+Small frames built here pin the logic; the shipped Japan series and the real SIPRI workbook
+(skipped when absent) pin published figures, each computed independently in the test.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from defbudget import compare as cmp
+from defbudget import schema
+from defbudget.schema import BasisMismatchError
+
+
+def tidy(rows: list[dict], **common) -> pd.DataFrame:
+    """A valid tidy frame from a few row dicts plus shared column values."""
+    defaults = {"country": "Japan", "iso3": "JPN", "period": "CY", "fy_start_month": 1,
+                "measure": "milex", "basis": "sipri", "unit": "USD", "price_basis": "current",
+                "base_year": pd.NA, "stage": None, "flag": None, "source": "test"}
+    frame = pd.DataFrame([{**defaults, **common, **r} for r in rows])
+    frame = schema.coerce(frame)
+    schema.validate(frame)
+    return frame
+
+
+def series(values: dict[int, float], **common) -> pd.DataFrame:
+    return tidy([{"year": y, "value": v} for y, v in values.items()], **common)
+
+
+def japan_incl(values: dict[int, float]) -> pd.DataFrame:
+    return series({y: v * 1e8 for y, v in values.items()}, period="FY", fy_start_month=4,
+                  measure="defense_budget", basis="mod_incl_saco_realignment", unit="JPY",
+                  source="japan_mod_budget")
+
+
+# --------------------------------------------------------------------------------------------
+# growth
+# --------------------------------------------------------------------------------------------
+
+class TestYoy:
+    def test_percent_and_absolute_change(self):
+        f = japan_incl({2022: 54005, 2023: 68219})
+        pct = cmp.yoy(f)
+        assert pct.loc[1, "value"] == pytest.approx(68219 / 54005 - 1)
+        assert pct.loc[1, "unit"] == "ratio"
+        assert pct.loc[1, "measure"] == "defense_budget_yoy_pct_nominal"
+        assert pct.loc[1, "from_year"] == 2022
+        absolute = cmp.yoy(f, pct=False)
+        assert absolute.loc[1, "value"] == pytest.approx((68219 - 54005) * 1e8)
+        assert absolute.loc[1, "unit"] == "JPY"
+        assert absolute.loc[1, "measure"] == "defense_budget_yoy_nominal"
+
+    def test_constant_prices_give_a_real_change_and_keep_the_base_year(self):
+        f = series({2022: 100.0, 2023: 103.0}, price_basis="constant", base_year=2023)
+        out = cmp.yoy(f)
+        assert out.loc[1, "measure"] == "milex_yoy_pct_real"
+        assert out.loc[1, "price_basis"] == "constant"
+        assert out.loc[1, "base_year"] == 2023
+        assert out.loc[1, "value"] == pytest.approx(0.03)
+
+    def test_shares_are_neither_real_nor_nominal(self):
+        f = series({2022: 0.010, 2023: 0.012}, measure="milex_share_gdp", unit="ratio")
+        out = cmp.yoy(f, pct=False)
+        assert out.loc[1, "measure"] == "milex_share_gdp_yoy"
+        assert out.loc[1, "value"] == pytest.approx(0.002)
+
+    def test_gap_gives_nan_with_flag_and_note_not_a_change_across_it(self):
+        f = japan_incl({1997: 49475, 1998: 49397, 2002: 49557, 2003: 49530})
+        out = cmp.yoy(f)
+        by_year = out.set_index("year")
+        assert math.isnan(by_year.loc[2002, "value"])
+        assert by_year.loc[2002, "flag"] == "unavailable"
+        assert "FY2001" in by_year.loc[2002, "note"] and "FY1998" in by_year.loc[2002, "note"]
+        assert by_year.loc[2003, "value"] == pytest.approx(49530 / 49557 - 1)
+        assert by_year.loc[1998, "value"] == pytest.approx(49397 / 49475 - 1)
+        assert "first year" in by_year.loc[1997, "note"]
+        schema.validate(out)
+
+    def test_unavailable_previous_value(self):
+        f = tidy([{"year": 2020, "value": np.nan, "flag": "unavailable"},
+                  {"year": 2021, "value": 5.0}])
+        out = cmp.yoy(f)
+        assert math.isnan(out.loc[1, "value"])
+        assert out.loc[1, "note"] == "2020 value unavailable"
+
+    def test_series_are_never_mixed(self):
+        a = series({2022: 100.0, 2023: 110.0}, country="Japan", iso3="JPN")
+        b = series({2022: 200.0, 2023: 300.0}, country="China", iso3="CHN")
+        c = series({2023: 50.0}, country="Japan", iso3="JPN", source="other_source")
+        out = cmp.yoy(pd.concat([b, a, c], ignore_index=True))
+        got = {(r.country, r.source, r.year): r.value for r in out.itertuples()}
+        assert got[("Japan", "test", 2023)] == pytest.approx(0.1)
+        assert got[("China", "test", 2023)] == pytest.approx(0.5)
+        assert math.isnan(got[("Japan", "other_source", 2023)])
+
+    def test_two_stages_for_one_year_is_refused(self):
+        f = tidy([{"year": 2023, "value": 1.0, "stage": "request"},
+                  {"year": 2023, "value": 2.0, "stage": "enacted"}])
+        with pytest.raises(ValueError, match=r"one value per series and year.*stage"):
+            cmp.yoy(f)
+
+    def test_flags_propagate(self):
+        f = tidy([{"year": 2020, "value": 1.0, "flag": "estimate"},
+                  {"year": 2021, "value": 2.0}])
+        assert cmp.yoy(f).loc[1, "flag"] == "estimate"
+
+    def test_input_not_mutated(self):
+        f = japan_incl({2022: 54005, 2023: 68219})
+        before = f.copy(deep=True)
+        cmp.yoy(f)
+        pd.testing.assert_frame_equal(f, before)
+
+    def test_missing_column_is_a_schema_error(self):
+        f = japan_incl({2022: 54005}).drop(columns=["source"])
+        with pytest.raises(schema.SchemaError, match="source"):
+            cmp.yoy(f)
+
+    @settings(max_examples=25, deadline=None)
+    @given(st.floats(min_value=1e6, max_value=1e13),
+           st.lists(st.floats(min_value=0.2, max_value=5.0), min_size=1, max_size=11))
+    def test_chained_changes_compound_to_the_cagr(self, first, factors):
+        values = [first]
+        for k in factors:
+            values.append(values[-1] * k)
+        years = range(2000, 2000 + len(values))
+        f = series(dict(zip(years, values, strict=True)))
+        growth = cmp.yoy(f)["value"].iloc[1:]
+        compounded = float(np.prod(1 + growth.to_numpy()))
+        assert compounded == pytest.approx(values[-1] / values[0], rel=1e-9)
+        rate = cmp.cagr(f, start=years[0], end=years[-1])["value"].iloc[0]
+        assert (1 + rate) ** (len(values) - 1) == pytest.approx(compounded, rel=1e-9)
+
+
+class TestCagr:
+    def test_value_and_labels(self):
+        f = japan_incl({2022: 54005, 2023: 68219, 2026: 90353})
+        out = cmp.cagr(f, start=2022, end=2026)
+        assert len(out) == 1
+        row = out.iloc[0]
+        assert row["value"] == pytest.approx((90353 / 54005) ** 0.25 - 1)
+        assert (row["year"], row["from_year"], row["unit"]) == (2026, 2022, "ratio")
+        assert row["measure"] == "defense_budget_cagr_nominal"
+        assert row["source"] == "japan_mod_budget"
+
+    def test_missing_end_point_is_explained(self):
+        f = japan_incl({2002: 49557, 2003: 49530})
+        out = cmp.cagr(f, start=2000, end=2003)
+        assert math.isnan(out["value"].iloc[0])
+        assert out["note"].iloc[0] == "no FY2000 value in this series"
+        assert out["flag"].iloc[0] == "unavailable"
+
+    def test_non_positive_start(self):
+        out = cmp.cagr(series({2000: 0.0, 2001: 3.0}), start=2000, end=2001)
+        assert math.isnan(out["value"].iloc[0])
+        assert "not positive" in out["note"].iloc[0]
+
+    def test_one_row_per_series(self):
+        a = series({2000: 1.0, 2010: 2.0}, country="Japan", iso3="JPN")
+        b = series({2000: 1.0, 2010: 4.0}, country="China", iso3="CHN")
+        out = cmp.cagr(pd.concat([a, b]), start=2000, end=2010).set_index("iso3")
+        assert out.loc["JPN", "value"] == pytest.approx(2 ** 0.1 - 1)
+        assert out.loc["CHN", "value"] == pytest.approx(4 ** 0.1 - 1)
+
+    @pytest.mark.parametrize("start,end", [(2010, 2000), (2000, 2000)])
+    def test_bad_years(self, start, end):
+        with pytest.raises(ValueError, match="before"):
+            cmp.cagr(series({2000: 1.0, 2010: 2.0}), start=start, end=end)
+
+
+class TestIndexAndRolling:
+    def test_index_to(self):
+        f = series({2020: 50.0, 2021: 100.0, 2022: 150.0})
+        out = cmp.index_to(f, base_year=2021)
+        assert out["value"].tolist() == [50.0, 100.0, 150.0]
+        assert set(out["unit"]) == {"index"}
+        assert set(out["index_year"]) == {2021}
+        assert set(out["measure"]) == {"milex_index_nominal"}
+
+    def test_index_series_without_base_year(self):
+        a = series({2020: 50.0, 2021: 100.0}, country="Japan", iso3="JPN")
+        b = series({2020: 10.0}, country="China", iso3="CHN")
+        out = cmp.index_to(pd.concat([a, b]), base_year=2021)
+        chn = out[out["iso3"] == "CHN"].iloc[0]
+        assert math.isnan(chn["value"]) and chn["flag"] == "unavailable"
+        assert "no 2021 value" in chn["note"]
+
+    def test_index_with_no_base_anywhere_raises(self):
+        with pytest.raises(ValueError, match="no series has a value in 1990"):
+            cmp.index_to(series({2020: 1.0}), base_year=1990)
+
+    def test_rolling_mean_never_spans_a_gap(self):
+        f = series({2000: 1.0, 2001: 2.0, 2002: 3.0, 2004: 5.0, 2005: 6.0, 2006: 7.0})
+        out = cmp.rolling_mean(f, window=3).set_index("year")
+        assert out.loc[2002, "value"] == pytest.approx(2.0)
+        assert math.isnan(out.loc[2004, "value"]) and math.isnan(out.loc[2005, "value"])
+        assert out.loc[2004, "note"] == "window 2002–2004 incomplete: 2 of 3 values"
+        assert out.loc[2006, "value"] == pytest.approx(6.0)
+        assert set(out["measure"]) == {"milex_mean_3y"}
+
+    def test_rolling_flag_is_worst_in_window(self):
+        f = tidy([{"year": 2000, "value": 1.0, "flag": "estimate"},
+                  {"year": 2001, "value": 2.0}, {"year": 2002, "value": 3.0}])
+        out = cmp.rolling_mean(f, window=2).set_index("year")
+        assert out.loc[2001, "flag"] == "estimate"
+        assert pd.isna(out.loc[2002, "flag"])
+
+    @pytest.mark.parametrize("window", [0, -1, 1.5, True])
+    def test_rolling_bad_window(self, window):
+        with pytest.raises(ValueError, match="positive int"):
+            cmp.rolling_mean(series({2000: 1.0}), window=window)
+
+
+# --------------------------------------------------------------------------------------------
+# cross-section
+# --------------------------------------------------------------------------------------------
+
+def cross(values: dict[str, float], *, year=2024, **common) -> pd.DataFrame:
+    names = {"USA": "United States", "CHN": "China", "JPN": "Japan", "AUS": "Australia",
+             "IND": "India", "KOR": "Korea, South", "DEU": "Germany"}
+    rows = []
+    for code, v in values.items():
+        if code in names:
+            rows.append({"country": names[code], "iso3": code, "year": year, "value": v})
+        else:
+            rows.append({"country": code, "iso3": None, "year": year, "value": v,
+                         "region": None})
+    return tidy(rows, **common)
+
+
+class TestRank:
+    def test_rank_and_top_n_exclude_aggregates(self):
+        f = cross({"USA": 900.0, "World": 2700.0, "CHN": 300.0, "JPN": 55.0, "IND": 80.0})
+        ranked = cmp.rank(f, year=2024)
+        assert ranked["iso3"].tolist() == ["USA", "CHN", "IND", "JPN"]
+        assert ranked["rank"].tolist() == [1, 2, 3, 4]
+        assert cmp.top_n(f, year=2024, n=2)["iso3"].tolist() == ["USA", "CHN"]
+        with_aggr = cmp.rank(f, year=2024, include_aggregates=True)
+        assert with_aggr["country"].iloc[0] == "World"
+
+    def test_latest_year_and_ties(self):
+        f = pd.concat([cross({"USA": 1.0, "CHN": 2.0}, year=2023),
+                       cross({"USA": 5.0, "CHN": 5.0, "JPN": 1.0}, year=2024)])
+        out = cmp.top_n(f, year="latest", n=1)
+        assert set(out["iso3"]) == {"USA", "CHN"}  # a tie at the cut-off keeps both
+        assert set(out["year"]) == {2024}
+
+    def test_unavailable_values_are_ranked_last_and_not_in_top_n(self):
+        f = tidy([{"country": "Japan", "iso3": "JPN", "year": 2024, "value": 1.0},
+                  {"country": "China", "iso3": "CHN", "year": 2024, "value": np.nan,
+                   "flag": "unavailable"}])
+        ranked = cmp.rank(f, year=2024)
+        assert ranked["iso3"].tolist() == ["JPN", "CHN"] and pd.isna(ranked["rank"].iloc[1])
+        assert cmp.top_n(f, year=2024)["iso3"].tolist() == ["JPN"]
+
+    def test_mixed_units_raise_naming_both_and_the_converter(self):
+        f = pd.concat([cross({"USA": 1.0}), cross({"JPN": 1.0}, unit="JPY")])
+        with pytest.raises(BasisMismatchError, match=r"'USD' and 'JPY'.*fx\.convert"):
+            cmp.rank(f, year=2024)
+
+    def test_mixed_price_basis_raises(self):
+        f = pd.concat([cross({"USA": 1.0}),
+                       cross({"JPN": 1.0}, price_basis="constant", base_year=2023)])
+        with pytest.raises(BasisMismatchError, match=r"price_basis.*to_constant"):
+            cmp.top_n(f, year=2024)
+
+    def test_two_measures_raise(self):
+        f = pd.concat([cross({"USA": 1.0}), cross({"JPN": 0.01}, measure="milex_share_gdp",
+                                                  unit="ratio")])
+        with pytest.raises(ValueError, match="one measure at a time"):
+            cmp.rank(f, year=2024)
+
+    def test_duplicate_country_raises(self):
+        f = pd.concat([cross({"JPN": 1.0}), cross({"JPN": 2.0}, source="other")])
+        with pytest.raises(ValueError, match="Japan appears 2 times"):
+            cmp.rank(f, year=2024)
+
+    def test_year_absent(self):
+        with pytest.raises(ValueError, match="no rows for year 1900"):
+            cmp.rank(cross({"JPN": 1.0}), year=1900)
+
+
+class TestShare:
+    def test_reported_world_total(self):
+        f = cross({"USA": 900.0, "CHN": 300.0, "World": 2000.0})
+        out = cmp.share_of_total(f, total="world").set_index("iso3")
+        assert out.loc["USA", "value"] == pytest.approx(0.45)
+        assert out.loc["USA", "total_kind"] == "reported"
+        assert out.loc["USA", "total_value"] == 2000.0
+        assert set(out["measure"]) == {"milex_share_of_total"}
+        assert set(out["unit"]) == {"ratio"}
+        assert "World" not in set(out["country"])
+
+    def test_sum_denominator_shares_add_to_one(self):
+        f = cross({"USA": 900.0, "CHN": 300.0, "JPN": 50.0, "World": 2000.0})
+        out = cmp.share_of_total(f, total="world", denominator="sum")
+        assert out["value"].sum() == pytest.approx(1.0)
+        assert set(out["total_count"]) == {3}
+
+    def test_no_reported_total_says_how_to_sum(self):
+        f = cross({"USA": 900.0, "CHN": 300.0})
+        with pytest.raises(ValueError, match="denominator='sum'"):
+            cmp.share_of_total(f, total="world")
+
+    def test_region_uses_region_rows(self):
+        f = cross({"JPN": 50.0, "CHN": 300.0, "Asia & Oceania": 600.0, "USA": 900.0,
+                   "Americas": 1000.0})
+        f["region"] = ["Asia & Oceania", "Asia & Oceania", None, "Americas", None]
+        out = cmp.share_of_total(f, total="region").set_index("iso3")
+        assert out.loc["JPN", "value"] == pytest.approx(50 / 600)
+        assert out.loc["USA", "value"] == pytest.approx(0.9)
+        assert out.loc["JPN", "total_name"] == "Asia & Oceania"
+
+    def test_group_total(self):
+        f = cross({"JPN": 50.0, "USA": 900.0, "AUS": 30.0, "IND": 20.0, "CHN": 300.0})
+        out = cmp.share_of_total(f, total={"Quad": ["JPN", "United States", "aus", "IND"]})
+        assert len(out) == 4 and "China" not in set(out["country"])
+        assert out.set_index("iso3").loc["JPN", "value"] == pytest.approx(0.05)
+        assert out["value"].sum() == pytest.approx(1.0)
+        assert set(out["total_name"]) == {"Quad"}
+
+    def test_group_with_a_missing_member_is_nan_not_smaller(self):
+        f = pd.concat([cross({"JPN": 50.0, "USA": 950.0}, year=2023),
+                       cross({"JPN": 60.0}, year=2024)])
+        out = cmp.share_of_total(f, total={"Pair": ["JPN", "USA"]})
+        y24 = out[out["year"] == 2024].iloc[0]
+        assert math.isnan(y24["value"])
+        assert y24["note"] == "Pair total incomplete in 2024: no value for United States"
+        assert out[out["year"] == 2023].set_index("iso3").loc["JPN", "value"] == 0.05
+
+    def test_unknown_member_raises_with_closest_matches(self):
+        f = cross({"JPN": 50.0, "USA": 900.0})
+        with pytest.raises(cmp.UnknownCountryError, match=r"'Jpan'.*'Japan'"):
+            cmp.share_of_total(f, total={"G": ["Jpan", "USA"]})
+
+    def test_mixed_units_raise(self):
+        f = pd.concat([cross({"USA": 1.0}), cross({"JPN": 1.0}, unit="JPY")])
+        with pytest.raises(BasisMismatchError):
+            cmp.share_of_total(f, total={"G": ["USA", "JPN"]})
+
+
+class TestDifferenceRatio:
+    def test_two_countries(self):
+        f = pd.concat([cross({"USA": 900.0, "CHN": 300.0}, year=2023),
+                       cross({"USA": 1000.0}, year=2024)])
+        d = cmp.difference(f, "USA", "China")
+        assert d["value"].iloc[0] == 600.0
+        assert math.isnan(d["value"].iloc[1]) and "no 2024 value for b" in d["note"].iloc[1]
+        assert d["country"].iloc[0] == "United States vs China"
+        assert pd.isna(d["iso3"].iloc[0]) and d["unit"].iloc[0] == "USD"
+        r = cmp.ratio(f, "USA", "CHN")
+        assert r["value"].iloc[0] == pytest.approx(3.0) and r["unit"].iloc[0] == "ratio"
+
+    def test_two_sources_for_one_country(self):
+        mod = japan_incl({2023: 68219, 2024: 79496})
+        sipri = series({2023: 7.5e12, 2024: 8.7764e12}, period="FY", fy_start_month=4,
+                       unit="JPY", source="sipri_milex", basis="sipri_definition")
+        f = pd.concat([mod, sipri], ignore_index=True)
+        out = cmp.difference(f, {"country": "JPN", "source": "sipri_milex"},
+                             {"country": "JPN", "source": "japan_mod_budget"})
+        assert out["value"].tolist() == pytest.approx([7.5e12 - 68219e8, 8.7764e12 - 79496e8])
+        assert out["country"].iloc[0] == "Japan" and out["iso3"].iloc[0] == "JPN"
+        assert out["measure"].iloc[0] == "milex_minus_defense_budget"
+        assert out["source"].iloc[0] == "sipri_milex;japan_mod_budget"
+        assert out["unit"].iloc[0] == "JPY"
+
+    def test_yen_against_dollars_raises(self):
+        f = pd.concat([japan_incl({2023: 68219}),
+                       series({2023: 5.0e10}, source="sipri", period="FY",
+                              fy_start_month=4)], ignore_index=True)
+        with pytest.raises(BasisMismatchError, match=r"'JPY' and 'USD'.*fx\.convert"):
+            cmp.ratio(f, {"source": "japan_mod_budget"}, {"source": "sipri"})
+
+    def test_ambiguous_selector_names_the_series(self):
+        excl = series({2023: 1.0}, basis="mod_excl")
+        incl = series({2023: 2.0}, basis="mod_incl")
+        other = series({2023: 3.0}, country="China", iso3="CHN")
+        f = pd.concat([excl, incl, other], ignore_index=True)
+        with pytest.raises(ValueError, match=r"matches 2 series.*basis"):
+            cmp.difference(f, "Japan", "China")
+
+
+class TestSelect:
+    def test_unknown_country_lists_close_matches(self):
+        f = cross({"JPN": 1.0, "KOR": 2.0})
+        with pytest.raises(cmp.UnknownCountryError, match="Korea, South"):
+            cmp.select(f, country="Korea")
+
+    def test_unknown_value(self):
+        with pytest.raises(ValueError, match="Close values: 'milex'"):
+            cmp.select(cross({"JPN": 1.0}), measure="milx")
+
+    def test_unknown_column(self):
+        with pytest.raises(KeyError, match="'measure'"):
+            cmp.select(cross({"JPN": 1.0}), measures="milex")
