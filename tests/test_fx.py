@@ -96,7 +96,7 @@ def test_cy1990_uses_the_fred_h10_table(raw_dir):
     expected = fred[fred["DATE"].str.startswith("1990")]["EXJPUS"].astype(float).mean()
     assert got == pytest.approx(expected, rel=1e-12)
     usd = convert(yen_frame({1990: 41593e8}, period="CY"), to="USD", rate="cy_average")
-    assert usd["fx_source"].iloc[0] == "frb_h10_exjpus"
+    assert usd["fx_source"].iloc[0] == "frb-h10-exjpus"
 
 
 # ------------------------------------------------------------------ sources and windows
@@ -107,7 +107,7 @@ def test_shipped_h10_table_equals_the_raw_fred_file(raw_dir):
     assert len(ours) == 336 == len(fred)
     assert (ours["date"] + "-01").tolist() == fred["DATE"].tolist()
     np.testing.assert_array_equal(ours["value"].to_numpy(), fred["EXJPUS"].to_numpy(float))
-    assert set(ours["source"]) == {"frb_h10_exjpus"} and set(ours["unit"]) == {"JPY"}
+    assert set(ours["source"]) == {"frb-h10-exjpus"} and set(ours["unit"]) == {"JPY"}
     assert ours["basis"].tolist() == [f"per_usd_m{m:02d}" for m in ours["month"]]
 
 
@@ -132,10 +132,10 @@ def test_monthly_means_reproduce_the_derived_table(raw_dir):
 def test_fiscal_year_spanning_the_source_change_uses_both():
     # FY1998 = Apr 1998–Mar 1999: 9 H.10 months and 3 ECB months, monthly means.
     months = monthly_averages("JPY", start="1998-04", end="1999-03")
-    assert months["source"].tolist() == ["frb_h10_exjpus"] * 9 + ["ecb_eurofxref"] * 3
+    assert months["source"].tolist() == ["frb-h10-exjpus"] * 9 + ["ecb-eurofxref-hist"] * 3
     assert average_rate("JPY", year=1998, period="FY") == pytest.approx(months["rate"].mean())
     usd = convert(yen_frame({1998: 1e12}), to="USD")
-    assert usd["fx_source"].iloc[0] == "frb_h10_exjpus;ecb_eurofxref"
+    assert usd["fx_source"].iloc[0] == "frb-h10-exjpus;ecb-eurofxref-hist"
     with pytest.raises(RateUnavailableError, match=r"averaging='monthly'"):
         average_rate("JPY", year=1998, period="FY", averaging="daily")
 
@@ -234,7 +234,7 @@ def test_convert_records_basis_and_source_and_validates():
     validate(usd)
     assert usd["unit"].tolist() == ["USD", "USD"]
     assert usd["fx_basis"].tolist() == ["fy_average", "fy_average"]
-    assert usd["fx_source"].tolist() == ["ecb_eurofxref"] * 2
+    assert usd["fx_source"].tolist() == ["ecb-eurofxref-hist"] * 2
     assert usd["fx_from"].tolist() == ["JPY", "JPY"]
     np.testing.assert_allclose(usd["value"], f["value"] * usd["fx_rate"])
     assert usd["value"].iloc[1] == pytest.approx(

