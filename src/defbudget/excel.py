@@ -989,8 +989,10 @@ def _write_data_sheet(ws, sub: pd.DataFrame, skey: tuple, *, frame_key: str | No
              f"Measure: {measure}.")
     _put(ws.cell(row=2, column=1), line2)
     source_ids = sorted({str(s) for s in sub["source"].dropna()})
-    _put(ws.cell(row=3, column=1), "Sources: " + ", ".join(source_ids)
-         + " (full citations on the Sources sheet; flags and conversions on the Notes sheet).")
+    shown_ids = ", ".join(source_ids[:4]) + (
+        f" and {len(source_ids) - 4} more" if len(source_ids) > 4 else "")
+    _put(ws.cell(row=3, column=1), f"Sources: {shown_ids} (full citations on the Sources "
+         "sheet; flags and conversions on the Notes sheet).")
     for r in (2, 3):
         ws.cell(row=r, column=1).font = styles.small
 
@@ -1091,7 +1093,7 @@ def _write_data_sheet(ws, sub: pd.DataFrame, skey: tuple, *, frame_key: str | No
         chart.title = f"{measure_title} ({unit_short})"
         chart.y_axis.title = f"{unit_short}, {_price_text(price_basis, base_year)}"
         chart.x_axis.title = "Calendar year" if period == "CY" else "Fiscal year"
-        chart.y_axis.number_format = fmt
+        chart.y_axis.number_format = fmt.replace("0.0", "0")
         chart.x_axis.delete = False
         chart.y_axis.delete = False
         chart.display_blanks = "gap"
@@ -1108,7 +1110,9 @@ def _write_data_sheet(ws, sub: pd.DataFrame, skey: tuple, *, frame_key: str | No
         chart.set_categories(Reference(ws, min_col=first_year_col, min_row=header_row,
                                        max_col=first_year_col + len(years) - 1,
                                        max_row=header_row))
-        ws.add_chart(chart, f"A{note_row + 1}")
+        # Anchored right of the label columns: LibreOffice repeats those (print titles) on
+        # every page, and would repeat any part of a chart lying in them.
+        ws.add_chart(chart, ws.cell(row=note_row + 1, column=first_year_col).coordinate)
     return {"series": dict(zip(SERIES_COLUMNS, skey, strict=True)), "dims": dims,
             "rows": n_rows, "years": [years[0], years[-1]] if years else [],
             "chart_rows": len(chart_rows) if n_rows else 0, "unit_label": unit_short,
@@ -1138,7 +1142,8 @@ def _write_contents(ws, title, named, data_sheets, styles: _Styles, kind: str) -
     _put(ws.cell(row=2, column=1), f"Written by defbudget {__version__} on {today}. Values "
          "are whole units (yen, dollars, ratios); number formats show them in billions or %.")
     ws.cell(row=2, column=1).font = styles.small
-    for j, text in enumerate(("Sheet", "What it holds", "Rows", "Years"), start=1):
+    for j, text in enumerate(("Sheet", "What it holds", "Rows", "Years", "Period convention"),
+                             start=1):
         cell = ws.cell(row=4, column=j)
         _put(cell, text)
         cell.font = styles.bold
@@ -1147,12 +1152,13 @@ def _write_contents(ws, title, named, data_sheets, styles: _Styles, kind: str) -
     for d in data_sheets:
         s = d["series"]
         what = (f"{MEASURE_TITLES.get(s['measure'], s['measure'])}, {d['unit_label']}, "
-                f"{_price_text(s['price_basis'], s['base_year'])}; {d['period_text']}")
+                f"{_price_text(s['price_basis'], s['base_year'])}")
         if kind == "dict":
             what = f"{d['frame']}: {what}"
         years = d["years"]
         _contents_row(ws, r, d["sheet"], what, d["rows"],
                       f"{years[0]}–{years[1]}" if years else "", styles, Hyperlink)
+        _put(ws.cell(row=r, column=5), d["period_text"])
         r += 1
     _contents_row(ws, r, SOURCES_SHEET, "Full citation and licence of every source used", None,
                   "", styles, Hyperlink)
@@ -1166,9 +1172,11 @@ def _write_contents(ws, title, named, data_sheets, styles: _Styles, kind: str) -
     ws.cell(row=r + 3, column=1).font = styles.small
     ws.column_dimensions["A"].width = max(14, max((len(d["sheet"]) for d in data_sheets),
                                                   default=10) + 2)
-    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["B"].width = min(80, max(
+        (len(str(c.value)) for c in ws["B"] if c.row > 3 and c.value), default=20) + 2)
     ws.column_dimensions["C"].width = 8
     ws.column_dimensions["D"].width = 12
+    ws.column_dimensions["E"].width = 60
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -1181,7 +1189,6 @@ def _contents_row(ws, r, sheet, what, rows, years, styles, hyperlink_cls) -> Non
     cell.hyperlink = hyperlink_cls(ref=cell.coordinate, location=f"{_quote_sheet(sheet)}!A1")
     cell.font = styles.link
     _put(ws.cell(row=r, column=2), what)
-    ws.cell(row=r, column=2).alignment = styles.wrap
     _put(ws.cell(row=r, column=3), rows)
     _put(ws.cell(row=r, column=4), years)
 
@@ -1295,11 +1302,35 @@ def _write_sources(ws, named, data_sheets, styles: _Styles) -> None:
             ws.cell(row=i, column=4).font = styles.link
     for letter, width in zip("ABCDEF", (24, 70, 22, 40, 28, 40), strict=True):
         ws.column_dimensions[letter].width = width
+    _fit_wrapped_rows(ws)
     ws.freeze_panes = "A5"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToHeight = 0
+
+
+def _display_len(text: str) -> int:
+    """Width of *text* in Latin characters: CJK (wide) characters count twice."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit_wrapped_rows(ws) -> None:
+    """Set row heights for wrapped text: LibreOffice does not grow rows from xlsx itself."""
+    from openpyxl.utils import get_column_letter
+
+    for row in ws.iter_rows():
+        lines = 1
+        for cell in row:
+            if isinstance(cell.value, str) and cell.alignment.wrap_text:
+                width = ws.column_dimensions[get_column_letter(cell.column)].width or 8.43
+                per_line = max(1.0, width * 1.05)
+                lines = max(lines, sum(max(1, math.ceil(_display_len(part) / per_line))
+                                       for part in cell.value.split("\n")))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = 15 * lines
 
 
 def _write_notes(ws, named, data_sheets, notes: list[str], styles: _Styles) -> None:
@@ -1409,6 +1440,7 @@ def _write_notes(ws, named, data_sheets, notes: list[str], styles: _Styles) -> N
          "that was written.")
     for letter, width in zip("ABCDEFG", (26, 36, 70, 18, 18, 30, 14), strict=True):
         ws.column_dimensions[letter].width = width
+    _fit_wrapped_rows(ws)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
