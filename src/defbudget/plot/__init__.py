@@ -1,0 +1,48 @@
+"""Publication-quality charts of tidy defbudget frames, with a house style on request.
+
+Every chart takes the tidy frame first and keyword-only options after it, draws on
+``ax`` (default ``plt.gca()``) and returns the Axes (or the Figure of a multi-panel chart).
+Every chart prints a source line generated from the frame: its sources, units and price
+basis, period convention (fiscal or calendar years) and currency conversion. Draft, request
+and estimate values are drawn hollow, and the legend says so.
+
+Importing :mod:`defbudget` does not import this module or matplotlib; importing this module
+changes no rcParams. Use :func:`house_style` or ``plt.style.use("defbudget.styles.paper")``
+for the house look.
+"""
+
+from __future__ import annotations
+
+from ._format import (
+    IndexFormatter,
+    MoneyFormatter,
+    PercentFormatter,
+    formatter_for,
+    set_value_axis,
+)
+from ._save import save
+from ._source import add_source_line, get_source_text, period_phrase, source_line, source_title
+from ._style import OKABE_ITO, house_style, palette, set_style
+from .lines import burden_vs_targets, compare_lines, indexed_growth, trend
+
+__all__ = [
+    "OKABE_ITO",
+    "IndexFormatter",
+    "MoneyFormatter",
+    "PercentFormatter",
+    "add_source_line",
+    "burden_vs_targets",
+    "compare_lines",
+    "formatter_for",
+    "get_source_text",
+    "house_style",
+    "indexed_growth",
+    "palette",
+    "period_phrase",
+    "save",
+    "set_style",
+    "set_value_axis",
+    "source_line",
+    "source_title",
+    "trend",
+]

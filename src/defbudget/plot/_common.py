@@ -1,0 +1,319 @@
+"""Shared pieces of the chart functions: checks, labels, provisional points, direct labels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+
+from defbudget.formatting import unit_label
+from defbudget.schema import require_same_basis
+
+from ._source import PROVISIONAL_FLAGS, PROVISIONAL_STAGES, add_source_line, source_line
+from ._style import PROVISIONAL_FACE
+
+MEASURE_NAMES = {
+    "defense_budget": "Defence budget",
+    "defense_budget_component": "Defence budget component",
+    "milex": "Military expenditure (SIPRI definition)",
+    "milex_share_gdp": "Military expenditure as a share of GDP",
+    "milex_per_capita": "Military expenditure per person",
+    "milex_share_govt": "Military expenditure as a share of government spending",
+    "reported_figure": "Reported figure",
+}
+BASIS_NAMES = {
+    "mod_excl_saco_realignment": "MOD, excl. SACO, US realignment and other items",
+    "mod_incl_saco_realignment": "MOD, incl. SACO, US realignment and other items",
+    "saco": "SACO (Okinawa) costs",
+    "us_realignment_local_burden": "US forces realignment (local burden)",
+    "new_govt_aircraft": "New government aircraft",
+    "national_resilience": "National resilience measures",
+    "sipri": "SIPRI definition",
+}
+#: Kinds of point, drawn differently: final (filled, solid line), provisional (hollow,
+#: dashed segment into it), uncertain (hollow diamond, dotted segment).
+FINAL, PROVISIONAL, UNCERTAIN = "final", "provisional", "uncertain"
+
+
+def get_ax(ax: Axes | None) -> Axes:
+    if ax is None:
+        return plt.gca()
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes; you passed {type(ax).__name__}. "
+                        "Pass ax=fig.add_subplot() or leave it out to draw on plt.gca().")
+    return ax
+
+
+def check_frame(data: pd.DataFrame, columns: Sequence[str], *, func: str) -> None:
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"{func} draws a tidy pandas DataFrame; you passed "
+                        f"{type(data).__name__}. Load one with defbudget.load(...) or "
+                        "defbudget.read_sipri(path).")
+    missing = [c for c in columns if c not in data.columns]
+    if missing:
+        raise ValueError(f"{func} needs column(s) {missing!r}, which the frame lacks "
+                         f"(it has {list(data.columns)!r}). Pass a tidy defbudget frame, or "
+                         "name the columns to use with the x=/y=/hue= keywords.")
+    if data.empty:
+        raise ValueError(f"{func} was given an empty frame: nothing to draw. Check the "
+                         "filters applied before the call.")
+
+
+def same_basis(data: pd.DataFrame, *, func: str) -> None:
+    """One value axis: refuse rows in different units or price bases."""
+    # reset_index: schema.require_same_basis mis-indexes frames with duplicate labels
+    # (e.g. the result of pd.concat without ignore_index).
+    require_same_basis(data.reset_index(drop=True), what=func,
+                       columns=("unit", "price_basis", "base_year"))
+
+
+def first(data: pd.DataFrame, column: str, default: object = None) -> object:
+    if column not in data.columns:
+        return default
+    vals = data[column].dropna()
+    return vals.iloc[0] if len(vals) else default
+
+
+def point_kind(data: pd.DataFrame) -> pd.Series:
+    """FINAL / PROVISIONAL / UNCERTAIN for each row, from its ``stage`` and ``flag``."""
+    kind = pd.Series(FINAL, index=data.index, dtype=object)
+    if "stage" in data.columns:
+        kind[data["stage"].isin(list(PROVISIONAL_STAGES)).fillna(False).astype(bool)] = PROVISIONAL
+    if "flag" in data.columns:
+        flag = data["flag"]
+        kind[flag.eq("estimate").fillna(False).astype(bool)] = PROVISIONAL
+        kind[flag.eq("highly_uncertain").fillna(False).astype(bool)] = UNCERTAIN
+    return kind
+
+
+def kind_legend_text(data: pd.DataFrame, kind: str) -> str:
+    """Legend text for a kind of point, naming what the data hold (draft, estimate, ...)."""
+    names: list[str] = []
+    if kind == PROVISIONAL:
+        if "stage" in data.columns:
+            names += [PROVISIONAL_STAGES[s] for s in PROVISIONAL_STAGES
+                      if data["stage"].eq(s).any()]
+        if "flag" in data.columns and data["flag"].eq("estimate").any():
+            names.append("estimate (source's flag)")
+        return "Hollow, dashed: " + ", ".join(dict.fromkeys(names) or ["provisional"])
+    if kind == UNCERTAIN:
+        return "Hollow diamond, dotted: " + PROVISIONAL_FLAGS["highly_uncertain"]
+    stages = [s for s in ("enacted", "actual", "supplementary")
+              if "stage" in data.columns and data["stage"].eq(s).any()]
+    what = {"enacted": "enacted budget", "actual": "actual outturn",
+            "supplementary": "incl. supplementary"}
+    return "Filled: " + (", ".join(what[s] for s in stages) if stages else "final figures")
+
+
+def measure_title(data: pd.DataFrame) -> str:
+    measures = [m for m in dict.fromkeys(data["measure"].dropna())] if "measure" in data else []
+    name = (MEASURE_NAMES.get(measures[0], measures[0].replace("_", " ").capitalize())
+            if len(measures) == 1 else "Value")
+    bases = [b for b in dict.fromkeys(data["basis"].dropna())] if "basis" in data else []
+    if len(bases) == 1 and bases[0] not in ("sipri", "default", "national"):
+        name += f" ({BASIS_NAMES.get(bases[0], bases[0].replace('_', ' '))})"
+    return name
+
+
+def countries_text(data: pd.DataFrame, limit: int = 3) -> str:
+    if "country" not in data.columns:
+        return ""
+    names = list(dict.fromkeys(data["country"].dropna()))
+    if len(names) <= limit:
+        return ", ".join(names)
+    return f"{len(names)} countries"
+
+
+def default_title(data: pd.DataFrame, suffix: str = "") -> str:
+    who = countries_text(data)
+    what = measure_title(data)
+    text = f"{who}: {what[0].lower() + what[1:]}" if who else what
+    return text + suffix
+
+
+def value_label(data: pd.DataFrame) -> str:
+    unit = str(first(data, "unit", ""))
+    base = first(data, "base_year")
+    text = unit_label(unit, price_basis=str(first(data, "price_basis", "current")),
+                      base_year=None if base is None or pd.isna(base) else int(base))
+    if unit == "USD/person":
+        text = "US$ per person"
+    return text[0].upper() + text[1:] if text else text
+
+
+def year_label(data: pd.DataFrame) -> str:
+    if "period" not in data.columns:
+        return "Year"
+    periods = set(data["period"].dropna())
+    if periods == {"CY"}:
+        return "Calendar year"
+    if periods == {"FY"}:
+        start = first(data, "fy_start_month", 4)
+        import calendar
+
+        start = int(start)
+        span = f"{calendar.month_abbr[start]}–{calendar.month_abbr[(start - 2) % 12 + 1]}"
+        return f"Fiscal year ({span}, labelled by starting year)"
+    return "Year (fiscal or calendar: see source line)"
+
+
+def series_key_label(key: object) -> str:
+    parts = key if isinstance(key, tuple) else (key,)
+    return " — ".join(BASIS_NAMES.get(str(p), str(p)) for p in parts)
+
+
+def set_title(ax: Axes, text: str) -> None:
+    """Set a left-aligned title, wrapped to the width of the Axes so that it never spills."""
+    import textwrap
+
+    size = plt.rcParams["axes.titlesize"]
+    if isinstance(size, str):
+        size = plt.rcParams["font.size"] * 1.2
+    width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
+    bold = 0.62 if plt.rcParams["axes.titleweight"] == "bold" else 0.56
+    chars = max(30, int(width_pt / (float(size) * bold)))
+    ax.set_title(textwrap.fill(text, chars), loc="left")
+
+
+def finish(ax: Axes, data: pd.DataFrame, *, source: bool | str, note: str | None) -> None:
+    """Attach the source line (generated, or the caller's text) to the figure of *ax*."""
+    if source is False:
+        return
+    text = source if isinstance(source, str) else source_line(data, note=note)
+    add_source_line(ax, text)
+
+
+def draw_series(ax: Axes, x: np.ndarray, y: np.ndarray, kinds: np.ndarray, *, colour: str,
+                label: str | None, markers: bool, **kwargs) -> list[Line2D]:
+    """One series: solid line through final points, dashed/dotted into provisional ones.
+
+    *x* must be sorted and on a complete grid (missing periods as NaN) so that gaps break
+    the line rather than being bridged.
+    """
+    lines: list[Line2D] = []
+    final = np.where(kinds == FINAL, y, np.nan)
+    main_kw = {"color": colour, "label": label, "solid_capstyle": "round", "zorder": 3}
+    main_kw.update(kwargs)
+    if markers:
+        main_kw.setdefault("marker", "o")
+        main_kw.setdefault("markersize", plt.rcParams["lines.markersize"] * 0.75)
+    (line,) = ax.plot(x, final, **main_kw)
+    line.set_gid("final")
+    lines.append(line)
+    lw = line.get_linewidth()
+    for kind, style, marker in ((PROVISIONAL, (0, (3, 2)), "o"), (UNCERTAIN, ":", "D")):
+        is_kind = kinds == kind
+        if not is_kind.any():
+            continue
+        seg_x: list[float] = []
+        seg_y: list[float] = []
+        for i in range(len(x) - 1):
+            if (is_kind[i] or is_kind[i + 1]) and np.isfinite(y[i]) and np.isfinite(y[i + 1]):
+                seg_x += [x[i], x[i + 1], np.nan]
+                seg_y += [y[i], y[i + 1], np.nan]
+        if seg_x:
+            (seg,) = ax.plot(seg_x, seg_y, color=colour, linestyle=style, linewidth=lw,
+                             zorder=3)
+            seg.set_gid(f"{kind}-segment")
+            lines.append(seg)
+        (pts,) = ax.plot(x[is_kind], y[is_kind], linestyle="none", marker=marker,
+                         markerfacecolor=PROVISIONAL_FACE, markeredgecolor=colour,
+                         markeredgewidth=1.3, markersize=plt.rcParams["lines.markersize"] * 1.1,
+                         zorder=4)
+        pts.set_gid(kind)
+        lines.append(pts)
+    return lines
+
+
+def kind_handles(data: pd.DataFrame, kinds: pd.Series, *, markers: bool) -> list[Line2D]:
+    """Grey legend entries that explain filled vs hollow points."""
+    present = set(kinds[data["value"].notna()] if "value" in data else kinds)
+    if present <= {FINAL}:
+        return []
+    grey = "#555555"
+    handles = [Line2D([], [], color=grey, marker="o" if markers else None,
+                      markersize=plt.rcParams["lines.markersize"] * 0.75,
+                      label=kind_legend_text(data, FINAL).replace(
+                          "Filled", "Solid" if not markers else "Filled"))]
+    if PROVISIONAL in present:
+        handles.append(Line2D([], [], color=grey, linestyle=(0, (3, 2)), marker="o",
+                              markerfacecolor=PROVISIONAL_FACE, markeredgecolor=grey,
+                              markeredgewidth=1.3, label=kind_legend_text(data, PROVISIONAL)))
+    if UNCERTAIN in present:
+        handles.append(Line2D([], [], color=grey, linestyle=":", marker="D",
+                              markerfacecolor=PROVISIONAL_FACE, markeredgecolor=grey,
+                              markeredgewidth=1.3, label=kind_legend_text(data, UNCERTAIN)))
+    return handles
+
+
+def spread(positions: Sequence[float], min_gap: float, lo: float = -np.inf,
+           hi: float = np.inf) -> list[float]:
+    """Move sorted-or-not label positions apart by at least *min_gap*, keeping their order.
+
+    Examples
+    --------
+    >>> [round(v, 3) for v in spread([1.0, 1.05, 3.0], 0.2)]
+    [0.925, 1.125, 3.0]
+    """
+    order = np.argsort(positions, kind="stable")
+    pos = np.asarray(positions, dtype=float)[order]
+    out = pos.copy()
+    # Pool adjacent violators: overlapping neighbours merge into one evenly spaced cluster
+    # centred on the mean of their targets.
+    clusters: list[list[int]] = []
+    for i in range(len(pos)):
+        clusters.append([i])
+        while len(clusters) > 1:
+            a, b = clusters[-2], clusters[-1]
+            end_a = _cluster_start(pos, a, min_gap) + (len(a) - 1) * min_gap
+            if end_a + min_gap > _cluster_start(pos, b, min_gap) + 1e-12:
+                clusters[-2:] = [a + b]
+            else:
+                break
+    for cl in clusters:
+        start = _cluster_start(pos, cl, min_gap)
+        start = min(max(start, lo), hi - (len(cl) - 1) * min_gap)
+        for j, idx in enumerate(cl):
+            out[idx] = start + j * min_gap
+    result = np.empty_like(out)
+    result[order] = out
+    return result.tolist()
+
+
+def _cluster_start(pos: np.ndarray, members: list[int], gap: float) -> float:
+    offsets = np.arange(len(members)) * gap
+    return float((pos[members] - offsets).mean())
+
+
+def direct_labels(ax: Axes, items: list[tuple[str, float, float, str]], *,
+                  side: str = "right", fontsize: float | None = None) -> list:
+    """Label line ends outside the plot area, nudged apart so that no two overlap.
+
+    *items* are (text, x, y, colour) in data coordinates. Returns the Annotation artists.
+    """
+    if not items:
+        return []
+    fig = ax.figure
+    size = fontsize or plt.rcParams["legend.fontsize"]
+    if isinstance(size, str):
+        size = plt.rcParams["font.size"]
+    height_in = ax.get_position().height * fig.get_figheight()
+    gap = (float(size) * 1.25 / 72) / max(height_in, 0.5)
+    ax.get_ylim()  # apply any pending autoscaling before mapping data to axes fractions
+    to_axes = ax.transAxes.inverted()
+    fracs = [to_axes.transform(ax.transData.transform((x, y)))[1] for _, x, y, _ in items]
+    placed = spread(fracs, gap, lo=0.0, hi=1.0)
+    arts = []
+    for (text, x, y, colour), frac in zip(items, placed, strict=True):
+        xt = 1.01 if side == "right" else -0.01
+        arts.append(ax.annotate(
+            text, xy=(x, y), xycoords="data", xytext=(xt, frac),
+            textcoords=("axes fraction", "axes fraction"), ha="left" if side == "right"
+            else "right", va="center", color=colour, fontsize=size, annotation_clip=False,
+            arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.5, "alpha": 0.6,
+                        "shrinkA": 0, "shrinkB": 2}))
+    return arts

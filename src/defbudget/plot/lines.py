@@ -1,0 +1,470 @@
+"""Line charts over time: trend, comparison lines, indexed growth, share of GDP vs targets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
+
+from . import _common as c
+from ._format import IndexFormatter, PercentFormatter, formatter_for
+from ._style import NEUTRAL, colour_map
+
+__all__ = ["burden_vs_targets", "compare_lines", "indexed_growth", "trend"]
+
+
+def _hue_columns(hue: str | Sequence[str] | None) -> list[str]:
+    if hue is None:
+        return []
+    return [hue] if isinstance(hue, str) else list(hue)
+
+
+def _series(data: pd.DataFrame, *, x: str, y: str, hue_cols: list[str], func: str
+            ) -> list[tuple[object, pd.DataFrame]]:
+    """Split *data* into one sorted frame per series, each on a complete grid of x."""
+    data = data.reset_index(drop=True)
+    groups = (list(data.groupby(hue_cols, sort=False, dropna=False)) if hue_cols
+              else [(None, data)])
+    out = []
+    for key, grp in groups:
+        key = key[0] if isinstance(key, tuple) and len(key) == 1 else key
+        dup = grp[x].duplicated(keep=False)
+        if dup.any():
+            year = grp.loc[dup, x].iloc[0]
+            rows = grp[grp[x] == year]
+            differ = [col for col in ("measure", "basis", "unit", "source", "stage")
+                      if col in rows.columns and rows[col].nunique(dropna=False) > 1]
+            split = differ[0] if differ else "basis"
+            raise ValueError(
+                f"{func} found {len(rows)} rows for series {c.series_key_label(key)!r} at "
+                f"{x}={year!r} (they differ in {differ or 'nothing — exact duplicates'}). "
+                "Filter the frame to one measure and basis, or split the series with "
+                f"hue=[{', '.join(repr(h) for h in hue_cols)}, {split!r}]."
+            )
+        grp = grp.sort_values(x)
+        if pd.api.types.is_integer_dtype(grp[x]) and len(grp):
+            full = pd.RangeIndex(int(grp[x].min()), int(grp[x].max()) + 1)
+            grp = grp.set_index(x).reindex(full).rename_axis(x).reset_index()
+        out.append((key, grp))
+    return out
+
+
+def _annotate_events(ax: Axes, events: Mapping[float, str] | None) -> None:
+    """Dotted vertical lines with labels at the top, stacked so that no two labels overlap."""
+    if not events:
+        return
+    lo, hi = ax.get_xlim()
+    span = (hi - lo) or 1.0
+    size = plt.rcParams["font.size"] * 0.8
+    width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
+    placed: list[tuple[int, float, float]] = []  # (level, left, right) in axes fractions
+    for xval, text in sorted(events.items()):
+        ax.axvline(xval, color=NEUTRAL, linestyle=":", linewidth=0.9, zorder=1)
+        frac = (xval - lo) / span
+        width = (len(str(text)) * size * 0.55 + 6) / width_pt
+        right_side = frac + width <= 1.0
+        left, right = (frac, frac + width) if right_side else (frac - width, frac)
+        level = 0
+        while any(lv == level and left < r and right > lft for lv, lft, r in placed):
+            level += 1
+        placed.append((level, left, right))
+        ann = ax.annotate(text, xy=(xval, 1.0), xycoords=("data", "axes fraction"),
+                          xytext=(3 if right_side else -3, -3 - level * size * 1.35),
+                          textcoords="offset points", ha="left" if right_side else "right",
+                          va="top", fontsize=size, color="#333333",
+                          bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                                "alpha": 0.85}, zorder=5)
+        ann.set_gid("event")
+
+
+def _draw_lines(data: pd.DataFrame, *, x: str, y: str, hue: str | Sequence[str] | None,
+                ax: Axes | None, palette, markers: bool | str, func: str, **kwargs
+                ) -> tuple[Axes, list, pd.Series, bool, dict]:
+    ax = c.get_ax(ax)
+    hue_cols = _hue_columns(hue)
+    c.check_frame(data, [x, y, *hue_cols], func=func)
+    c.same_basis(data, func=func)
+    series = _series(data, x=x, y=y, hue_cols=hue_cols, func=func)
+    colours = colour_map([k for k, _ in series], palette)
+    longest = max(len(g) for _, g in series)
+    show_markers = (longest <= 40) if markers == "auto" else bool(markers)
+    handles = []
+    for key, grp in series:
+        kinds = c.point_kind(grp).to_numpy()
+        xs = grp[x].to_numpy(dtype=float)
+        ys = grp[y].to_numpy(dtype=float)
+        label = c.series_key_label(key) if key is not None else None
+        lines = c.draw_series(ax, xs, ys, kinds, colour=colours[key], label=label,
+                              markers=show_markers, **kwargs)
+        handles.append(lines[0])
+    kinds_all = c.point_kind(data)
+    return ax, handles, kinds_all, show_markers, {k: g for k, g in series}
+
+
+def trend(data: pd.DataFrame, *, x: str = "year", y: str = "value",
+          hue: str | Sequence[str] | None = "country", ax: Axes | None = None,
+          events: Mapping[float, str] | None = None, title: str | None = None,
+          ylabel: str | None = None, xlabel: str | None = None, palette=None,
+          markers: bool | str = "auto", zero: bool = True, legend: bool = True,
+          source: bool | str = True, note: str | None = None, **kwargs) -> Axes:
+    """Draw one or more series over time; draft, request and estimate points drawn hollow.
+
+    Parameters
+    ----------
+    data
+        Tidy frame with one row per series and period, all in one unit and price basis
+        (e.g. ``load("japan_mod_budget")`` filtered to one ``basis``). Missing periods
+        and rows with a missing value (flag ``unavailable``) break the line.
+    x, y
+        Columns for the period label (int years) and the value (whole units).
+    hue
+        Column(s) that split the series (default ``"country"``); ``None`` for one series.
+    ax
+        Axes to draw on; default ``plt.gca()``.
+    events
+        ``{x: text}`` to mark with a dotted vertical line and a label, e.g.
+        ``{2022: "2022 strategy documents"}``.
+    title, ylabel, xlabel
+        Override the generated title (what is measured, for whom), the value-axis label
+        (unit and price basis) and the period-axis label (fiscal or calendar years).
+    palette
+        List or dict of colours; default Okabe–Ito.
+    markers
+        Draw a marker at every final point; ``"auto"`` does so for series of <= 40 points.
+    zero
+        Start a money axis at zero when all values are positive.
+    legend
+        Draw a legend (series, and what filled and hollow points mean).
+    source
+        True prints the source line generated from *data*; a string replaces it; False
+        omits it (only when the figure carries its own).
+    note
+        Extra sentence for the source line.
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.plot` for the solid lines.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on. Values are plotted in the frame's units (e.g. yen, current
+        prices); the y tick labels read ¥2T, ¥4T, ...
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from defbudget.schema import coerce
+    >>> from defbudget.plot import trend
+    >>> frame = coerce(pd.DataFrame({
+    ...     "country": "Japan", "iso3": "JPN", "year": [2023, 2024, 2025, 2026],
+    ...     "period": "FY", "fy_start_month": 4, "measure": "defense_budget",
+    ...     "basis": "mod_incl_saco_realignment",
+    ...     "value": [6.8219e12, 7.9496e12, 8.7005e12, 9.0353e12], "unit": "JPY",
+    ...     "price_basis": "current", "stage": ["enacted"] * 3 + ["draft"],
+    ...     "source": "mod_budget"}))
+    >>> fig, ax = plt.subplots()
+    >>> ax = trend(frame, ax=ax, events={2022.9: "2022 strategy documents"})
+    >>> ax.get_ylabel()
+    'Yen, current prices'
+    >>> ax.yaxis.get_major_formatter().format_ticks([0, 5e12, 10e12])
+    ['¥0', '¥5T', '¥10T']
+    """
+    ax, handles, kinds, show_markers, _ = _draw_lines(
+        data, x=x, y=y, hue=hue, ax=ax, palette=palette, markers=markers, func="plot.trend",
+        **kwargs)
+    unit = str(c.first(data, "unit", ""))
+    ax.yaxis.set_major_formatter(formatter_for(unit))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if zero and unit not in ("index",) and (data[y].dropna() >= 0).all():
+        ax.set_ylim(bottom=0)
+    ax.set_ylabel(ylabel if ylabel is not None else c.value_label(data))
+    ax.set_xlabel(xlabel if xlabel is not None else c.year_label(data))
+    c.set_title(ax, title if title is not None else c.default_title(data))
+    _annotate_events(ax, events)
+    if legend:
+        extra = c.kind_handles(data, kinds, markers=show_markers)
+        shown = (handles if len(handles) > 1 else []) + extra
+        if shown:
+            ax.legend(handles=shown, loc="best")
+    c.finish(ax, data, source=source, note=note)
+    return ax
+
+
+def compare_lines(data: pd.DataFrame, *, x: str = "year", y: str = "value",
+                  hue: str = "country", ax: Axes | None = None,
+                  highlight: str | Sequence[str] | None = None, title: str | None = None,
+                  ylabel: str | None = None, xlabel: str | None = None, palette=None,
+                  label_ends: bool | str = "auto", zero: bool = True,
+                  source: bool | str = True, note: str | None = None, **kwargs) -> Axes:
+    """Compare several countries' series on one axis, labelled at the line ends.
+
+    All rows must share one unit and price basis (e.g. SIPRI constant-2023 US$); mixed
+    currencies raise :class:`~defbudget.schema.BasisMismatchError` naming the converter.
+
+    Parameters
+    ----------
+    data
+        Tidy frame, one row per country and year.
+    highlight
+        Country (or countries) drawn in colour; the others in grey for context.
+    label_ends
+        Label each line at its last point instead of a legend (``"auto"``: up to 12 lines).
+    Other parameters
+        As for :func:`trend`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from defbudget.schema import coerce
+    >>> from defbudget.plot import compare_lines
+    >>> rows = [{"country": c, "year": y, "value": v * (1.05 ** (y - 2020))}
+    ...         for c, v in [("Japan", 50e9), ("Australia", 30e9)] for y in range(2020, 2025)]
+    >>> frame = coerce(pd.DataFrame(rows).assign(period="CY", fy_start_month=1,
+    ...     measure="milex", basis="sipri", unit="USD", price_basis="constant",
+    ...     base_year=2023, source="sipri_milex_2025"))
+    >>> fig, ax = plt.subplots()
+    >>> ax = compare_lines(frame, ax=ax)
+    >>> sorted(t.get_text() for t in ax.texts)
+    ['Australia', 'Japan']
+    """
+    ax, state = _compare_core(data, x=x, y=y, hue=hue, ax=ax, highlight=highlight,
+                              title=title, ylabel=ylabel, xlabel=xlabel, palette=palette,
+                              zero=zero, func="plot.compare_lines", **kwargs)
+    _legend_or_labels(ax, data, state, x=x, y=y, label_ends=label_ends)
+    c.finish(ax, data, source=source, note=note)
+    return ax
+
+
+def _compare_core(data: pd.DataFrame, *, x: str, y: str, hue: str, ax: Axes | None,
+                  highlight, title, ylabel, xlabel, palette, zero: bool, func: str,
+                  **kwargs) -> tuple[Axes, tuple]:
+    hl = [highlight] if isinstance(highlight, str) else list(highlight or [])
+    if hl and hue in data.columns:
+        unknown = [h for h in hl if h not in set(data[hue])]
+        if unknown:
+            raise ValueError(f"highlight names {unknown!r}, not found in column {hue!r} "
+                             f"(it holds e.g. {sorted(set(data[hue].dropna()))[:8]!r})")
+    if hl and palette is None:
+        keys = list(dict.fromkeys(data[hue]))
+        base = colour_map(hl)
+        palette = {k: base.get(k, "#B0B0B0") for k in keys}
+    ax, handles, kinds, show_markers, series = _draw_lines(
+        data, x=x, y=y, hue=hue, ax=ax, palette=palette, markers=False, func=func, **kwargs)
+    for h in handles:
+        if hl and h.get_label() not in hl:
+            h.set_zorder(2)
+            h.set_linewidth(h.get_linewidth() * 0.7)
+    unit = str(c.first(data, "unit", ""))
+    ax.yaxis.set_major_formatter(formatter_for(unit))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if zero and (data[y].dropna() >= 0).all():
+        ax.set_ylim(bottom=0)
+    ax.set_ylabel(ylabel if ylabel is not None else c.value_label(data))
+    ax.set_xlabel(xlabel if xlabel is not None else c.year_label(data))
+    c.set_title(ax, title if title is not None else c.default_title(data))
+    return ax, (handles, series, kinds, show_markers)
+
+
+def _legend_or_labels(ax: Axes, data: pd.DataFrame, state: tuple, *, x: str, y: str,
+                      label_ends: bool | str) -> None:
+    handles, series, kinds, markers = state
+    use_labels = (len(handles) <= 12) if label_ends == "auto" else bool(label_ends)
+    extra = c.kind_handles(data, kinds, markers=markers)
+    if use_labels:
+        items = []
+        for h, (_key, grp) in zip(handles, series.items(), strict=True):
+            last = grp.dropna(subset=[y]).iloc[-1] if grp[y].notna().any() else None
+            if last is not None:
+                items.append((h.get_label(), float(last[x]), float(last[y]), h.get_color()))
+        c.direct_labels(ax, items)
+        if extra:
+            ax.legend(handles=extra, loc="upper left")
+    else:
+        ax.legend(handles=handles + extra, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                  ncols=max(1, len(handles) // 25 + 1))
+
+
+def indexed_growth(data: pd.DataFrame, *, base: int, x: str = "year", y: str = "value",
+                   hue: str = "country", ax: Axes | None = None, title: str | None = None,
+                   palette=None, highlight: str | Sequence[str] | None = None,
+                   label_ends: bool | str = "auto", source: bool | str = True,
+                   note: str | None = None, **kwargs) -> Axes:
+    """Growth of each series as an index, *base* = 100 (e.g. each country's 2014 level).
+
+    The index is computed per series as ``100 * value / value[base]``; a series without a
+    value in *base* raises, naming it. Series in different currencies may be indexed
+    together (the index has no unit), but not a mix of current and constant prices.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The y axis reads 100 at the base period, with a reference line there.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from defbudget.schema import coerce
+    >>> from defbudget.plot import indexed_growth
+    >>> rows = [{"country": c, "year": y, "value": v * (g ** (y - 2020)), "unit": u}
+    ...         for c, v, g, u in [("Japan", 5e12, 1.08, "JPY"), ("Australia", 4e10, 1.03,
+    ...         "AUD")] for y in range(2020, 2025)]
+    >>> frame = coerce(pd.DataFrame(rows).assign(period="CY", fy_start_month=1,
+    ...     measure="milex", basis="sipri", price_basis="current", source="sipri_milex_2025"))
+    >>> fig, ax = plt.subplots()
+    >>> ax = indexed_growth(frame, ax=ax, base=2020)
+    >>> ax.get_ylabel()
+    'Index, 2020 = 100 (current prices, national currency)'
+    """
+    func = "plot.indexed_growth"
+    c.check_frame(data, [x, y, hue], func=func)
+    from defbudget.schema import require_same_basis
+
+    require_same_basis(data, what=func, columns=("price_basis", "base_year"))
+    frames = []
+    for key, grp in data.groupby(hue, sort=False):
+        at_base = grp.loc[grp[x] == base, y].dropna()
+        if at_base.empty or at_base.iloc[0] == 0:
+            years = sorted(grp.loc[grp[y].notna(), x].tolist())
+            raise ValueError(f"{func}: series {key!r} has no non-zero value in {x}={base} "
+                             f"(it has {years[:3]}…{years[-3:]}); choose a base period that "
+                             "every series covers, or filter the series out.")
+        frames.append(grp.assign(**{y: grp[y] / at_base.iloc[0] * 100.0}))
+    indexed = pd.concat(frames, ignore_index=True)
+    units = list(dict.fromkeys(data["unit"].dropna())) if "unit" in data else []
+    indexed["unit"] = "index"
+    prices = ("current prices" if c.first(data, "price_basis") != "constant"
+              else f"constant {int(c.first(data, 'base_year'))} prices")
+    currency = ("national currency" if len(units) > 1
+                else c.value_label(data.assign()).split(",")[0].lower())
+    period = "FY" if set(data.get("period", pd.Series(dtype=str)).dropna()) == {"FY"} else ""
+    ylabel = f"Index, {period}{base} = 100 ({prices}, {currency})"
+    ax, state = _compare_core(
+        indexed, x=x, y=y, hue=hue, ax=ax, palette=palette, highlight=highlight, zero=False,
+        title=title if title is not None else
+        c.default_title(data, f", indexed to {period}{base} = 100"),
+        ylabel=ylabel, xlabel=None, func=func, **kwargs)
+    ax.axhline(100, color=NEUTRAL, linewidth=0.8, zorder=1)
+    ax.yaxis.set_major_formatter(IndexFormatter())
+    _legend_or_labels(ax, indexed, state, x=x, y=y, label_ends=label_ends)
+    c.finish(ax, data, source=source, note=note)
+    return ax
+
+
+def _target_label_column(targets: pd.DataFrame) -> str:
+    for col in ("label", "name", "target", "title", "description"):
+        if col in targets.columns:
+            return col
+    raise ValueError("targets frame needs a label column ('label' or 'name') and a 'value' "
+                     f"column (a ratio, 0.02 = 2%); it has {list(targets.columns)!r}")
+
+
+def _default_targets() -> pd.DataFrame:
+    try:
+        from defbudget.datasets import load
+
+        return load("targets")
+    except (ImportError, KeyError, LookupError, FileNotFoundError, ValueError) as exc:
+        raise ValueError("burden_vs_targets needs target levels: pass targets=<frame with "
+                         "'label' and 'value' (ratio) columns and a 'source'>, or install "
+                         f"a defbudget with the 'targets' dataset ({exc})") from exc
+
+
+def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None,
+                      x: str = "year", y: str = "value", hue: str = "country",
+                      ax: Axes | None = None, title: str | None = None, palette=None,
+                      highlight: str | Sequence[str] | None = None,
+                      label_ends: bool | str = "auto", source: bool | str = True,
+                      note: str | None = None, **kwargs) -> Axes:
+    """Military expenditure as a share of GDP, against spending targets drawn as lines.
+
+    Parameters
+    ----------
+    data
+        Tidy frame of ratios (``unit == "ratio"``, 0.02 = 2%), e.g. SIPRI ``milex_share_gdp``.
+    targets
+        One row per target with a ``value`` (ratio), a label column (``label``/``name``)
+        and optionally ``year`` (the deadline) and ``source``. Default:
+        ``defbudget.load("targets")``. Targets at the same level share one line and one
+        label (e.g. NATO's 2% guideline and Japan's 2% goal), so labels never overlap.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from defbudget.schema import coerce
+    >>> from defbudget.plot import burden_vs_targets
+    >>> frame = coerce(pd.DataFrame({"country": "Japan", "year": range(2020, 2025),
+    ...     "period": "CY", "fy_start_month": 1, "measure": "milex_share_gdp",
+    ...     "basis": "sipri", "value": [0.010, 0.010, 0.011, 0.012, 0.014], "unit": "ratio",
+    ...     "price_basis": "current", "source": "sipri_milex_2025"}))
+    >>> targets = pd.DataFrame({"label": ["NATO guideline", "Japan goal by FY2027"],
+    ...     "value": [0.02, 0.02], "source": ["nato_2014", "jp_nss_2022"]})
+    >>> fig, ax = plt.subplots()
+    >>> ax = burden_vs_targets(frame, ax=ax, targets=targets)
+    >>> [t.get_text() for t in ax.texts if t.get_gid() == "target"]
+    ['2.0%: NATO guideline; Japan goal by FY2027']
+    """
+    func = "plot.burden_vs_targets"
+    c.check_frame(data, [x, y, hue], func=func)
+    units = set(data["unit"].dropna()) if "unit" in data.columns else {"ratio"}
+    if units != {"ratio"}:
+        raise ValueError(f"{func} draws shares of GDP (unit 'ratio', 0.02 = 2%); the frame "
+                         f"has unit(s) {sorted(units)!r}. Filter to measure "
+                         "'milex_share_gdp', or divide by GDP first.")
+    targets = _default_targets() if targets is None else targets
+    if not isinstance(targets, pd.DataFrame) or "value" not in targets.columns:
+        raise ValueError(f"{func}: targets must be a DataFrame with a 'value' column (ratio)")
+    label_col = _target_label_column(targets)
+    ax, state = _compare_core(
+        data, x=x, y=y, hue=hue, ax=ax, palette=palette, highlight=highlight,
+        title=title if title is not None else c.default_title(data),
+        ylabel="Share of GDP (%)", xlabel=None, zero=True, func=func, **kwargs)
+    ax.yaxis.set_major_formatter(PercentFormatter())
+    top = max(float(data[y].max()), float(targets["value"].max())) * 1.15
+    ax.set_ylim(0, top)
+    _legend_or_labels(ax, data, state, x=x, y=y, label_ends=label_ends)
+    groups: dict[float, list[str]] = {}
+    for rec in targets.to_dict("records"):
+        text = str(rec[label_col])
+        deadline = rec.get("year", rec.get("deadline"))
+        if deadline is not None and pd.notna(deadline) and str(int(deadline)) not in text:
+            text += f" (by {int(deadline)})"
+        groups.setdefault(round(float(rec["value"]), 6), []).append(text)
+    levels = sorted(groups)
+    size = plt.rcParams["font.size"] * 0.8
+    fig = ax.figure
+    gap = (size * 1.3 / 72) / max(ax.get_position().height * fig.get_figheight(), 0.5)
+    fracs = [lvl / top for lvl in levels]
+    placed = c.spread(fracs, gap, lo=0.0, hi=0.97)
+    for lvl, frac in zip(levels, placed, strict=True):
+        ax.axhline(lvl, color="#333333", linestyle=(0, (5, 3)), linewidth=0.9, zorder=1)
+        from defbudget.formatting import format_ratio
+
+        label = f"{format_ratio(lvl, digits=1)}: " + "; ".join(dict.fromkeys(groups[lvl]))
+        t = ax.annotate(label, xy=(0.005, frac), xycoords="axes fraction",
+                        xytext=(2, 2), textcoords="offset points", ha="left", va="bottom",
+                        fontsize=size, color="#333333", zorder=6,
+                        bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none",
+                              "alpha": 0.8})
+        t.set_gid("target")
+    frame_for_source = data
+    if "source" in targets.columns:
+        extra = targets[["source"]].dropna()
+        frame_for_source = pd.concat([data, extra], ignore_index=True)
+    c.finish(ax, frame_for_source, source=source,
+             note=note or "Dashed lines: spending targets as a share of GDP")
+    return ax
+
