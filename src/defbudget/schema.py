@@ -72,6 +72,7 @@ OPTIONAL_COLUMNS: dict[str, str] = {
     "note": "str",  # free-text note or resolved footnote text
     "footnotes": "str",  # footnote numbers as printed, e.g. "56"
     "symbols": "str",  # SIPRI special-note names, comma-separated
+    "fy_convention": "str",  # fiscal year as the source prints it, e.g. "Apr-Mar"
     "value_type": "str",  # reported | derived | transcribed | computed
     "vintage": "str",  # data release the value comes from, e.g. "2026Q2-2nd"
     "fx_rate": "float",  # units of `unit` per unit of the original currency
@@ -112,7 +113,8 @@ LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN 
 PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP
 SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW
 ZWL ZWG
-""".split())
+CSK DDM HRK SUR YUM
+""".split())  # last line: predecessors of dissolved states and Croatia's kuna (SIPRI reports them)
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 

@@ -1,0 +1,307 @@
+"""Font colours of workbook cells, read straight from the xlsx zip.
+
+SIPRI marks estimates in blue and highly uncertain figures in red, and the font colour is the
+only place that information lives: pandas, calamine and csv exports all drop it. openpyxl keeps
+it but builds a Python object per cell (seconds for a SIPRI workbook). This module reads only
+what is needed:
+
+1. ``xl/styles.xml``: each font's colour (``rgb="FF0000FF"``, or ``indexed="12"`` resolved
+   through the workbook's own ``<indexedColors>`` or Excel's default palette), and for each
+   cell format (``cellXfs``) its ``fontId``; so each style index ``s`` maps to a colour class.
+2. each sheet's XML: the ``r`` (A1 reference) and ``s`` (style index) of every ``<c>`` cell
+   whose style is blue or red. A byte scanner handles the ordinary layout; anything unusual
+   (namespace prefixes, comments, CDATA, single-quoted attributes, cells without ``r``) goes
+   through the stdlib expat parser with DTDs and entities refused. If the zip cannot be read
+   this way at all, openpyxl (read-only) is the fallback.
+
+Theme colours (``theme="4"``) are not resolved: SIPRI's workbooks use rgb or indexed
+colours, and a theme colour is reported as neither blue nor red.
+
+Only the colour class of each flagged cell is returned; values come from calamine.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from collections.abc import Iterable
+from os import PathLike
+from xml.parsers import expat
+
+from defbudget.readers._common import SourceFormatError, parse_cell_ref
+
+__all__ = ["BLUE", "ESTIMATE", "HIGHLY_UNCERTAIN", "RED", "read_font_flags", "style_flags"]
+
+#: Flag given to a cell in blue font (SIPRI: "Figures in blue are SIPRI estimates").
+ESTIMATE = "estimate"
+#: Flag given to a cell in red font (SIPRI: "Figures in red indicate highly uncertain data").
+HIGHLY_UNCERTAIN = "highly_uncertain"
+#: The rgb values (without alpha) SIPRI uses.
+BLUE = "0000FF"
+RED = "FF0000"
+_CLASS_OF_RGB = {BLUE: ESTIMATE, RED: HIGHLY_UNCERTAIN}
+
+#: Excel's default indexed palette (rgb without alpha), entries 0-63; 64/65 are system
+#: foreground/background. Pure blue sits at 4, 12 and 39, pure red at 2 and 10.
+DEFAULT_PALETTE = (
+    "000000", "FFFFFF", "FF0000", "00FF00", "0000FF", "FFFF00", "FF00FF", "00FFFF",
+    "000000", "FFFFFF", "FF0000", "00FF00", "0000FF", "FFFF00", "FF00FF", "00FFFF",
+    "800000", "008000", "000080", "808000", "800080", "008080", "C0C0C0", "808080",
+    "9999FF", "993366", "FFFFCC", "CCFFFF", "660066", "FF8080", "0066CC", "CCCCFF",
+    "000080", "FF00FF", "FFFF00", "00FFFF", "800080", "800000", "008080", "0000FF",
+    "00CCFF", "CCFFFF", "CCFFCC", "FFFF99", "99CCFF", "FF99CC", "CC99FF", "FFCC99",
+    "3366FF", "33CCCC", "99CC00", "FFCC00", "FF9900", "FF6600", "666699", "969696",
+    "003366", "339966", "003300", "333300", "993300", "993366", "333399", "333333",
+)
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+FlagMap = dict[tuple[int, int], str]
+
+
+def _fromstring(data: bytes):
+    import defusedxml.ElementTree as DET
+
+    return DET.fromstring(data)
+
+
+def _colour_class(attrib: dict[str, str], palette: list[str]) -> str | None:
+    rgb = attrib.get("rgb")
+    if rgb:
+        return _CLASS_OF_RGB.get(rgb[-6:].upper())
+    idx = attrib.get("indexed")
+    if idx is not None and idx.isdigit():
+        i = int(idx)
+        if i < len(palette):
+            return _CLASS_OF_RGB.get(palette[i].upper())
+    return None
+
+
+def style_flags(styles_xml: bytes) -> dict[int, str]:
+    """Map cell-format (``s``) indices to ``"estimate"`` (blue) or ``"highly_uncertain"`` (red).
+
+    Parameters
+    ----------
+    styles_xml
+        The bytes of ``xl/styles.xml``.
+
+    Returns
+    -------
+    dict
+        Style index → flag, only for styles whose font is pure blue or pure red.
+
+    Examples
+    --------
+    >>> xml = (b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    ...        b'<fonts count="3"><font/><font><color indexed="12"/></font>'
+    ...        b'<font><color rgb="FFFF0000"/></font></fonts>'
+    ...        b'<cellXfs count="3"><xf fontId="0"/><xf fontId="1"/><xf fontId="2"/></cellXfs>'
+    ...        b'</styleSheet>')
+    >>> style_flags(xml)
+    {1: 'estimate', 2: 'highly_uncertain'}
+    """
+    root = _fromstring(styles_xml)
+    ns = {"m": _MAIN_NS}
+    palette = list(DEFAULT_PALETTE)
+    custom = root.find("m:colors/m:indexedColors", ns)
+    if custom is not None:
+        rgbs = [c.get("rgb", "")[-6:] for c in custom.findall("m:rgbColor", ns)]
+        palette[: len(rgbs)] = rgbs
+    font_class: list[str | None] = []
+    for font in root.findall("m:fonts/m:font", ns):
+        colour = font.find("m:color", ns)
+        font_class.append(None if colour is None else _colour_class(colour.attrib, palette))
+    out: dict[int, str] = {}
+    for i, xf in enumerate(root.findall("m:cellXfs/m:xf", ns)):
+        fid = xf.get("fontId", "0")
+        if fid.isdigit() and int(fid) < len(font_class) and font_class[int(fid)]:
+            out[i] = font_class[int(fid)]
+    return out
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → zip member of its XML, from workbook.xml and its relationships."""
+    wb = _fromstring(zf.read("xl/workbook.xml"))
+    rels = _fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    target = {}
+    for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship"):
+        t = rel.get("Target", "")
+        t = t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join("xl", t))
+        target[rel.get("Id")] = t
+    parts = {}
+    for sheet in wb.iter(f"{{{_MAIN_NS}}}sheet"):
+        rid = sheet.get(f"{{{_REL_NS}}}id")
+        if rid in target:
+            parts[sheet.get("name")] = target[rid]
+    return parts
+
+
+class _NeedsSlowPath(Exception):
+    pass
+
+
+def _scan_fast(data: bytes, wanted: dict[bytes, str]) -> FlagMap:
+    """Find the cells whose ``s`` is a flagged style by searching for ``s="N"`` directly.
+
+    Only the (few) flagged cells are visited, not every cell. Raises _NeedsSlowPath when the
+    layout is not the plain one this relies on (then expat does the work).
+    """
+    start = data.find(b"<sheetData")
+    if start < 0 or b"<!--" in data or b"<![CDATA[" in data or b"='" in data:
+        raise _NeedsSlowPath
+    for sep in (b"<c\n", b"<c\t", b"<c\r"):
+        if sep in data:
+            raise _NeedsSlowPath
+    find, rfind = data.find, data.rfind
+    out: FlagMap = {}
+    for style, flag in wanted.items():
+        token = b' s="' + style + b'"'
+        pos = find(token, start)
+        while pos >= 0:
+            tag = rfind(b"<", start, pos)
+            if data[tag : tag + 3] == b"<c ":
+                chunk = data[tag + 2 : pos]  # attributes before s=
+                k = chunk.find(b' r="')
+                if k < 0:
+                    end = find(b">", pos)
+                    chunk = data[pos : end]  # r= may come after s=
+                    k = chunk.find(b' r="')
+                    if k < 0:
+                        raise _NeedsSlowPath  # cell without a reference: count positions
+                e = chunk.find(b'"', k + 4)
+                out[parse_cell_ref(chunk[k + 4 : e].decode("ascii"))] = flag
+            pos = find(token, pos + 1)
+    return out
+
+
+def _scan_expat(data: bytes, wanted: dict[bytes, str]) -> FlagMap:
+    """Namespace-aware expat scan; tracks positions when ``r`` attributes are absent."""
+    wanted_s = {k.decode(): v for k, v in wanted.items()}
+    out: FlagMap = {}
+    state = {"row": -1, "col": -1}
+    row_tag = f"{_MAIN_NS} row"
+    c_tag = f"{_MAIN_NS} c"
+
+    def start(tag, attrs):
+        if tag == c_tag:
+            ref = attrs.get("r")
+            if ref:
+                r, c = parse_cell_ref(ref)
+                state["row"], state["col"] = r, c
+            else:
+                state["col"] += 1
+            flag = wanted_s.get(attrs.get("s", ""))
+            if flag:
+                out[(state["row"], state["col"])] = flag
+        elif tag == row_tag:
+            r = attrs.get("r")
+            state["row"] = int(r) - 1 if r and r.isdigit() else state["row"] + 1
+            state["col"] = -1
+
+    def refuse(*_args):
+        raise SourceFormatError("the sheet XML declares a DTD or entities; refusing to parse it "
+                                "(a genuine Excel file never does)")
+
+    p = expat.ParserCreate(namespace_separator=" ")
+    p.StartElementHandler = start
+    p.StartDoctypeDeclHandler = refuse
+    p.EntityDeclHandler = refuse
+    p.Parse(data, True)
+    return out
+
+
+def _read_zip(path: str | PathLike, sheets: Iterable[str], method: str) -> dict[str, FlagMap]:
+    with zipfile.ZipFile(path) as zf:
+        flags = style_flags(zf.read("xl/styles.xml"))
+        parts = _sheet_parts(zf)
+        wanted = {str(k).encode(): v for k, v in flags.items()}
+        result: dict[str, FlagMap] = {}
+        for name in sheets:
+            if not wanted:
+                result[name] = {}
+                continue
+            data = zf.read(parts[name])
+            if method == "expat":
+                result[name] = _scan_expat(data, wanted)
+                continue
+            try:
+                result[name] = _scan_fast(data, wanted)
+            except _NeedsSlowPath:
+                result[name] = _scan_expat(data, wanted)
+        return result
+
+
+def _read_openpyxl(path: str | PathLike, sheets: Iterable[str]) -> dict[str, FlagMap]:
+    import openpyxl
+
+    palette = list(DEFAULT_PALETTE)
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        if wb._colors:  # the workbook's own indexed palette, if it defines one
+            palette[: len(wb._colors)] = [c[-6:] for c in wb._colors]
+        result: dict[str, FlagMap] = {}
+        for name in sheets:
+            out: FlagMap = {}
+            for row in wb[name].iter_rows():
+                for cell in row:
+                    if not hasattr(cell, "font") or cell.font is None:
+                        continue
+                    colour = cell.font.color
+                    if colour is None:
+                        continue
+                    attrib = {}
+                    if colour.type == "rgb" and isinstance(colour.rgb, str):
+                        attrib["rgb"] = colour.rgb
+                    elif colour.type == "indexed":
+                        attrib["indexed"] = str(colour.indexed)
+                    flag = _colour_class(attrib, palette)
+                    if flag:
+                        out[(cell.row - 1, cell.column - 1)] = flag
+            result[name] = out
+        return result
+    finally:
+        wb.close()
+
+
+def read_font_flags(path: str | PathLike, sheets: Iterable[str], *, method: str = "auto"
+                    ) -> dict[str, FlagMap]:
+    """Cells in blue or red font, per sheet.
+
+    Parameters
+    ----------
+    path
+        An ``.xlsx`` workbook. It is opened read-only.
+    sheets
+        Names of the sheets to scan.
+    method
+        ``"auto"`` (byte scan, expat where the layout is unusual, openpyxl if the zip cannot
+        be read directly), or force ``"fast"``, ``"expat"`` or ``"openpyxl"`` (for testing).
+
+    Returns
+    -------
+    dict
+        Sheet name → {(row, column) zero-based: ``"estimate"`` | ``"highly_uncertain"``}.
+
+    Examples
+    --------
+    >>> import tempfile, os, openpyxl
+    >>> from openpyxl.styles import Font
+    >>> wb = openpyxl.Workbook(); ws = wb.active; ws.title = "Data"
+    >>> ws["B2"] = 1.5; ws["B2"].font = Font(color="FF0000FF")
+    >>> ws["C2"] = 2.5; ws["C2"].font = Font(color="FFFF0000")
+    >>> ws["D2"] = 3.5
+    >>> path = os.path.join(tempfile.mkdtemp(), "flags.xlsx"); wb.save(path)
+    >>> sorted(read_font_flags(path, ["Data"])["Data"].items())
+    [((1, 1), 'estimate'), ((1, 2), 'highly_uncertain')]
+    """
+    sheets = list(sheets)
+    if method == "openpyxl":
+        return _read_openpyxl(path, sheets)
+    try:
+        return _read_zip(path, sheets, method)
+    except (KeyError, zipfile.BadZipFile, expat.ExpatError, ValueError, SyntaxError):
+        if method != "auto":
+            raise
+        return _read_openpyxl(path, sheets)
