@@ -258,7 +258,7 @@ SOURCES: list[dict] = [
 _PRESS_BY_OUTLET = [
     ("press-stars-and-stripes-fy2025-draft", "Stars and Stripes",
      "Report of Japan's FY2025 cabinet draft defence budget (December 2024)"),
-    ("press-ap-fy2025-draft", "Associated Press (AP)",
+    ("press-ap-fy2025-draft", "AP (Associated Press)",
      "Report of Japan's FY2025 cabinet draft defence budget (December 2024)"),
     ("press-kyodo-fy2025-draft", "Kyodo News",
      "Report of Japan's FY2025 cabinet draft defence budget (December 2024)"),
@@ -687,7 +687,7 @@ LEDGER: list[dict] = [
       for fid, usd, src, outlet, printed, pub, url in [
           ("stripes-jp-draft-fy2025", "54.8e9", "press-stars-and-stripes-fy2025-draft",
            "Stars and Stripes", "$54.8 billion", "", ""),
-          ("ap-jp-draft-fy2025", "55e9", "press-ap-fy2025-draft", "Associated Press",
+          ("ap-jp-draft-fy2025", "55e9", "press-ap-fy2025-draft", "AP (Associated Press)",
            "$55 billion", "", ""),
           ("kyodo-jp-draft-fy2025", "55.4e9", "press-kyodo-fy2025-draft", "Kyodo News",
            "$55.4 billion", "", ""),
@@ -980,6 +980,21 @@ def build_all() -> tuple[dict[str, str], list[dict]]:
     return files, resources
 
 
+def _merge(existing: list[dict], ours: list[dict], key: str) -> list[dict]:
+    """Replace our entries in place, keep everyone else's, append ours that are new."""
+    by_key = {o[key]: o for o in ours}
+    out, done = [], set()
+    for item in existing:
+        k = item.get(key)
+        if k in by_key:
+            if k not in done:
+                out.append(by_key[k])
+                done.add(k)
+        else:
+            out.append(item)
+    return out + [o for o in ours if o[key] not in done]
+
+
 def upsert_datapackage(resources: list[dict]) -> dict:
     """Read-modify-write of data/datapackage.json: replace our resources and sources only."""
     path = DATA / "datapackage.json"
@@ -993,14 +1008,9 @@ def upsert_datapackage(resources: list[dict]) -> dict:
                    "fields with units.")
     pkg.setdefault("homepage", "https://github.com/defbudget/defbudget")
     pkg["licenses"] = pkg.get("licenses") or [MIT]
-    ours = {s["id"] for s in SOURCES}
-    pkg["sources"] = [s for s in pkg.get("sources", []) if s.get("id") not in ours] + SOURCES
-    tmpl_ids = {t["id"] for t in SOURCE_TEMPLATES}
-    pkg["source_templates"] = [t for t in pkg.get("source_templates", [])
-                               if t.get("id") not in tmpl_ids] + SOURCE_TEMPLATES
-    names = {r["name"] for r in resources}
-    kept = [r for r in pkg.get("resources", []) if r.get("name") not in names]
-    pkg["resources"] = resources + kept
+    pkg["sources"] = _merge(pkg.get("sources", []), SOURCES, "id")
+    pkg["source_templates"] = _merge(pkg.get("source_templates", []), SOURCE_TEMPLATES, "id")
+    pkg["resources"] = _merge(pkg.get("resources", []), resources, "name")
     return pkg
 
 

@@ -13,7 +13,7 @@ Examples
 >>> float(fy2026["value"].iloc[0])  # whole yen
 9035300000000.0
 >>> print(defbudget.cite("sipri-milex-2025"))
-SIPRI Military Expenditure Database 2025, https://www.sipri.org/databases/milex ...
+SIPRI Military Expenditure Database 2025, https://www.sipri.org/databases/milex. Licence: ...
 """
 
 from __future__ import annotations
