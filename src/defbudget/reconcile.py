@@ -111,10 +111,11 @@ def reconcile(figures: pd.DataFrame | None = None, *, budgets=None,
     Examples
     --------
     >>> t = reconcile(budgets=[2026])
-    >>> t[["outlet", "reported_usd", "implied_rate", "supported"]].round(1)
-            outlet  reported_usd  implied_rate  supported
-    0  The Diplomat  5.800000e+10         155.9       True
-    1     report.az  8.590000e+10         104.8      False
+    >>> for r in t.itertuples():
+    ...     print(f"{r.outlet:22} ${r.reported_usd / 1e9:.1f}B {r.implied_rate:6.1f} {r.supported}")
+    The Washington Times   $58.0B  155.8 True
+    The Diplomat           $58.0B  155.9 True
+    report.az              $85.9B  104.8 False
     """
     from defbudget.datasets import load
 
