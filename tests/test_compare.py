@@ -93,12 +93,31 @@ class TestYoy:
     def test_series_are_never_mixed(self):
         a = series({2022: 100.0, 2023: 110.0}, country="Japan", iso3="JPN")
         b = series({2022: 200.0, 2023: 300.0}, country="China", iso3="CHN")
-        c = series({2023: 50.0}, country="Japan", iso3="JPN", source="other_source")
+        c = series({2023: 50.0}, country="Japan", iso3="JPN", basis="other_basis")
         out = cmp.yoy(pd.concat([b, a, c], ignore_index=True))
-        got = {(r.country, r.source, r.year): r.value for r in out.itertuples()}
-        assert got[("Japan", "test", 2023)] == pytest.approx(0.1)
-        assert got[("China", "test", 2023)] == pytest.approx(0.5)
-        assert math.isnan(got[("Japan", "other_source", 2023)])
+        got = {(r.country, r.basis, r.year): r.value for r in out.itertuples()}
+        assert got[("Japan", "sipri", 2023)] == pytest.approx(0.1)
+        assert got[("China", "sipri", 2023)] == pytest.approx(0.5)
+        assert math.isnan(got[("Japan", "other_basis", 2023)])
+
+    def test_source_is_a_citation_per_row_and_both_are_kept(self):
+        f = japan_incl({2022: 54005, 2023: 68219})
+        f["source"] = ["mod-white-paper-2022", "mod-white-paper-2023"]
+        out = cmp.yoy(f)
+        assert out.loc[1, "value"] == pytest.approx(68219 / 54005 - 1)
+        assert out.loc[1, "source"] == "mod-white-paper-2022;mod-white-paper-2023"
+        assert out.loc[0, "source"] == "mod-white-paper-2022"
+
+    def test_two_releases_of_one_series_are_refused_unless_told_apart_by_vintage(self):
+        old = series({2022: 100.0, 2023: 110.0}, source="sipri-milex-2024")
+        new = series({2022: 101.0, 2023: 112.0}, source="sipri-milex-2025")
+        both = pd.concat([old, new], ignore_index=True)
+        with pytest.raises(ValueError, match=r"2 rows for 2022 \(source sipri-milex-2024"):
+            cmp.yoy(both)
+        both["vintage"] = ["2024"] * 2 + ["2025"] * 2
+        out = cmp.yoy(both).set_index(["vintage", "year"])
+        assert out.loc[("2024", 2023), "value"] == pytest.approx(0.1)
+        assert out.loc[("2025", 2023), "value"] == pytest.approx(112 / 101 - 1)
 
     def test_two_stages_for_one_year_is_refused(self):
         f = tidy([{"year": 2023, "value": 1.0, "stage": "request"},
@@ -399,3 +418,18 @@ class TestSelect:
     def test_unknown_column(self):
         with pytest.raises(KeyError, match="'measure'"):
             cmp.select(cross({"JPN": 1.0}), measures="milex")
+
+
+class TestDifferenceEdgeCases:
+    def test_same_series_twice_is_refused(self):
+        f = cross({"USA": 1.0, "CHN": 2.0})
+        with pytest.raises(ValueError, match="same series"):
+            cmp.difference(f, "USA", "United States")
+
+    def test_two_releases_of_one_series(self):
+        old = series({2022: 100.0, 2023: 110.0}, source="sipri-milex-2024")
+        new = series({2022: 101.0, 2023: 112.0}, source="sipri-milex-2025")
+        f = pd.concat([old, new], ignore_index=True)
+        out = cmp.difference(f, {"source": "sipri-milex-2025"}, {"source": "sipri-milex-2024"})
+        assert out["value"].tolist() == [1.0, 2.0]
+        assert out["source"].iloc[0] == "sipri-milex-2025;sipri-milex-2024"

@@ -57,8 +57,21 @@ __all__ = [
 ]
 
 #: Columns that identify one series: growth is computed within a series, never across two.
+#: ``source`` is a per-row citation (a shipped series may cite a different white paper each
+#: year), so it is not part of the identity; a ``vintage`` column, when present, is. Two rows
+#: for one series and year (two releases, two stages) are refused, never averaged or mixed.
 SERIES_KEYS = ("country", "iso3", "measure", "basis", "unit", "price_basis", "base_year",
-               "period", "fy_start_month", "source")
+               "period", "fy_start_month")
+
+#: Names of aggregates (rows without ``iso3`` that sum countries). Region and subregion rows
+#: are recognised by their name matching the row's ``region``/``subregion`` column, too.
+#: Former states without a current ISO3 code (USSR, Czechoslovakia, ...) are countries.
+AGGREGATE_NAMES = frozenset({"world", "africa", "north africa", "sub-saharan africa",
+                             "americas", "central america and the caribbean", "north america",
+                             "south america", "asia & oceania", "asia and oceania", "oceania",
+                             "south asia", "east asia", "south east asia", "southeast asia",
+                             "central asia", "europe", "central europe", "eastern europe",
+                             "western europe", "middle east"})
 
 #: Columns that must agree before values can be added, subtracted or divided.
 BASIS_COLUMNS = ("unit", "price_basis", "base_year", "period", "fy_start_month")
@@ -136,27 +149,62 @@ def _same_basis(frame: pd.DataFrame, what: str) -> None:
     require_same_basis(frame.reset_index(drop=True), what=what)
 
 
+def _keys(frame: pd.DataFrame) -> list[str]:
+    return [*SERIES_KEYS, *(["vintage"] if "vintage" in frame.columns else [])]
+
+
 def _series_id(frame: pd.DataFrame) -> pd.Series:
-    return frame.groupby(list(SERIES_KEYS), dropna=False, sort=False).ngroup()
+    return frame.groupby(_keys(frame), dropna=False, sort=False).ngroup()
 
 
 def _check_unique_years(frame: pd.DataFrame, what: str) -> None:
-    dup = frame.duplicated([*SERIES_KEYS, "year"], keep=False)
+    dup = frame.duplicated([*_keys(frame), "year"], keep=False)
     if dup.any():
         row = frame[dup].iloc[0]
-        stages = sorted({str(s) for s in frame.loc[dup, "stage"].dropna()}) \
-            if "stage" in frame.columns else []
-        hint = (f" (stages {', '.join(stages)}: keep one stage, e.g. "
-                f"frame[frame['stage'] == {stages[0]!r}])" if len(stages) > 1 else "")
+        same = frame[dup & frame["country"].eq(row["country"]) & frame["year"].eq(row["year"])
+                     & frame["measure"].eq(row["measure"])]
+        hints = []
+        for col in ("stage", "source", "vintage"):
+            if col in frame.columns and same[col].nunique() > 1:
+                vals = [str(v) for v in same[col].dropna().unique()]
+                hints.append(f"{col} {', '.join(vals)}: keep one, e.g. "
+                             f"select(frame, {col}={vals[0]!r})")
+        hint = f" ({'; '.join(hints)})" if hints else ""
         raise ValueError(
             f"{what} needs one value per series and year, but {row['country']} "
-            f"{row['measure']} ({row['basis']}, {row['source']}) has "
-            f"{int(dup.sum())} rows for {_label(row['period'], row['year'])}{hint}.")
+            f"{row['measure']} ({row['basis']}, {row['unit']}) has "
+            f"{len(same)} rows for {_label(row['period'], row['year'])}{hint}.")
 
 
-def _finish(out: pd.DataFrame, sort: Sequence[str] = (*SERIES_KEYS, "year")) -> pd.DataFrame:
+def _join_sources(*cols: pd.Series) -> pd.Series:
+    """Row-wise ';'-join of distinct source ids, in order (one id stays as it is)."""
+    out = []
+    for vals in zip(*(c.astype(object).tolist() for c in cols), strict=True):
+        ids: list[str] = []
+        for v in vals:
+            for part in (v.split(";") if isinstance(v, str) else []):
+                if part and part not in ids:
+                    ids.append(part)
+        out.append(";".join(ids) if ids else None)
+    return pd.Series(out, index=cols[0].index, dtype=object)
+
+
+def _aggregate_mask(frame: pd.DataFrame) -> pd.Series:
+    """Rows that are aggregates: no ISO3 code and named like the world, a region or a
+    subregion (matched against :data:`AGGREGATE_NAMES` and the frame's own region columns)."""
+    names = set(AGGREGATE_NAMES)
+    for col in ("region", "subregion"):
+        if col in frame.columns:
+            names |= {v.casefold() for v in frame[col].dropna().astype(str)}
+    name = frame["country"].astype(object).map(lambda v: v.casefold()
+                                               if isinstance(v, str) else "")
+    return (frame["iso3"].isna() & name.isin(names)).astype(bool)
+
+
+def _finish(out: pd.DataFrame, sort: Sequence[str] | None = None) -> pd.DataFrame:
     out = schema.coerce(out)
-    return out.sort_values(list(sort), kind="stable", na_position="last").reset_index(drop=True)
+    sort = list(sort) if sort is not None else [*_keys(out), "year"]
+    return out.sort_values(sort, kind="stable", na_position="last").reset_index(drop=True)
 
 
 def _country_names(frame: pd.DataFrame) -> list[str]:
@@ -200,7 +248,7 @@ def _one_measure(frame: pd.DataFrame, what: str) -> str:
 
 def _pick_year(frame: pd.DataFrame, year, what: str) -> int:
     if isinstance(year, str) and year == "latest":
-        have = frame[frame["value"].notna() & frame["iso3"].notna()]
+        have = frame[frame["value"].notna() & ~_aggregate_mask(frame)]
         if have.empty:
             raise ValueError(f"{what}: the frame has no country values, so no latest year.")
         return int(have["year"].max())
@@ -327,10 +375,11 @@ def yoy(frame: pd.DataFrame, *, pct: bool = True) -> pd.DataFrame:
     """
     _require(frame, "compare.yoy")
     _check_unique_years(frame, "compare.yoy")
-    df = frame.sort_values([*SERIES_KEYS, "year"], kind="stable",
+    df = frame.sort_values([*_keys(frame), "year"], kind="stable",
                            na_position="last").reset_index(drop=True)
-    g = df.groupby(list(SERIES_KEYS), dropna=False, sort=False)
+    g = df.groupby(_keys(df), dropna=False, sort=False)
     prev_year = g["year"].shift(1)
+    prev_source = g["source"].shift(1)
     prev_value = g["value"].shift(1)
     prev_flag = g["flag"].shift(1)
     value = df["value"].astype(float)
@@ -369,6 +418,7 @@ def yoy(frame: pd.DataFrame, *, pct: bool = True) -> pd.DataFrame:
     flag = _worst_flag(df["flag"], prev_flag.where(consecutive))
     out["flag"] = flag.where(~(out["value"].isna() & flag.isna()), "unavailable")
     out["from_year"] = prev_year.astype("Int64")
+    out["source"] = _join_sources(prev_source.where(consecutive), df["source"])
     out["note"] = notes
     out["value_type"] = "computed"
     return _finish(out)
@@ -438,6 +488,9 @@ def cagr(frame: pd.DataFrame, *, start: int, end: int) -> pd.DataFrame:
         base["year"] = end
         base["flag"] = "unavailable" if (np.isnan(value) and flag is None) else flag
         base["from_year"] = start
+        base["source"] = _join_sources(pd.Series([s0["source"].iloc[0] if len(s0) else None]),
+                                       pd.Series([s1["source"].iloc[0] if len(s1) else None])
+                                       ).iloc[0] or base["source"]
         base["note"] = note
         rows.append(base)
     out = pd.DataFrame(rows).reset_index(drop=True)
@@ -494,6 +547,8 @@ def index_to(frame: pd.DataFrame, *, base_year: int) -> pd.DataFrame:
     sid = _series_id(df)
     base_val = pd.Series(df["value"].where(at_base).to_numpy(), index=sid.to_numpy())
     base_val = base_val.groupby(level=0).max()
+    base_src = pd.Series(df["source"].where(at_base).astype(object).to_numpy(),
+                         index=sid.to_numpy()).dropna().groupby(level=0).first()
     denom = sid.map(base_val)
     out = df.copy()
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -503,6 +558,7 @@ def index_to(frame: pd.DataFrame, *, base_year: int) -> pd.DataFrame:
     notes[denom.isna()] = f"no {lab} value in this series to index to"
     notes[denom.eq(0)] = f"{lab} value is zero: cannot index to it"
     out["note"] = notes
+    out["source"] = _join_sources(sid.map(base_src), df["source"])
     out["flag"] = df["flag"].where(~(out["value"].isna() & df["flag"].isna()), "unavailable")
     out["measure"] = df["measure"] + "_index" + _suffix(df["unit"], df["price_basis"])
     out["unit"] = "index"
@@ -554,6 +610,7 @@ def rolling_mean(frame: pd.DataFrame, *, window: int) -> pd.DataFrame:
     mean = pd.Series(np.nan, index=df.index)
     count = pd.Series(0, index=df.index)
     worst = pd.Series(0.0, index=df.index)
+    sources = pd.Series(None, index=df.index, dtype=object)
     for _, idx in df.groupby(sid, sort=False).groups.items():
         s = df.loc[idx]
         years = range(int(s["year"].min()), int(s["year"].max()) + 1)
@@ -564,6 +621,10 @@ def rolling_mean(frame: pd.DataFrame, *, window: int) -> pd.DataFrame:
         c = v.notna().astype(int).rolling(window, min_periods=1).sum()
         w = f.astype(float).rolling(window, min_periods=1).max()
         ys = s["year"].to_numpy()
+        src = s.set_index("year")["source"].astype(object).reindex(years)
+        sources[idx] = [_join_sources(*[pd.Series([x]) for x in
+                                        src.loc[max(y - window + 1, years[0]):y]]).iloc[0]
+                        for y in ys]
         mean[idx] = m.reindex(ys).to_numpy()
         count[idx] = c.reindex(ys).to_numpy()
         worst[idx] = w.reindex(ys).to_numpy()
@@ -579,6 +640,7 @@ def rolling_mean(frame: pd.DataFrame, *, window: int) -> pd.DataFrame:
                     + _labels(df["period"], df["year"])[short] + " incomplete: "
                     + count[short].astype(str) + f" of {window} values")
     out["note"] = notes
+    out["source"] = sources.where(sources.notna(), df["source"].astype(object))
     out["measure"] = df["measure"] + f"_mean_{int(window)}y"
     out["value_type"] = "computed"
     return _finish(out)
@@ -684,7 +746,7 @@ def top_n(frame: pd.DataFrame, *, year: int | Literal["latest"], n: int = 10,
 
 
 _GROUP_KEYS = ("measure", "basis", "unit", "price_basis", "base_year", "period",
-               "fy_start_month", "source", "year")
+               "fy_start_month", "year")
 
 
 def share_of_total(frame: pd.DataFrame, *,
@@ -741,9 +803,10 @@ def share_of_total(frame: pd.DataFrame, *,
         raise ValueError(f"compare.share_of_total: denominator must be 'reported' or 'sum'; "
                          f"you passed {denominator!r}.")
     df = frame.reset_index(drop=True)
-    countries = df[df["iso3"].notna()]
-    aggregates = df[df["iso3"].isna()]
-    gk = list(_GROUP_KEYS)
+    is_agg = _aggregate_mask(df)
+    countries = df[~is_agg]
+    aggregates = df[is_agg]
+    gk = [*_GROUP_KEYS, *(["vintage"] if "vintage" in df.columns else [])]
 
     if isinstance(total, Mapping):
         parts = []
@@ -773,6 +836,8 @@ def share_of_total(frame: pd.DataFrame, *,
                                   f"{', '.join(missing)}")
                 else:
                     rows.loc[idx, "total_value"] = float(g["value"].sum())
+                rows.loc[idx, "total_source"] = ";".join(
+                    dict.fromkeys(g["source"].dropna().astype(str)))
             rows["note"] = notes
             rows["total_name"] = name
             rows["total_kind"] = "sum_of_members"
@@ -804,8 +869,9 @@ def share_of_total(frame: pd.DataFrame, *,
                     "SIPRI publishes regional totals in constant US$ (and the latest year in "
                     "current US$); pass denominator='sum' to divide by the sum of the "
                     f"{rows['country'].nunique()} countries in the frame instead.")
-            agg = agg[[*gk, "_k", "value", "flag"]].rename(
-                columns={"value": "total_value", "flag": "total_flag"})
+            agg = agg[[*gk, "_k", "value", "flag", "source"]].rename(
+                columns={"value": "total_value", "flag": "total_flag",
+                         "source": "total_source"})
             rows = rows.merge(agg, on=[*gk, "_k"], how="left")
             rows["total_kind"] = "reported"
             rows["total_count"] = pd.NA
@@ -818,8 +884,11 @@ def share_of_total(frame: pd.DataFrame, *,
             rows["note"] = notes
         else:
             keys = [*gk, "_k"]
-            tot = rows.groupby(keys, dropna=False)["value"].agg(["sum", "count"])
+            grouped = rows.groupby(keys, dropna=False)
+            tot = grouped["value"].agg(["sum", "count"])
             tot.columns = ["total_value", "total_count"]
+            tot["total_source"] = grouped["source"].agg(
+                lambda x: ";".join(dict.fromkeys(x.dropna().astype(str))))
             rows = rows.merge(tot, left_on=keys, right_index=True, how="left")
             rows.loc[rows["_k"].isna(), "total_value"] = np.nan
             rows["total_kind"] = "sum_of_countries"
@@ -835,7 +904,8 @@ def share_of_total(frame: pd.DataFrame, *,
         out["value"] = (out["value"] / out["total_value"]).where(out["total_value"].ne(0))
     out["flag"] = _worst_flag(out["flag"], out["total_flag"])
     out["flag"] = out["flag"].where(~(out["value"].isna() & out["flag"].isna()), "unavailable")
-    out = out.drop(columns=["total_flag"])
+    out["source"] = _join_sources(out["source"], out["total_source"])
+    out = out.drop(columns=["total_flag", "total_source"])
     out["measure"] = out["measure"] + "_share_of_total"
     out["unit"] = "ratio"
     out["total_count"] = pd.to_numeric(out["total_count"]).astype("Int64")
@@ -854,8 +924,8 @@ def _pick_series(frame: pd.DataFrame, sel, what: str, side: str) -> pd.DataFrame
                         f"passed {sel!r}.")
     sid = _series_id(rows)
     if sid.nunique() != 1:
-        cols = [c for c in ("measure", "basis", "unit", "price_basis", "base_year", "period",
-                            "source") if rows[c].nunique(dropna=False) > 1]
+        cols = [c for c in _keys(rows) if c not in ("country", "iso3")
+                and rows[c].nunique(dropna=False) > 1]
         combos = rows[["country", *cols]].drop_duplicates().head(6).to_dict("records")
         raise ValueError(
             f"{what}: {side}={sel!r} matches {sid.nunique()} series; name one, e.g. "
@@ -871,10 +941,11 @@ def _pairwise(frame, a, b, *, what: str, op: str) -> pd.DataFrame:
     both = pd.concat([ra, rb], ignore_index=True)
     _same_basis(both, what=what)
     ia, ib = ra.iloc[0], rb.iloc[0]
-    if ia["country"] == ib["country"] and (ia["measure"], ia["basis"], ia["source"]) == (
-            ib["measure"], ib["basis"], ib["source"]):
+    cols = ["year", "source", "value"]
+    if _series_id(both).nunique() == 1 and ra[cols].reset_index(drop=True).equals(
+            rb[cols].reset_index(drop=True)):
         raise ValueError(f"{what}: a and b select the same series ({ia['country']}, "
-                         f"{ia['measure']}, {ia['source']}).")
+                         f"{ia['measure']}, {ia['basis']}).")
     left = ra.set_index("year")
     right = rb.set_index("year")
     years = sorted(set(left.index) | set(right.index))
@@ -887,7 +958,7 @@ def _pairwise(frame, a, b, *, what: str, op: str) -> pd.DataFrame:
             val = (va / vb).where(vb.ne(0))
 
     def desc(i):
-        return f"{i['country']} {i['measure']} ({i['basis']}, {i['source']})"
+        return f"{i['country']} {i['measure']} ({i['basis']}, {i['unit']})"
 
     def join(x, y, sep):
         return x if x == y else f"{x}{sep}{y}"
@@ -912,7 +983,9 @@ def _pairwise(frame, a, b, *, what: str, op: str) -> pd.DataFrame:
                                   strict=True)] if "stage" in left.columns else None,
         "flag": _worst_flag(left["flag"].reindex(years).reset_index(drop=True),
                             right["flag"].reindex(years).reset_index(drop=True)).to_numpy(),
-        "source": join(ia["source"], ib["source"], ";"),
+        "source": _join_sources(left["source"].reindex(years).reset_index(drop=True),
+                                right["source"].reindex(years).reset_index(drop=True)
+                                ).to_numpy(),
     })
     out["stage"] = out["stage"].where(out["stage"].isin(schema.STAGES))
     notes = []
