@@ -102,7 +102,8 @@ MEASURES = ("defense_budget", "milex", "milex_share_gdp", "milex_per_capita",
             "exchange_rate", "reported_figure")
 
 #: Non-currency units accepted besides ISO 4217 codes.
-OTHER_UNITS = ("ratio", "index", "USD/person", "count")
+OTHER_UNITS = ("ratio", "index", "USD/person", "count",
+               "LCU/USD")  # local currency units per US$ (WDI PA.NUS.FCRF; the row's country)
 
 #: ISO 4217 codes of current currencies (and a few recent predecessors SIPRI still reports).
 ISO4217 = frozenset("""

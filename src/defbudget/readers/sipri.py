@@ -1088,9 +1088,10 @@ def _drop_usd_duplicates(cols: dict[str, np.ndarray]) -> np.ndarray | None:
 # Public API
 # ----------------------------------------------------------------------------------------
 
-def _normalise_sheets(sheets: str | Iterable[str] | None) -> tuple[str, ...]:
+def _normalise_sheets(sheets: str | Iterable[str] | None) -> tuple[str, ...] | None:
+    """Validated short names, or None for "every data sheet the workbook has"."""
     if sheets is None:
-        return tuple(_READERS)
+        return None
     if isinstance(sheets, str):
         sheets = [sheets]
     out = []
@@ -1104,12 +1105,14 @@ def _normalise_sheets(sheets: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _read(path: Path, shorts: tuple[str, ...]) -> tuple[pd.DataFrame, dict]:
+def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dict]:
     from defbudget.readers._xlsx_styles import read_font_flags
 
     wb = _open_workbook(path)
     names = list(wb.sheet_names)
     found = _match_sheets(names, path)
+    if shorts is None:
+        shorts = tuple(s for s in _READERS if s in found)
     missing = [s for s in shorts if s not in found]
     if missing:
         raise SipriFormatError(
@@ -1159,7 +1162,7 @@ def _read(path: Path, shorts: tuple[str, ...]) -> tuple[pd.DataFrame, dict]:
     for s in shorts:
         rows = rows_of[s]
         if rows and rows[0]:
-            title = _text(rows[0][0])
+            title = next((_text(v) for v in rows[0] if _text(v)), "")
             if _TITLE_YEARS.search(title):
                 break
     ty = _TITLE_YEARS.search(title)
@@ -1191,7 +1194,8 @@ def read_sipri(path: str | PathLike | None = None, *,
         variable ``DEFBUDGET_SIPRI``. See the module docstring for how to download it. The
         file is opened read-only and never modified.
     sheets
-        Short names of the sheets to read (default all):
+        Short names of the sheets to read; a named sheet the workbook lacks is an error.
+        Default: every data sheet the workbook has. The short names:
 
         ``"constant_usd"``  ``Constant (YYYY) US$``: milex, ``USD``, constant, base year YYYY
         ``"current_usd"``   ``Current US$``: milex, ``USD``, current prices
@@ -1255,7 +1259,8 @@ def read_sipri(path: str | PathLike | None = None, *,
     directory = _cache.cache_dir(cache_dir) if cache else None
     key = None
     if cache:
-        key = f"sipri-{_cache.file_digest(p)}-{'+'.join(shorts)}-v{READER_VERSION}"
+        which = "all" if shorts is None else "+".join(shorts)
+        key = f"sipri-{_cache.file_digest(p)}-{which}-v{READER_VERSION}"
         hit = _cache.get(key, directory=directory)
         if hit is not None:
             return hit[0]
@@ -1293,9 +1298,8 @@ def sipri_release_info(path: str | PathLike | None = None) -> dict:
     hit = _cache.get(key)
     if hit is not None:
         return hit
-    shorts = tuple(_READERS)
-    wb = _open_workbook(p)
-    found = _match_sheets(list(wb.sheet_names), p)
-    _, info = _read(p, tuple(s for s in shorts if s in found))
+    with warnings.catch_warnings():  # row-level warnings belong to read_sipri, not here
+        warnings.simplefilter("ignore")
+        _, info = _read(p, None)
     _cache.put(key, info)
     return info

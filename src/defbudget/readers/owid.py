@@ -1,0 +1,152 @@
+"""Read an Our World in Data grapher CSV into the tidy frame.
+
+A grapher download ("Download → Full data (CSV)") has the columns ``Entity, Code, Year`` and
+one value column whose name carries the unit, e.g. ``Military expenditure (% of GDP)``,
+sometimes followed by annotation columns such as ``World region according to OWID``.
+OWID's own aggregates ("World", "European Union (SIPRI)") have no ISO code (an empty Code or
+one starting ``OWID_``) and keep ``iso3`` missing.
+"""
+
+from __future__ import annotations
+
+import re
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from defbudget.readers._common import SourceFormatError
+
+__all__ = ["UNIT_RULES", "OwidFormatError", "read_owid_csv"]
+
+ID_COLUMNS = ("Entity", "Code", "Year")
+#: Annotation columns that are not values.
+REGION_COLUMNS = ("World region according to OWID", "Continent", "Region")
+
+#: (pattern on the value column's name, measure, unit, multiplier), first match wins.
+UNIT_RULES: tuple[tuple[re.Pattern, str, str, float], ...] = (
+    (re.compile(r"military .*\(% of gdp\)", re.I), "milex_share_gdp", "ratio", 0.01),
+    (re.compile(r"military .*\(% of (general )?government (spending|expenditure)\)", re.I),
+     "milex_share_govt", "ratio", 0.01),
+    (re.compile(r"military .*per capita", re.I), "milex_per_capita", "USD/person", 1.0),
+    (re.compile(r"military (expenditure|spending).*\(constant", re.I), "milex", "USD", 1.0),
+    (re.compile(r"military (expenditure|spending).*\((current )?us\$\)", re.I), "milex",
+     "USD", 1.0),
+)
+SOURCE_ID = "owid-{slug}"
+
+
+class OwidFormatError(SourceFormatError):
+    """The file is not an OWID grapher CSV this reader understands."""
+
+
+def _slug(text: str) -> str:
+    text = re.sub(r"^owid[_-]", "", text, flags=re.I)
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def read_owid_csv(path: str | PathLike, *, column: str | None = None) -> pd.DataFrame:
+    """Read an OWID grapher CSV into the tidy frame.
+
+    Parameters
+    ----------
+    path
+        The CSV as downloaded from ourworldindata.org/grapher/<slug>.
+    column
+        The value column, when the file has more than one candidate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy frame, calendar years, current prices. Units come from the column name:
+        ``(% of GDP)`` → ``milex_share_gdp`` as a ratio (÷ 100); ``(% of government
+        spending)`` → ``milex_share_govt`` ratio; ``per capita`` → ``USD/person``; US$ →
+        ``milex`` in USD (constant-dollar columns are refused: their base year is not in the
+        file). ``source`` is ``owid-<slug of the file name>``, ``basis`` ``sipri`` or ``gmsd``
+        when the slug names them (else ``owid``); entities without an ISO code (OWID
+        aggregates) keep ``iso3`` missing; ``region`` is OWID's world region when present.
+
+    Raises
+    ------
+    OwidFormatError
+        Missing ``Entity/Code/Year`` columns, an ambiguous or unknown value column, or text
+        in a value cell (naming the line).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "military-spending-as-a-share-of-gdp-sipri.csv")
+    >>> with open(p, "w") as fh:
+    ...     _ = fh.write("Entity,Code,Year,Military expenditure (% of GDP)\\n"
+    ...                  "Japan,JPN,2024,1.4\\nEuropean Union (SIPRI),,2024,1.9\\n")
+    >>> read_owid_csv(p)[["country", "iso3", "value", "unit", "source"]]
+                      country iso3  value   unit                                       source
+    0                   Japan  JPN  0.014  ratio  owid-military-spending-as-a-share-of-gdp-sipri
+    1  European Union (SIPRI)  NaN  0.019  ratio  owid-military-spending-as-a-share-of-gdp-sipri
+    """
+    path = Path(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise OwidFormatError(f"cannot be read as a UTF-8 CSV ({exc}); expected an OWID "
+                              "grapher CSV download.", path=path) from exc
+    missing = [c for c in ID_COLUMNS if c not in raw.columns]
+    if missing:
+        raise OwidFormatError(
+            f"missing column(s) {missing}; expected {list(ID_COLUMNS)} followed by one value "
+            f"column, found {list(raw.columns)[:6]}. Use the grapher's 'Full data (CSV)'.",
+            path=path)
+    candidates = [c for c in raw.columns if c not in ID_COLUMNS and c not in REGION_COLUMNS]
+    if column is None:
+        if len(candidates) != 1:
+            raise OwidFormatError(
+                f"expected one value column besides {list(ID_COLUMNS)}, found {candidates}; "
+                "pass column=<name>.", path=path)
+        column = candidates[0]
+    elif column not in raw.columns:
+        raise OwidFormatError(f"no column {column!r}; columns are {list(raw.columns)}.",
+                              path=path)
+    rule = next((r for r in UNIT_RULES if r[0].search(column)), None)
+    if rule is None or "constant" in column.lower():
+        raise OwidFormatError(
+            f"cannot tell the measure and unit of column {column!r}; known patterns: "
+            f"{[r[0].pattern for r in UNIT_RULES]} (constant-dollar columns are refused: "
+            "the base year is not in the file).", path=path)
+    _, measure, unit, scale = rule
+    text = raw[column].str.strip()
+    values = pd.to_numeric(text, errors="coerce")
+    years = pd.to_numeric(raw["Year"], errors="coerce")
+    for series, name in ((values, column), (years, "Year")):
+        bad = series.isna() & ((text.ne("")) if name == column else True)
+        if bad.any():
+            k = int(np.flatnonzero(bad.to_numpy())[0])
+            raise OwidFormatError(
+                f"line {k + 2}, column {name!r}: found {raw.at[k, name]!r} where a number "
+                "was expected.", path=path)
+    code = raw["Code"].str.strip()
+    iso3 = code.where(code.str.fullmatch(r"[A-Z]{3}"))
+    slug = _slug(path.stem)
+    basis = "sipri" if "sipri" in slug else "gmsd" if "gmsd" in slug else "owid"
+    region_col = next((c for c in REGION_COLUMNS if c in raw.columns), None)
+    frame = pd.DataFrame({
+        "country": raw["Entity"],
+        "iso3": iso3,
+        "year": years.astype(np.int64),
+        "period": "CY",
+        "fy_start_month": np.int64(1),
+        "measure": measure,
+        "basis": basis,
+        "value": values.astype(float) * scale,
+        "unit": unit,
+        "price_basis": "current",
+        "base_year": pd.array([pd.NA] * len(raw), dtype="Int64"),
+        "stage": None,
+        "flag": np.where(values.isna(), "unavailable", None),
+        "source": SOURCE_ID.format(slug=slug),
+    })
+    if region_col is not None:
+        frame["region"] = raw[region_col].replace("", None)
+    from defbudget.schema import coerce
+
+    return coerce(frame)

@@ -1,0 +1,193 @@
+"""Read a World Bank World Development Indicators (WDI) bulk CSV into the tidy frame.
+
+The bulk download of one indicator (``API_<INDICATOR>_DS2_en_csv_v2_<n>.csv``) has a UTF-8
+byte-order mark, four preamble lines::
+
+    "Data Source","World Development Indicators",
+    <blank>
+    "Last Updated Date","2024-03-28",
+    <blank>
+
+then a wide table ``Country Name, Country Code, Indicator Name, Indicator Code, 1960, ...``
+(with a trailing empty column). Beside it, ``Metadata_Country_API_<...>.csv`` gives each code's
+``Region``; aggregates (World, income groups, "Africa Eastern and Southern", ...) have an
+empty Region, which is how they are told apart from countries.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from defbudget.readers._common import SourceFormatError
+
+__all__ = ["INDICATORS", "WdiFormatError", "read_wdi_csv"]
+
+#: Supported indicators → (measure, unit, price_basis, basis, multiplier to the unit).
+#: PA.NUS.FCRF is local currency units per US$; the file does not name the currency, so the
+#: unit is ``"LCU/USD"`` and the country column says which currency it is.
+INDICATORS: dict[str, tuple[str, str, str, str, float]] = {
+    "MS.MIL.XPND.CD": ("milex", "USD", "current", "sipri", 1.0),
+    "MS.MIL.XPND.GD.ZS": ("milex_share_gdp", "ratio", "current", "sipri", 0.01),
+    "MS.MIL.XPND.ZS": ("milex_share_govt", "ratio", "current", "sipri", 0.01),
+    "NY.GDP.MKTP.CD": ("gdp", "USD", "current", "wdi", 1.0),
+    "NY.GDP.DEFL.ZS": ("gdp_deflator", "index", "current", "wdi", 1.0),
+    "PA.NUS.FCRF": ("exchange_rate", "LCU/USD", "current", "wdi", 1.0),
+}
+SOURCE_ID = "worldbank-wdi-{indicator}"
+PREAMBLE_FIRST = "Data Source"
+PREAMBLE_DATE = "Last Updated Date"
+HEADER = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
+
+
+class WdiFormatError(SourceFormatError):
+    """The file is not a WDI bulk CSV in the expected layout (names file, line and column)."""
+
+
+def _metadata_beside(path: Path) -> Path | None:
+    name = path.name
+    i = name.find("API_")
+    if i < 0:
+        return None
+    candidate = path.with_name(name[:i] + "Metadata_Country_" + name[i:])
+    return candidate if candidate.is_file() else None
+
+
+def _read_metadata(path: Path) -> dict[str, str]:
+    meta = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    if "Country Code" not in meta.columns or "Region" not in meta.columns:
+        raise WdiFormatError(
+            f"expected columns 'Country Code' and 'Region' in the country metadata file, "
+            f"found {list(meta.columns)[:6]}. Pass the Metadata_Country_...csv that came "
+            "with the download.", path=path)
+    return dict(zip(meta["Country Code"], meta["Region"].str.strip(), strict=True))
+
+
+def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
+                 ) -> pd.DataFrame:
+    """Read a WDI bulk CSV (one or more indicators) into the tidy frame.
+
+    Parameters
+    ----------
+    path
+        ``API_<INDICATOR>_DS2_en_csv_v2_<n>.csv`` as downloaded from the World Bank.
+    metadata
+        The ``Metadata_Country_...csv`` of the same download. Default: the file of that name
+        beside *path*. Without one, codes that country_converter does not know as ISO3 are
+        treated as aggregates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy frame, one row per code, year and indicator, calendar years: MS.MIL.XPND.CD →
+        ``milex`` in current USD; NY.GDP.MKTP.CD → ``gdp`` in current USD; NY.GDP.DEFL.ZS →
+        ``gdp_deflator`` (``index``, base year differs by country); PA.NUS.FCRF →
+        ``exchange_rate`` in local currency units per US$ (unit ``LCU/USD``); shares (…GD.ZS,
+        …XPND.ZS) as ratios. Aggregates keep ``iso3`` missing; ``region`` is the World Bank
+        region. Empty cells are rows with missing value and flag ``unavailable``. ``source``
+        is ``worldbank-wdi-<INDICATOR>``; ``vintage`` the "Last Updated Date".
+
+    Raises
+    ------
+    WdiFormatError
+        Another preamble or header, an unsupported indicator, or text in a value cell.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> d = tempfile.mkdtemp(); p = os.path.join(d, "API_NY.GDP.MKTP.CD_DS2_en_csv_v2_1.csv")
+    >>> with open(p, "w", encoding="utf-8-sig") as fh:
+    ...     _ = fh.write('"Data Source","World Development Indicators",\\n\\n'
+    ...                  '"Last Updated Date","2024-03-28",\\n\\n'
+    ...                  '"Country Name","Country Code","Indicator Name","Indicator Code",'
+    ...                  '"2021","2022",\\n"Japan","JPN","GDP (current US$)","NY.GDP.MKTP.CD",'
+    ...                  '"5.0e12","4.2e12",\\n"World","WLD","GDP (current US$)",'
+    ...                  '"NY.GDP.MKTP.CD","9.7e13","",\\n')
+    >>> with open(os.path.join(d, "Metadata_Country_API_NY.GDP.MKTP.CD_DS2_en_csv_v2_1.csv"),
+    ...           "w", encoding="utf-8-sig") as fh:
+    ...     _ = fh.write('"Country Code","Region",\\n"JPN","East Asia & Pacific",\\n'
+    ...                  '"WLD","",\\n')
+    >>> df = read_wdi_csv(p)
+    >>> df[["country", "iso3", "year", "value", "unit", "flag"]]
+      country iso3  year         value unit         flag
+    0   Japan  JPN  2021  5.000000e+12  USD          NaN
+    1   Japan  JPN  2022  4.200000e+12  USD          NaN
+    2   World  NaN  2021  9.700000e+13  USD          NaN
+    3   World  NaN  2022           NaN  USD  unavailable
+    """
+    path = Path(path)
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        head = [next(csv.reader([fh.readline()]), []) for _ in range(5)]
+    if not head[0] or head[0][0] != PREAMBLE_FIRST:
+        raise WdiFormatError(
+            f"line 1 is {','.join(head[0])[:80]!r}; expected the WDI preamble "
+            f"'\"{PREAMBLE_FIRST}\",\"World Development Indicators\"' followed by "
+            f"'\"{PREAMBLE_DATE}\",...' and the table from line 5. Use the CSV exactly as "
+            "downloaded from data.worldbank.org (the API_...csv file).", path=path)
+    updated = head[2][1] if len(head[2]) > 1 and head[2][0] == PREAMBLE_DATE else None
+    if updated is None or tuple(head[4][:4]) != HEADER:
+        raise WdiFormatError(
+            f"lines 3 and 5 are {head[2][:2]} and {head[4][:4]}; expected "
+            f"['{PREAMBLE_DATE}', <date>] and {list(HEADER)}. The preamble changed: use the "
+            "file exactly as downloaded.", path=path)
+    raw = pd.read_csv(path, skiprows=4, encoding="utf-8-sig", dtype=str,
+                      keep_default_na=False)
+    year_cols = [c for c in raw.columns if re.fullmatch(r"\d{4}", str(c))]
+    unknown = sorted(set(raw["Indicator Code"]) - set(INDICATORS))
+    if unknown:
+        raise WdiFormatError(
+            f"unsupported indicator(s) {unknown[:5]}; this reader knows {sorted(INDICATORS)}. "
+            "Add the indicator to defbudget.readers.worldbank.INDICATORS with its measure and "
+            "unit.", path=path)
+    meta_path = Path(metadata) if metadata is not None else _metadata_beside(path)
+    if meta_path is not None:
+        regions = _read_metadata(meta_path)
+        is_country = {code: bool(regions.get(code, "")) for code in raw["Country Code"]}
+        region_of = regions
+    else:
+        from defbudget.readers._countries import _converter
+
+        iso = set(_converter().data["ISO3"].dropna())
+        is_country = {code: code in iso for code in raw["Country Code"]}
+        region_of = {}
+    long = raw.melt(id_vars=list(HEADER), value_vars=year_cols, var_name="year",
+                    value_name="raw")
+    text = long["raw"].str.strip()
+    values = pd.to_numeric(text, errors="coerce")
+    bad = text.ne("") & values.isna()
+    if bad.any():
+        k = bad.idxmax()
+        row = int(k % len(raw))
+        raise WdiFormatError(
+            f"line {row + 6}, column {long.at[k, 'year']}: found {long.at[k, 'raw']!r} where a "
+            "number or an empty cell was expected.", path=path)
+    spec = long["Indicator Code"].map(INDICATORS)
+    scale = spec.map(lambda s: s[4]).astype(float)
+    codes = long["Country Code"]
+    country_mask = codes.map(is_country).astype(bool)
+    frame = pd.DataFrame({
+        "country": long["Country Name"],
+        "iso3": codes.where(country_mask),
+        "year": long["year"].astype(np.int64),
+        "period": "CY",
+        "fy_start_month": np.int64(1),
+        "measure": spec.map(lambda s: s[0]),
+        "basis": spec.map(lambda s: s[3]),
+        "value": values.astype(float) * scale,
+        "unit": spec.map(lambda s: s[1]),
+        "price_basis": spec.map(lambda s: s[2]),
+        "base_year": pd.array([pd.NA] * len(long), dtype="Int64"),
+        "stage": None,
+        "flag": np.where(values.isna(), "unavailable", None),
+        "source": long["Indicator Code"].map(lambda c: SOURCE_ID.format(indicator=c)),
+        "region": codes.map(lambda c: region_of.get(c) or None),
+        "vintage": updated,
+    })
+    from defbudget.schema import coerce
+
+    return coerce(frame)
