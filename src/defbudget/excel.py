@@ -637,7 +637,7 @@ def _decode_column(raw: list, spec: dict, where: str) -> pd.Series:
             values[pos] = ""
         arr = np.empty(len(values), dtype=object)
         arr[:] = values
-        return pd.Series(arr, name=name)
+        return pd.Series(arr, dtype=object, name=name)  # no inference of a str dtype
     raise ValueError(f"{where}: column {name!r} has unknown kind {kind!r} in {META_SHEET}; "
                      "it was written by a newer defbudget. Upgrade defbudget.")
 
@@ -1230,7 +1230,7 @@ def _resolve_sources(ids) -> dict[str, dict[str, str | None]]:
     out = {}
     for sid in ids:
         citation = None
-        if datasets is not None and hasattr(datasets, "cite"):
+        if datasets is not None and hasattr(datasets, "cite") and sid.strip():
             try:
                 citation = datasets.cite(sid, style="text")
             except (LookupError, ValueError):
@@ -1379,7 +1379,7 @@ def _write_notes(ws, named, data_sheets, notes: list[str], styles: _Styles) -> N
     r += 1
 
     line("Conversion basis (exchange rates and price deflators)", styles.bold)
-    conv_cols = ("fx_basis", "fx_source", "deflator", "deflator_source")
+    conv_cols = ("fx_from", "fx_basis", "fx_source", "deflator", "deflator_source")
     rows = []
     for d in data_sheets:
         frame = named[d["frame"]]
@@ -1404,7 +1404,8 @@ def _write_notes(ws, named, data_sheets, notes: list[str], styles: _Styles) -> N
                                       for c in conv_cols), rate,
                          None if by is None else int(by)))
     if rows:
-        table(("Sheet", "FX basis", "FX source", "Deflator", "Deflator source",
+        table(("Sheet", "Converted from", "FX basis", "FX source", "Deflator",
+               "Deflator source",
                "FX rate (units of the sheet's currency per unit of the original)",
                "Price base year"), rows)
     else:
@@ -1438,7 +1439,7 @@ def _write_notes(ws, named, data_sheets, notes: list[str], styles: _Styles) -> N
     line(f"The hidden sheets {TIDY_SHEET!r} and {META_SHEET!r} hold the long (tidy) table "
          "and its column types: defbudget.read_excel_export(path) returns exactly the frame "
          "that was written.")
-    for letter, width in zip("ABCDEFG", (26, 36, 70, 18, 18, 30, 14), strict=True):
+    for letter, width in zip("ABCDEFGH", (26, 36, 70, 18, 18, 18, 30, 14), strict=True):
         ws.column_dimensions[letter].width = width
     _fit_wrapped_rows(ws)
     ws.page_setup.orientation = "landscape"
