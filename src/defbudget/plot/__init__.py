@@ -23,7 +23,10 @@ from ._format import (
 from ._save import save
 from ._source import add_source_line, get_source_text, period_phrase, source_line, source_title
 from ._style import OKABE_ITO, house_style, palette, set_style
+from .bars import growth_bars, ranking_bars, stacked_composition
+from .dots import reconciliation_dots, slope
 from .lines import burden_vs_targets, compare_lines, indexed_growth, trend
+from .multiples import save_small_multiples, small_multiples
 
 __all__ = [
     "OKABE_ITO",
@@ -35,14 +38,21 @@ __all__ = [
     "compare_lines",
     "formatter_for",
     "get_source_text",
+    "growth_bars",
     "house_style",
     "indexed_growth",
     "palette",
     "period_phrase",
+    "ranking_bars",
+    "reconciliation_dots",
     "save",
+    "save_small_multiples",
     "set_style",
     "set_value_axis",
+    "slope",
+    "small_multiples",
     "source_line",
     "source_title",
+    "stacked_composition",
     "trend",
 ]

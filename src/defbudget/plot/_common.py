@@ -13,27 +13,10 @@ from matplotlib.lines import Line2D
 from defbudget.formatting import unit_label
 from defbudget.schema import require_same_basis
 
+from ._names import BASIS_NAMES, MEASURE_NAMES
 from ._source import PROVISIONAL_FLAGS, PROVISIONAL_STAGES, add_source_line, source_line
 from ._style import PROVISIONAL_FACE
 
-MEASURE_NAMES = {
-    "defense_budget": "Defence budget",
-    "defense_budget_component": "Defence budget component",
-    "milex": "Military expenditure (SIPRI definition)",
-    "milex_share_gdp": "Military expenditure as a share of GDP",
-    "milex_per_capita": "Military expenditure per person",
-    "milex_share_govt": "Military expenditure as a share of government spending",
-    "reported_figure": "Reported figure",
-}
-BASIS_NAMES = {
-    "mod_excl_saco_realignment": "MOD, excl. SACO, US realignment and other items",
-    "mod_incl_saco_realignment": "MOD, incl. SACO, US realignment and other items",
-    "saco": "SACO (Okinawa) costs",
-    "us_realignment_local_burden": "US forces realignment (local burden)",
-    "new_govt_aircraft": "New government aircraft",
-    "national_resilience": "National resilience measures",
-    "sipri": "SIPRI definition",
-}
 #: Kinds of point, drawn differently: final (filled, solid line), provisional (hollow,
 #: dashed segment into it), uncertain (hollow diamond, dotted segment).
 FINAL, PROVISIONAL, UNCERTAIN = "final", "provisional", "uncertain"

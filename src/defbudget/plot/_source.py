@@ -18,6 +18,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 
+from ._names import basis_name
+
 __all__ = ["add_source_line", "period_phrase", "source_line", "source_title"]
 
 #: gid of the figure text holding the source line (tests and save() look it up by this).
@@ -100,6 +102,47 @@ def _title_from_datasets(source_id: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def _datasets() -> tuple[tuple[str, str, frozenset[str]], ...]:
+    """(name, title, source ids) of each shipped dataset, when defbudget.datasets exists."""
+    try:
+        from defbudget import datasets
+
+        package = datasets.datapackage()
+    except (ImportError, AttributeError, OSError, ValueError, LookupError):
+        return ()
+    out = []
+    for res in package.get("resources", []):
+        ids = frozenset(str(s.get("id") or s.get("name")) for s in res.get("sources", []))
+        if res.get("name") and ids:
+            out.append((str(res["name"]), str(res.get("title") or res["name"]), ids))
+    return tuple(out)
+
+
+def _renderable(text: str) -> bool:
+    """True if the default sans-serif fonts can draw *text* (no CJK: it would print boxes)."""
+    return all(ord(ch) < 0x2E80 for ch in text)
+
+
+def _sources_phrase(ids: list[str], *, max_listed: int = 3) -> str:
+    """Name the sources: a dataset's title when it supplies several ids, else each title."""
+    remaining = list(ids)
+    parts: list[str] = []
+    for name, title, dataset_ids in _datasets():
+        mine = [i for i in remaining if i in dataset_ids]
+        if len(mine) >= 2 or (mine and len(remaining) > max_listed):
+            label = title if _renderable(title) else name
+            parts.append(f"{label} (defbudget dataset {name}; {len(mine)} sources, "
+                         "listed by defbudget.cite)" if len(mine) > 1 else
+                         f"{label} (defbudget: {mine[0]})")
+            remaining = [i for i in remaining if i not in mine]
+    listed = [_named(i) for i in remaining[:max_listed]]
+    if len(remaining) > max_listed:
+        listed.append(f"and {len(remaining) - max_listed} more (see the frame's 'source' "
+                      "column and defbudget.cite)")
+    return "; ".join(parts + listed)
+
+
 def _unique(values: Iterable[object]) -> list[str]:
     out: list[str] = []
     for v in values:
@@ -110,6 +153,8 @@ def _unique(values: Iterable[object]) -> list[str]:
 
 def _named(source_id: str) -> str:
     title = source_title(source_id)
+    if title and not _renderable(title):
+        title = None
     return f"{title} (defbudget: {source_id})" if title and title != source_id else source_id
 
 
@@ -224,16 +269,30 @@ def _stage_phrase(frame: pd.DataFrame) -> str | None:
         if years and len(years) <= 3:
             pre = "FY" if "period" in rows and rows["period"].eq("FY").all() else ""
             notes.append(", ".join(f"{pre}{y}" for y in years) + f": {text}")
-    if "flag" in frame.columns and "value" in frame.columns:
-        gaps = frame.loc[frame["flag"].eq("unavailable").fillna(False).astype(bool)
-                         & frame["value"].isna(), "year"]
-        runs = _runs(sorted({int(y) for y in gaps}))
-        if runs and len(runs) <= 3:
-            pre = "FY" if "period" in frame and frame["period"].eq("FY").all() else ""
-            text = ", ".join(f"{pre}{a}" if a == b else f"{pre}{a}–{b % 100:02d}"
-                             if a // 100 == b // 100 else f"{pre}{a}–{b}" for a, b in runs)
-            notes.append(f"{text}: not available (gap in the line)")
+    if "flag" in frame.columns and "value" in frame.columns and "year" in frame.columns:
+        missing = (frame["flag"].eq("unavailable").fillna(False).astype(bool)
+                   & frame["value"].isna())
+        pre = "FY" if "period" in frame and frame["period"].eq("FY").all() else ""
+        by = [c for c in ("country", "basis") if c in frame.columns
+              and frame[c].nunique() > 1]
+        texts: dict[str, list[str]] = {}
+        groups = frame[missing].groupby(by, sort=False) if by else [((), frame[missing])]
+        for key, grp in groups:
+            runs = _runs(sorted({int(y) for y in grp["year"]}))
+            if not runs or len(runs) > 3:
+                continue
+            text = ", ".join(_run_text(a, b, pre) for a, b in runs)
+            key = key if isinstance(key, tuple) else (key,)
+            who = ", ".join(basis_name(str(k)) for k in key)
+            texts.setdefault(text, []).append(who)
+        for text, whos in texts.items():
+            who = f" ({'; '.join(w for w in whos if w)})" if len(texts) > 1 else ""
+            notes.append(f"{text}{who}: not available (gap in the line)")
     return "; ".join(notes) if notes else None
+
+
+def _run_text(a: int, b: int, pre: str) -> str:
+    return f"{pre}{a}" if a == b else f"{pre}{a}–{b}"
 
 
 def _runs(years: list[int]) -> list[tuple[int, int]]:
@@ -270,7 +329,7 @@ def source_line(frame: pd.DataFrame, *, note: str | None = None) -> str:
     ids = _unique(frame["source"].dropna()) if "source" in frame.columns else []
     sentences = []
     if ids:
-        sentences.append("Source: " + "; ".join(_named(i) for i in ids))
+        sentences.append(("Sources: " if len(ids) > 1 else "Source: ") + _sources_phrase(ids))
     basis = [p for p in (_money_phrase(frame), period_phrase(frame), _fx_phrase(frame)) if p]
     if basis:
         text = "; ".join(basis)

@@ -1,0 +1,384 @@
+"""Bar charts: year-on-year growth, top-N ranking, stacked composition of a budget."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
+
+from defbudget.formatting import format_ratio, format_value
+
+from . import _common as c
+from ._format import MoneyFormatter, formatter_for
+from ._names import basis_name
+from ._style import NEGATIVE, NEUTRAL, POSITIVE, colour_map
+
+__all__ = ["growth_bars", "ranking_bars", "stacked_composition"]
+
+#: Hatch of bars whose value is provisional (draft, request, estimate).
+PROVISIONAL_HATCH = "////"
+
+
+def _is_change_frame(data: pd.DataFrame) -> bool:
+    measures = set(data["measure"].dropna()) if "measure" in data.columns else set()
+    return bool(measures) and all("_yoy" in m or m.endswith("_change") for m in measures)
+
+
+def _one_series(data: pd.DataFrame, *, func: str) -> None:
+    keys = [k for k in ("country", "measure", "basis", "unit", "price_basis", "source")
+            if k in data.columns and k != "source"]
+    n = data[keys].drop_duplicates().shape[0] if keys else 1
+    if n > 1:
+        combos = data[keys].drop_duplicates().head(4).to_dict("records")
+        raise ValueError(f"{func} draws one series; the frame holds {n} (e.g. {combos}). "
+                         "Filter it to one country, measure and basis first, or use "
+                         "small_multiples() for several.")
+
+
+def growth_bars(data: pd.DataFrame, *, x: str = "year", y: str = "value",
+                ax: Axes | None = None, labels: bool = False, title: str | None = None,
+                source: bool | str = True, note: str | None = None, **kwargs) -> Axes:
+    """Year-on-year change as bars: rises in blue, falls in vermillion.
+
+    Parameters
+    ----------
+    data
+        Either a level series (one country, measure and basis; e.g. Japan's budget in yen)
+        whose percentage change is computed here, or the output of
+        :func:`defbudget.compare.yoy` (measure ``*_yoy*``), drawn as given. A change is
+        only taken between consecutive periods: after a gap there is no bar.
+    labels
+        Print each bar's value (+9.4%) at its end.
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.bar`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Bars of the change in % (ratio 0.094 drawn as +9.4%), of nominal values when the
+        series is at current prices. Bars into a draft or estimate are hatched.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from defbudget.schema import coerce
+    >>> from defbudget.plot import growth_bars
+    >>> frame = coerce(pd.DataFrame({"country": "Japan", "year": [2023, 2024, 2025, 2026],
+    ...     "period": "FY", "fy_start_month": 4, "measure": "defense_budget",
+    ...     "basis": "mod_incl_saco_realignment", "unit": "JPY", "price_basis": "current",
+    ...     "value": [6.8219e12, 7.9496e12, 8.7005e12, 9.0353e12],
+    ...     "stage": ["enacted"] * 3 + ["draft"], "source": "mod_budget"}))
+    >>> fig, ax = plt.subplots()
+    >>> ax = growth_bars(frame, ax=ax, labels=True)
+    >>> [t.get_text() for t in ax.texts if t.get_gid() == "bar-label"]
+    ['+16.5%', '+9.4%', '+3.8%']
+    """
+    func = "plot.growth_bars"
+    ax = c.get_ax(ax)
+    c.check_frame(data, [x, y], func=func)
+    _one_series(data, func=func)
+    frame = data.sort_values(x).reset_index(drop=True)
+    if frame[x].duplicated().any():
+        raise ValueError(f"{func}: more than one row per {x} (e.g. {x}="
+                         f"{frame.loc[frame[x].duplicated(), x].iloc[0]!r}); filter to one "
+                         "stage and source first.")
+    kinds = c.point_kind(frame)
+    if _is_change_frame(frame):
+        change = frame[y].astype(float)
+        provisional = kinds.ne(c.FINAL)
+        unit = str(c.first(frame, "unit", "ratio"))
+        level_frame = frame
+    else:
+        full = pd.RangeIndex(int(frame[x].min()), int(frame[x].max()) + 1)
+        indexed = frame.set_index(x).reindex(full)
+        val = indexed[y].astype(float)
+        prev = val.shift(1)
+        change = (val / prev - 1.0).where(prev.ne(0))
+        k = kinds.set_axis(frame[x]).reindex(full).fillna(c.FINAL)
+        provisional = (k.ne(c.FINAL) | k.shift(1).fillna(c.FINAL).ne(c.FINAL))
+        frame = indexed.rename_axis(x).reset_index()
+        change = change.reset_index(drop=True)
+        provisional = provisional.reset_index(drop=True)
+        unit = "ratio"
+        level_frame = data
+    keep = change.notna().to_numpy()
+    xs = frame[x].to_numpy(dtype=float)[keep]
+    vals = change.to_numpy(dtype=float)[keep]
+    prov = provisional.to_numpy(dtype=bool)[keep]
+    colours = np.where(vals >= 0, POSITIVE, NEGATIVE)
+    kwargs.setdefault("width", 0.8)
+    bars = ax.bar(xs, vals, color=colours, edgecolor=colours, linewidth=0.6, zorder=2,
+                  **kwargs)
+    for bar, p in zip(bars, prov, strict=True):
+        if p:
+            bar.set_hatch(PROVISIONAL_HATCH)
+            bar.set_facecolor("white")
+    ax.axhline(0, color="#333333", linewidth=0.8, zorder=3)
+    ax.yaxis.set_major_formatter(formatter_for(unit, signed=True))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if labels:
+        size = plt.rcParams["font.size"] * (0.62 if len(vals) > 20 else 0.75)
+        rotate = 90 if len(vals) > 20 else 0
+        for bar, v in zip(bars, vals, strict=True):
+            text = (format_ratio(v, digits=1) if unit == "ratio"
+                    else format_value(v, unit))
+            text = ("+" + text) if v > 0 else text
+            t = ax.annotate(text, xy=(bar.get_x() + bar.get_width() / 2, v),
+                            xytext=(0, 2 if v >= 0 else -2), textcoords="offset points",
+                            ha="center", va="bottom" if v >= 0 else "top", fontsize=size,
+                            rotation=rotate, color="#333333")
+            t.set_gid("bar-label")
+        ax.margins(y=0.12)
+    prices = ("nominal, current prices" if c.first(level_frame, "price_basis") != "constant"
+              else f"real, constant {int(c.first(level_frame, 'base_year'))} prices")
+    if unit == "ratio":
+        ax.set_ylabel(f"Change on previous year (%, {prices})")
+    else:
+        ax.set_ylabel(f"Change on previous year ({c.value_label(level_frame)})")
+    ax.set_xlabel(c.year_label(level_frame))
+    measure_frame = level_frame.assign(
+        measure=level_frame["measure"].str.replace(r"_yoy.*$", "", regex=True))
+    c.set_title(ax, title if title is not None else
+                c.default_title(measure_frame, ": change on the previous year"))
+    handles = [Patch(color=POSITIVE, label="Rise"), Patch(color=NEGATIVE, label="Fall")]
+    if prov.any():
+        handles.append(Patch(facecolor="white", edgecolor="#555555", hatch=PROVISIONAL_HATCH,
+                             label="Hatched: change into or from a draft or estimate"))
+    ax.legend(handles=handles if (vals < 0).any() or prov.any() else handles[:1],
+              loc="best")
+    gaps = int(((~keep) & frame[x].gt(frame[x].min()).to_numpy()).sum())
+    gap_note = "No bar where the previous year is unavailable" if gaps else None
+    c.finish(ax, level_frame, source=source,
+             note="; ".join(n for n in (note, gap_note) if n) or None)
+    return ax
+
+
+def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value",
+                 label: str = "country", ax: Axes | None = None,
+                 highlight: str | Sequence[str] | None = None, labels: bool = True,
+                 title: str | None = None, source: bool | str = True,
+                 note: str | None = None, **kwargs) -> Axes:
+    """The top *n* countries in *year*, as horizontal bars, largest at the top.
+
+    Rows without a value are left out (and counted in the source line); estimates are
+    hatched. All rows must share one unit and price basis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from defbudget.schema import coerce
+    >>> from defbudget.plot import ranking_bars
+    >>> frame = coerce(pd.DataFrame({"country": ["USA", "China", "Japan", "India"],
+    ...     "year": 2024, "period": "CY", "fy_start_month": 1, "measure": "milex",
+    ...     "basis": "sipri", "value": [997e9, 314e9, 55.3e9, 86.1e9], "unit": "USD",
+    ...     "price_basis": "constant", "base_year": 2023, "source": "sipri_milex_2025",
+    ...     "flag": [None, "estimate", None, None]}))
+    >>> fig, ax = plt.subplots()
+    >>> ax = ranking_bars(frame, year=2024, n=3, ax=ax)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['India', 'China', 'USA']
+    """
+    func = "plot.ranking_bars"
+    ax = c.get_ax(ax)
+    c.check_frame(data, [y, label, "year"], func=func)
+    c.same_basis(data, func=func)
+    rows = data[data["year"] == year]
+    if rows.empty:
+        years = sorted(set(data["year"]))
+        raise ValueError(f"{func}: no rows for year={year!r}; the frame covers "
+                         f"{years[0]}–{years[-1]}")
+    if rows[label].duplicated().any():
+        dup = rows.loc[rows[label].duplicated(), label].iloc[0]
+        raise ValueError(f"{func}: {dup!r} has several rows in {year}; filter to one "
+                         "measure and basis first")
+    missing = int(rows[y].isna().sum())
+    top = rows.dropna(subset=[y]).nlargest(n, y).iloc[::-1]
+    hl = [highlight] if isinstance(highlight, str) else list(highlight or [])
+    base = c.first(top, "unit", "")
+    colours = [POSITIVE if not hl or name in hl else NEUTRAL for name in top[label]]
+    kinds = c.point_kind(top).to_numpy()
+    bars = ax.barh(np.arange(len(top)), top[y].to_numpy(dtype=float), color=colours,
+                   edgecolor=colours, height=0.7, zorder=2, **kwargs)
+    for bar, k in zip(bars, kinds, strict=True):
+        if k != c.FINAL:
+            bar.set_hatch(PROVISIONAL_HATCH)
+            bar.set_facecolor("white")
+    ax.set_yticks(np.arange(len(top)), [str(v) for v in top[label]])
+    ax.xaxis.set_major_formatter(formatter_for(str(base)))
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    if labels:
+        size = plt.rcParams["font.size"] * 0.8
+        for bar, v in zip(bars, top[y], strict=True):
+            t = ax.annotate(format_value(float(v), str(base)),
+                            xy=(bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                            xytext=(3, 0), textcoords="offset points", va="center",
+                            fontsize=size, color="#333333")
+            t.set_gid("bar-label")
+        ax.margins(x=0.12)
+    ax.set_xlabel(c.value_label(top))
+    period = "FY" if set(top.get("period", pd.Series(dtype=str))) == {"FY"} else ""
+    c.set_title(ax, title if title is not None else
+                f"Top {len(top)} by {c.measure_title(top)[0].lower()}"
+                f"{c.measure_title(top)[1:]}, {period}{year}")
+    if (kinds != c.FINAL).any():
+        ax.legend(handles=[Patch(facecolor="white", edgecolor="#555555",
+                                 hatch=PROVISIONAL_HATCH,
+                                 label=c.kind_legend_text(top, c.PROVISIONAL)
+                                 .replace("Hollow, dashed", "Hatched"))],
+                  loc="lower right")
+    extra = f"{missing} countries without a value in {year} not ranked" if missing else None
+    c.finish(ax, top, source=source, note="; ".join(x for x in (note, extra) if x) or None)
+    return ax
+
+
+#: Japan's components in stacking order (bottom to top) and their display colours.
+JAPAN_COMPONENTS = ("saco", "us_realignment_local_burden",
+                    "saco_and_us_realignment_local_burden", "new_govt_aircraft",
+                    "national_resilience")
+
+
+def stacked_composition(data: pd.DataFrame, *, x: str = "year", y: str = "value",
+                        stack: str | None = None, order: Sequence[str] | None = None,
+                        core_basis: str = "mod_excl_saco_realignment",
+                        total_basis: str = "mod_incl_saco_realignment",
+                        component_measure: str = "defense_budget_component",
+                        ax: Axes | None = None, title: str | None = None, palette=None,
+                        source: bool | str = True, note: str | None = None) -> Axes:
+    """Stacked bars of a budget's parts by year, e.g. Japan's MOD core + SACO + realignment.
+
+    Two ways to call it:
+
+    * ``stack=None`` (default, for ``load("japan_mod_budget")``): the bottom layer is the
+      budget on *core_basis*, then each ``defense_budget_component`` row (SACO, US
+      realignment local burden, new government aircraft, national resilience), then
+      "other items, not itemised" = total on *total_basis* minus core minus the listed
+      components, so that each bar's height is the total. A residual below minus 0.5% of
+      the total raises (the parts then exceed the whole).
+    * ``stack="<column>"``: the frame already holds the parts, one row per part and year.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Bars in the frame's currency and price basis; draft years hatched.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from defbudget.schema import coerce
+    >>> from defbudget.plot import stacked_composition
+    >>> rows = [("defense_budget", "mod_excl_saco_realignment", 4.6826e12),
+    ...         ("defense_budget", "mod_incl_saco_realignment", 4.7903e12),
+    ...         ("defense_budget_component", "saco", 16.9e9),
+    ...         ("defense_budget_component", "us_realignment_local_burden", 90.9e9)]
+    >>> frame = coerce(pd.DataFrame(rows, columns=["measure", "basis", "value"]).assign(
+    ...     country="Japan", year=2010, period="FY", fy_start_month=4, unit="JPY",
+    ...     price_basis="current", stage="enacted", source="mod-white-paper-2010"))
+    >>> fig, ax = plt.subplots()
+    >>> ax = stacked_composition(frame, ax=ax)
+    >>> for t in ax.get_legend().get_texts():
+    ...     print(t.get_text())
+    MOD, excl. SACO, US realignment and other items
+    SACO (Okinawa) costs
+    US forces realignment (local burden)
+    """
+    func = "plot.stacked_composition"
+    ax = c.get_ax(ax)
+    c.check_frame(data, [x, y], func=func)
+    c.same_basis(data, func=func)
+    if stack is None:
+        wide, drawn = _japan_layers(data, x=x, y=y, core_basis=core_basis,
+                                    total_basis=total_basis, measure=component_measure,
+                                    func=func)
+    else:
+        c.check_frame(data, [stack], func=func)
+        drawn = data
+        wide = data.pivot_table(index=x, columns=stack, values=y, aggfunc="sum",
+                                sort=False)
+        if order is not None:
+            wide = wide[list(order)]
+    years = np.arange(int(wide.index.min()), int(wide.index.max()) + 1)
+    wide = wide.reindex(years)
+    layers = [col for col in wide.columns if wide[col].fillna(0).ne(0).any()]
+    names = {col: basis_name(str(col)) for col in layers}
+    colours = colour_map(layers, palette)
+    prov_years = set(drawn.loc[c.point_kind(drawn).ne(c.FINAL), x])
+    bottom = np.zeros(len(years))
+    for col in layers:
+        vals = wide[col].fillna(0).to_numpy(dtype=float)
+        bars = ax.bar(years, vals, bottom=bottom, color=colours[col], label=names[col],
+                      width=0.8, edgecolor="white", linewidth=0.3, zorder=2)
+        for bar, yr in zip(bars, years, strict=True):
+            if yr in prov_years:
+                bar.set_hatch(PROVISIONAL_HATCH)
+                bar.set_edgecolor("white")
+        bottom += vals
+    unit = str(c.first(drawn, "unit", ""))
+    ax.yaxis.set_major_formatter(MoneyFormatter(unit) if unit not in ("ratio", "index")
+                                 else formatter_for(unit))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel(c.value_label(drawn))
+    ax.set_xlabel(c.year_label(drawn))
+    c.set_title(ax, title if title is not None else
+                f"{c.countries_text(drawn)}: composition of the defence budget".lstrip(": "))
+    handles, texts = ax.get_legend_handles_labels()
+    if prov_years:
+        handles.append(Patch(facecolor="#BBBBBB", edgecolor="white", hatch=PROVISIONAL_HATCH))
+        texts.append("Hatched: draft budget (not yet enacted)")
+    ax.legend(handles, texts, loc="upper left")
+    gaps = [int(yr) for yr in years if np.nansum(wide.loc[yr].to_numpy(dtype=float)) == 0]
+    gap_note = (f"No bar: {', '.join(map(str, gaps))} (not available)" if gaps else None)
+    c.finish(ax, drawn, source=source,
+             note="; ".join(n for n in (note, gap_note) if n) or None)
+    return ax
+
+
+def _japan_layers(data: pd.DataFrame, *, x: str, y: str, core_basis: str, total_basis: str,
+                  measure: str, func: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    c.check_frame(data, ["measure", "basis"], func=func)
+    levels = data[data["measure"] != measure]
+    core = levels[levels["basis"] == core_basis].set_index(x)[y]
+    total = levels[levels["basis"] == total_basis].set_index(x)[y]
+    if core.empty or total.empty:
+        raise ValueError(f"{func}: needs rows on basis {core_basis!r} (the core) and "
+                         f"{total_basis!r} (the total); the frame has bases "
+                         f"{sorted(set(data['basis']))!r}. Pass stack='basis' to stack the "
+                         "rows as given.")
+    for name, s in (("core", core), ("total", total)):
+        if s.index.duplicated().any():
+            raise ValueError(f"{func}: several {name} rows per {x}; filter to one stage")
+    parts = data[data["measure"] == measure]
+    comp = parts.pivot_table(index=x, columns="basis", values=y, aggfunc="sum")
+    order = [b for b in JAPAN_COMPONENTS if b in comp.columns]
+    order += [b for b in comp.columns if b not in order]
+    wide = pd.DataFrame({core_basis: core}).join(comp[order], how="outer")
+    both = core.notna() & total.reindex(core.index).notna()
+    listed = wide[order].sum(axis=1, min_count=1).reindex(core.index).fillna(0)
+    residual = (total.reindex(core.index) - core - listed).where(both)
+    bad = residual < -0.005 * total.reindex(core.index)
+    if bad.any():
+        yr = residual[bad].index[0]
+        raise ValueError(f"{func}: in {x}={yr} the core ({core[yr]:,.0f}) plus components "
+                         f"({listed[yr]:,.0f}) exceed the total ({total[yr]:,.0f}); check "
+                         "the bases passed as core_basis and total_basis.")
+    other = "other_not_itemised"
+    wide[other] = residual.clip(lower=0)
+    # A total with no core figure is drawn whole, as "total, breakdown not available".
+    only_total = total[~total.index.isin(core.dropna().index)].dropna()
+    if not only_total.empty:
+        wide["total_no_breakdown"] = only_total
+    drawn = pd.concat([levels[levels["basis"].isin([core_basis, total_basis])], parts])
+    return wide.sort_index(), drawn
+

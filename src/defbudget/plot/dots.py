@@ -1,0 +1,256 @@
+"""Slope chart (two periods) and the reconciliation dot plot of reported USD figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+
+from defbudget.formatting import format_money, format_value
+
+from . import _common as c
+from ._format import MoneyFormatter, formatter_for
+from ._source import add_source_line, source_line
+from ._style import NEGATIVE, NEUTRAL, OKABE_ITO, POSITIVE, colour_map
+
+__all__ = ["reconciliation_dots", "slope"]
+
+
+def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
+          hue: str = "country", ax: Axes | None = None, palette=None,
+          highlight: str | Sequence[str] | None = None, title: str | None = None,
+          source: bool | str = True, note: str | None = None) -> Axes:
+    """Slope chart: each country's value in *start* joined to its value in *end*.
+
+    Countries without a value in both years are left out and named in the source line.
+    Labels on both sides are nudged apart so that none overlap; the right-hand label
+    gives the value and the change in %.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from defbudget.schema import coerce
+    >>> from defbudget.plot import slope
+    >>> frame = coerce(pd.DataFrame({"country": ["Japan", "Japan", "Korea", "Korea"],
+    ...     "year": [2014, 2024] * 2, "period": "CY", "fy_start_month": 1,
+    ...     "measure": "milex", "basis": "sipri", "value": [46e9, 55e9, 36e9, 47e9],
+    ...     "unit": "USD", "price_basis": "constant", "base_year": 2023,
+    ...     "source": "sipri_milex_2025"}))
+    >>> fig, ax = plt.subplots()
+    >>> ax = slope(frame, start=2014, end=2024, ax=ax)
+    >>> sorted(t.get_text() for t in ax.texts if t.get_gid() == "slope-end")
+    ['Japan $55.0B (+19.6%)', 'Korea $47.0B (+30.6%)']
+    """
+    func = "plot.slope"
+    ax = c.get_ax(ax)
+    c.check_frame(data, [y, hue, "year"], func=func)
+    c.same_basis(data, func=func)
+    wide = data[data["year"].isin([start, end])].pivot_table(
+        index=hue, columns="year", values=y, aggfunc="first")
+    for yr in (start, end):
+        if yr not in wide.columns:
+            raise ValueError(f"{func}: no values in year {yr}; the frame covers "
+                             f"{int(data['year'].min())}–{int(data['year'].max())}")
+    complete = wide.dropna(subset=[start, end])
+    dropped = sorted(set(data[hue]) - set(complete.index))
+    if complete.empty:
+        raise ValueError(f"{func}: no {hue} has values in both {start} and {end}")
+    keys = list(complete.index)
+    hl = [highlight] if isinstance(highlight, str) else list(highlight or [])
+    colours = ({k: (colour_map(hl).get(k, "#B0B0B0")) for k in keys} if hl and palette is None
+               else colour_map(keys, palette))
+    unit = str(c.first(data, "unit", ""))
+    for k in keys:
+        a, b = complete.loc[k, start], complete.loc[k, end]
+        ax.plot([0, 1], [a, b], color=colours[k], marker="o", zorder=3 if k in hl else 2,
+                solid_capstyle="round", label=str(k))
+    ax.set_xlim(-0.05, 1.05)
+    low = min(0.0, float(complete.min().min()))
+    ax.set_ylim(low, float(complete.max().max()) * 1.05)
+    size = plt.rcParams["font.size"] * 0.85
+    for side, col, xpos in (("start", start, 0), ("end", end, 1)):
+        items = []
+        for k in keys:
+            v = float(complete.loc[k, col])
+            text = f"{k} {format_value(v, unit)}"
+            if side == "end":
+                pct = v / float(complete.loc[k, start]) - 1
+                text += f" ({'+' if pct >= 0 else ''}{pct * 100:.1f}%)"
+            items.append((text, float(xpos), v, colours[k]))
+        arts = c.direct_labels(ax, items, side="right" if side == "end" else "left",
+                               fontsize=size)
+        for art in arts:
+            art.set_gid(f"slope-{side}")
+            if side == "start":
+                art.xyann = (-0.06, art.xyann[1])
+            else:
+                art.xyann = (1.06, art.xyann[1])
+    period = "FY" if set(data.get("period", pd.Series(dtype=str))) == {"FY"} else ""
+    ax.set_xticks([0, 1], [f"{period}{start}", f"{period}{end}"])
+    ax.yaxis.set_major_formatter(formatter_for(unit))
+    ax.tick_params(axis="y", labelleft=False)
+    ax.spines[["left", "right", "top"]].set_visible(False)
+    ax.grid(False)
+    ax.set_ylabel(c.value_label(data))
+    c.set_title(ax, title if title is not None else
+                c.default_title(data, f", {period}{start} and {period}{end}"))
+    extra = (f"Left out (no value in both years): {', '.join(map(str, dropped[:6]))}"
+             + (" and others" if len(dropped) > 6 else "")) if dropped else None
+    shown = data[data[hue].isin(keys) & data["year"].isin([start, end])]
+    c.finish(ax, shown, source=source, note="; ".join(x for x in (note, extra) if x) or None)
+    return ax
+
+
+#: Conversions drawn as reference lines, with their colour and legend text.
+_REFERENCES = (
+    ("usd_at_fy_average", "fy_average_rate", OKABE_ITO[2], "at the fiscal-year-average rate"),
+    ("usd_at_cy_average", "cy_average_rate", OKABE_ITO[3], "at the calendar-year-average rate"),
+)
+
+
+def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,
+                        ax: Axes | None = None, title: str | None = None,
+                        source: bool | str = True, note: str | None = None) -> Axes:
+    """The US-dollar figures reported for one budget, against its conversions.
+
+    One row per outlet: a dot at the dollar figure it printed (blue when some exchange
+    rate of the period supports it, vermillion when none does), labelled with the rate it
+    implies. Vertical lines mark the yen amount converted at the fiscal-year-average and
+    calendar-year-average rates, grey ticks the conversion at each outlet's publication
+    date (spot), and the shaded band the range the daily rates of the period allow.
+
+    Parameters
+    ----------
+    table
+        The output of :func:`defbudget.reconcile` (columns ``budget``, ``outlet``,
+        ``reported_usd``, ``local_amount``, ``implied_rate``, ``usd_at_fy_average``,
+        ``usd_at_cy_average``, ``usd_at_spot``, ``rate_min``, ``rate_max``,
+        ``supported``, ``source``, ``fx_source`` ...).
+    budget
+        Which budget to draw (e.g. ``"Japan FY2026 cabinet draft"``); needed when the
+        table holds several.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        x axis in current US$.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from defbudget.plot import reconciliation_dots
+    >>> table = pd.DataFrame({"budget": "Japan FY2025 cabinet draft", "year": 2025,
+    ...     "outlet": ["Reuters", "Nikkei Asia", "Blog"], "published": "2024-12-27",
+    ...     "reported_usd": [55.1e9, 55.5e9, 80e9], "local_amount": 8.7005e12,
+    ...     "local_unit": "JPY", "implied_rate": [157.9, 156.8, 108.8],
+    ...     "usd_at_fy_average": 57.8e9, "usd_at_cy_average": 57.1e9,
+    ...     "fy_average_rate": 150.5, "cy_average_rate": 152.4,
+    ...     "usd_at_spot": 55.2e9, "rate_min": 139.9, "rate_max": 158.4,
+    ...     "supported": [True, True, False], "source": "press",
+    ...     "fx_source": "fed-h10"})
+    >>> fig, ax = plt.subplots()
+    >>> ax = reconciliation_dots(table, ax=ax)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['Reuters (2024-12-27)', 'Nikkei Asia (2024-12-27)', 'Blog (2024-12-27)']
+    """
+    func = "plot.reconciliation_dots"
+    ax = c.get_ax(ax)
+    c.check_frame(table, ["budget", "outlet", "reported_usd", "local_amount"], func=func)
+    budgets = list(dict.fromkeys(table["budget"]))
+    if budget is None and len(budgets) > 1:
+        raise ValueError(f"{func}: the table holds {len(budgets)} budgets; pass budget= one "
+                         f"of {budgets!r}")
+    budget = budget if budget is not None else budgets[0]
+    rows = table[table["budget"] == budget]
+    if rows.empty:
+        raise ValueError(f"{func}: no rows for budget {budget!r}; choose one of {budgets!r}")
+    rows = rows.sort_values("reported_usd").reset_index(drop=True)
+    ys = np.arange(len(rows))
+    supported = (rows["supported"].fillna(False).astype(bool) if "supported" in rows
+                 else pd.Series(True, index=rows.index))
+    local = float(rows["local_amount"].mode().iloc[0])
+    local_unit = str(c.first(rows, "local_unit", "JPY"))
+    # Band: what the daily rates of the period allow for the (main) local amount.
+    if {"rate_min", "rate_max"} <= set(rows.columns) and rows["rate_min"].notna().any():
+        lo, hi = local / float(rows["rate_max"].max()), local / float(rows["rate_min"].min())
+        window = c.first(rows, "rate_window", None)
+        ax.axvspan(lo, hi, color="#E8E8E8", zorder=0, lw=0,
+                   label="Range over the daily rates of the period"
+                   + (f" ({window})" if window else ""))
+    ref_handles = []
+    for col, rate_col, colour, text in _REFERENCES:
+        if col in rows.columns and rows[col].notna().any():
+            val = float(rows[col].dropna().median())
+            rate = c.first(rows, rate_col, None)
+            label = f"Converted {text}" + (f" (¥{float(rate):.1f}/$)" if rate else "")
+            ax.axvline(val, color=colour, linewidth=1.4, zorder=1, label=label)
+            ref_handles.append(label)
+    if "usd_at_spot" in rows.columns and rows["usd_at_spot"].notna().any():
+        ax.plot(rows["usd_at_spot"], ys, linestyle="none", marker="|", markersize=12,
+                markeredgewidth=2, color=NEUTRAL, zorder=2,
+                label="Converted at the rate of the publication date")
+    colours = np.where(supported, POSITIVE, NEGATIVE)
+    dots = ax.scatter(rows["reported_usd"], ys, s=plt.rcParams["lines.markersize"] ** 2 * 2.2,
+                      c=colours, zorder=4, edgecolors="white", linewidths=0.8)
+    dots.set_gid("reported")
+    size = plt.rcParams["font.size"] * 0.8
+    for yv, rec, ok in zip(ys, rows.to_dict("records"), supported, strict=True):
+        text = format_money(rec["reported_usd"], "USD")
+        if pd.notna(rec.get("implied_rate")):
+            text += f" (implies ¥{rec['implied_rate']:.1f}/$)"
+        if not ok:
+            text += " — no rate of the period supports it"
+        t = ax.annotate(text, xy=(rec["reported_usd"], yv), xytext=(0, 7),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=size,
+                        color="#333333" if ok else NEGATIVE,
+                        fontweight="normal" if ok else "bold")
+        t.set_gid("dot-label")
+    outlets = [f"{o} ({p})" if isinstance(p, str) and p else str(o)
+               for o, p in zip(rows["outlet"], rows.get("published", [None] * len(rows)),
+                               strict=True)]
+    ax.set_yticks(ys, outlets)
+    ax.set_ylim(-0.6, len(rows) - 0.1)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.xaxis.set_major_formatter(MoneyFormatter("USD"))
+    lo_x = min(rows["reported_usd"].min(), *(float(rows[col].min()) for col, *_ in _REFERENCES
+                                             if col in rows and rows[col].notna().any()))
+    hi_x = max(rows["reported_usd"].max(), *(float(rows[col].max()) for col, *_ in _REFERENCES
+                                             if col in rows and rows[col].notna().any()))
+    pad = (hi_x - lo_x) * 0.15 or hi_x * 0.05
+    ax.set_xlim(min(ax.get_xlim()[0], lo_x - pad), max(ax.get_xlim()[1], hi_x + pad))
+    ax.set_xlabel("US$, current prices (as reported, and the yen amount converted)")
+    c.set_title(ax, title if title is not None else
+                f"{budget} ({format_money(local, local_unit)}): reported US$ figures "
+                "against conversions")
+    handles, labels = ax.get_legend_handles_labels()
+    handles += [Line2D([], [], linestyle="none", marker="o", color=POSITIVE),
+                Line2D([], [], linestyle="none", marker="o", color=NEGATIVE)]
+    labels += ["Reported figure, supported by a rate of the period",
+               "Reported figure no rate of the period supports"]
+    if not (~supported).any():
+        handles, labels = handles[:-1], labels[:-1]
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2,
+              fontsize=plt.rcParams["font.size"] * 0.8)
+    ids = list(dict.fromkeys(list(rows.get("source", pd.Series(dtype=str)).dropna())
+                             + list(rows.get("fx_source", pd.Series(dtype=str)).dropna())))
+    period = "FY" if str(budget).find("FY") >= 0 else None
+    frame = pd.DataFrame({"source": ids or [None], "unit": "USD", "price_basis": "current",
+                          "period": "FY" if period else "CY",
+                          "fy_start_month": 4 if period else 1})
+    if source is not False:
+        text = source if isinstance(source, str) else source_line(
+            frame, note=note or f"Reported figures from the press; {local_unit} amount "
+            f"{format_money(local, local_unit)} converted with the rates named")
+        add_source_line(ax, text)
+    return ax

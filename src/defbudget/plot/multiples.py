@@ -1,0 +1,237 @@
+"""Small multiples: one panel per country; a multi-page PDF for every country at once."""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from . import _common as c
+from ._format import formatter_for
+from ._source import add_source_line, source_line
+from ._style import OKABE_ITO
+
+__all__ = ["save_small_multiples", "small_multiples"]
+
+
+def _panels(data: pd.DataFrame, col: str, func: str) -> list[tuple[object, pd.DataFrame]]:
+    c.check_frame(data, [col, "year", "value"], func=func)
+    c.same_basis(data, func=func)
+    data = data.reset_index(drop=True)
+    out = []
+    for key, grp in data.groupby(col, sort=False):
+        if grp["year"].duplicated().any():
+            yr = grp.loc[grp["year"].duplicated(), "year"].iloc[0]
+            raise ValueError(f"{func}: {key!r} has several rows in {yr}; filter the frame "
+                             "to one measure and basis first")
+        out.append((key, grp.sort_values("year")))
+    return out
+
+
+def _draw_page(fig: Figure, panels: list[tuple[object, pd.DataFrame]], *, ncols: int,
+               nrows: int, sharey: bool, unit: str, ylim: tuple[float, float] | None,
+               markers: bool) -> list:
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True)
+    flat = axes.ravel()
+    formatter = formatter_for(unit)
+    for ax, (key, grp) in zip(flat, panels, strict=False):
+        full = pd.RangeIndex(int(grp["year"].min()), int(grp["year"].max()) + 1)
+        g = grp.set_index("year").reindex(full)
+        kinds = c.point_kind(g.rename_axis("year").reset_index()).to_numpy()
+        c.draw_series(ax, g.index.to_numpy(dtype=float), g["value"].to_numpy(dtype=float),
+                      kinds, colour=OKABE_ITO[0], label=None, markers=markers,
+                      linewidth=plt.rcParams["lines.linewidth"] * 0.7)
+        ax.set_title(str(key), loc="left", fontsize=plt.rcParams["font.size"] * 0.9,
+                     fontweight="bold", pad=3)
+        ax.yaxis.set_major_formatter(formatter)
+        ax.yaxis.set_major_locator(MaxNLocator(4))
+        ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+        ax.tick_params(labelsize=plt.rcParams["font.size"] * 0.7)
+        if ylim is not None:
+            ax.set_ylim(*ylim)
+        elif unit not in ("index",) and (grp["value"].dropna() >= 0).all():
+            ax.set_ylim(bottom=0)
+    for ax in flat[len(panels):]:
+        ax.set_visible(False)
+    for ax in flat[:len(panels)]:  # year labels under every visible bottom-of-column panel
+        ax.tick_params(labelbottom=True)
+    return list(flat[:len(panels)])
+
+
+def small_multiples(data: pd.DataFrame, *, col: str = "country", ncols: int = 4,
+                    sharey: bool = False, fig: Figure | None = None,
+                    title: str | None = None, source: bool | str = True,
+                    note: str | None = None) -> Figure:
+    """One small panel per country (or other *col* value), each with its own series.
+
+    Parameters
+    ----------
+    data
+        Tidy frame in one unit and price basis, one row per country and year.
+    ncols
+        Panels per row.
+    sharey
+        One y scale for every panel (compare levels) or a scale per panel (compare shapes).
+    fig
+        Figure to draw on; default a new one sized for the number of panels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Title names the measure; the y unit is printed once at the left.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from defbudget.schema import coerce
+    >>> from defbudget.plot import small_multiples
+    >>> rows = [{"country": c, "year": y, "value": v * 1.05 ** (y - 2020)}
+    ...         for c, v in [("Japan", 50e9), ("Korea", 45e9), ("India", 80e9)]
+    ...         for y in range(2020, 2025)]
+    >>> frame = coerce(pd.DataFrame(rows).assign(period="CY", fy_start_month=1,
+    ...     measure="milex", basis="sipri", unit="USD", price_basis="constant",
+    ...     base_year=2023, source="sipri_milex_2025"))
+    >>> fig = small_multiples(frame, ncols=3)
+    >>> [ax.get_title(loc="left") for ax in fig.axes]
+    ['Japan', 'Korea', 'India']
+    """
+    func = "plot.small_multiples"
+    panels = _panels(data, col, func)
+    nrows = math.ceil(len(panels) / ncols)
+    if fig is None:
+        fig = plt.figure(figsize=(min(2.3 * ncols, 10), 1.9 * nrows + 1.2), layout="constrained")
+    unit = str(c.first(data, "unit", ""))
+    ylim = _shared_ylim(data) if sharey else None
+    _draw_page(fig, panels, ncols=ncols, nrows=nrows, sharey=sharey, unit=unit, ylim=ylim,
+               markers=False)
+    fig.suptitle(title if title is not None else _page_title(data), x=0.01, ha="left")
+    fig.supylabel(c.value_label(data), fontsize=plt.rcParams["font.size"] * 0.9)
+    fig.supxlabel(c.year_label(data), fontsize=plt.rcParams["font.size"] * 0.9)
+    if source is not False:
+        add_source_line(fig, source if isinstance(source, str) else
+                        source_line(data, note=_multiples_note(data, sharey, note)))
+    return fig
+
+
+def _shared_ylim(data: pd.DataFrame) -> tuple[float, float]:
+    vals = data["value"].dropna()
+    return (min(0.0, float(vals.min())), float(vals.max()) * 1.05)
+
+
+def _page_title(data: pd.DataFrame) -> str:
+    return c.measure_title(data)
+
+
+def _multiples_note(data: pd.DataFrame, sharey: bool, note: str | None) -> str:
+    scale = ("All panels share one y scale" if sharey else
+             "Each panel has its own y scale: compare shapes, not heights")
+    flagged = c.point_kind(data).ne(c.FINAL).any()
+    marks = "; hollow markers: estimates or drafts" if flagged else ""
+    return "; ".join(x for x in (scale + marks, note) if x)
+
+
+def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
+                         col: str = "country", per_page: int = 24, ncols: int = 4,
+                         sharey: bool = False, title: str | None = None,
+                         progress: bool = True, figsize: tuple[float, float] = (8.27, 11.69)
+                         ) -> Path:
+    """Write one panel per country to a multi-page PDF (A4 portrait pages), atomically.
+
+    Handles the whole SIPRI database (~170 countries) in seconds. Every page carries the
+    title (with the page number and the first and last country on it), the y unit, the
+    period convention and the source line.
+
+    Parameters
+    ----------
+    data
+        Tidy frame in one unit and price basis, e.g. ``read_sipri(path)`` filtered to
+        ``measure == "milex"`` in constant US$.
+    path
+        Destination ``.pdf``; written to a temporary file beside it, then moved into place.
+    per_page, ncols
+        Panels per page and per row.
+    progress
+        Show a tqdm progress bar over the pages.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import pandas as pd
+    >>> from defbudget.schema import coerce
+    >>> from defbudget.plot import save_small_multiples
+    >>> rows = [{"country": f"Country {i}", "year": y, "value": 1e9 * (i + 1)}
+    ...         for i in range(30) for y in range(2015, 2025)]
+    >>> frame = coerce(pd.DataFrame(rows).assign(period="CY", fy_start_month=1,
+    ...     measure="milex", basis="sipri", unit="USD", price_basis="constant",
+    ...     base_year=2023, source="sipri_milex_2025"))
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     out = save_small_multiples(frame, pathlib.Path(d) / "all.pdf", progress=False)
+    ...     out.read_bytes().count(b"/Type /Page\\n") + out.read_bytes().count(b"/Type /Page ")
+    2
+    """
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    func = "plot.save_small_multiples"
+    path = Path(path)
+    if path.suffix.lower() != ".pdf":
+        raise ValueError(f"{func} writes a multi-page .pdf; {str(path)!r} has extension "
+                         f"{path.suffix!r}. Use e.g. {path.with_suffix('.pdf').name!r}, or "
+                         "small_multiples() + save() for one page as PNG/SVG.")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{func}: folder {str(folder)!r} does not exist")
+    if per_page < 1 or ncols < 1:
+        raise ValueError(f"{func}: per_page and ncols must be >= 1 (got {per_page}, {ncols})")
+    panels = _panels(data, col, func)
+    pages = [panels[i:i + per_page] for i in range(0, len(panels), per_page)]
+    nrows = math.ceil(min(per_page, len(panels)) / ncols)
+    unit = str(c.first(data, "unit", ""))
+    ylim = _shared_ylim(data) if sharey else None
+    head = title if title is not None else _page_title(data)
+    text = source_line(data, note=_multiples_note(data, sharey, None))
+    ylab, xlab = c.value_label(data), c.year_label(data)
+    iterator = enumerate(pages, start=1)
+    if progress:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(iterator, total=len(pages), desc="small multiples", unit="page")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".pdf", dir=folder)
+    os.close(fd)
+    try:
+        with plt.rc_context({"figure.constrained_layout.use": False}), \
+                PdfPages(tmp, metadata={"Creator": "defbudget (matplotlib)",
+                                        "CreationDate": None, "Title": head}) as pdf:
+            for number, page in iterator:
+                fig = plt.figure(figsize=figsize)
+                try:
+                    _draw_page(fig, page, ncols=ncols, nrows=nrows, sharey=sharey, unit=unit,
+                               ylim=ylim, markers=False)
+                    first, last = page[0][0], page[-1][0]
+                    fig.suptitle(f"{head}\npage {number} of {len(pages)}: {first} – {last}",
+                                 x=0.04, y=0.985, ha="left", va="top",
+                                 fontsize=plt.rcParams["font.size"] * 1.15,
+                                 fontweight="bold")
+                    fig.supylabel(ylab, x=0.01, fontsize=plt.rcParams["font.size"] * 0.9)
+                    fig.text(0.5, 0.075, xlab, ha="center", va="center",
+                             fontsize=plt.rcParams["font.size"] * 0.9)
+                    add_source_line(fig, text, reserve=False)
+                    fig.subplots_adjust(left=0.1, right=0.98, top=0.92, bottom=0.11,
+                                        hspace=0.55, wspace=0.35)
+                    pdf.savefig(fig)
+                finally:
+                    plt.close(fig)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
