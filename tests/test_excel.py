@@ -335,11 +335,11 @@ def test_read_excel_export_refuses_other_files(tmp_path):
         read_excel_export(tmp_path / "nope.xlsx")
     other = tmp_path / "other.xlsx"
     openpyxl.Workbook().save(other)
-    with pytest.raises(ValueError, match="not a workbook written by defbudget.to_excel"):
+    with pytest.raises(ValueError, match=r"not a workbook written by defbudget\.to_excel"):
         read_excel_export(other)
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"not a zip")
-    with pytest.raises(ValueError, match="not a readable .xlsx"):
+    with pytest.raises(ValueError, match=r"not a readable \.xlsx"):
         read_excel_export(junk)
 
 
@@ -510,7 +510,7 @@ def test_one_line_chart_per_data_sheet(tmp_path):
     wb = openpyxl.load_workbook(out)
     for name in data_sheets(out):
         assert len(wb[name]._charts) == 1
-    first = [n for n in charts if n.endswith("chart1.xml")][0]
+    first = next(n for n in charts if n.endswith("chart1.xml"))
     with zipfile.ZipFile(out) as z:
         xml = z.read(first).decode()
     assert "Japan · mod_excl_saco_realignment" in xml
