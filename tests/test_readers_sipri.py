@@ -135,7 +135,7 @@ def test_latest_japan_current_usd_2024(latest):
 def test_latest_japan_fy2024_local_currency_matches_the_cell(latest, latest_book):
     _, df = latest
     ws = latest_book["Local currency financial years"]
-    hrow, col = _year_col(ws, 2024)
+    _hrow, col = _year_col(ws, 2024)
     jrow = _find(ws, "Japan")
     expected = ws.cell(row=jrow, column=col).value
     assert isinstance(expected, float) and expected > 8e12  # ¥8.78 trillion
@@ -240,7 +240,7 @@ def test_markers_symbols_and_iso3_in_latest(latest):
 
 @pytest.mark.sipri
 def test_every_currency_name_in_every_release_maps(release):
-    name, _, df = release
+    _name, _, df = release
     lcu = df[df["currency_name"].notna()]
     assert len(lcu) > 10000
     assert lcu["unit"].notna().all()
@@ -329,7 +329,7 @@ def book(tmp_path):
 
 
 def _row(df, country, sheet, year):
-    measure, unit_kind = {
+    measure, _unit_kind = {
         "constant_usd": ("milex", "constant"), "current_usd": ("milex", "current"),
         "lcu_fy": ("milex", "FY"), "lcu_cy": ("milex", "lcu"),
         "share_gdp": ("milex_share_gdp", None), "per_capita": ("milex_per_capita", None),
@@ -428,7 +428,7 @@ def test_unknown_heading_followed_by_heading_is_a_region(tmp_path):
                  FakeCountry("Korea, South", "Asia", "East Asia", "Won", values={2019: 2.0})]
     df = _quiet_read(make_sipri_workbook(tmp_path / "a.xlsx", countries=countries,
                                          sheets=["current_usd"]), cache=False)
-    assert set(zip(df["region"], df["subregion"])) == {("Asia", "East Asia")}
+    assert set(zip(df["region"], df["subregion"], strict=False)) == {("Asia", "East Asia")}
 
 
 def test_shifted_header_and_columns_read_the_same(tmp_path, book):
@@ -585,7 +585,7 @@ def test_unknown_sheet_short_name(book):
 def test_header_not_found(tmp_path):
     path = make_sipri_workbook(tmp_path / "h.xlsx", sheets=["current_usd"],
                                cell_overrides={("current_usd", 6, 1): "Land"})
-    with pytest.raises(SipriFormatError, match="sheet 'Current US\\$'.*no header row"):
+    with pytest.raises(SipriFormatError, match=r"sheet 'Current US\$'.*no header row"):
         read_sipri(path, cache=False)
 
 

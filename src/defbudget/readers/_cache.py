@@ -57,6 +57,12 @@ def cache_dir(explicit: str | PathLike | None = None) -> Path | None:
 
 
 def _copy(value):
+    if isinstance(value, tuple):
+        return tuple(_copy(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, (str, int, float, type(None))):
+        return value
     copy = getattr(value, "copy", None)
     if callable(copy):
         try:

@@ -278,4 +278,4 @@ def iso3_codes(names, *, context: str = "") -> dict[str, str | None]:
                 f"{context}no ISO3 code for {hints}: their rows keep iso3 missing. If a name is "
                 "a country, add it to defbudget.readers._countries.ISO3_OVERRIDES.",
                 UnknownCountryWarning, stacklevel=3)
-    return out
+    return {name: out[name] for name in names}

@@ -142,6 +142,10 @@ class _NeedsSlowPath(Exception):
     pass
 
 
+#: A1 reference (bytes) → (row, column); SIPRI sheets share most references.
+_REF_MEMO: dict[bytes, tuple[int, int]] = {}
+
+
 def _scan_fast(data: bytes, wanted: dict[bytes, str]) -> FlagMap:
     """Find the cells whose ``s`` is a flagged style by searching for ``s="N"`` directly.
 
@@ -155,6 +159,7 @@ def _scan_fast(data: bytes, wanted: dict[bytes, str]) -> FlagMap:
         if sep in data:
             raise _NeedsSlowPath
     find, rfind = data.find, data.rfind
+    refs = _REF_MEMO
     out: FlagMap = {}
     for style, flag in wanted.items():
         token = b' s="' + style + b'"'
@@ -171,7 +176,11 @@ def _scan_fast(data: bytes, wanted: dict[bytes, str]) -> FlagMap:
                     if k < 0:
                         raise _NeedsSlowPath  # cell without a reference: count positions
                 e = chunk.find(b'"', k + 4)
-                out[parse_cell_ref(chunk[k + 4 : e].decode("ascii"))] = flag
+                ref = chunk[k + 4 : e]
+                cell = refs.get(ref)
+                if cell is None:
+                    cell = refs[ref] = parse_cell_ref(ref.decode("ascii"))
+                out[cell] = flag
             pos = find(token, pos + 1)
     return out
 

@@ -80,10 +80,13 @@ def read_owid_csv(path: str | PathLike, *, column: str | None = None) -> pd.Data
     >>> with open(p, "w") as fh:
     ...     _ = fh.write("Entity,Code,Year,Military expenditure (% of GDP)\\n"
     ...                  "Japan,JPN,2024,1.4\\nEuropean Union (SIPRI),,2024,1.9\\n")
-    >>> read_owid_csv(p)[["country", "iso3", "value", "unit", "source"]]
-                      country iso3  value   unit                                       source
-    0                   Japan  JPN  0.014  ratio  owid-military-spending-as-a-share-of-gdp-sipri
-    1  European Union (SIPRI)  NaN  0.019  ratio  owid-military-spending-as-a-share-of-gdp-sipri
+    >>> df = read_owid_csv(p)
+    >>> print(df[["country", "iso3", "value", "unit"]].to_string())
+                      country iso3  value   unit
+    0                   Japan  JPN  0.014  ratio
+    1  European Union (SIPRI)  NaN  0.019  ratio
+    >>> df["source"].iloc[0]
+    'owid-military-spending-as-a-share-of-gdp-sipri'
     """
     path = Path(path)
     try:

@@ -1243,16 +1243,28 @@ def read_sipri(path: str | PathLike | None = None, *,
 
     Examples
     --------
-    A small workbook in SIPRI's layout (the real one is read the same way):
+    A one-sheet workbook in SIPRI's layout (the real one reads the same way):
 
-    >>> import os, tempfile, sys
-    >>> sys.path.insert(0, "tests")  # doctest: +SKIP
-    >>> df = read_sipri("SIPRI-Milex-data-1949-2024_2.xlsx")  # doctest: +SKIP
-    >>> jp = df.query("country == 'Japan' and year == 2024 and measure == 'milex'")
-    ...                                                                # doctest: +SKIP
-    >>> from defbudget.readers.sipri import parse_fiscal_year
-    >>> parse_fiscal_year("Apr-Mar")
-    [(None, None, 4)]
+    >>> import os, tempfile, openpyxl
+    >>> from openpyxl.styles import Font
+    >>> wb = openpyxl.Workbook(); ws = wb.active; ws.title = "Current US$"
+    >>> ws.append(["Military expenditure by country, in millions of US$, 2023-2024"])
+    >>> ws.append(["Country", "Notes", 2023.0, 2024.0])
+    >>> ws.append(["Asia & Oceania"]); ws.append(["East Asia"])
+    >>> ws.append(["Japan", "56", 50160.8, 55273.9])
+    >>> ws["D5"].font = Font(color="FF0000FF")  # blue: a SIPRI estimate
+    >>> ws.append(["Korea, North", "", "...", "xxx"])
+    >>> path = os.path.join(tempfile.mkdtemp(), "SIPRI-Milex-data-2023-2024.xlsx")
+    >>> wb.save(path)
+    >>> df = read_sipri(path, cache=False)
+    >>> print(df[["country", "iso3", "year", "value", "unit", "flag"]].to_string())
+            country iso3  year         value unit             flag
+    0         Japan  JPN  2023  5.016080e+10  USD              NaN
+    1         Japan  JPN  2024  5.527390e+10  USD         estimate
+    2  Korea, North  PRK  2023           NaN  USD      unavailable
+    3  Korea, North  PRK  2024           NaN  USD  not_independent
+    >>> df.loc[0, ["subregion", "footnotes", "source"]].tolist()
+    ['East Asia', '56', 'sipri-milex-2025']
     """
     shorts = _normalise_sheets(sheets)
     p = find_sipri_workbook(path)

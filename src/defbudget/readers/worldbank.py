@@ -113,7 +113,7 @@ def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
     ...     _ = fh.write('"Country Code","Region",\\n"JPN","East Asia & Pacific",\\n'
     ...                  '"WLD","",\\n')
     >>> df = read_wdi_csv(p)
-    >>> df[["country", "iso3", "year", "value", "unit", "flag"]]
+    >>> print(df[["country", "iso3", "year", "value", "unit", "flag"]].to_string())
       country iso3  year         value unit         flag
     0   Japan  JPN  2021  5.000000e+12  USD          NaN
     1   Japan  JPN  2022  4.200000e+12  USD          NaN
@@ -157,15 +157,16 @@ def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
         region_of = {}
     long = raw.melt(id_vars=list(HEADER), value_vars=year_cols, var_name="year",
                     value_name="raw")
+    long["_line"] = np.tile(np.arange(len(raw)) + 6, len(year_cols))  # 1-based file line
+    long = long.sort_values(["_line", "year"], kind="stable").reset_index(drop=True)
     text = long["raw"].str.strip()
     values = pd.to_numeric(text, errors="coerce")
     bad = text.ne("") & values.isna()
     if bad.any():
         k = bad.idxmax()
-        row = int(k % len(raw))
         raise WdiFormatError(
-            f"line {row + 6}, column {long.at[k, 'year']}: found {long.at[k, 'raw']!r} where a "
-            "number or an empty cell was expected.", path=path)
+            f"line {long.at[k, '_line']}, column {long.at[k, 'year']}: found "
+            f"{long.at[k, 'raw']!r} where a number or an empty cell was expected.", path=path)
     spec = long["Indicator Code"].map(INDICATORS)
     scale = spec.map(lambda s: s[4]).astype(float)
     codes = long["Country Code"]
