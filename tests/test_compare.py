@@ -433,3 +433,299 @@ class TestDifferenceEdgeCases:
         out = cmp.difference(f, {"source": "sipri-milex-2025"}, {"source": "sipri-milex-2024"})
         assert out["value"].tolist() == [1.0, 2.0]
         assert out["source"].iloc[0] == "sipri-milex-2025;sipri-milex-2024"
+
+
+# --------------------------------------------------------------------------------------------
+# burden against targets
+# --------------------------------------------------------------------------------------------
+
+def shares(values: dict[int, float], **common) -> pd.DataFrame:
+    return series(values, measure="milex_share_gdp", unit="ratio", **common)
+
+
+class TestTargets:
+    def test_shipped_targets_are_cited_data(self):
+        from defbudget import cite
+        t = cmp.load_targets()
+        by_id = t.set_index("target_id")
+        assert by_id.loc["nato_2pct_guideline", "value"] == 0.02
+        assert by_id.loc["nato_2pct_guideline", "year"] == 2024
+        assert by_id.loc["nato_hague_core_3_5", "value"] == 0.035
+        assert by_id.loc["nato_hague_total_5", "value"] == 0.05
+        assert by_id.loc["nato_hague_related_1_5", "direction"] == "up_to"
+        assert (by_id.loc["nato_hague_core_3_5", "value"]
+                + by_id.loc["nato_hague_related_1_5", "value"]) == pytest.approx(
+            by_id.loc["nato_hague_total_5", "value"])
+        jp = by_id.loc["japan_2pct_fy2027"]
+        assert (jp["iso3"], jp["year"], jp["period"], jp["value"]) == ("JPN", 2027, "FY", 0.02)
+        assert jp["gdp_reference"] == "FY2022"
+        assert "within a decade" in by_id.loc["nato_2pct_guideline", "quote"]
+        for sid, date in (("nato-wales-summit-2014", "2014-09-05"),
+                          ("nato-hague-summit-2025", "2025-06-25"),
+                          ("japan-nss-2022", "2022-12-16")):
+            assert set(t.loc[t["source"] == sid, "adopted"]) == {date}
+            assert "http" in cite(sid)
+        assert t["url"].str.startswith("https://").all()
+
+    def test_no_threshold_literals_in_the_code(self):
+        import ast
+        import inspect
+        tree = ast.parse(inspect.getsource(cmp))
+        numbers = {n.value for n in ast.walk(tree)
+                   if isinstance(n, ast.Constant) and isinstance(n.value, float)}
+        assert not numbers & {0.02, 0.035, 0.015, 0.05}, "targets belong in data/targets.csv"
+
+    def test_gap_and_met(self):
+        f = shares({2023: 0.0195, 2024: 0.021}, country="Poland", iso3="POL", basis="sipri")
+        out = cmp.against_targets(f)
+        nato2 = out[out["target_id"] == "nato_2pct_guideline"].set_index("year")
+        assert nato2.loc[2023, "gap"] == pytest.approx(-0.0005)
+        assert not nato2.loc[2023, "met"] and nato2.loc[2024, "met"]
+        assert nato2.loc[2024, "deadline_year"] == 2024
+        assert nato2.loc[2024, "target_source"] == "nato-wales-summit-2014"
+        assert nato2.loc[2024, "source"] == "test"
+        assert not nato2.loc[2024, "exact_match"]
+        assert "'sipri' definition" in nato2.loc[2024, "target_note"]
+        # Japan's goal is for Japan only, and on another measure: not compared unless proxy.
+        assert "japan_2pct_fy2027" not in set(out["target_id"])
+
+    def test_japan_goal_by_proxy_only_for_japan(self):
+        jp = shares({2024: 0.0137}, basis="sipri")
+        pl = shares({2024: 0.04}, country="Poland", iso3="POL", basis="sipri")
+        out = cmp.against_targets(pd.concat([jp, pl]), proxy=True)
+        goal = out[out["target_id"] == "japan_2pct_fy2027"]
+        assert goal["iso3"].tolist() == ["JPN"]
+        note = goal["target_note"].iloc[0]
+        assert "proxy" in note and "FY2022 GDP" in note and "observation by CY" in note
+        related = out[out["target_id"] == "nato_hague_related_1_5"]
+        assert related["met"].isna().all()  # an allowance is never "met"
+
+    def test_aggregates_are_left_out(self):
+        f = pd.concat([shares({2024: 0.03}),
+                       shares({2024: 0.022}, country="World", iso3=None)])
+        assert set(cmp.against_targets(f)["country"]) == {"Japan"}
+
+    def test_no_applicable_target_says_what_to_do(self):
+        with pytest.raises(ValueError, match="proxy=True"):
+            cmp.against_targets(series({2024: 5e10}))
+
+    def test_custom_targets_table(self):
+        t = cmp.load_targets().iloc[[0]].copy()
+        t["value"] = 0.01
+        t["target_id"] = "my_one_percent"
+        out = cmp.against_targets(shares({2024: 0.0137}), targets=t)
+        assert out["target_id"].tolist() == ["my_one_percent"] and out["met"].iloc[0]
+
+    def test_first_year_meeting(self):
+        f = pd.concat([
+            shares({2019: 0.019, 2020: 0.021, 2021: 0.018, 2022: 0.024},
+                   country="Poland", iso3="POL"),
+            shares({2020: 0.010, 2021: 0.011}, country="Japan", iso3="JPN")])
+        out = cmp.first_year_meeting(f, target="nato_2pct_guideline").set_index("iso3")
+        assert out.loc["POL", "first_year"] == 2020 and out.loc["POL", "years_met"] == 2
+        assert out.loc["POL", "value"] == 0.021
+        assert pd.isna(out.loc["JPN", "first_year"])
+        assert out.loc["JPN", "note"] == "never at or above 2.00% in 2020–2021 (2 years with data)"
+
+    def test_first_year_threshold_strict_and_errors(self):
+        f = shares({2020: 0.012, 2021: 0.013})
+        assert cmp.first_year_meeting(f, target=0.012)["first_year"].iloc[0] == 2020
+        assert cmp.first_year_meeting(f, target=0.012, strict=True)["first_year"].iloc[0] == 2021
+        with pytest.raises(ValueError, match="ratios"):
+            cmp.first_year_meeting(f, target=2)
+        with pytest.raises(ValueError, match="nato_2pct_guideline"):
+            cmp.first_year_meeting(f, target="nato_2pc")
+        with pytest.raises(ValueError, match="allowance"):
+            cmp.first_year_meeting(f, target="nato_hague_related_1_5")
+        with pytest.raises(BasisMismatchError):
+            cmp.first_year_meeting(series({2020: 5e10}), target=0.02)
+
+
+# --------------------------------------------------------------------------------------------
+# the shipped Japan series
+# --------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def japan():
+    from defbudget import load
+    return load("japan_mod_budget")
+
+
+def incl(frame):
+    return cmp.select(frame, basis="mod_incl_saco_realignment")
+
+
+class TestJapanShipped:
+    def test_cagr_fy2022_to_fy2026_including_basis(self, japan):
+        out = cmp.cagr(incl(japan), start=2022, end=2026)
+        assert len(out) == 1
+        assert out["value"].iloc[0] == pytest.approx((90353 / 54005) ** (1 / 4) - 1, rel=1e-12)
+        assert out["value"].iloc[0] == pytest.approx(0.1373, abs=5e-5)  # 13.7 % a year
+        assert out["measure"].iloc[0] == "defense_budget_cagr_nominal"
+        assert out["source"].iloc[0] == "mod-white-paper-2022;press-livedoor-2025-12-26"
+
+    def test_fy2023_year_on_year_including_basis(self, japan):
+        pct = cmp.yoy(incl(japan)).set_index("year")
+        assert pct.loc[2023, "value"] == pytest.approx(68219 / 54005 - 1, rel=1e-12)
+        assert pct.loc[2023, "value"] == pytest.approx(0.2632, abs=5e-5)  # +26.3 %
+        absolute = cmp.yoy(incl(japan), pct=False).set_index("year")
+        assert absolute.loc[2023, "value"] == (68219 - 54005) * 1e8  # ¥1.42 trillion
+        assert absolute.loc[2023, "unit"] == "JPY"
+
+    def test_the_fy1999_2001_gap_is_not_bridged(self, japan):
+        out = cmp.yoy(incl(japan)).set_index("year")
+        assert math.isnan(out.loc[2002, "value"])
+        assert out.loc[2002, "flag"] == "unavailable"
+        assert out.loc[2002, "note"] == "FY2001 value unavailable"
+        assert out.loc[[1999, 2000, 2001], "value"].isna().all()
+        # Every computed change is between consecutive fiscal years.
+        ok = out["value"].notna()
+        assert (out.loc[ok, "from_year"] == out.index[ok] - 1).all()
+        schema.validate(out.reset_index())
+
+    def test_both_bases_stay_apart(self, japan):
+        budget = cmp.select(japan, measure="defense_budget")
+        out = cmp.cagr(budget, start=2022, end=2026).set_index("basis")
+        assert out.loc["mod_excl_saco_realignment", "value"] == pytest.approx(
+            (88093 / 51788) ** 0.25 - 1)
+        with pytest.raises(ValueError, match=r"matches 2 series.*mod_excl_saco_realignment"):
+            cmp.difference(budget, "Japan", "Japan")
+        gap = cmp.difference(budget, {"basis": "mod_incl_saco_realignment"},
+                             {"basis": "mod_excl_saco_realignment"}).set_index("year")
+        assert gap.loc[2026, "value"] == (90353 - 88093) * 1e8
+
+    def test_index_to_fy2022(self, japan):
+        out = cmp.index_to(incl(japan), base_year=2022).set_index("year")
+        assert out.loc[2022, "value"] == 100.0
+        assert out.loc[2026, "value"] == pytest.approx(90353 / 54005 * 100)
+
+
+# --------------------------------------------------------------------------------------------
+# the real SIPRI workbook (skipped when ../shared/data/raw is absent)
+# --------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sipri(sipri_latest):
+    import warnings
+
+    from defbudget import read_sipri
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # fiscal-year notes for a few countries
+        return read_sipri(sipri_latest)
+
+
+def _sheet(path, name: str) -> pd.DataFrame:
+    """A country sheet read independently with pandas/openpyxl (header row found by 'Country')."""
+    raw = pd.read_excel(path, sheet_name=name, header=None, engine="openpyxl")
+    header = raw.index[raw.iloc[:, 0].astype(str).str.strip().eq("Country")][0]
+    table = raw.iloc[header + 1:].copy()
+    table.columns = raw.iloc[header].tolist()
+    years = [c for c in table.columns if isinstance(c, (int, float)) and not pd.isna(c)]
+    table = table.set_index(table.columns[0])[years]
+    table.columns = [int(c) for c in years]
+    return table.apply(pd.to_numeric, errors="coerce")
+
+
+@pytest.mark.sipri
+class TestSipri:
+    def test_top10_latest_year_current_usd(self, sipri, sipri_latest):
+        sheet = _sheet(sipri_latest, "Current US$")
+        latest = max(sheet.columns)
+        expected = sheet[latest].dropna().sort_values(ascending=False).head(10)
+        cur = cmp.select(sipri, measure="milex", unit="USD", price_basis="current",
+                         period="CY")
+        top = cmp.top_n(cur, year="latest")
+        assert set(top["year"]) == {latest} == {2024}
+        assert top["country"].tolist() == expected.index.tolist()
+        assert top["value"].to_numpy() == pytest.approx(expected.to_numpy() * 1e6, rel=1e-12)
+        assert top["rank"].tolist() == list(range(1, 11))
+        assert top["iso3"].tolist() == ["USA", "CHN", "RUS", "DEU", "IND", "GBR", "SAU", "UKR",
+                                        "FRA", "JPN"]
+
+    def test_shares_of_world_agree_with_the_regional_totals_sheet(self, sipri, sipri_latest):
+        # The Regional totals sheet: US$ bn at constant (2023) prices for 1988-2024, plus a
+        # last column for the latest year at current prices. Compare like with like: country
+        # constant-2023 values with the constant-2023 world, current with current.
+        regional = pd.read_excel(sipri_latest, sheet_name="Regional totals", header=None,
+                                 engine="openpyxl")
+        header = regional.index[regional.iloc[:, 0].astype(str).str.strip().eq("Region")][0]
+        world = regional[regional.iloc[:, 0].astype(str).str.strip().eq("World")].iloc[0]
+        cols = regional.iloc[header].tolist()
+        world_const = {int(c): pd.to_numeric(world.iloc[i], errors="coerce") * 1e9
+                       for i, c in enumerate(cols)
+                       if isinstance(c, (int, float)) and not pd.isna(c)}
+        world_cur_2024 = float(world.iloc[cols.index("2024 (current prices)")]) * 1e9
+
+        const = _sheet(sipri_latest, "Constant (2023) US$")
+        current = _sheet(sipri_latest, "Current US$")
+        con = cmp.select(sipri, measure="milex", unit="USD", price_basis="constant")
+        got = cmp.share_of_total(con, total="world").set_index(["country", "year"])
+        checked = 0
+        for country in ("United States of America", "China", "Japan", "India"):
+            for year, total in world_const.items():
+                v = const.loc[country, year]
+                if pd.isna(v) or pd.isna(total):
+                    continue
+                assert got.loc[(country, year), "value"] == pytest.approx(v * 1e6 / total,
+                                                                          rel=1e-12)
+                checked += 1
+        assert checked >= 4 * 30
+        assert set(got["base_year"].dropna()) == {2023}
+        assert set(got["total_kind"]) == {"reported"}
+        # Before 1988 SIPRI gives no world total: NaN with a note, never a partial sum.
+        jp1980 = got.loc[("Japan", 1980)]
+        assert math.isnan(jp1980["value"]) and jp1980["note"] == "no reported World total for 1980"
+
+        cur = cmp.select(sipri, measure="milex", unit="USD", price_basis="current",
+                         period="CY")
+        got_cur = cmp.share_of_total(cur, total="world").set_index(["country", "year"])
+        usa = got_cur.loc[("United States of America", 2024), "value"]
+        assert usa == pytest.approx(current.loc["United States of America", 2024] * 1e6
+                                    / world_cur_2024, rel=1e-12)
+        assert usa == pytest.approx(0.367, abs=5e-4)  # SIPRI: the USA was 37% of the world
+
+        # The sum of countries with data falls short of SIPRI's world total, which adds
+        # estimates for countries without data: shares on the sum are larger, by under 3%
+        # (measured 2.9% in 2024) for 1988-2024. This is the documented tolerance.
+        by_sum = cmp.share_of_total(con, total="world", denominator="sum").set_index(
+            ["country", "year"])
+        ratios = (by_sum.xs("United States of America")["value"]
+                  / got.xs("United States of America")["value"]).dropna()
+        assert len(ratios) >= 30 and ratios.index.min() >= 1988
+        assert ratios.between(0.99, 1.03).all(), ratios[~ratios.between(0.99, 1.03)]
+
+    def test_region_shares_use_sipri_region_totals(self, sipri, sipri_latest):
+        regional = pd.read_excel(sipri_latest, sheet_name="Regional totals", header=None,
+                                 engine="openpyxl")
+        header = regional.index[regional.iloc[:, 0].astype(str).str.strip().eq("Region")][0]
+        cols = regional.iloc[header].tolist()
+        row = regional[regional.iloc[:, 0].astype(str).str.strip().eq("East Asia")].iloc[0]
+        east_asia_2024 = float(row.iloc[cols.index(2024)]) * 1e9
+        const = _sheet(sipri_latest, "Constant (2023) US$")
+        con = cmp.select(sipri, measure="milex", unit="USD", price_basis="constant")
+        got = cmp.share_of_total(con, total="subregion")
+        jp = got[(got["iso3"] == "JPN") & (got["year"] == 2024)].iloc[0]
+        assert jp["total_name"] == "East Asia"
+        assert jp["value"] == pytest.approx(const.loc["Japan", 2024] * 1e6 / east_asia_2024,
+                                            rel=1e-12)
+
+    def test_first_year_japan_share_of_gdp_exceeds_1_2_percent(self, sipri, sipri_latest):
+        share = _sheet(sipri_latest, "Share of GDP").loc["Japan"].dropna()
+        assert not (share == 0.012).any()  # "exceeds" and "at least" agree here
+        expected = int(share[share > 0.012].index.min())
+        got = cmp.first_year_meeting(cmp.select(sipri, measure="milex_share_gdp"),
+                                     target=0.012, strict=True).set_index("iso3")
+        assert got.loc["JPN", "first_year"] == expected == 1952
+        assert got.loc["JPN", "value"] == pytest.approx(share[expected])
+        # ...and the first year since 1960 (after the early-1950s rearmament years).
+        recent = share[share.index >= 1960]
+        later = cmp.first_year_meeting(
+            cmp.select(sipri, measure="milex_share_gdp", country="Japan",
+                       year=list(range(1960, 2025))), target=0.012, strict=True)
+        assert later["first_year"].iloc[0] == int(recent[recent > 0.012].index.min())
+
+    def test_japan_against_nato_2pct(self, sipri):
+        out = cmp.against_targets(cmp.select(sipri, measure="milex_share_gdp", country="JPN"))
+        row = out[(out["target_id"] == "nato_2pct_guideline") & (out["year"] == 2024)].iloc[0]
+        assert row["gap"] == pytest.approx(row["value"] - 0.02)
+        assert not row["met"] and not row["exact_match"]
