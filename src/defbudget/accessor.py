@@ -1,0 +1,217 @@
+"""The ``df.budget`` accessor: method chaining over :mod:`defbudget.compare`.
+
+Enable it by importing this module (or :mod:`defbudget.compare`, which imports it)::
+
+    import defbudget.accessor  # noqa: F401  registers df.budget
+    budget.budget.select(basis="mod_incl_saco_realignment").budget.yoy()
+
+``import defbudget`` alone registers nothing, so importing the package has no side effects.
+Every method is a one-line delegation to the function of the same name in
+:mod:`defbudget.compare` (``to_basis`` delegates to :func:`defbudget.compare.compare`, ``style``
+to :func:`~defbudget.compare.style_table`); see those for parameters, units and errors.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["BudgetAccessor"]
+
+
+@pd.api.extensions.register_dataframe_accessor("budget")
+class BudgetAccessor:
+    """``df.budget``: the comparison functions of :mod:`defbudget.compare` as methods.
+
+    Examples
+    --------
+    >>> import defbudget.accessor  # noqa: F401
+    >>> from defbudget.compare import _example_frame
+    >>> f = _example_frame()
+    >>> f.budget.yoy()["value"].round(4).tolist()
+    [nan, nan, 0.2632]
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self._frame = frame
+
+    @staticmethod
+    def _cmp():
+        from defbudget import compare
+
+        return compare
+
+    def select(self, **criteria) -> pd.DataFrame:
+        """:func:`defbudget.compare.select`.
+
+        Examples
+        --------
+        >>> from defbudget.compare import _example_frame
+        >>> len(_example_frame().budget.select(year=2023))
+        1
+        """
+        return self._cmp().select(self._frame, **criteria)
+
+    def yoy(self, *, pct: bool = True) -> pd.DataFrame:
+        """:func:`defbudget.compare.yoy` (ratio, or the unit with ``pct=False``).
+
+        Examples
+        --------
+        >>> from defbudget.compare import _example_frame
+        >>> float(_example_frame().budget.yoy(pct=False)["value"].iloc[-1])
+        1421400000000.0
+        """
+        return self._cmp().yoy(self._frame, pct=pct)
+
+    def cagr(self, *, start: int, end: int) -> pd.DataFrame:
+        """:func:`defbudget.compare.cagr` (ratio a year).
+
+        Examples
+        --------
+        >>> from defbudget.compare import _example_frame
+        >>> round(float(_example_frame().budget.cagr(start=2022, end=2023)["value"][0]), 4)
+        0.2632
+        """
+        return self._cmp().cagr(self._frame, start=start, end=end)
+
+    def index_to(self, *, base_year: int) -> pd.DataFrame:
+        """:func:`defbudget.compare.index_to` (unit ``index``, base year = 100).
+
+        Examples
+        --------
+        >>> from defbudget.compare import _example_frame
+        >>> _example_frame().budget.index_to(base_year=2022)["value"].round(1).tolist()
+        [91.8, 100.0, 126.3]
+        """
+        return self._cmp().index_to(self._frame, base_year=base_year)
+
+    def rolling_mean(self, *, window: int) -> pd.DataFrame:
+        """:func:`defbudget.compare.rolling_mean` (the series' unit).
+
+        Examples
+        --------
+        >>> from defbudget.compare import _example_frame
+        >>> float(_example_frame().budget.rolling_mean(window=2)["value"].iloc[-1])
+        6111200000000.0
+        """
+        return self._cmp().rolling_mean(self._frame, window=window)
+
+    def rank(self, *, year, ascending: bool = False,
+             include_aggregates: bool = False) -> pd.DataFrame:
+        """:func:`defbudget.compare.rank`.
+
+        Examples
+        --------
+        >>> from defbudget.compare import _example_cross_section
+        >>> _example_cross_section().budget.rank(year=2024)["iso3"].tolist()[:2]
+        ['USA', 'CHN']
+        """
+        return self._cmp().rank(self._frame, year=year, ascending=ascending,
+                                include_aggregates=include_aggregates)
+
+    def top_n(self, *, year, n: int = 10, ascending: bool = False) -> pd.DataFrame:
+        """:func:`defbudget.compare.top_n` (countries only).
+
+        Examples
+        --------
+        >>> from defbudget.compare import _example_cross_section
+        >>> _example_cross_section().budget.top_n(year="latest", n=3)["iso3"].tolist()
+        ['USA', 'CHN', 'IND']
+        """
+        return self._cmp().top_n(self._frame, year=year, n=n, ascending=ascending)
+
+    def share_of_total(self, *, total="world", denominator="reported") -> pd.DataFrame:
+        """:func:`defbudget.compare.share_of_total` (unit ``ratio``).
+
+        Examples
+        --------
+        >>> from defbudget.compare import _example_cross_section
+        >>> s = _example_cross_section().budget.share_of_total(total={"G2": ["USA", "CHN"]})
+        >>> s["value"].round(3).tolist()
+        [0.24, 0.76]
+        """
+        return self._cmp().share_of_total(self._frame, total=total, denominator=denominator)
+
+    def difference(self, a, b) -> pd.DataFrame:
+        """:func:`defbudget.compare.difference` (a − b, in the common unit).
+
+        Examples
+        --------
+        >>> from defbudget.compare import _example_cross_section
+        >>> float(_example_cross_section().budget.difference("USA", "CHN")["value"][0])
+        683000000000.0
+        """
+        return self._cmp().difference(self._frame, a, b)
+
+    def ratio(self, a, b) -> pd.DataFrame:
+        """:func:`defbudget.compare.ratio` (a / b, unit ``ratio``).
+
+        Examples
+        --------
+        >>> from defbudget.compare import _example_cross_section
+        >>> round(float(_example_cross_section().budget.ratio("JPN", "AUS")["value"][0]), 3)
+        1.636
+        """
+        return self._cmp().ratio(self._frame, a, b)
+
+    def against_targets(self, *, targets=None, proxy: bool = False) -> pd.DataFrame:
+        """:func:`defbudget.compare.against_targets` (gap in ratio points of GDP).
+
+        Examples
+        --------
+        >>> from defbudget.compare import _example_cross_section
+        >>> f = _example_cross_section().assign(measure="milex_share_gdp", unit="ratio",
+        ...                                     value=0.021)
+        >>> bool(f.budget.against_targets()["met"].iloc[0])
+        True
+        """
+        return self._cmp().against_targets(self._frame, targets=targets, proxy=proxy)
+
+    def first_year_meeting(self, *, target, targets=None, strict: bool = False,
+                           proxy: bool = False) -> pd.DataFrame:
+        """:func:`defbudget.compare.first_year_meeting`.
+
+        Examples
+        --------
+        >>> from defbudget.compare import _example_cross_section
+        >>> f = _example_cross_section().assign(measure="milex_share_gdp", unit="ratio",
+        ...                                     value=0.021)
+        >>> f.budget.first_year_meeting(target="nato_2pct_guideline")["first_year"].iloc[0]
+        np.int64(2024)
+        """
+        return self._cmp().first_year_meeting(self._frame, target=target, targets=targets,
+                                              strict=strict, proxy=proxy)
+
+    def to_basis(self, basis=None) -> pd.DataFrame:
+        """:func:`defbudget.compare.compare` of this frame alone.
+
+        Examples
+        --------
+        >>> from defbudget.compare import Basis, _example_frame
+        >>> usd = _example_frame().budget.to_basis(Basis(period="FY", rate=150.0))
+        >>> round(float(usd["value"].iloc[-1]) / 1e9, 1)  # US$ bn at ¥150/$
+        45.5
+        """
+        return self._cmp().compare(self._frame, basis=basis)
+
+    def wide_table(self, *, index=None, years=None, values: str = "value") -> pd.DataFrame:
+        """:func:`defbudget.compare.wide_table`.
+
+        Examples
+        --------
+        >>> from defbudget.compare import _example_frame
+        >>> _example_frame().budget.wide_table().columns.tolist()
+        [2002, 2022, 2023]
+        """
+        return self._cmp().wide_table(self._frame, index=index, years=years, values=values)
+
+    def style(self, *, index=None, years=None, caption: str | None = None, sig: int = 3):
+        """:func:`defbudget.compare.style_table` (a pandas Styler).
+
+        Examples
+        --------
+        >>> from defbudget.compare import _example_frame
+        >>> "¥6.82T" in _example_frame().budget.style().to_html()
+        True
+        """
+        return self._cmp().style_table(self._frame, index=index, years=years,
+                                       caption=caption, sig=sig)
