@@ -1554,8 +1554,8 @@ def compare(*frames: pd.DataFrame, basis: Basis | Mapping | None = None) -> pd.D
                 f"compare cannot turn calendar years into fiscal years ({cy['country'].iloc[0]} "
                 f"{cy['measure'].iloc[0]} is by CY): no rule splits a calendar year into "
                 "fiscal years. Use Basis(period='CY') to calendarise the fiscal years instead.")
-        if df["fy_start_month"].nunique() > 1:
-            _same_basis(df, what="compare (period='FY')")
+        require_same_basis(df.reset_index(drop=True), what="compare (period='FY')",
+                           columns=("fy_start_month",))
 
     # 2. prices and currency
     parts = []
