@@ -1311,7 +1311,7 @@ def first_year_meeting(frame: pd.DataFrame, *, target: str | float,
     ...     "country": "Japan", "iso3": "JPN", "year": [2021, 2022, 2023, 2024],
     ...     "period": "CY", "fy_start_month": 1, "measure": "milex_share_gdp",
     ...     "basis": "sipri", "value": [0.0107, 0.0111, 0.0122, 0.0137], "unit": "ratio",
-    ...     "price_basis": "current", "source": "sipri-milex-2025"}))
+    ...     "price_basis": "current", "source": "example"}))
     >>> cmp.first_year_meeting(f, target=0.012, strict=True)[["country", "first_year",
     ...                                                       "value", "years_met"]]
       country  first_year   value  years_met
