@@ -1199,7 +1199,7 @@ def against_targets(frame: pd.DataFrame, *, targets: pd.DataFrame | None = None,
     ...     "country": "Japan", "iso3": "JPN", "year": [2023, 2024], "period": "CY",
     ...     "fy_start_month": 1, "measure": "milex_share_gdp", "basis": "sipri",
     ...     "value": [0.0122, 0.0137], "unit": "ratio", "price_basis": "current",
-    ...     "source": "sipri-milex-2025"}))
+    ...     "source": "example"}))
     >>> out = cmp.against_targets(f)
     >>> out[["year", "target_id", "gap", "met", "exact_match"]].round(4)
        year            target_id     gap    met  exact_match
