@@ -65,12 +65,12 @@ def format_money(value: float, unit: str = "USD", *, sig: int = 3,
         suffix = next((s for f, s, _ in SCALES if f == scale), "")
     scaled = mag / factor
     if scale is None:
-        digits = max(0, sig - 1 - int(math.floor(math.log10(scaled)))) if scaled else 0
+        digits = max(0, sig - 1 - math.floor(math.log10(scaled))) if scaled else 0
         # 999.96B rounds to 1000.0B: move to the next scale instead.
         if round(scaled, digits) >= 1000 and factor < SCALES[0][0]:
             return format_money(value, unit, sig=sig, scale=factor * 1000)
     else:
-        digits = max(0, sig - 1 - int(math.floor(math.log10(scaled)))) if scaled >= 1 else sig
+        digits = max(0, sig - 1 - math.floor(math.log10(scaled))) if scaled >= 1 else sig
     text = f"{scaled:,.{digits}f}"
     return f"{sign}{_prefix(unit)}{text}{suffix}"
 
