@@ -1,20 +1,43 @@
-"""The main job: write the defbudget report — charts and tables — into a folder.
+"""The main job: write the defbudget report — charts, tables, a workbook and a summary.
 
 The report is a list of items; each item draws or writes one file from the shipped data (and,
 given a SIPRI workbook, from that). Items run in order under one progress bar; the first failure
 stops the run with an error naming the item.
+
+Without SIPRI the report holds Japan's MOD budget in yen (both bases), its year-on-year growth,
+its composition, the budget in US$ at fiscal-year-average rates and at constant prices, the
+budget as a share of GDP against Japan's 2% goal, the reconciliation of press US$ figures for
+FY2025 and FY2026, the GMSD burden of an Indo-Pacific group, the CSVs, an Excel workbook and
+``summary.md``. With SIPRI it adds the Indo-Pacific comparisons and a small-multiples PDF of
+every country.
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["ReportError", "ReportItem", "build_report", "report_items"]
+__all__ = ["INDO_PACIFIC", "ReportError", "ReportItem", "build_report", "report_items"]
+
+#: The default comparison group: Japan, China, South Korea, Australia, India, Taiwan (ISO3).
+INDO_PACIFIC: tuple[str, ...] = ("JPN", "CHN", "KOR", "AUS", "IND", "TWN")
+
+#: Price year of the constant-yen chart (Japan's GDP deflator, calendar 2020 = 100).
+CONSTANT_BASE_YEAR = 2020
+#: First year of the Indo-Pacific indexed-growth chart (index = 100).
+INDEX_BASE_YEAR = 2000
+
+TOTAL_BASIS = "mod_incl_saco_realignment"
+CORE_BASIS = "mod_excl_saco_realignment"
+BASIS_LABEL = {
+    TOTAL_BASIS: "incl. SACO & US realignment",
+    CORE_BASIS: "excl. SACO & US realignment",
+}
 
 
 class ReportError(ValueError):
@@ -30,6 +53,16 @@ class ReportItem:
     write: Callable[[Path, dict], None]
 
 
+# --------------------------------------------------------------------------- file helpers
+def _write_text_atomic(text: str, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     try:
@@ -39,43 +72,426 @@ def _write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _japan_budget(context: dict) -> pd.DataFrame:
-    if "japan" not in context:
-        from defbudget.datasets import load
-
-        context["japan"] = load("japan_mod_budget")
-    return context["japan"]
-
-
-def _japan_budget_chart(path: Path, context: dict) -> None:
+def _draw(path: Path, draw: Callable, *, figsize=(9, 5.2)) -> None:
+    """Draw on a fresh Axes in the house style, save atomically, close the figure."""
     import matplotlib.pyplot as plt
 
     from defbudget import plot
 
-    frame = _japan_budget(context)
-    series = frame[frame["measure"] == "defense_budget"]
     with plot.house_style():
-        fig, ax = plt.subplots(figsize=(9, 5.2))
-        plot.trend(series, hue="basis", ax=ax,
-                   title="Japan: initial defence budget, FY1990–FY2026")
-        plot.save(fig, path)
-        plt.close(fig)
+        fig, ax = plt.subplots(figsize=figsize)
+        try:
+            draw(ax)
+            plot.save(fig, path)
+        finally:
+            plt.close(fig)
 
 
-def _japan_budget_csv(path: Path, context: dict) -> None:
-    _write_csv_atomic(_japan_budget(context), path)
+# --------------------------------------------------------------------------- the frames
+def _cached(context: dict, key: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    if key not in context:
+        context[key] = make()
+    return context[key]
 
 
+def _japan_all(context: dict) -> pd.DataFrame:
+    from defbudget.datasets import load
+
+    return _cached(context, "japan", lambda: load("japan_mod_budget"))
+
+
+def _japan_budget(context: dict) -> pd.DataFrame:
+    """Japan's MOD initial budget, both bases, current yen."""
+    def make():
+        frame = _japan_all(context)
+        return frame[frame["measure"] == "defense_budget"].reset_index(drop=True)
+    return _cached(context, "budget", make)
+
+
+def _japan_usd(context: dict) -> pd.DataFrame:
+    """The budget in current US$ at fiscal-year-average rates (NaN where no rate yet)."""
+    from defbudget.fx import convert
+
+    return _cached(context, "usd", lambda: convert(
+        _japan_budget(context), to="USD", rate="fy_average", on_missing="nan"))
+
+
+def _japan_constant(context: dict) -> pd.DataFrame:
+    """The budget in constant CONSTANT_BASE_YEAR yen (Japan's GDP deflator)."""
+    from defbudget.prices import to_constant
+
+    return _cached(context, "constant", lambda: to_constant(
+        _japan_budget(context), base_year=CONSTANT_BASE_YEAR, index="jp_gdp_deflator",
+        on_missing="nan"))
+
+
+def _japan_share_gdp(context: dict) -> pd.DataFrame:
+    """MOD budget (incl. SACO & realignment) as a share of nominal GDP, same fiscal year."""
+    def make():
+        from defbudget.datasets import load
+
+        budget = _japan_budget(context)
+        budget = budget[budget["basis"] == TOTAL_BASIS]
+        gdp = load("japan_gdp")
+        gdp = gdp[(gdp["measure"] == "gdp") & (gdp["period"] == "FY")]
+        merged = budget.merge(gdp[["year", "value", "source"]], on="year",
+                              suffixes=("", "_gdp"), validate="one_to_one")
+        out = merged.drop(columns=["value_gdp", "source_gdp"]).copy()
+        out["value"] = merged["value"] / merged["value_gdp"]
+        out["measure"] = "defense_budget_share_gdp"
+        out["unit"] = "ratio"
+        out["note"] = ("MOD initial budget / nominal GDP of the same fiscal year (GDP: "
+                       + merged["source_gdp"] + ")")
+        return out.reset_index(drop=True)
+    return _cached(context, "share_gdp", make)
+
+
+def _reconcile_table(context: dict) -> pd.DataFrame:
+    from defbudget.reconcile import reconcile
+
+    return _cached(context, "reconcile", reconcile)
+
+
+def _budget_label(table: pd.DataFrame, year: int) -> str:
+    """The budget of fiscal *year* to draw: the latest stage reported (enacted > draft)."""
+    order = ["enacted", "draft", "request"]
+    rows = table[table["year"] == year]
+    if rows.empty:
+        raise LookupError(f"the reconcile table has no budget for FY{year}")
+    for stage in order:
+        hit = rows[rows["stage"] == stage]
+        if not hit.empty:
+            return str(hit["budget"].iloc[0])
+    return str(rows["budget"].iloc[0])
+
+
+def _gmsd_group(context: dict) -> pd.DataFrame:
+    def make():
+        from defbudget.datasets import load
+
+        g = load("gmsd_burden")
+        return g[g["iso3"].isin(INDO_PACIFIC) & (g["year"] >= 1950)].reset_index(drop=True)
+    return _cached(context, "gmsd", make)
+
+
+def _sipri(context: dict) -> pd.DataFrame:
+    def make():
+        from defbudget.readers.sipri import read_sipri
+
+        path = context["sipri"] or None  # "" -> $DEFBUDGET_SIPRI
+        with warnings.catch_warnings():
+            # Fiscal-year footnote warnings concern the local-currency sheets we do not read.
+            warnings.simplefilter("ignore")
+            return read_sipri(path, sheets=["constant_usd", "share_gdp"])
+    return _cached(context, "sipri_frame", make)
+
+
+def _sipri_measure(context: dict, measure: str, *, group: bool = True) -> pd.DataFrame:
+    frame = _sipri(context)
+    frame = frame[(frame["measure"] == measure) & frame["value"].notna()]
+    if group:
+        frame = frame[frame["iso3"].isin(INDO_PACIFIC)]
+        missing = set(INDO_PACIFIC) - set(frame["iso3"])
+        if missing:
+            raise LookupError(f"the SIPRI workbook has no {measure} rows for {sorted(missing)}")
+    return frame.reset_index(drop=True)
+
+
+def _targets_japan() -> pd.DataFrame:
+    from defbudget.datasets import load
+
+    t = load("targets")
+    return t[t["country"] == "Japan"]
+
+
+def _targets_group() -> pd.DataFrame:
+    """Japan's 2% goal and NATO's 2% guideline (one line; the plot merges equal levels)."""
+    from defbudget.datasets import load
+
+    t = load("targets")
+    return t[t["target_id"].isin(["nato_2pct_guideline"]) | (t["country"] == "Japan")]
+
+
+# --------------------------------------------------------------------------- chart items
+def _chart_yen(path: Path, context: dict) -> None:
+    from defbudget import plot
+
+    years = _japan_budget(context)["year"]
+    _draw(path, lambda ax: plot.trend(
+        _japan_budget(context), hue="basis", ax=ax,
+        title=f"Japan: MOD initial defence budget, FY{years.min()}–FY{years.max()}"))
+
+
+def _chart_growth(path: Path, context: dict) -> None:
+    from defbudget import plot
+
+    core = _japan_budget(context)
+    core = core[core["basis"] == CORE_BASIS]
+    _draw(path, lambda ax: plot.growth_bars(
+        core, ax=ax, title="Japan: MOD initial budget, change on previous fiscal year "
+                           f"({BASIS_LABEL[CORE_BASIS]})"))
+
+
+def _chart_composition(path: Path, context: dict) -> None:
+    from defbudget import plot
+
+    _draw(path, lambda ax: plot.stacked_composition(
+        _japan_all(context), ax=ax,
+        title="Japan: what the MOD initial budget is made of"))
+
+
+def _chart_reconciliation(year: int) -> Callable[[Path, dict], None]:
+    def write(path: Path, context: dict) -> None:
+        from defbudget import plot
+
+        table = _reconcile_table(context)
+        budget = _budget_label(table, year)
+        _draw(path, lambda ax: plot.reconciliation_dots(table, budget=budget, ax=ax),
+              figsize=(9, 5.6))
+    return write
+
+
+def _chart_usd(path: Path, context: dict) -> None:
+    from defbudget import plot
+
+    usd = _japan_usd(context).dropna(subset=["value"])
+    _draw(path, lambda ax: plot.trend(
+        usd, hue="basis", ax=ax,
+        title="Japan: MOD initial budget in US$ at fiscal-year-average exchange rates"))
+
+
+def _chart_constant(path: Path, context: dict) -> None:
+    from defbudget import plot
+
+    real = _japan_constant(context).dropna(subset=["value"])
+    _draw(path, lambda ax: plot.trend(
+        real, hue="basis", ax=ax,
+        title=f"Japan: MOD initial budget in constant FY{CONSTANT_BASE_YEAR} yen "
+              "(GDP deflator)"))
+
+
+def _chart_share_gdp(path: Path, context: dict) -> None:
+    from defbudget import plot
+
+    share = _japan_share_gdp(context)
+    _draw(path, lambda ax: plot.burden_vs_targets(
+        share, targets=_targets_japan(), ax=ax,
+        title="Japan: MOD initial budget as a share of GDP, against the 2% goal",
+        note="the 2% goal counts defence and related spending, not the MOD budget alone"))
+
+
+def _chart_gmsd(path: Path, context: dict) -> None:
+    from defbudget import plot
+
+    _draw(path, lambda ax: plot.burden_vs_targets(
+        _gmsd_group(context), targets=_targets_group(), ax=ax, highlight="Japan",
+        title="Military spending as a share of GDP, Indo-Pacific, 1950–2019 (GMSD)"))
+
+
+def _chart_sipri_constant(path: Path, context: dict) -> None:
+    from defbudget import plot
+
+    frame = _sipri_measure(context, "milex")
+    _draw(path, lambda ax: plot.compare_lines(
+        frame[frame["year"] >= 1990], ax=ax, highlight="Japan",
+        title="Military expenditure, Indo-Pacific, in constant US$ (SIPRI)"))
+
+
+def _chart_sipri_share(path: Path, context: dict) -> None:
+    from defbudget import plot
+
+    frame = _sipri_measure(context, "milex_share_gdp")
+    _draw(path, lambda ax: plot.burden_vs_targets(
+        frame[frame["year"] >= 1990], targets=_targets_group(), ax=ax, highlight="Japan",
+        title="Military expenditure as a share of GDP, Indo-Pacific (SIPRI)"))
+
+
+def _chart_sipri_indexed(path: Path, context: dict) -> None:
+    from defbudget import plot
+
+    frame = _sipri_measure(context, "milex")
+    _draw(path, lambda ax: plot.indexed_growth(
+        frame[frame["year"] >= INDEX_BASE_YEAR], base=INDEX_BASE_YEAR, ax=ax,
+        highlight="Japan",
+        title=f"Real growth of military expenditure, Indo-Pacific ({INDEX_BASE_YEAR} = 100)"))
+
+
+def _chart_sipri_ranking(path: Path, context: dict) -> None:
+    from defbudget import plot
+
+    frame = _sipri_measure(context, "milex", group=False)
+    frame = frame[frame["iso3"].notna()]  # countries only, no regional totals
+    year = int(frame["year"].max())
+    _draw(path, lambda ax: plot.ranking_bars(
+        frame, year=year, n=15, ax=ax, highlight="Japan",
+        title=f"The 15 largest military spenders in {year}, constant US$ (SIPRI)"),
+        figsize=(9, 6.4))
+
+
+def _chart_sipri_multiples(path: Path, context: dict) -> None:
+    from defbudget import plot
+
+    frame = _sipri_measure(context, "milex", group=False)
+    frame = frame[frame["iso3"].notna()]
+    plot.save_small_multiples(
+        frame, path, title="Military expenditure by country, constant US$ (SIPRI)",
+        progress=False)
+
+
+# --------------------------------------------------------------------------- table items
+def _csv_budget(path: Path, context: dict) -> None:
+    _write_csv_atomic(_japan_all(context), path)
+
+
+def _csv_usd(path: Path, context: dict) -> None:
+    _write_csv_atomic(_japan_usd(context), path)
+
+
+def _csv_reconcile(path: Path, context: dict) -> None:
+    _write_csv_atomic(_reconcile_table(context), path)
+
+
+def _workbook(path: Path, context: dict) -> None:
+    from defbudget.excel import to_excel
+
+    frames = {
+        "Japan budget (yen)": _japan_budget(context),
+        "Japan budget (US$)": _japan_usd(context),
+        f"Japan budget ({CONSTANT_BASE_YEAR} yen)": _japan_constant(context),
+        "Japan budget share GDP": _japan_share_gdp(context),
+    }
+    if context.get("sipri") is not None:
+        frames["SIPRI constant US$"] = _sipri_measure(context, "milex")
+        frames["SIPRI share of GDP"] = _sipri_measure(context, "milex_share_gdp")
+    to_excel(frames, path, overwrite=True, title="defbudget report",
+             notes=["US$ at ECB fiscal-year-average rates (April–March); FY2026 has no "
+                    "full-year rate yet.",
+                    f"Constant prices: Japan's GDP deflator, rebased to FY{CONSTANT_BASE_YEAR}."])
+
+
+def _fmt_yen(value: float) -> str:
+    return f"¥{value / 1e12:,.2f}T" if pd.notna(value) else "n/a"
+
+
+def _fmt_usd(value: float) -> str:
+    return f"${value / 1e9:,.1f}B" if pd.notna(value) else "n/a"
+
+
+def _summary(path: Path, context: dict) -> None:
+    from defbudget.datasets import cite
+
+    budget = _japan_budget(context)
+    usd = _japan_usd(context)
+    lines = ["# defbudget report — key figures", ""]
+    lines += ["## Japan: MOD initial defence budget", "",
+              "| Fiscal year | Basis | Stage | Yen | Change on previous FY | "
+              "US$ at FY-average rate |",
+              "|---|---|---|---:|---:|---:|"]
+    latest = int(budget["year"].max())
+    for year in (latest - 1, latest):
+        for basis in (TOTAL_BASIS, CORE_BASIS):
+            row = budget[(budget["year"] == year) & (budget["basis"] == basis)]
+            prev = budget[(budget["year"] == year - 1) & (budget["basis"] == basis)]
+            if row.empty:
+                continue
+            value = float(row["value"].iloc[0])
+            growth = (f"{value / float(prev['value'].iloc[0]) - 1:+.1%}" if not prev.empty
+                      else "n/a")
+            conv = usd[(usd["year"] == year) & (usd["basis"] == basis)]["value"]
+            lines.append(f"| FY{year} | {BASIS_LABEL[basis]} | {row['stage'].iloc[0]} | "
+                         f"{_fmt_yen(value)} | {growth} | "
+                         f"{_fmt_usd(conv.iloc[0]) if len(conv) else 'n/a'} |")
+    lines += ["", "FY = April–March (FY2025 = April 2025–March 2026). US$ at ECB "
+              "fiscal-year-average rates; n/a where the fiscal year has not ended.", ""]
+
+    share = _japan_share_gdp(context)
+    last = share.sort_values("year").iloc[-1]
+    lines += [f"MOD initial budget as a share of GDP, FY{int(last['year'])}: "
+              f"{last['value']:.2%} (the 2% goal for FY2027 counts defence and related "
+              "spending against FY2022 GDP).", ""]
+
+    table = _reconcile_table(context)
+    lines += ["## Press US$ figures, reconciled", "",
+              "| Budget | Outlet | Reported | Implied ¥/$ | Verdict |", "|---|---|---:|---:|---|"]
+    for _, r in table.iterrows():
+        verdict = str(r["verdict"]).replace("|", "/")
+        lines.append(f"| {r['budget']} | {r['outlet']} | {_fmt_usd(r['reported_usd'])} | "
+                     f"{r['implied_rate']:.1f} | {verdict} |")
+    lines.append("")
+
+    sources = sorted(set(budget["source"]) | set(table["source"]) | set(table["fx_source"])
+                     | set(_gmsd_group(context)["source"]) | set(share["note"].str.extract(
+                         r"GDP: (.*)\)")[0].dropna()))
+    if context.get("sipri") is not None:
+        sources += sorted(set(_sipri(context)["source"].dropna()) - set(sources))
+    lines += ["## Sources", ""]
+    for source in sources:
+        try:
+            lines.append(f"- {cite(source)}")
+        except LookupError:
+            lines.append(f"- {source}")
+    lines.append("")
+    _write_text_atomic("\n".join(lines), path)
+
+
+# --------------------------------------------------------------------------- the report
 def report_items(*, sipri: str | os.PathLike | None = None) -> list[ReportItem]:
     """The items of the report, in the order they are written."""
-    return [
+    items = [
         ReportItem("japan_budget_yen.png",
                    "Japan's MOD initial budget FY1990–FY2026 in yen, both bases",
-                   _japan_budget_chart),
+                   _chart_yen),
+        ReportItem("japan_budget_growth.png",
+                   "Year-on-year change of the budget (excl. SACO & realignment)",
+                   _chart_growth),
+        ReportItem("japan_budget_composition.png",
+                   "The budget stacked: core, SACO, US realignment and other items",
+                   _chart_composition),
+        ReportItem("japan_budget_usd.png",
+                   "The budget in US$ at fiscal-year-average rates", _chart_usd),
+        ReportItem("japan_budget_constant.png",
+                   f"The budget in constant FY{CONSTANT_BASE_YEAR} yen (GDP deflator)",
+                   _chart_constant),
+        ReportItem("japan_budget_share_gdp.png",
+                   "The budget as a share of GDP against Japan's 2% goal", _chart_share_gdp),
+        ReportItem("reconciliation_fy2025.png",
+                   "Press US$ figures for the FY2025 budget against its conversions",
+                   _chart_reconciliation(2025)),
+        ReportItem("reconciliation_fy2026.png",
+                   "Press US$ figures for the FY2026 draft against its conversions",
+                   _chart_reconciliation(2026)),
+        ReportItem("gmsd_burden_indo_pacific.png",
+                   "Military burden of the Indo-Pacific group (GMSD), with the 2% lines",
+                   _chart_gmsd),
         ReportItem("japan_mod_budget.csv",
-                   "The Japan budget series as a tidy CSV, one source per row",
-                   _japan_budget_csv),
+                   "The Japan budget series as a tidy CSV, one source per row", _csv_budget),
+        ReportItem("japan_budget_usd.csv",
+                   "The budget converted to US$ with the rate used", _csv_usd),
+        ReportItem("reconcile.csv", "Press US$ figures with their implied rates and verdicts",
+                   _csv_reconcile),
     ]
+    if sipri is not None:
+        items += [
+            ReportItem("sipri_constant_usd.png",
+                       "SIPRI military expenditure, constant US$, Indo-Pacific",
+                       _chart_sipri_constant),
+            ReportItem("sipri_share_gdp.png",
+                       "SIPRI military burden, Indo-Pacific, against the 2% lines",
+                       _chart_sipri_share),
+            ReportItem("sipri_indexed_growth.png",
+                       f"SIPRI real growth, Indo-Pacific, {INDEX_BASE_YEAR} = 100",
+                       _chart_sipri_indexed),
+            ReportItem("sipri_ranking.png", "The 15 largest spenders in the latest year",
+                       _chart_sipri_ranking),
+            ReportItem("sipri_all_countries.pdf",
+                       "Small multiples: every country, constant US$", _chart_sipri_multiples),
+        ]
+    items += [
+        ReportItem("defbudget_report.xlsx", "The key frames as a formatted Excel workbook",
+                   _workbook),
+        ReportItem("summary.md", "Key figures and their sources, in Markdown", _summary),
+    ]
+    return items
 
 
 def build_report(out: str | os.PathLike, *, sipri: str | os.PathLike | None = None,
@@ -90,10 +506,30 @@ def build_report(out: str | os.PathLike, *, sipri: str | os.PathLike | None = No
         Path of a SIPRI workbook (or a folder holding one); ``""`` means use
         ``$DEFBUDGET_SIPRI``; ``None`` leaves out the SIPRI comparisons.
     progress
-        Show a progress bar over the report's items.
+        Show a progress bar over the report's items (on stderr).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in order.
+
+    Raises
+    ------
+    ReportError
+        An item failed; the message names the file and the cause.
+    NotADirectoryError
+        *out* is an existing file.
+
+    Examples
+    --------
+    >>> from defbudget.report import build_report
+    >>> files = build_report("report", progress=False)  # doctest: +SKIP
     """
+    import matplotlib
     from tqdm.auto import tqdm
 
+    if matplotlib.get_backend().lower() not in {"agg", "pdf", "svg"}:
+        matplotlib.use("Agg")  # the report only writes files; never open a window
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(f"--out {out} is a file; give a folder to write the report into")
@@ -101,7 +537,9 @@ def build_report(out: str | os.PathLike, *, sipri: str | os.PathLike | None = No
     items = report_items(sipri=sipri)
     context: dict = {"sipri": sipri}
     written: list[Path] = []
-    for item in tqdm(items, desc="defbudget report", unit="file", disable=not progress):
+    bar = tqdm(items, desc="defbudget report", unit="file", disable=not progress)
+    for item in bar:
+        bar.set_postfix_str(item.filename, refresh=False)
         path = out / item.filename
         try:
             item.write(path, context)
