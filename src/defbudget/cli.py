@@ -1,17 +1,52 @@
 """The ``defbudget`` command line.
 
 Every sub-command is a thin wrapper over the package's functions; on bad arguments or bad
-input it prints one clear line to stderr and exits with status 2 (no traceback).
+input it prints one clear line to stderr and exits with status 2 (no traceback). Genuine
+programming errors (TypeError, AttributeError, ...) are not caught: they are bugs to report.
+
+Sub-commands: ``datasets``, ``show``, ``chart``, ``compare``, ``reconcile``, ``report``,
+``sipri``. Run ``defbudget COMMAND --help`` for the options and examples of each.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
 EXIT_USAGE = 2
+
+#: Default comparison group (ISO3): Japan, China, South Korea, Australia, India, Taiwan.
+INDO_PACIFIC = "JPN,CHN,KOR,AUS,IND,TWN"
+
+#: ``--measure`` names → (SIPRI sheet, tidy ``measure``, tidy ``price_basis``).
+MEASURES = {
+    "constant_usd": ("constant_usd", "milex", "constant"),
+    "current_usd": ("current_usd", "milex", "current"),
+    "share_gdp": ("share_gdp", "milex_share_gdp", "current"),
+    "per_capita": ("per_capita", "milex_per_capita", "current"),
+    "share_govt": ("share_govt", "milex_share_govt", "current"),
+}
+
+#: Chart kinds offered by ``defbudget chart`` (each maps to one defbudget.plot function).
+CHART_KINDS = {
+    "trend": "lines over time (plot.trend)",
+    "compare": "countries on one basis, ends labelled (plot.compare_lines)",
+    "indexed": "growth indexed to --base = 100 (plot.indexed_growth)",
+    "growth": "year-on-year change as bars (plot.growth_bars)",
+    "composition": "Japan's budget stacked by component (plot.stacked_composition)",
+    "reconciliation": "press US$ figures vs conversions for --budget (plot.reconciliation_dots)",
+    "burden": "share of GDP against targets (plot.burden_vs_targets)",
+    "ranking": "largest spenders in --year (plot.ranking_bars)",
+    "slope": "--start vs --end per country (plot.slope)",
+    "multiples": "one panel per country, multi-page PDF (plot.save_small_multiples)",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -19,6 +54,231 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):  # pragma: no cover - exercised through subprocess tests
         self.exit(EXIT_USAGE, f"defbudget: error: {message} (see `{self.prog} --help`)\n")
+
+
+# --------------------------------------------------------------------------- helpers
+def _years(text: str | None) -> tuple[int | None, int | None]:
+    """``2015:2026`` → (2015, 2026); ``2015:`` / ``:2020`` open-ended; ``2020`` one year."""
+    if not text:
+        return None, None
+    lo, sep, hi = text.partition(":")
+    try:
+        start = int(lo) if lo.strip() else None
+        end = int(hi) if hi.strip() else None
+    except ValueError:
+        raise ValueError(f"--years {text!r}: expected FIRST:LAST such as 2015:2026") from None
+    if not sep:
+        end = start
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"--years {text!r}: the first year is after the last")
+    return start, end
+
+
+def _filter_years(frame: pd.DataFrame, text: str | None) -> pd.DataFrame:
+    start, end = _years(text)
+    if start is not None:
+        frame = frame[frame["year"] >= start]
+    if end is not None:
+        frame = frame[frame["year"] <= end]
+    if frame.empty:
+        raise LookupError(f"no rows in --years {text}")
+    return frame
+
+
+def _pick(frame: pd.DataFrame, column: str, wanted: str | None, option: str) -> pd.DataFrame:
+    """Keep rows whose *column* is one of the comma-separated *wanted*; unknown → LookupError."""
+    if not wanted:
+        return frame
+    values = [w.strip() for w in wanted.split(",") if w.strip()]
+    have = sorted(frame[column].dropna().astype(str).unique())
+    for v in values:
+        if v not in have:
+            close = difflib.get_close_matches(v, have, n=3)
+            hint = (f"; did you mean {', '.join(close)}?" if close
+                    else f"; choose from {', '.join(have[:12])}")
+            raise LookupError(f"{option} {v!r} not found{hint}")
+    return frame[frame[column].astype(str).isin(values)]
+
+
+def _countries(frame: pd.DataFrame, wanted: str | None) -> pd.DataFrame:
+    """Keep the countries named by ISO3 code or display name, comma-separated."""
+    if not wanted:
+        return frame
+    names = set(frame["country"].dropna().astype(str))
+    codes = set(frame["iso3"].dropna().astype(str))
+    keep = []
+    for w in (x.strip() for x in wanted.split(",") if x.strip()):
+        if w.upper() in codes:
+            keep.append(frame["iso3"] == w.upper())
+        elif w in names:
+            keep.append(frame["country"] == w)
+        else:
+            close = difflib.get_close_matches(w, sorted(names | codes), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise LookupError(f"--countries: unknown country {w!r}{hint}")
+    mask = keep[0]
+    for k in keep[1:]:
+        mask = mask | k
+    return frame[mask]
+
+
+def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
+    if fmt == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        with pd.option_context("display.max_rows", None, "display.max_columns", None,
+                               "display.width", 200):
+            print(frame.to_string(index=False))
+
+
+def _fmt(value: float, unit: str) -> str:
+    from defbudget.formatting import format_value
+
+    if pd.isna(value):
+        return "n/a"
+    return format_value(float(value), str(unit))
+
+
+def _load_sipri(path: str | None, sheets: Sequence[str] | None = None) -> pd.DataFrame:
+    from defbudget import read_sipri
+
+    return read_sipri(path or None, sheets=list(sheets) if sheets else None)
+
+
+def _sipri_measure(path: str | None, measure: str) -> pd.DataFrame:
+    sheet, name, price_basis = MEASURES[measure]
+    frame = _load_sipri(path, [sheet])
+    frame = frame[(frame["measure"] == name) & (frame["price_basis"] == price_basis)]
+    return frame[frame["value"].notna()]
+
+
+# --------------------------------------------------------------------------- commands
+def _cmd_datasets(args: argparse.Namespace) -> int:
+    from defbudget.datasets import cite, list_datasets
+
+    if args.cite:
+        print(cite(args.cite))
+        return 0
+    table = list_datasets()
+    _print_frame(table[["name", "title", "rows", "units", "licence"]], "table")
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from defbudget.compare import wide_table
+    from defbudget.datasets import load
+
+    frame = load(args.name)
+    frame = _pick(frame, "measure", args.measure, "--measure")
+    frame = _pick(frame, "basis", args.basis, "--basis")
+    frame = _countries(frame, args.countries) if "iso3" in frame else frame
+    frame = _filter_years(frame, args.years)
+    if args.to:
+        from defbudget.fx import convert
+
+        frame = convert(frame, to=args.to.upper(), rate=_rate(args.rate), on_missing="nan")
+    if args.real is not None:
+        from defbudget.prices import to_constant
+
+        frame = to_constant(frame, base_year=args.real, index=args.index, on_missing="nan")
+    if args.format == "csv":
+        _print_frame(frame, "csv")
+        return 0
+    table = wide_table(frame)
+    units = frame["unit"].dropna().unique()
+    if len(units) == 1:  # one unit: print ¥8.70T / $57.7B / 1.29% rather than 8.7e+12
+        table = table.apply(lambda col: col.map(lambda v: _fmt(v, units[0]))
+                            if pd.api.types.is_numeric_dtype(col) else col)
+    _print_frame(table.reset_index() if table.index.name or table.index.nlevels > 1 else table,
+                 "table")
+    basis = frame[["unit", "price_basis"]].drop_duplicates().astype(str)
+    print("unit: " + "; ".join(" ".join(r) for r in basis.itertuples(index=False))
+          + (f" (base year {args.real}, {args.index})" if args.real is not None else "")
+          + (f"; converted at {args.rate}" if args.to else ""))
+    return 0
+
+
+def _rate(text: str):
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    if args.sipri is not None:
+        frame = _sipri_measure(args.sipri, args.measure)
+        label = f"SIPRI, {args.measure.replace('_', ' ')}"
+    else:
+        if args.measure != "share_gdp":
+            raise ValueError(f"--measure {args.measure} needs --sipri PATH; without SIPRI "
+                             "only share_gdp (GMSD, up to 2019) is shipped")
+        from defbudget.datasets import load
+
+        frame = load("gmsd_burden")
+        label = "GMSD military burden (latent mean, share of GDP)"
+    frame = _countries(frame, args.countries)
+    if args.year == "latest":
+        year = int(frame["year"].max())
+    else:
+        try:
+            year = int(args.year)
+        except ValueError:
+            raise ValueError(f"--year {args.year!r}: expected a year or 'latest'") from None
+    now = frame[frame["year"] == year]
+    if now.empty:
+        raise LookupError(f"no values for {year}; the data cover {int(frame['year'].min())}–"
+                          f"{int(frame['year'].max())}")
+    now = now.sort_values("value", ascending=False)
+    before = frame[frame["year"] == year - args.span].set_index("country")["value"]
+    rows = []
+    for i, (_, r) in enumerate(now.iterrows(), start=1):
+        prev = before.get(r["country"])
+        change = (f"{r['value'] / prev - 1:+.1%}" if prev is not None and pd.notna(prev)
+                  and prev else "n/a")
+        rows.append({"rank": i, "country": r["country"], "year": year,
+                     "value": _fmt(r["value"], r["unit"]),
+                     f"change since {year - args.span}": change,
+                     "flag": "" if pd.isna(r.get("flag")) else r.get("flag")})
+    missing = sorted(set(frame["country"]) - set(now["country"]))
+    print(f"{label}, {year}")
+    _print_frame(pd.DataFrame(rows), "table")
+    if missing:
+        print(f"no value in {year}: {', '.join(missing)}")
+    return 0
+
+
+def _cmd_reconcile(args: argparse.Namespace) -> int:
+    from defbudget.reconcile import reconcile
+
+    table = reconcile()
+    if args.budget:
+        hit = table[table["budget"].str.contains(args.budget, case=False, regex=False)]
+        if hit.empty:
+            raise LookupError(f"--budget {args.budget!r} matches none of: "
+                              f"{', '.join(table['budget'].unique())}")
+        table = hit
+    if args.format == "csv":
+        _print_frame(table, "csv")
+        return 0
+    for budget, grp in table.groupby("budget", sort=False):
+        first = grp.iloc[0]
+        print(f"{budget}: ¥{first['local_amount'] / 1e12:.3f}T; FY-average rate "
+              f"{first['fy_average_rate']:.2f} ¥/$ → {_fmt(first['usd_at_fy_average'], 'USD')}"
+              if pd.notna(first["fy_average_rate"]) else
+              f"{budget}: ¥{first['local_amount'] / 1e12:.3f}T; FY-average rate not yet "
+              "available")
+        out = pd.DataFrame({
+            "outlet": grp["outlet"],
+            "reported": [_fmt(v, "USD") for v in grp["reported_usd"]],
+            "implied ¥/$": grp["implied_rate"].round(1),
+            "supported": grp["supported"].map({True: "yes", False: "NO"}),
+            "verdict": grp["verdict"].str.slice(0, 90),
+        })
+        _print_frame(out, "table")
+        print()
+    print("Sources: defbudget cite <source id>; ids in `defbudget reconcile --format csv`.")
+    return 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -31,44 +291,276 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sipri(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        raise FileExistsError(f"{out} exists; pass --force to replace it")
+    sheets = [s.strip() for s in args.sheets.split(",")] if args.sheets else None
+    frame = _load_sipri(args.path, sheets)
+    if args.to == "csv":
+        tmp = out.with_name(f".{out.name}.tmp")
+        try:
+            frame.to_csv(tmp, index=False)
+            os.replace(tmp, out)
+        finally:
+            tmp.unlink(missing_ok=True)
+    else:
+        from defbudget.excel import to_excel
+
+        to_excel(frame, out, overwrite=True, title="SIPRI Military Expenditure Database")
+    print(f"Wrote {len(frame):,} rows to {out}")
+    return 0
+
+
+def _chart_data(args: argparse.Namespace) -> pd.DataFrame:
+    if args.sipri is not None:
+        frame = _sipri_measure(args.sipri, args.measure)
+        frame = frame[frame["iso3"].notna()]  # countries, not regional totals
+    else:
+        from defbudget.datasets import load
+
+        name = args.name or ("gmsd_burden" if args.kind in {"burden", "compare", "indexed",
+                                                               "ranking", "slope", "multiples"}
+                             else "japan_mod_budget")
+        frame = load(name)
+        if args.kind != "composition" and "defense_budget" in set(frame["measure"]):
+            frame = frame[frame["measure"] == "defense_budget"]
+    frame = _pick(frame, "basis", args.basis, "--basis")
+    if args.kind not in {"ranking", "multiples"}:
+        default = INDO_PACIFIC if frame["country"].nunique() > 1 else None
+        frame = _countries(frame, args.countries or default)
+    elif args.countries:
+        frame = _countries(frame, args.countries)
+    return _filter_years(frame, args.years)
+
+
+def _cmd_chart(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from defbudget import plot
+
+    out = Path(args.output)
+    if out.suffix.lower() not in {".png", ".svg", ".pdf"}:
+        raise ValueError(f"-o {out}: the format comes from the extension; use .png, .svg or .pdf")
+    kind = args.kind
+    if kind == "reconciliation":
+        from defbudget.reconcile import reconcile
+
+        table = reconcile()
+        hit = table[table["budget"].str.contains(args.budget, case=False, regex=False)]
+        if hit.empty:
+            raise LookupError(f"--budget {args.budget!r} matches none of: "
+                              f"{', '.join(table['budget'].unique())}")
+        labels = list(hit["budget"].unique())
+        budget = next((b for b in labels if "initial" in b), labels[-1])
+        draw = lambda ax: plot.reconciliation_dots(hit, budget=budget, ax=ax)  # noqa: E731
+    else:
+        data = _chart_data(args)
+        if kind == "multiples":
+            if out.suffix.lower() != ".pdf":
+                raise ValueError("chart multiples writes a multi-page PDF; give -o FILE.pdf")
+            plot.save_small_multiples(data, out, title=args.title, progress=not args.quiet)
+            print(f"Wrote {out}")
+            return 0
+        hue = "basis" if data["country"].nunique() == 1 and data["basis"].nunique() > 1 \
+            else "country"
+        title = args.title
+        if kind == "trend":
+            draw = lambda ax: plot.trend(data, hue=hue, ax=ax, title=title)  # noqa: E731
+        elif kind == "compare":
+            draw = lambda ax: plot.compare_lines(data, hue=hue, ax=ax, title=title)  # noqa: E731
+        elif kind == "indexed":
+            base = args.base or int(data["year"].min())
+            draw = lambda ax: plot.indexed_growth(  # noqa: E731
+                data[data["year"] >= base], base=base, hue=hue, ax=ax, title=title)
+        elif kind == "growth":
+            if data.groupby(["country", "basis"]).ngroups != 1:
+                raise ValueError("chart growth draws one series; pick one with --basis and "
+                                 "--countries (e.g. --basis mod_excl_saco_realignment)")
+            draw = lambda ax: plot.growth_bars(data, ax=ax, title=title)  # noqa: E731
+        elif kind == "composition":
+            draw = lambda ax: plot.stacked_composition(data, ax=ax, title=title)  # noqa: E731
+        elif kind == "burden":
+            draw = lambda ax: plot.burden_vs_targets(data, ax=ax, title=title)  # noqa: E731
+        elif kind == "ranking":
+            year = args.year or int(data["year"].max())
+            draw = lambda ax: plot.ranking_bars(data, year=year, n=args.n,  # noqa: E731
+                                                ax=ax, title=title)
+        elif kind == "slope":
+            start = args.start or int(data["year"].min())
+            end = args.end or int(data["year"].max())
+            draw = lambda ax: plot.slope(data, start=start, end=end, ax=ax,  # noqa: E731
+                                         title=title)
+        else:  # pragma: no cover - argparse restricts the choices
+            raise AssertionError(kind)
+    with plot.house_style():
+        fig, ax = plt.subplots(figsize=(9, 5.4))
+        try:
+            draw(ax)
+            plot.save(fig, out)
+        finally:
+            plt.close(fig)
+    print(f"Wrote {out}")
+    return 0
+
+
+# --------------------------------------------------------------------------- the parser
+def _sub(sub, name: str, help: str, epilog: str, description: str | None = None):
+    return sub.add_parser(name, help=help, description=description or help,
+                          formatter_class=argparse.RawDescriptionHelpFormatter,
+                          epilog="examples:\n" + epilog)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="defbudget",
         description="Cleaned, cited defence-budget series: charts, tables and exports.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="examples:\n  defbudget report --out report\n"
-               "  defbudget report --out report --sipri SIPRI-Milex-data-1949-2024_2.xlsx",
+        epilog="examples:\n"
+               "  defbudget datasets\n"
+               "  defbudget show japan_mod_budget --years 2015:2026\n"
+               "  defbudget chart trend japan_mod_budget -o japan.png\n"
+               "  defbudget compare --sipri SIPRI-Milex-data-1949-2024_2.xlsx\n"
+               "  defbudget reconcile --budget FY2025\n"
+               "  defbudget report --out report --sipri SIPRI-Milex-data-1949-2024_2.xlsx\n"
+               "  defbudget sipri SIPRI-Milex-data-1949-2024_2.xlsx --to csv -o sipri.csv",
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser(
-        "report", help="write the charts and tables of the main report into a folder",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Write the report: Japan's defence budget charts, the series as CSV, and "
-                    "(with --sipri) the Indo-Pacific comparisons.",
-        epilog="examples:\n  defbudget report --out report\n"
-               "  DEFBUDGET_SIPRI=~/Downloads defbudget report --out report --sipri",
-    )
+    p = _sub(sub, "datasets", "list the shipped datasets, or cite one",
+             "  defbudget datasets\n  defbudget datasets --cite japan_mod_budget")
+    p.add_argument("--cite", metavar="NAME", help="print the full citation of a dataset or "
+                   "source id")
+    p.set_defaults(func=_cmd_datasets)
+
+    p = _sub(sub, "show", "print a shipped dataset as a table (years across) or CSV",
+             "  defbudget show japan_mod_budget --years 2015:2026\n"
+             "  defbudget show japan_mod_budget --basis mod_incl_saco_realignment "
+             "--to USD --rate fy_average\n"
+             "  defbudget show japan_mod_budget --real 2020 --index jp_gdp_deflator "
+             "--years 1994:2025\n"
+             "  defbudget show gmsd_burden --countries JPN,CHN --years 2010: --format csv")
+    p.add_argument("name", help="dataset name (see `defbudget datasets`)")
+    p.add_argument("--measure", help="keep these measures (comma-separated)")
+    p.add_argument("--basis", help="keep these bases (comma-separated)")
+    p.add_argument("--countries", help="keep these countries (ISO3 or names, comma-separated)")
+    p.add_argument("--years", metavar="FIRST:LAST", help="e.g. 2015:2026, 2015:, :2000")
+    p.add_argument("--to", metavar="CURRENCY", help="convert to this currency, e.g. USD")
+    p.add_argument("--rate", default="fy_average",
+                   help="fy_average, cy_average, spot:YYYY-MM-DD or a number (default "
+                        "fy_average)")
+    p.add_argument("--real", type=int, metavar="BASEYEAR", help="deflate to constant prices")
+    p.add_argument("--index", default="jp_cpi_all_items",
+                   help="price index for --real (default jp_cpi_all_items; also "
+                        "jp_gdp_deflator, us_gdp_deflator, ...)")
+    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.set_defaults(func=_cmd_show)
+
+    p = _sub(sub, "chart", "draw one chart to a PNG, SVG or PDF file",
+             "  defbudget chart trend japan_mod_budget -o japan.png\n"
+             "  defbudget chart growth --basis mod_excl_saco_realignment -o growth.svg\n"
+             "  defbudget chart reconciliation --budget FY2026 -o fy2026.png\n"
+             "  defbudget chart burden --countries JPN,CHN,KOR -o burden.png\n"
+             "  defbudget chart compare --sipri SIPRI.xlsx --measure constant_usd "
+             "--years 2000: -o milex.png\n"
+             "  defbudget chart multiples --sipri SIPRI.xlsx -o all.pdf",
+             description="Draw one chart. KIND is one of:\n" + "\n".join(
+                 f"  {k:<15}{v}" for k, v in CHART_KINDS.items())
+             + "\nData: a shipped dataset NAME (default japan_mod_budget, or gmsd_burden for "
+               "cross-country kinds) or --sipri PATH.")
+    p.add_argument("kind", choices=list(CHART_KINDS), metavar="KIND",
+                   help=", ".join(CHART_KINDS))
+    p.add_argument("name", nargs="?", help="shipped dataset to draw")
+    p.add_argument("--sipri", nargs="?", const="", default=None, metavar="PATH",
+                   help="draw from a SIPRI workbook (no PATH: $DEFBUDGET_SIPRI)")
+    p.add_argument("--measure", choices=list(MEASURES), default="constant_usd",
+                   help="SIPRI measure (default constant_usd)")
+    p.add_argument("--countries", help=f"ISO3 or names (default {INDO_PACIFIC})")
+    p.add_argument("--basis", help="keep these bases (comma-separated)")
+    p.add_argument("--years", metavar="FIRST:LAST")
+    p.add_argument("--budget", default="FY2026", help="reconciliation: which budget "
+                   "(default FY2026)")
+    p.add_argument("--year", type=int, help="ranking: the year (default latest)")
+    p.add_argument("-n", type=int, default=10, help="ranking: how many bars (default 10)")
+    p.add_argument("--base", type=int, help="indexed: base year = 100 (default first year)")
+    p.add_argument("--start", type=int, help="slope: first year")
+    p.add_argument("--end", type=int, help="slope: last year")
+    p.add_argument("--title")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="output file; format from the extension (.png, .svg, .pdf)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_chart)
+
+    p = _sub(sub, "compare", "rank a group of countries on one measure in one year",
+             "  defbudget compare\n"
+             "  defbudget compare --sipri SIPRI.xlsx --countries JPN,CHN,KOR,AUS,IND,TWN "
+             "--measure constant_usd --year latest\n"
+             "  defbudget compare --sipri SIPRI.xlsx --measure share_gdp --year 2024",
+             description="Rank countries on one measure in one year, with the change over "
+                         "--span years. Without --sipri: GMSD shares of GDP (to 2019).")
+    p.add_argument("--sipri", nargs="?", const="", default=None, metavar="PATH")
+    p.add_argument("--countries", default=INDO_PACIFIC, help=f"default {INDO_PACIFIC}")
+    p.add_argument("--measure", choices=list(MEASURES), default=None)
+    p.add_argument("--year", default="latest", help="a year or 'latest' (default)")
+    p.add_argument("--span", type=int, default=10, help="change over this many years "
+                   "(default 10)")
+    p.set_defaults(func=_cmd_compare)
+
+    p = _sub(sub, "reconcile", "check press US$ figures against the yen budget and FX rates",
+             "  defbudget reconcile\n  defbudget reconcile --budget FY2025\n"
+             "  defbudget reconcile --format csv > reconcile.csv")
+    p.add_argument("--budget", help="only budgets whose label contains this, e.g. FY2025")
+    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.set_defaults(func=_cmd_reconcile)
+
+    p = _sub(sub, "report", "write the charts and tables of the main report into a folder",
+             "  defbudget report --out report\n"
+             "  defbudget report --out report --sipri SIPRI-Milex-data-1949-2024_2.xlsx\n"
+             "  DEFBUDGET_SIPRI=~/Downloads defbudget report --out report --sipri",
+             description="Write the report: Japan's defence budget charts, CSVs, an Excel "
+                         "workbook and summary.md; with --sipri also the Indo-Pacific "
+                         "comparisons and an all-countries PDF.")
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
     p.add_argument("--sipri", nargs="?", const="", default=None, metavar="PATH",
                    help="SIPRI workbook (or a folder holding it); with no PATH, "
                         "$DEFBUDGET_SIPRI is used")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_report)
+
+    p = _sub(sub, "sipri", "convert a SIPRI workbook to a tidy CSV or Excel file",
+             "  defbudget sipri SIPRI-Milex-data-1949-2024_2.xlsx --to csv -o sipri.csv\n"
+             "  defbudget sipri SIPRI.xlsx --to xlsx --sheets constant_usd,share_gdp "
+             "-o sipri.xlsx")
+    p.add_argument("path", help="the SIPRI workbook (or a folder holding it)")
+    p.add_argument("--to", choices=["csv", "xlsx"], required=True)
+    p.add_argument("--sheets", help="comma-separated: constant_usd, current_usd, lcu_fy, "
+                   "lcu_cy, share_gdp, per_capita, share_govt, regional (default all)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.set_defaults(func=_cmd_sipri)
     return parser
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None):
+    text = " ".join(str(message).split())
+    print(f"defbudget: warning: {text}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``defbudget`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "compare" and args.measure is None:
+        args.measure = "constant_usd" if args.sipri is not None else "share_gdp"
+    warnings.showwarning = _one_line_warning
     try:
         return args.func(args)
-    except (ValueError, FileNotFoundError, FileExistsError, PermissionError,
-            KeyError, LookupError) as exc:
-        message = str(exc).strip().splitlines()
-        print(f"defbudget {args.command}: error: {' '.join(m.strip() for m in message)}",
-              file=sys.stderr)
+    except (ValueError, OSError, LookupError) as exc:
+        text = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"defbudget {args.command}: error: {text}", file=sys.stderr)
         return EXIT_USAGE
 
 
