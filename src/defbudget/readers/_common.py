@@ -24,6 +24,7 @@ class SourceFormatError(ValueError):
         self.path = None if path is None else Path(path)
         self.sheet = sheet
         self.cell = cell
+        self.detail = message  # the message without the location prefix
         where = []
         if path is not None:
             where.append(f"{Path(path).name}")

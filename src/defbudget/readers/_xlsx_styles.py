@@ -153,6 +153,8 @@ def _scan_fast(data: bytes, wanted: dict[bytes, str]) -> FlagMap:
     layout is not the plain one this relies on (then expat does the work).
     """
     start = data.find(b"<sheetData")
+    if b"<!DOCTYPE" in data[:start] or b"<!ENTITY" in data[:start]:
+        raise _NeedsSlowPath  # expat refuses DTDs and entities, with a clear message
     if start < 0 or b"<!--" in data or b"<![CDATA[" in data or b"='" in data:
         raise _NeedsSlowPath
     for sep in (b"<c\n", b"<c\t", b"<c\r"):
@@ -221,10 +223,36 @@ def _scan_expat(data: bytes, wanted: dict[bytes, str]) -> FlagMap:
     return out
 
 
+class _Hostile(Exception):
+    """An XML part declares a DTD or entities: refused, never handed to another parser."""
+
+    def __init__(self, part: str):
+        super().__init__(part)
+        self.part = part
+
+
+def _hostile_error(path, part: str, sheet: str | None = None) -> SourceFormatError:
+    return SourceFormatError(
+        f"the XML part {part} declares a DTD or entities, which Excel never writes (entity "
+        "expansion is how 'billion laughs' files exhaust memory); refused without expanding "
+        "it. Expected a workbook as saved by Excel: download it again from its source, or "
+        "open it in Excel and save a fresh copy.", path=path, sheet=sheet)
+
+
+def _guard(part: str, parse, *args):
+    """Run *parse*; turn defusedxml's or expat's refusal of a DTD into :class:`_Hostile`."""
+    from defusedxml import DefusedXmlException
+
+    try:
+        return parse(*args)
+    except (DefusedXmlException, SourceFormatError) as exc:
+        raise _Hostile(part) from exc
+
+
 def _read_zip(path: str | PathLike, sheets: Iterable[str], method: str) -> dict[str, FlagMap]:
     with zipfile.ZipFile(path) as zf:
-        flags = style_flags(zf.read("xl/styles.xml"))
-        parts = _sheet_parts(zf)
+        flags = _guard("xl/styles.xml", style_flags, zf.read("xl/styles.xml"))
+        parts = _guard("xl/workbook.xml", _sheet_parts, zf)
         wanted = {str(k).encode(): v for k, v in flags.items()}
         result: dict[str, FlagMap] = {}
         for name in sheets:
@@ -233,12 +261,12 @@ def _read_zip(path: str | PathLike, sheets: Iterable[str], method: str) -> dict[
                 continue
             data = zf.read(parts[name])
             if method == "expat":
-                result[name] = _scan_expat(data, wanted)
+                result[name] = _guard(parts[name], _scan_expat, data, wanted)
                 continue
             try:
                 result[name] = _scan_fast(data, wanted)
             except _NeedsSlowPath:
-                result[name] = _scan_expat(data, wanted)
+                result[name] = _guard(parts[name], _scan_expat, data, wanted)
         return result
 
 
@@ -307,10 +335,31 @@ def read_font_flags(path: str | PathLike, sheets: Iterable[str], *, method: str 
     """
     sheets = list(sheets)
     if method == "openpyxl":
-        return _read_openpyxl(path, sheets)
+        return _read_openpyxl_checked(path, sheets)
     try:
         return _read_zip(path, sheets, method)
+    except _Hostile as exc:
+        raise _hostile_error(path, exc.part) from exc
     except (KeyError, zipfile.BadZipFile, expat.ExpatError, ValueError, SyntaxError):
         if method != "auto":
             raise
+        return _read_openpyxl_checked(path, sheets)
+
+
+def _read_openpyxl_checked(path: str | PathLike, sheets: list[str]) -> dict[str, FlagMap]:
+    """The openpyxl fallback, with its errors turned into :class:`SourceFormatError`."""
+    from defusedxml import DefusedXmlException
+
+    try:
         return _read_openpyxl(path, sheets)
+    except Exception as exc:  # openpyxl raises IndexError, KeyError, ValueError, ...
+        cause: BaseException | None = exc
+        while cause is not None:
+            if isinstance(cause, DefusedXmlException):
+                raise _hostile_error(path, "of the workbook") from exc
+            cause = cause.__cause__ or cause.__context__
+        raise SourceFormatError(
+            "the font colours (SIPRI's blue estimates and red uncertain figures) cannot be "
+            f"read: the cell styles (xl/styles.xml) or a sheet's XML are damaged or missing "
+            f"({type(exc).__name__}: {exc}). Expected an .xlsx as saved by Excel: download "
+            "it again, or open it in Excel and save a fresh copy.", path=path) from exc

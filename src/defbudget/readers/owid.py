@@ -93,7 +93,9 @@ def read_owid_csv(path: str | PathLike, *, column: str | None = None) -> pd.Data
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise OwidFormatError(f"cannot be read as a UTF-8 CSV ({exc}); expected an OWID "
-                              "grapher CSV download.", path=path) from exc
+                              "grapher CSV download. Download the chart again from "
+                              "ourworldindata.org with the grapher's 'Full data (CSV)'.",
+                              path=path) from exc
     missing = [c for c in ID_COLUMNS if c not in raw.columns]
     if missing:
         raise OwidFormatError(

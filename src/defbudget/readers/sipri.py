@@ -137,7 +137,7 @@ YEAR_RANGE = (1900, 2100)
 #: How far down a sheet the header row is looked for.
 MAX_HEADER_ROW = 60
 #: Bumped whenever the output of the reader changes, so cached results are not reused.
-READER_VERSION = "1"
+READER_VERSION = "2"
 
 #: Fiscal-year conventions SIPRI gives only in a footnote ("See footnote"), transcribed into
 #: the grammar of the "Fiscal Year" column. Years the rule does not cover get start month 1
@@ -315,10 +315,41 @@ def find_sipri_workbook(path: str | PathLike | None = None) -> Path:
 # Opening and identifying
 # ----------------------------------------------------------------------------------------
 
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _is_encrypted_ole(path: Path) -> bool:
+    """True if the OLE compound file names an "EncryptedPackage" stream (an encrypted .xlsx).
+
+    Directory entries store names in UTF-16-LE; looking for the name in the first MB is
+    enough for the files Excel writes (the directory sits near the start or the end).
+    """
+    needle = "EncryptedPackage".encode("utf-16-le")
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        if needle in fh.read(1 << 20):
+            return True
+        if size > 1 << 20:
+            fh.seek(max(0, size - (1 << 20)))
+            return needle in fh.read()
+    return False
+
+
 def _open_workbook(path: Path):
     """Calamine workbook, after checking the file really is an xlsx (zip) workbook."""
     with open(path, "rb") as fh:
         head = fh.read(512)
+    if not head:
+        raise SipriFormatError(
+            f"the file is empty (0 bytes): the download did not finish. Expected the Excel "
+            f"workbook; download it again from {DOWNLOAD_URL}.", path=path)
+    if head.startswith(_OLE_MAGIC) and _is_encrypted_ole(path):
+        raise SipriFormatError(
+            "the workbook is encrypted (password-protected): Excel stores it as an "
+            "'EncryptedPackage', which cannot be read without the password. Expected the "
+            "unprotected .xlsx; open it in Excel, remove the password (File > Info > Protect "
+            f"Workbook > Encrypt with Password, clear it), save, or download it again from "
+            f"{DOWNLOAD_URL}.", path=path)
     if not head.startswith(b"PK\x03\x04"):
         text = head.lstrip().lower()
         looks = ("an HTML page (a failed or login-walled download?)"
@@ -339,18 +370,23 @@ def _open_workbook(path: Path):
         raise SipriFormatError(
             f"the .xlsx (zip) archive is damaged or truncated ({exc}). Download the workbook "
             f"again from {DOWNLOAD_URL}.", path=path) from exc
-    if bad is not None or "xl/workbook.xml" not in names:
+    if "xl/workbook.xml" not in names:
         raise SipriFormatError(
-            "the zip archive is not an Excel workbook (no xl/workbook.xml) or has a damaged "
-            f"member ({bad}). Download the workbook again from {DOWNLOAD_URL}.", path=path)
+            "the zip archive is not an Excel workbook: it has no xl/workbook.xml (members: "
+            f"{sorted(names)[:5]}). Expected the Excel workbook; download it again from "
+            f"{DOWNLOAD_URL}.", path=path)
+    if bad is not None:
+        raise SipriFormatError(
+            f"the zip member {bad} is damaged (its checksum does not match). Expected an "
+            f"intact .xlsx; download the workbook again from {DOWNLOAD_URL}.", path=path)
     from python_calamine import CalamineWorkbook
 
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types
         raise SipriFormatError(
-            f"the workbook cannot be read ({type(exc).__name__}: {exc}). Download it again "
-            f"from {DOWNLOAD_URL}.", path=path) from exc
+            f"the workbook cannot be read ({type(exc).__name__}: {exc}). Expected an .xlsx as "
+            f"saved by Excel; download it again from {DOWNLOAD_URL}.", path=path) from exc
 
 
 def _match_sheets(sheet_names: Sequence[str], path: Path) -> dict[str, str]:
@@ -446,9 +482,18 @@ def _find_header(rows: list[list], kind: SheetKind, path: Path, sheet: str) -> _
         years = [_year_of(row[j]) for j in year_cols]
         if len(set(years)) != len(years):
             dup = next(y for y, n in Counter(years).items() if n > 1)
+            second = year_cols[len(years) - 1 - years[::-1].index(dup)]
             raise SipriFormatError(
-                f"the header row lists year {dup} twice; expected each year once.",
-                path=path, sheet=sheet, cell=cell_ref(i, year_cols[years.index(dup)]))
+                f"the header row lists year {dup} twice; expected each year once, in "
+                "increasing order. Restore the header from the original SIPRI download.",
+                path=path, sheet=sheet, cell=cell_ref(i, second))
+        for k in range(1, len(years)):
+            if years[k] <= years[k - 1]:
+                raise SipriFormatError(
+                    f"the year columns are out of order: {years[k]} follows {years[k - 1]}; "
+                    "expected the years in increasing order (a sorted or edited header would "
+                    "put values under the wrong year). Restore the header from the original "
+                    "SIPRI download.", path=path, sheet=sheet, cell=cell_ref(i, year_cols[k]))
         return _Header(i, first, year_cols, years, labels, extra)
     raise SipriFormatError(
         f"no header row found in the first {MAX_HEADER_ROW} rows: expected a row whose first "
@@ -658,6 +703,21 @@ def _body(rows: list[list], header: _Header, kind: SheetKind, path: Path, sheet:
 _BAD = object()
 
 
+def _check_unique_names(entities, header: _Header, kind: SheetKind, path: Path, sheet: str
+                        ) -> None:
+    """Refuse a sheet listing one country twice: which row's figures are right is unknowable."""
+    seen: dict[str, int] = {}
+    for e in entities:
+        key = normalise_name(e.name)
+        if key in seen:
+            raise SipriFormatError(
+                f"{kind.first_label} {e.name!r} appears twice (rows {seen[key] + 1} and "
+                f"{e.row + 1}); expected each {kind.first_label} once per sheet. Delete the "
+                "copied row, or restore the sheet from the original SIPRI download.",
+                path=path, sheet=sheet, cell=cell_ref(e.row, header.name_col))
+        seen[key] = e.row
+
+
 def _values(rows, header: _Header, entities: list[_Entity], cols: list[int], ctx: _Context,
             sheet: str):
     """Values (float, before scaling) and flags of the block entities × cols."""
@@ -831,6 +891,7 @@ def _country_sheet(rows, kind: SheetKind, ctx: _Context, sheet: str) -> dict[str
     """Shared engine of the country sheets (everything but Regional totals)."""
     header = _find_header(rows, kind, ctx.path, sheet)
     entities = _body(rows, header, kind, ctx.path, sheet)
+    _check_unique_names(entities, header, kind, ctx.path, sheet)
     values, flags = _values(rows, header, entities, header.year_cols, ctx, sheet)
     notes_text = _notes_text(rows, header)
     scale = _scale(notes_text, kind)
@@ -1127,15 +1188,20 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
     if foot_name is not None:
         footnotes, _legend = read_footnotes(
             wb.get_sheet_by_name(foot_name).to_python(skip_empty_area=False))
-    fonts = read_font_flags(path, [found[s] for s in shorts])
+    try:
+        fonts = read_font_flags(path, [found[s] for s in shorts])
+    except SourceFormatError as exc:
+        raise SipriFormatError(exc.detail, path=path, sheet=exc.sheet, cell=exc.cell) from exc
     edition = _edition_from_drawings(path)
     years: list[int] = []
     headers_years = {}
+    header_error: SipriFormatError | None = None
     for s in shorts:
         rows = rows_of[s]
         try:
             h = _find_header(rows, _KIND[s], path, found[s])
-        except SipriFormatError:
+        except SipriFormatError as exc:
+            header_error = header_error or exc
             continue  # reported with the sheet's own reader below
         headers_years[s] = (min(h.years), max(h.years))
         years += [min(h.years), max(h.years)]
@@ -1143,6 +1209,8 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
     if edition is None:
         edition = (max(years) + 1) if years else None
         edition_from = "inferred: last data year + 1"
+    if edition is None and header_error is not None:
+        raise header_error
     if edition is None:
         raise SipriFormatError("cannot tell the edition: no Front page text and no year "
                                "columns.", path=path)

@@ -121,8 +121,22 @@ def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
     3   World  NaN  2022           NaN  USD  unavailable
     """
     path = Path(path)
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        head = [next(csv.reader([fh.readline()]), []) for _ in range(5)]
+    with open(path, "rb") as fh:
+        magic = fh.read(8)
+    if magic.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise WdiFormatError(
+            "this is an Excel workbook, not a CSV file; expected the World Bank's CSV "
+            "download (API_<indicator>_DS2_en_csv_v2_<n>.csv). Download the indicator as CSV "
+            "from data.worldbank.org (Download > CSV) and unzip it.", path=path)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            head = [next(csv.reader([fh.readline()]), []) for _ in range(5)]
+            fh.read()  # decode the whole file now, so a bad byte is reported here
+    except UnicodeDecodeError as exc:
+        raise WdiFormatError(
+            f"cannot be read as a UTF-8 CSV ({exc}); expected the World Bank's CSV download. "
+            "Use the file exactly as downloaded from data.worldbank.org (not re-saved from "
+            "Excel in another encoding).", path=path) from exc
     if not head[0] or head[0][0] != PREAMBLE_FIRST:
         raise WdiFormatError(
             f"line 1 is {','.join(head[0])[:80]!r}; expected the WDI preamble "
@@ -166,7 +180,9 @@ def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
         k = bad.idxmax()
         raise WdiFormatError(
             f"line {long.at[k, '_line']}, column {long.at[k, 'year']}: found "
-            f"{long.at[k, 'raw']!r} where a number or an empty cell was expected.", path=path)
+            f"{long.at[k, 'raw']!r} where a number or an empty cell was expected. Use the "
+            "file exactly as downloaded from data.worldbank.org (re-saving it from Excel can "
+            "add thousands separators).", path=path)
     spec = long["Indicator Code"].map(INDICATORS)
     scale = spec.map(lambda s: s[4]).astype(float)
     codes = long["Country Code"]
