@@ -155,7 +155,7 @@ rate named) for comparison with other countries.
         code("""
 print(db.cite("japan_mod_budget"))
 print()
-for source_id in sorted(set(usd["fx_source"].dropna())):
+for source_id in sorted({s for v in usd["fx_source"].dropna() for s in v.split(";")}):
     print(db.cite(source_id))
 """),
     ]
@@ -221,7 +221,8 @@ for name in table["budget"].unique():
 ## Citations
 """),
         code("""
-for source_id in sorted(set(table["source"].dropna()) | set(table["fx_source"].dropna())):
+ids = {s for col in ("source", "fx_source") for v in table[col].dropna() for s in v.split(";")}
+for source_id in sorted(ids):
     print(db.cite(source_id))
 """),
     ]
@@ -363,7 +364,7 @@ print(db.cite("gmsd_burden"))
         code("""
 if HAVE_SIPRI:
     S_COUNTRIES = ["Japan", "China", "Korea, South", "Australia", "India", "Taiwan",
-                   "United States", "Germany", "Poland", "United Kingdom"]
+                   "United States of America", "Germany", "Poland"]
     share = compare.select(sipri, country=S_COUNTRIES, measure="milex_share_gdp")
     share = share[share["year"] >= 1990]
     dplot.burden_vs_targets(share, targets=targets[targets["target_id"].isin(
@@ -445,8 +446,11 @@ base year's exchange rate. Converting each year at its own rate first and deflat
 US index gives a different series: exchange-rate swings enter it.
 """),
         code("""
-sipri_way = prices.constant_usd(excl, base_year=2023, method="sipri")
-other_way = prices.constant_usd(excl, base_year=2023, method="convert_then_deflate")
+# The US deflator is by calendar year, so put Japan's fiscal years on calendar years first.
+cal = fiscal.calendarise(excl, rule="sipri_even_spread").dropna(subset=["value"])
+recent = cal[cal["year"].between(2013, 2024)]
+sipri_way = prices.constant_usd(recent, base_year=2023, method="sipri")
+other_way = prices.constant_usd(recent, base_year=2023, method="convert_then_deflate")
 both = pd.DataFrame({"sipri": sipri_way.set_index("year")["value"],
                      "convert_then_deflate": other_way.set_index("year")["value"]}).dropna()
 print(both.map(format_money).to_string())
@@ -484,7 +488,7 @@ else:
             frame = db.read_sipri(path, sheets=["constant_usd", "current_usd", "lcu_fy"])
         jp = compare.select(frame, country="Japan")
         series[rel["base_year"]] = (rel, jp)
-        print(f"{path.name}: release {rel['edition']}, constant US$ of {rel['base_year']}")
+        print(f"{path.name}: SIPRI release {rel['edition']}, constant US$ of {rel['base_year']}")
         print("  ", db.cite(rel["source"]))
 """),
         code("""
