@@ -355,8 +355,12 @@ first = compare.first_year_meeting(gmsd, target="nato_2pct_guideline", proxy=Tru
 first
 """),
         code("""
+lo, hi = int(gmsd["year"].min()), int(gmsd["year"].max())
 for _, r in first.iterrows():
-    print(f"{r['country']}: first at or above 2% of GDP in {r.get('first_year')}")
+    fy = r.get("first_year")
+    when = (f"not in {lo}–{hi}" if pd.isna(fy) else
+            f"already in {lo}, the window's first year" if fy == lo else f"first in {fy}")
+    print(f"{r['country']}: at or above 2% of GDP — {when}")
 print(db.cite("gmsd_burden"))
 """),
         md("## From the SIPRI workbook"),
