@@ -538,6 +538,11 @@ def build_report(out: str | os.PathLike, *, sipri: str | os.PathLike | None = No
     out.mkdir(parents=True, exist_ok=True)
     items = report_items(sipri=sipri)
     context: dict = {"sipri": sipri}
+    if sipri is not None:  # read the workbook first: a bad --sipri fails before any drawing
+        try:
+            _sipri(context)
+        except (ValueError, OSError, LookupError) as exc:
+            raise ReportError(f"--sipri: {exc}") from exc
     written: list[Path] = []
     bar = tqdm(items, desc="defbudget report", unit="file", disable=not progress)
     for item in bar:

@@ -1,0 +1,228 @@
+"""The `defbudget` command through its real entry point, in a subprocess.
+
+Every sub-command has a working case and a bad-input case: exit status 2, exactly one line on
+stderr, and no traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, "MPLBACKEND": "Agg", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "defbudget", *map(str, args)],
+                          capture_output=True, text=True, timeout=120, env=full_env)
+
+
+def assert_bad_input(proc: subprocess.CompletedProcess, *phrases: str) -> None:
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert lines[0].startswith("defbudget")
+    for phrase in phrases:
+        assert phrase in lines[0], lines[0]
+
+
+def test_help_lists_commands_with_examples():
+    proc = run("--help")
+    assert proc.returncode == 0
+    for command in ("datasets", "show", "chart", "compare", "reconcile", "report", "sipri"):
+        assert command in proc.stdout
+    assert "examples:" in proc.stdout
+
+
+@pytest.mark.parametrize("command", ["datasets", "show", "chart", "compare", "reconcile",
+                                     "report", "sipri"])
+def test_every_command_help_has_examples(command):
+    proc = run(command, "--help")
+    assert proc.returncode == 0
+    assert "examples:" in proc.stdout and f"defbudget {command}" in proc.stdout
+
+
+def test_unknown_command_and_missing_argument():
+    assert_bad_input(run("frobnicate"), "invalid choice")
+    assert_bad_input(run("report"), "--out")
+
+
+def test_console_script_and_module_agree():
+    script = os.path.join(os.path.dirname(sys.executable), "defbudget")
+    if not os.path.exists(script):
+        pytest.skip("console script not installed")
+    proc = subprocess.run([script, "datasets"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout == run("datasets").stdout
+
+
+# --------------------------------------------------------------------------- datasets
+def test_datasets_lists_and_cites():
+    proc = run("datasets")
+    assert proc.returncode == 0
+    for name in ("japan_mod_budget", "reported_figures", "gmsd_burden", "targets"):
+        assert name in proc.stdout
+    cite = run("datasets", "--cite", "japan_mod_budget")
+    assert cite.returncode == 0 and "Ministry of Defense" in cite.stdout
+
+
+def test_datasets_cite_unknown():
+    assert_bad_input(run("datasets", "--cite", "japan_mod_budgte"), "japan_mod_budgte")
+
+
+# --------------------------------------------------------------------------- show
+def test_show_table_formats_yen_and_filters_years():
+    proc = run("show", "japan_mod_budget", "--years", "2024:2026")
+    assert proc.returncode == 0, proc.stderr
+    assert "¥8.70T" in proc.stdout and "¥9.04T" in proc.stdout
+    assert "2023" not in proc.stdout.splitlines()[0]
+
+
+def test_show_usd_and_constant_csv():
+    proc = run("show", "japan_mod_budget", "--basis", "mod_incl_saco_realignment",
+               "--to", "USD", "--years", "2025:2025", "--format", "csv")
+    frame = pd.read_csv(__import__("io").StringIO(proc.stdout))
+    assert list(frame["unit"]) == ["USD"] and 55e9 < frame["value"].iloc[0] < 60e9
+    proc = run("show", "japan_mod_budget", "--basis", "mod_incl_saco_realignment", "--real",
+               "2020", "--index", "jp_gdp_deflator", "--years", "2020:2020", "--format", "csv")
+    frame = pd.read_csv(__import__("io").StringIO(proc.stdout))
+    assert frame["price_basis"].tolist() == ["constant"]
+    assert frame["value"].iloc[0] == pytest.approx(5.3133e12, rel=1e-4)  # base year: unchanged
+
+
+@pytest.mark.parametrize("args, phrase", [
+    (["nope"], "unknown dataset"),
+    (["japan_mod_budget", "--basis", "mod_incl_saco"], "did you mean"),
+    (["japan_mod_budget", "--years", "2026:2015"], "--years"),
+    (["japan_mod_budget", "--years", "abc"], "FIRST:LAST"),
+    (["japan_mod_budget", "--real", "2020", "--index", "no_such_index"], "no_such_index"),
+])
+def test_show_bad_input(args, phrase):
+    assert_bad_input(run("show", *args), phrase)
+
+
+# --------------------------------------------------------------------------- chart
+@pytest.mark.parametrize("args", [
+    ["trend", "-o", "{tmp}/trend.png"],
+    ["growth", "--basis", "mod_excl_saco_realignment", "-o", "{tmp}/growth.svg"],
+    ["composition", "-o", "{tmp}/composition.pdf"],
+    ["reconciliation", "--budget", "FY2026", "-o", "{tmp}/rec.png"],
+    ["burden", "--countries", "JPN,CHN,KOR", "-o", "{tmp}/burden.png"],
+])
+def test_chart_kinds_on_shipped_data(args, tmp_path):
+    args = [a.format(tmp=tmp_path) for a in args]
+    proc = run("chart", *args)
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / os.path.basename(args[-1])
+    magic = {".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}[out.suffix]
+    assert out.read_bytes().startswith(magic)
+
+
+@pytest.mark.parametrize("args, phrase", [
+    (["trend", "-o", "x.jpeg"], ".png, .svg or .pdf"),
+    (["growth", "-o", "x.png"], "one series"),
+    (["reconciliation", "--budget", "FY1999", "-o", "x.png"], "FY1999"),
+    (["burden", "--countries", "JPN,Narnia", "-o", "x.png"], "Narnia"),
+    (["pie", "-o", "x.png"], "invalid choice"),
+])
+def test_chart_bad_input(args, phrase, tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "defbudget", "chart", *args],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert_bad_input(proc, phrase)
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_chart_from_sipri(sipri_latest, tmp_path):
+    out = tmp_path / "rank.png"
+    proc = run("chart", "ranking", "--sipri", sipri_latest, "-n", "12", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes().startswith(b"\x89PNG")
+
+
+# --------------------------------------------------------------------------- compare
+def test_compare_gmsd_without_sipri():
+    proc = run("compare", "--countries", "JPN,CHN,KOR")
+    assert proc.returncode == 0, proc.stderr
+    assert "GMSD" in proc.stdout and "2019" in proc.stdout
+    body = proc.stdout.splitlines()
+    assert [line.split()[0] for line in body[2:5]] == ["1", "2", "3"]
+
+
+def test_compare_sipri_ranks_china_first(sipri_latest):
+    proc = run("compare", "--sipri", sipri_latest, "--measure", "constant_usd")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert "2024" in lines[0]
+    assert "China" in lines[2] and "$" in lines[2]
+    assert len(lines) == 2 + 6  # title, header, six countries
+
+
+@pytest.mark.parametrize("args, phrase", [
+    (["--measure", "constant_usd"], "needs --sipri"),
+    (["--year", "1700"], "1700"),
+    (["--countries", "JPN,XYZ"], "XYZ"),
+    (["--sipri", "/no/such/SIPRI.xlsx"], "does not exist"),
+])
+def test_compare_bad_input(args, phrase):
+    assert_bad_input(run("compare", *args), phrase)
+
+
+# --------------------------------------------------------------------------- reconcile
+def test_reconcile_prints_verdicts():
+    proc = run("reconcile", "--budget", "FY2026")
+    assert proc.returncode == 0, proc.stderr
+    assert "Japan FY2026 cabinet draft" in proc.stdout and "FY2025" not in proc.stdout
+    assert "report.az" in proc.stdout and "NO" in proc.stdout
+
+
+def test_reconcile_csv_is_the_table():
+    proc = run("reconcile", "--format", "csv")
+    frame = pd.read_csv(__import__("io").StringIO(proc.stdout))
+    assert {"budget", "outlet", "implied_rate", "verdict"} <= set(frame.columns)
+    assert frame["budget"].str.contains("FY2025").any()
+
+
+def test_reconcile_bad_budget():
+    assert_bad_input(run("reconcile", "--budget", "FY1990"), "matches none")
+
+
+# --------------------------------------------------------------------------- report
+def test_report_bad_sipri_fails_before_drawing(tmp_path):
+    # The full run is shared in test_report.py; here the bad-input path, with progress on.
+    out = tmp_path / "r"
+    assert_bad_input(run("report", "--out", out, "--sipri", tmp_path / "none.xlsx"),
+                     "--sipri", "does not exist")
+    assert list(out.iterdir()) == []
+
+
+def test_report_out_is_a_file(tmp_path):
+    target = tmp_path / "f"
+    target.write_text("x")
+    assert_bad_input(run("report", "--out", target), "is a file")
+
+
+def test_report_without_sipri_env(tmp_path):
+    env = {"DEFBUDGET_SIPRI": ""}
+    assert_bad_input(run("report", "--out", tmp_path / "r", "--sipri", env=env), "SIPRI")
+
+
+# --------------------------------------------------------------------------- sipri
+def test_sipri_to_csv_and_xlsx(sipri_latest, tmp_path):
+    out = tmp_path / "s.csv"
+    proc = run("sipri", sipri_latest, "--to", "csv", "--sheets", "share_gdp", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    frame = pd.read_csv(out)
+    assert set(frame["measure"]) == {"milex_share_gdp"}
+    assert "Japan" in set(frame["country"])
+    again = run("sipri", sipri_latest, "--to", "csv", "-o", out)
+    assert_bad_input(again, "--force")
+
+
+def test_sipri_bad_path_and_sheet(tmp_path, sipri_latest):
+    assert_bad_input(run("sipri", tmp_path / "none.xlsx", "--to", "csv", "-o", tmp_path / "o"),
+                     "does not exist")
+    assert_bad_input(run("sipri", sipri_latest, "--to", "csv", "--sheets", "bogus",
+                         "-o", tmp_path / "o"), "bogus")

@@ -1,0 +1,120 @@
+"""The report: one real run of `defbudget report` (a subprocess, shared by the tests) and the
+SIPRI items drawn from the real workbook."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from defbudget.report import INDO_PACIFIC, ReportError, build_report, report_items
+
+SHIPPED_FILES = [
+    "japan_budget_yen.png", "japan_budget_growth.png", "japan_budget_composition.png",
+    "japan_budget_usd.png", "japan_budget_constant.png", "japan_budget_share_gdp.png",
+    "reconciliation_fy2025.png", "reconciliation_fy2026.png", "gmsd_burden_indo_pacific.png",
+    "japan_mod_budget.csv", "japan_budget_usd.csv", "reconcile.csv",
+    "defbudget_report.xlsx", "summary.md",
+]
+SIPRI_FILES = ["sipri_constant_usd.png", "sipri_share_gdp.png", "sipri_indexed_growth.png",
+               "sipri_ranking.png", "sipri_all_countries.pdf"]
+
+
+@pytest.fixture(scope="session")
+def report_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    proc = subprocess.run([sys.executable, "-m", "defbudget", "report", "--out", str(out), "-q"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""  # -q: no progress bar, and no warnings
+    assert f"Wrote {len(SHIPPED_FILES)} files" in proc.stdout
+    return out
+
+
+def test_report_writes_every_file(report_dir):
+    assert sorted(p.name for p in report_dir.iterdir()) == sorted(SHIPPED_FILES)
+    for name in SHIPPED_FILES:
+        data = (report_dir / name).read_bytes()
+        assert len(data) > 500, name
+        if name.endswith(".png"):
+            assert data[:8] == b"\x89PNG\r\n\x1a\n", name
+
+
+def test_item_list_matches_files_and_sipri_adds_comparisons():
+    assert [i.filename for i in report_items()] == SHIPPED_FILES[:-2] + SHIPPED_FILES[-2:]
+    with_sipri = [i.filename for i in report_items(sipri="x.xlsx")]
+    assert set(with_sipri) - set(SHIPPED_FILES) == set(SIPRI_FILES)
+    assert with_sipri[-2:] == ["defbudget_report.xlsx", "summary.md"]  # summary last
+
+
+def test_csv_is_the_shipped_series(report_dir):
+    from defbudget.datasets import load
+
+    csv = pd.read_csv(report_dir / "japan_mod_budget.csv")
+    shipped = load("japan_mod_budget")
+    assert len(csv) == len(shipped)
+    assert csv["value"].sum() == pytest.approx(shipped["value"].sum(), rel=1e-12)
+
+
+def test_usd_csv_converts_fy2025_at_fy_average_and_leaves_fy2026_empty(report_dir):
+    usd = pd.read_csv(report_dir / "japan_budget_usd.csv")
+    assert set(usd["unit"]) == {"USD"}
+    fy25 = usd[(usd["year"] == 2025) & (usd["basis"] == "mod_incl_saco_realignment")]
+    assert 50e9 < fy25["value"].iloc[0] < 65e9  # ¥8.70T at ~150 ¥/$
+    fy26 = usd[usd["year"] == 2026]
+    assert fy26["value"].isna().all()  # the fiscal year has not ended: no average rate
+
+
+def test_workbook_round_trips_the_yen_series(report_dir):
+    from defbudget.datasets import load
+    from defbudget.excel import read_excel_export
+
+    back = read_excel_export(report_dir / "defbudget_report.xlsx")
+    frame = back if isinstance(back, pd.DataFrame) else pd.concat(list(back.values()))
+    yen = frame[(frame["unit"] == "JPY") & (frame["price_basis"] == "current")
+                & (frame["measure"] == "defense_budget")]
+    shipped = load("japan_mod_budget")
+    shipped = shipped[shipped["measure"] == "defense_budget"]
+    got = yen.set_index(["year", "basis"])["value"].sort_index()
+    want = shipped.set_index(["year", "basis"])["value"].sort_index()
+    pd.testing.assert_series_equal(got, want, check_names=False, check_dtype=False)
+
+
+def test_summary_has_key_figures_and_sources(report_dir):
+    text = (report_dir / "summary.md").read_text(encoding="utf-8")
+    assert "¥8.70T" in text and "¥9.04T" in text  # FY2025 enacted, FY2026 draft
+    assert "+3.8%" in text  # FY2026 draft on FY2025 (incl. SACO & realignment)
+    assert "$57.7B" in text  # FY2025 at the FY-average rate
+    assert "report.az" in text and "no rate of the period supports it" in text
+    sources = text.split("## Sources", 1)[1]
+    assert "Ministry of Defense" in sources and "eurofxref" in sources
+    assert sources.count("\n- ") >= 5
+
+
+def test_report_into_a_file_is_refused(tmp_path):
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    with pytest.raises(NotADirectoryError, match="is a file"):
+        build_report(target, progress=False)
+
+
+def test_failing_item_is_named(tmp_path):
+    with pytest.raises(ReportError, match=r"--sipri: .*does not exist"):
+        build_report(tmp_path, sipri=tmp_path / "missing.xlsx", progress=False)
+    assert list(tmp_path.iterdir()) == []  # nothing drawn before the bad input was found
+
+
+@pytest.mark.parametrize("name", SIPRI_FILES[:-1])
+def test_sipri_comparison_charts(name, sipri_latest, tmp_path):
+    import matplotlib.pyplot as plt
+
+    context = {"sipri": str(sipri_latest)}
+    item = next(i for i in report_items(sipri=str(sipri_latest)) if i.filename == name)
+    item.write(tmp_path / name, context)
+    assert (tmp_path / name).read_bytes()[:4] == b"\x89PNG"
+    frame = context["sipri_frame"]
+    assert set(INDO_PACIFIC) <= set(frame["iso3"].dropna())
+    assert plt.get_fignums() == []  # every figure closed
