@@ -27,6 +27,9 @@ __all__ = ["INDO_PACIFIC", "ReportError", "ReportItem", "build_report", "report_
 #: The default comparison group: Japan, China, South Korea, Australia, India, Taiwan (ISO3).
 INDO_PACIFIC: tuple[str, ...] = ("JPN", "CHN", "KOR", "AUS", "IND", "TWN")
 
+#: Left out of the GMSD chart (implausible shipped values; named in the chart's note).
+GMSD_EXCLUDED: tuple[str, ...] = ("TWN",)
+
 #: Price year of the constant-yen chart (Japan's GDP deflator, calendar 2020 = 100).
 CONSTANT_BASE_YEAR = 2020
 #: First year of the Indo-Pacific indexed-growth chart (index = 100).
@@ -170,7 +173,10 @@ def _gmsd_group(context: dict) -> pd.DataFrame:
         from defbudget.datasets import load
 
         g = load("gmsd_burden")
-        return g[g["iso3"].isin(INDO_PACIFIC) & (g["year"] >= 1950)].reset_index(drop=True)
+        # Taiwan is left out: the shipped GMSD values for it are ~90% of GDP in every year
+        # (a data problem reported upstream), which would flatten every other line.
+        group = [c for c in INDO_PACIFIC if c not in GMSD_EXCLUDED]
+        return g[g["iso3"].isin(group) & (g["year"] >= 1950)].reset_index(drop=True)
     return _cached(context, "gmsd", make)
 
 
@@ -287,7 +293,8 @@ def _chart_gmsd(path: Path, context: dict) -> None:
 
     _draw(path, lambda ax: plot.burden_vs_targets(
         _gmsd_group(context), targets=_targets_group(), ax=ax, highlight="Japan",
-        title="Military spending as a share of GDP, Indo-Pacific, 1950–2019 (GMSD)"))
+        title="Military spending as a share of GDP, Indo-Pacific, 1950–2019 (GMSD)",
+        note="Taiwan left out: its GMSD values (~90% of GDP) are implausible"))
 
 
 def _chart_sipri_constant(path: Path, context: dict) -> None:
