@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import shutil
 import struct
+import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for sipri_factory
 
 from sipri_factory import DEFAULT_COUNTRIES, FakeCountry, make_sipri_workbook
 
