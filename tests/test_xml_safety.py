@@ -49,8 +49,16 @@ _RUNNER = textwrap.dedent("""
     elapsed = time.perf_counter() - start
     _, peak = tracemalloc.get_traced_memory()
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux
+    # ru_maxrss survives exec (it can report the forking parent's peak); VmHWM is this
+    # process's own peak resident memory
+    hwm = after
+    try:
+        with open("/proc/self/status") as fh:
+            hwm = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        pass
     print(json.dumps({"outcome": outcome, "seconds": elapsed, "py_peak_mb": peak / 2**20,
-                      "rss_mb": after / 1024, "rss_growth_mb": (after - before) / 1024}))
+                      "rss_mb": hwm / 1024, "rss_growth_mb": (after - before) / 1024}))
 """)
 
 
