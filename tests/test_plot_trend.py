@@ -155,7 +155,7 @@ class TestTrend:
         assert "Current yen (not adjusted for inflation)" in text
         assert "fiscal years Apr–Mar" in text
         assert "FY2026: draft budget (not yet enacted)" in text
-        assert "FY2020: not available (gap in the line)" in text
+        assert "FY2020: not available" in text
 
     def test_source_line_names_the_conversion(self):
         frame = japan_budget().assign(unit="USD", fx_basis="fy_average", fx_source="ecb_eurofxref",

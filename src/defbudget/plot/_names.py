@@ -1,6 +1,6 @@
 """Display names of measures and bases (what a chart's title and legend print)."""
 
-__all__ = ["BASIS_NAMES", "MEASURE_NAMES", "basis_name"]
+__all__ = ["BASIS_NAMES", "MEASURE_NAMES", "SHORT_BASIS_NAMES", "basis_name"]
 
 MEASURE_NAMES = {
     "defense_budget": "Defence budget",
@@ -28,3 +28,8 @@ BASIS_NAMES = {
 def basis_name(basis: str) -> str:
     """Display name of a basis id, e.g. 'MOD, incl. SACO, US realignment and other items'."""
     return BASIS_NAMES.get(basis, basis.replace("_", " "))
+
+
+#: Short names used where space is tight (notes in the source line).
+SHORT_BASIS_NAMES = {"mod_excl_saco_realignment": "excl. basis",
+                     "mod_incl_saco_realignment": "incl. basis"}

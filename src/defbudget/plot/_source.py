@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 
-from ._names import basis_name
+from ._names import SHORT_BASIS_NAMES, basis_name
 
 __all__ = ["add_source_line", "period_phrase", "source_line", "source_title"]
 
@@ -124,7 +124,7 @@ def _renderable(text: str) -> bool:
     return all(ord(ch) < 0x2E80 for ch in text)
 
 
-def _sources_phrase(ids: list[str], *, max_listed: int = 3) -> str:
+def _sources_phrase(ids: list[str], *, max_listed: int = 4) -> str:
     """Name the sources: a dataset's title when it supplies several ids, else each title."""
     remaining = list(ids)
     parts: list[str] = []
@@ -170,7 +170,10 @@ def _money_phrase(frame: pd.DataFrame) -> str | None:
         if not isinstance(unit, str):
             continue
         if unit == "ratio":
-            parts.append("shares as a % of the stated total")
+            measures = set(frame["measure"].dropna()) if "measure" in frame else set()
+            parts.append("share of GDP, in %" if measures == {"milex_share_gdp"} else
+                         "share of government spending, in %"
+                         if measures == {"milex_share_govt"} else "ratios shown as %")
             continue
         if unit in ("index", "count"):
             continue
@@ -283,11 +286,11 @@ def _stage_phrase(frame: pd.DataFrame) -> str | None:
                 continue
             text = ", ".join(_run_text(a, b, pre) for a, b in runs)
             key = key if isinstance(key, tuple) else (key,)
-            who = ", ".join(basis_name(str(k)) for k in key)
+            who = ", ".join(SHORT_BASIS_NAMES.get(str(k), basis_name(str(k))) for k in key)
             texts.setdefault(text, []).append(who)
         for text, whos in texts.items():
             who = f" ({'; '.join(w for w in whos if w)})" if len(texts) > 1 else ""
-            notes.append(f"{text}{who}: not available (gap in the line)")
+            notes.append(f"{text}{who}: not available")
     return "; ".join(notes) if notes else None
 
 

@@ -16,7 +16,7 @@ from defbudget.formatting import format_ratio, format_value
 from . import _common as c
 from ._format import MoneyFormatter, formatter_for
 from ._names import basis_name
-from ._style import NEGATIVE, NEUTRAL, POSITIVE, colour_map
+from ._style import NEGATIVE, NEUTRAL, OKABE_ITO, POSITIVE, colour_map
 
 __all__ = ["growth_bars", "ranking_bars", "stacked_composition"]
 
@@ -162,12 +162,14 @@ def growth_bars(data: pd.DataFrame, *, x: str = "year", y: str = "value",
 def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value",
                  label: str = "country", ax: Axes | None = None,
                  highlight: str | Sequence[str] | None = None, labels: bool = True,
-                 title: str | None = None, source: bool | str = True,
+                 countries_only: bool = True, title: str | None = None,
+                 source: bool | str = True,
                  note: str | None = None, **kwargs) -> Axes:
     """The top *n* countries in *year*, as horizontal bars, largest at the top.
 
     Rows without a value are left out (and counted in the source line); estimates are
-    hatched. All rows must share one unit and price basis.
+    hatched. All rows must share one unit and price basis. With *countries_only*,
+    aggregates (rows without an ``iso3`` code: World, regions) are not ranked.
 
     Returns
     -------
@@ -202,11 +204,15 @@ def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value"
         dup = rows.loc[rows[label].duplicated(), label].iloc[0]
         raise ValueError(f"{func}: {dup!r} has several rows in {year}; filter to one "
                          "measure and basis first")
+    if countries_only and "iso3" in rows.columns and rows["iso3"].notna().any():
+        rows = rows[rows["iso3"].notna()]  # aggregates (World, regions) have no ISO code
     missing = int(rows[y].isna().sum())
     top = rows.dropna(subset=[y]).nlargest(n, y).iloc[::-1]
     hl = [highlight] if isinstance(highlight, str) else list(highlight or [])
     base = c.first(top, "unit", "")
-    colours = [POSITIVE if not hl or name in hl else NEUTRAL for name in top[label]]
+    shown_hl = [h for h in hl if h in set(top[label])]
+    colours = [POSITIVE if not shown_hl or name in shown_hl else NEUTRAL
+               for name in top[label]]
     kinds = c.point_kind(top).to_numpy()
     bars = ax.barh(np.arange(len(top)), top[y].to_numpy(dtype=float), color=colours,
                    edgecolor=colours, height=0.7, zorder=2, **kwargs)
@@ -239,6 +245,9 @@ def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value"
                                  .replace("Hollow, dashed", "Hatched"))],
                   loc="lower right")
     extra = f"{missing} countries without a value in {year} not ranked" if missing else None
+    if shown_hl != hl:
+        absent = [h for h in hl if h not in shown_hl]
+        extra = "; ".join(x for x in (extra, f"{', '.join(absent)} not in the top {n}") if x)
     c.finish(ax, top, source=source, note="; ".join(x for x in (note, extra) if x) or None)
     return ax
 
@@ -247,6 +256,16 @@ def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value"
 JAPAN_COMPONENTS = ("saco", "us_realignment_local_burden",
                     "saco_and_us_realignment_local_burden", "new_govt_aircraft",
                     "national_resilience")
+
+
+#: Fixed colours for the layers of Japan's budget (Okabe–Ito; residuals in greys).
+LAYER_COLOURS = {
+    "mod_excl_saco_realignment": OKABE_ITO[0], "saco": OKABE_ITO[1],
+    "us_realignment_local_burden": OKABE_ITO[2],
+    "saco_and_us_realignment_local_burden": OKABE_ITO[3], "new_govt_aircraft": OKABE_ITO[4],
+    "national_resilience": OKABE_ITO[5], "other_not_itemised": "#8C8C8C",
+    "total_no_breakdown": "#CFCFCF",
+}
 
 
 def stacked_composition(data: pd.DataFrame, *, x: str = "year", y: str = "value",
@@ -313,6 +332,11 @@ def stacked_composition(data: pd.DataFrame, *, x: str = "year", y: str = "value"
     wide = wide.reindex(years)
     layers = [col for col in wide.columns if wide[col].fillna(0).ne(0).any()]
     names = {col: basis_name(str(col)) for col in layers}
+    if palette is None:
+        palette = {col: LAYER_COLOURS.get(str(col)) for col in layers}
+        spare = iter(c for c in colour_map(list(range(12))).values()
+                     if c not in palette.values())
+        palette = {k: v or next(spare) for k, v in palette.items()}
     colours = colour_map(layers, palette)
     prov_years = set(drawn.loc[c.point_kind(drawn).ne(c.FINAL), x])
     bottom = np.zeros(len(years))
@@ -337,7 +361,8 @@ def stacked_composition(data: pd.DataFrame, *, x: str = "year", y: str = "value"
     if prov_years:
         handles.append(Patch(facecolor="#BBBBBB", edgecolor="white", hatch=PROVISIONAL_HATCH))
         texts.append("Hatched: draft budget (not yet enacted)")
-    ax.legend(handles, texts, loc="upper left")
+    ax.legend(handles, texts, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2,
+              fontsize=plt.rcParams["font.size"] * 0.85)
     gaps = [int(yr) for yr in years if np.nansum(wide.loc[yr].to_numpy(dtype=float)) == 0]
     gap_note = (f"No bar: {', '.join(map(str, gaps))} (not available)" if gaps else None)
     c.finish(ax, drawn, source=source,

@@ -100,9 +100,10 @@ def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
     ax.tick_params(axis="y", labelleft=False)
     ax.spines[["left", "right", "top"]].set_visible(False)
     ax.grid(False)
-    ax.set_ylabel(c.value_label(data))
-    c.set_title(ax, title if title is not None else
-                c.default_title(data, f", {period}{start} and {period}{end}"))
+    ax.set_ylabel("")
+    c.set_title(ax, title if title is not None else c.default_title(
+        data, f", {period}{start} and {period}{end} ({c.value_label(data)[0].lower()}"
+        f"{c.value_label(data)[1:]})"))
     extra = (f"Left out (no value in both years): {', '.join(map(str, dropped[:6]))}"
              + (" and others" if len(dropped) > 6 else "")) if dropped else None
     shown = data[data[hue].isin(keys) & data["year"].isin([start, end])]
@@ -223,10 +224,11 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     ax.xaxis.set_major_formatter(MoneyFormatter("USD"))
-    lo_x = min(rows["reported_usd"].min(), *(float(rows[col].min()) for col, *_ in _REFERENCES
-                                             if col in rows and rows[col].notna().any()))
-    hi_x = max(rows["reported_usd"].max(), *(float(rows[col].max()) for col, *_ in _REFERENCES
-                                             if col in rows and rows[col].notna().any()))
+    refs = [rows[col] for col, *_ in _REFERENCES if col in rows and rows[col].notna().any()]
+    if "usd_at_spot" in rows:
+        refs.append(rows["usd_at_spot"])
+    every = pd.concat([rows["reported_usd"], *refs]).dropna().astype(float)
+    lo_x, hi_x = float(every.min()), float(every.max())
     pad = (hi_x - lo_x) * 0.15 or hi_x * 0.05
     ax.set_xlim(min(ax.get_xlim()[0], lo_x - pad), max(ax.get_xlim()[1], hi_x + pad))
     ax.set_xlabel("US$, current prices (as reported, and the yen amount converted)")

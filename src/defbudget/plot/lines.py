@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
+
+from defbudget.formatting import format_ratio
 
 from . import _common as c
 from ._format import IndexFormatter, PercentFormatter, formatter_for
@@ -359,6 +362,34 @@ def indexed_growth(data: pd.DataFrame, *, base: int, x: str = "year", y: str = "
     return ax
 
 
+def _axes_points(ax: Axes) -> np.ndarray:
+    """Points of every line on *ax* (densified between vertices), in axes fractions."""
+    ax.get_ylim()
+    chunks = []
+    for line in ax.get_lines():
+        xy = np.column_stack([line.get_xdata(), line.get_ydata()]).astype(float)
+        if len(xy) > 1:
+            t = np.linspace(0, 1, 5)[:-1]
+            a, b = xy[:-1], xy[1:]
+            xy = np.concatenate([a + (b - a) * f for f in t] + [xy[-1:]])
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        if len(xy):
+            chunks.append(ax.transAxes.inverted().transform(ax.transData.transform(xy)))
+    return np.concatenate(chunks) if chunks else np.empty((0, 2))
+
+
+def _clearest_start(pts: np.ndarray, width: float, y0: float, y1: float) -> float:
+    """Left edge (axes fraction) for a label box of *width* crossing the fewest points."""
+    best, best_n = 0.005, None
+    for x0 in np.linspace(0.005, max(0.005, 0.995 - width), 8):
+        inside = ((pts[:, 0] >= x0) & (pts[:, 0] <= x0 + width)
+                  & (pts[:, 1] >= y0 - 0.01) & (pts[:, 1] <= y1 + 0.01))
+        n = int(inside.sum())
+        if best_n is None or n < best_n:
+            best, best_n = float(x0), n
+    return best
+
+
 def _target_label_column(targets: pd.DataFrame) -> str:
     for col in ("label", "name", "target", "title", "description"):
         if col in targets.columns:
@@ -449,16 +480,18 @@ def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None
     gap = (size * 1.3 / 72) / max(ax.get_position().height * fig.get_figheight(), 0.5)
     fracs = [lvl / top for lvl in levels]
     placed = c.spread(fracs, gap, lo=0.0, hi=0.97)
+    width_pt = ax.get_position().width * fig.get_figwidth() * 72
+    pts = _axes_points(ax)
     for lvl, frac in zip(levels, placed, strict=True):
         ax.axhline(lvl, color="#333333", linestyle=(0, (5, 3)), linewidth=0.9, zorder=1)
-        from defbudget.formatting import format_ratio
-
         label = f"{format_ratio(lvl, digits=1)}: " + "; ".join(dict.fromkeys(groups[lvl]))
-        t = ax.annotate(label, xy=(0.005, frac), xycoords="axes fraction",
+        width = min(1.0, (len(label) * size * 0.55 + 8) / width_pt)
+        x0 = _clearest_start(pts, width, frac, frac + gap)
+        t = ax.annotate(label, xy=(x0, frac), xycoords="axes fraction",
                         xytext=(2, 2), textcoords="offset points", ha="left", va="bottom",
                         fontsize=size, color="#333333", zorder=6,
                         bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none",
-                              "alpha": 0.8})
+                              "alpha": 0.9})
         t.set_gid("target")
     frame_for_source = data
     if "source" in targets.columns:
