@@ -171,7 +171,8 @@ def finish(ax: Axes, data: pd.DataFrame, *, source: bool | str, note: str | None
 
 
 def draw_series(ax: Axes, x: np.ndarray, y: np.ndarray, kinds: np.ndarray, *, colour: str,
-                label: str | None, markers: bool, **kwargs) -> list[Line2D]:
+                label: str | None, markers: bool, point_scale: float = 1.0, **kwargs
+                ) -> list[Line2D]:
     """One series: solid line through final points, dashed/dotted into provisional ones.
 
     *x* must be sorted and on a complete grid (missing periods as NaN) so that gaps break
@@ -205,7 +206,8 @@ def draw_series(ax: Axes, x: np.ndarray, y: np.ndarray, kinds: np.ndarray, *, co
             lines.append(seg)
         (pts,) = ax.plot(x[is_kind], y[is_kind], linestyle="none", marker=marker,
                          markerfacecolor=PROVISIONAL_FACE, markeredgecolor=colour,
-                         markeredgewidth=1.3, markersize=plt.rcParams["lines.markersize"] * 1.1,
+                         markeredgewidth=1.3 * point_scale,
+                         markersize=plt.rcParams["lines.markersize"] * 1.1 * point_scale,
                          zorder=4)
         pts.set_gid(kind)
         lines.append(pts)

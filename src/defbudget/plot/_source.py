@@ -288,6 +288,9 @@ def _stage_phrase(frame: pd.DataFrame) -> str | None:
             key = key if isinstance(key, tuple) else (key,)
             who = ", ".join(SHORT_BASIS_NAMES.get(str(k), basis_name(str(k))) for k in key)
             texts.setdefault(text, []).append(who)
+        if len(texts) > 3:
+            notes.append("years without a value are left as gaps")
+            texts = {}
         for text, whos in texts.items():
             who = f" ({'; '.join(w for w in whos if w)})" if len(texts) > 1 else ""
             notes.append(f"{text}{who}: not available")
@@ -339,7 +342,7 @@ def source_line(frame: pd.DataFrame, *, note: str | None = None) -> str:
         sentences.append(text[0].upper() + text[1:])
     stage = _stage_phrase(frame)
     if stage:
-        sentences.append(stage)
+        sentences.append(stage[0].upper() + stage[1:])
     if note:
         sentences.append(note.rstrip("."))
     return ". ".join(sentences) + "." if sentences else ""
