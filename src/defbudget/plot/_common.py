@@ -118,14 +118,14 @@ def default_title(data: pd.DataFrame, suffix: str = "") -> str:
     return text + suffix
 
 
-def value_label(data: pd.DataFrame) -> str:
+def value_label(data: pd.DataFrame, *, capitalise: bool = True) -> str:
     unit = str(first(data, "unit", ""))
     base = first(data, "base_year")
     text = unit_label(unit, price_basis=str(first(data, "price_basis", "current")),
                       base_year=None if base is None or pd.isna(base) else int(base))
     if unit == "USD/person":
         text = "US$ per person"
-    return text[0].upper() + text[1:] if text else text
+    return text[0].upper() + text[1:] if text and capitalise else text
 
 
 def year_label(data: pd.DataFrame) -> str:
@@ -287,7 +287,8 @@ def direct_labels(ax: Axes, items: list[tuple[str, float, float, str]], *,
     if isinstance(size, str):
         size = plt.rcParams["font.size"]
     height_in = ax.get_position().height * fig.get_figheight()
-    gap = (float(size) * 1.25 / 72) / max(height_in, 0.5)
+    # 1.5 line heights: the Axes shrink a little when the layout engine runs later.
+    gap = (float(size) * 1.5 / 72) / max(height_in, 0.5)
     ax.get_ylim()  # apply any pending autoscaling before mapping data to axes fractions
     to_axes = ax.transAxes.inverted()
     fracs = [to_axes.transform(ax.transData.transform((x, y)))[1] for _, x, y, _ in items]

@@ -358,7 +358,8 @@ def _figure_of(target: Axes | Figure | SubFigure) -> Figure:
 def _wrap(text: str, fig: Figure, fontsize: float) -> str:
     width_pt = fig.get_figwidth() * 72 - 12
     chars = max(40, int(width_pt / (fontsize * 0.55)))
-    return "\n".join(textwrap.fill(p, chars) for p in text.split("\n"))
+    return "\n".join(textwrap.fill(p, chars, break_on_hyphens=False)
+                     for p in text.split("\n"))
 
 
 def add_source_line(target: Axes | Figure, text: str, *, reserve: bool = True) -> None:

@@ -102,8 +102,8 @@ def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
     ax.grid(False)
     ax.set_ylabel("")
     c.set_title(ax, title if title is not None else c.default_title(
-        data, f", {period}{start} and {period}{end} ({c.value_label(data)[0].lower()}"
-        f"{c.value_label(data)[1:]})"))
+        data, f", {period}{start} and {period}{end} "
+        f"({c.value_label(data, capitalise=False)})"))
     extra = (f"Left out (no value in both years): {', '.join(map(str, dropped[:6]))}"
              + (" and others" if len(dropped) > 6 else "")) if dropped else None
     shown = data[data[hue].isin(keys) & data["year"].isin([start, end])]

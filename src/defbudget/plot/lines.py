@@ -347,7 +347,7 @@ def indexed_growth(data: pd.DataFrame, *, base: int, x: str = "year", y: str = "
     prices = ("current prices" if c.first(data, "price_basis") != "constant"
               else f"constant {int(c.first(data, 'base_year'))} prices")
     currency = ("national currency" if len(units) > 1
-                else c.value_label(data.assign()).split(",")[0].lower())
+                else c.value_label(data, capitalise=False).split(",")[0])
     period = "FY" if set(data.get("period", pd.Series(dtype=str)).dropna()) == {"FY"} else ""
     ylabel = f"Index, {period}{base} = 100 ({prices}, {currency})"
     ax, state = _compare_core(
