@@ -213,8 +213,8 @@ def to_excel(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | os.P
         raise TypeError(f"title must be a string or None; got {type(title).__name__} "
                         f"{title!r}. Pass e.g. title='Japan defence budget'.")
     note_list = _normalise_notes(notes)
-    workbook = _build_workbook(named, kind=kind, title=title, notes=note_list)
-    _save_atomically(workbook, path, overwrite=overwrite)
+    workbook, sheets = _build_workbook(named, kind=kind, title=title, notes=note_list)
+    _save_atomically(workbook, path, overwrite=overwrite, sheets=sheets)
     return path
 
 
@@ -278,14 +278,19 @@ def read_excel_export(path: str | os.PathLike[str]) -> pd.DataFrame | dict[str, 
                 f"{META_SHEET!r} sheet (sheets: {workbook.sheetnames}). Read other "
                 "workbooks with pandas.read_excel, or SIPRI's with defbudget.read_sipri.")
         meta = _read_meta(workbook[META_SHEET], path)
-        frames = {}
-        for spec in meta["frames"]:
-            if spec["sheet"] not in workbook.sheetnames:
-                raise ValueError(f"{str(path)!r}: the hidden sheet {spec['sheet']!r} holding "
-                                 f"frame {spec['key']!r} is missing. Export the frame again.")
-            frames[spec["key"]] = _read_tidy_sheet(workbook[spec["sheet"]], spec, path)
     finally:
         workbook.close()
+    frames = {}
+    with zipfile.ZipFile(path) as archive:
+        members = _sheet_paths(archive)
+        shared = _shared_strings(archive)
+        for spec in meta["frames"]:
+            if spec["sheet"] not in members:
+                raise ValueError(f"{str(path)!r}: the hidden sheet {spec['sheet']!r} holding "
+                                 f"frame {spec['key']!r} is missing. Export the frame again.")
+            where = f"{str(path)!r}, sheet {spec['sheet']!r}"
+            frames[spec["key"]] = _read_tidy_sheet(archive, members[spec["sheet"]], shared,
+                                                   spec, where)
     if meta["kind"] == "frame":
         return next(iter(frames.values()))
     return frames
@@ -396,7 +401,8 @@ def _default_mode(path: Path) -> int:
     return 0o666 & ~umask
 
 
-def _save_atomically(workbook, path: Path, *, overwrite: bool) -> None:
+def _save_atomically(workbook, path: Path, *, overwrite: bool,
+                     sheets: dict[str, bytes] | None = None) -> None:
     """Save to a temp file beside *path*, then move it into place; clean up on any failure."""
     mode = _default_mode(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -404,6 +410,7 @@ def _save_atomically(workbook, path: Path, *, overwrite: bool) -> None:
     tmp = Path(tmp_name)
     try:
         workbook.save(tmp)
+        _inject_sheets(tmp, sheets or {})
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
@@ -561,21 +568,203 @@ def _encode_column(series: pd.Series, spec: dict, label: str) -> tuple[list, lis
     return out, empty
 
 
-def _write_tidy_sheet(ws, frame: pd.DataFrame, label: str) -> dict:
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _xml_text(text: str) -> str:
+    return (_escape_text(text).replace("&", "&amp;").replace("<", "&lt;")
+            .replace(">", "&gt;"))
+
+
+def _xml_cell(ref: str, value) -> str:
+    """One ``<c>`` element: text inline (never a formula), numbers exact, booleans."""
+    if isinstance(value, str):
+        return (f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">'
+                f'{_xml_text(value)}</t></is></c>')
+    if isinstance(value, (bool, np.bool_)):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, np.integer)):
+        return f'<c r="{ref}"><v>{int(value)}</v></c>'
+    value = float(value)
+    if math.isfinite(value):
+        return f'<c r="{ref}"><v>{value!r}</v></c>'
+    return _xml_cell(ref, "inf" if value > 0 else "-inf")
+
+
+def _tidy_sheet_xml(frame: pd.DataFrame, label: str) -> tuple[bytes, dict]:
+    """The hidden ``_tidy`` worksheet as XML, and the column specs for ``_meta``.
+
+    Written directly rather than cell by cell through openpyxl: a SIPRI-sized frame has
+    ~700,000 cells, which openpyxl takes ~15 s to serialise and ~15 s to read back.
+    """
+    from openpyxl.utils import get_column_letter
+
     specs = [_column_spec(c, frame[c], label) for c in frame.columns]
-    for j, spec in enumerate(specs, start=1):
-        _put(ws.cell(row=1, column=j), spec["name"])
+    letters = [get_column_letter(j) for j in range(1, len(specs) + 1)]
+    nrows = len(frame)
+    cells: list[list[str]] = [[] for _ in range(nrows + 1)]
+    cells[0] = [_xml_cell(f"{col}1", spec["name"]) for col, spec in zip(letters, specs,
+                                                                         strict=True)]
     empties: dict[str, list[int]] = {}
-    for j, (name, spec) in enumerate(zip(frame.columns, specs, strict=True), start=1):
+    for col, name, spec in zip(letters, frame.columns, specs, strict=True):
         values, empty = _encode_column(frame[name], spec, label)
         if empty:
             empties[name] = empty
-        for i, value in enumerate(values, start=2):
-            if _is_missing(value):
-                continue
-            _put(ws.cell(row=i, column=j), value)
-    ws.freeze_panes = "A2"
-    return {"nrows": len(frame), "columns": specs, "empty_strings": empties}
+        for i, value in enumerate(values, start=1):
+            if not _is_missing(value):
+                cells[i].append(_xml_cell(f"{col}{i + 1}", value))
+    last = f"{letters[-1]}{nrows + 1}" if letters else "A1"
+    parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+             f'<worksheet xmlns="{_NS_MAIN}" xmlns:r="{_NS_REL}">',
+             f'<dimension ref="A1:{last}"/>',
+             '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+             'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>',
+             '<sheetFormatPr defaultRowHeight="15"/><sheetData>']
+    parts += [f'<row r="{i}">{"".join(row)}</row>' for i, row in enumerate(cells, start=1)
+              if row]
+    parts.append('</sheetData><pageMargins left="0.75" right="0.75" top="1" bottom="1" '
+                 'header="0.5" footer="0.5"/></worksheet>')
+    return "".join(parts).encode("utf-8"), {"nrows": nrows, "columns": specs,
+                                            "empty_strings": empties}
+
+
+def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet name -> path inside the xlsx archive."""
+    from defusedxml.ElementTree import fromstring
+
+    book = fromstring(archive.read("xl/workbook.xml"))
+    rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    out = {}
+    for sheet in book.iter(f"{{{_NS_MAIN}}}sheet"):
+        target = targets.get(sheet.get(f"{{{_NS_REL}}}id"), "")
+        target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        out[sheet.get("name")] = target
+    return out
+
+
+def _inject_sheets(path: Path, sheets: dict[str, bytes]) -> None:
+    """Replace the XML of the named (placeholder) worksheets inside the xlsx at *path*."""
+    if not sheets:
+        return
+    rewritten = path.with_name(path.name + ".z")
+    try:
+        with zipfile.ZipFile(path) as src:
+            where = _sheet_paths(src)
+            replace = {where[name]: xml for name, xml in sheets.items()}
+            with zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as dst:
+                for info in src.infolist():
+                    data = replace.get(info.filename)
+                    dst.writestr(info, src.read(info) if data is None else data,
+                                 compress_type=zipfile.ZIP_DEFLATED)
+        os.replace(rewritten, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            rewritten.unlink()
+
+
+_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _sheet_cells(archive: zipfile.ZipFile, member: str, shared: list[str] | None
+                 ) -> list[tuple[int, int, Any]]:
+    """(row, column, value) of every non-empty cell of a worksheet (1-based).
+
+    Values as openpyxl gives them: str, int, float or bool. Understands inline and shared
+    strings, so a workbook re-saved by Excel or LibreOffice still reads. A streaming expat
+    parser with callbacks: several times faster than building elements; DTDs and entity
+    declarations (never present in xlsx) are refused.
+    """
+    from xml.parsers import expat
+
+    ns = _NS_MAIN + " "
+    tag_c, tag_v, tag_t, tag_row, tag_rph = ns + "c", ns + "v", ns + "t", ns + "row", ns + "rPh"
+    out: list[tuple[int, int, Any]] = []
+    col_of: dict[str, int] = {}
+    state = {"row": 0, "col": 0, "kind": "n", "collect": False, "rph": 0}
+    buf: list[str] = []
+
+    def start(tag, attrs):
+        if tag == tag_c:
+            ref = attrs.get("r")
+            if ref:
+                m = _REF.match(ref)
+                letters = m.group(1)
+                col = col_of.get(letters)
+                if col is None:
+                    col = 0
+                    for ch in letters:
+                        col = col * 26 + ord(ch) - 64
+                    col_of[letters] = col
+                state["row"], state["col"] = int(m.group(2)), col
+            else:
+                state["col"] += 1
+            state["kind"] = attrs.get("t", "n")
+            buf.clear()
+            state["has"] = False
+        elif tag == tag_v or (tag == tag_t and not state["rph"]):
+            state["collect"] = True
+            state["has"] = True
+        elif tag == tag_rph:
+            state["rph"] += 1
+        elif tag == tag_row:
+            r = attrs.get("r")
+            state["row"] = int(r) if r else state["row"] + 1
+            state["col"] = 0
+
+    def end(tag):
+        if tag in (tag_v, tag_t):
+            state["collect"] = False
+        elif tag == tag_rph:
+            state["rph"] -= 1
+        elif tag == tag_c:
+            if not state["has"]:
+                return
+            text = "".join(buf)
+            kind = state["kind"]
+            if kind in ("inlineStr", "str", "e"):
+                value = text
+            elif kind == "s":
+                value = shared[int(text)] if shared is not None else None
+            elif kind == "b":
+                value = text == "1"
+            elif "." in text or "E" in text or "e" in text:
+                value = float(text)
+            else:
+                value = int(text)
+            if value is not None:
+                out.append((state["row"], state["col"], value))
+
+    def chars(data):
+        if state["collect"]:
+            buf.append(data)
+
+    def refuse(*_args):
+        raise ValueError(f"{member} declares a DTD or entities, which xlsx files never do; "
+                         "refusing to parse it.")
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    with archive.open(member) as stream:
+        parser.ParseFile(stream)
+    return out
+
+
+def _shared_strings(archive: zipfile.ZipFile) -> list[str] | None:
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        root = fromstring(archive.read("xl/sharedStrings.xml"))
+    except KeyError:
+        return None
+    ns = f"{{{_NS_MAIN}}}"
+    return ["".join(t.text or "" for t in si.iter(f"{ns}t")) for si in root.iter(f"{ns}si")]
 
 
 def _decode_column(raw: list, spec: dict, where: str) -> pd.Series:
@@ -642,25 +831,25 @@ def _decode_column(raw: list, spec: dict, where: str) -> pd.Series:
                      "it was written by a newer defbudget. Upgrade defbudget.")
 
 
-def _read_tidy_sheet(ws, spec: dict, path: Path) -> pd.DataFrame:
-    where = f"{str(path)!r}, sheet {ws.title!r}"
+def _read_tidy_sheet(archive: zipfile.ZipFile, member: str, shared, spec: dict,
+                     where: str) -> pd.DataFrame:
     columns = spec["columns"]
     ncols, nrows = len(columns), spec["nrows"]
-    rows = ws.iter_rows(min_row=1, max_row=nrows + 1, max_col=max(ncols, 1), values_only=True)
-    header = next(rows, ())
-    names = [_unescape_text(h) if isinstance(h, str) else "" if h is None else h
-             for h in header][:ncols]
+    cols: list[list] = [[None] * nrows for _ in range(ncols)]
+    names: list = [""] * ncols
+    for row, col, value in _sheet_cells(archive, member, shared):
+        if col > ncols or row > nrows + 1:
+            raise ValueError(f"{where}: cell {_cell_ref(row, col)} is outside the "
+                             f"{nrows + 1} rows x {ncols} columns written. The hidden sheet "
+                             "was edited; export the frame again.")
+        if row == 1:
+            names[col - 1] = _unescape_text(value) if isinstance(value, str) else value
+        else:
+            cols[col - 1][row - 2] = value
     expected = [c["name"] for c in columns]
     if names != expected:
         raise ValueError(f"{where}: header row is {names!r}, expected {expected!r}. The "
                          "hidden sheet was edited; export the frame again.")
-    cols: list[list] = [[] for _ in range(ncols)]
-    for row in rows:
-        row = tuple(row) + (None,) * (ncols - len(row))
-        for j in range(ncols):
-            cols[j].append(row[j])
-    for c in cols:  # rows with no cells at all are absent from the XML
-        c.extend([None] * (nrows - len(c)))
     series = []
     for raw, col in zip(cols, columns, strict=True):
         col = {**col, "_empty": spec["empty_strings"].get(col["name"], ())}
@@ -668,8 +857,14 @@ def _read_tidy_sheet(ws, spec: dict, path: Path) -> pd.DataFrame:
     if not series:
         return pd.DataFrame(index=pd.RangeIndex(nrows))
     frame = pd.concat(series, axis=1)
-    frame.columns = expected  # keep names exactly, even "0" or duplicates of index names
+    frame.columns = expected  # keep names exactly
     return frame
+
+
+def _cell_ref(row: int, col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(col)}{row}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -730,10 +925,10 @@ def _sheet_name(wanted: str, used: set[str]) -> str:
     """A valid, unique (case-insensitively) Excel sheet name close to *wanted*."""
     name = _FORBIDDEN_SHEET_CHARS.sub("_", wanted)
     name = _ILLEGAL_XML.sub("_", name)
-    name = re.sub(r"\s+", " ", name).strip().strip("'").strip() or "Sheet"
-    name = name[:_MAX_SHEET_NAME].rstrip().rstrip("'") or "Sheet"
-    if name.startswith("_"):  # underscore names are reserved for the hidden sheets
-        name = name.lstrip("_") or "Sheet"
+    # No leading/trailing apostrophe (Excel forbids it) and no leading underscore (reserved
+    # for the hidden sheets).
+    name = re.sub(r"\s+", " ", name).lstrip("'_ ").rstrip("' ")
+    name = name[:_MAX_SHEET_NAME].rstrip("' ") or "Sheet"
     candidate, n = name, 1
     while candidate.lower() in used or candidate.lower() in _RESERVED_SHEET_NAMES:
         n += 1
@@ -899,6 +1094,7 @@ def _build_workbook(named: dict[str, pd.DataFrame], *, kind: str, title: str | N
     _write_sources(sources, named, data_sheets, styles)
     notes_ws = wb.create_sheet(NOTES_SHEET)
     _write_notes(notes_ws, named, data_sheets, notes, styles)
+    injected: dict[str, bytes] = {}
     meta: dict[str, Any] = {"kind": kind, "frames": [], "data_sheets": [
         {"sheet": d["sheet"], "frame": d["frame"], "series": d["series"],
          "rows": d["rows"], "chart_rows": d["chart_rows"]} for d in data_sheets]}
@@ -907,7 +1103,8 @@ def _build_workbook(named: dict[str, pd.DataFrame], *, kind: str, title: str | N
         ws = wb.create_sheet(sheet)
         ws.sheet_state = "hidden"
         label = "frame" if kind == "frame" else f"frames[{key!r}]"
-        spec = _write_tidy_sheet(ws, frame, label)
+        xml, spec = _tidy_sheet_xml(frame, label)
+        injected[sheet] = xml  # replaces this empty placeholder sheet after saving
         meta["frames"].append({"key": key, "sheet": sheet, **spec})
     meta_ws = wb.create_sheet(META_SHEET)
     meta_ws.sheet_state = "hidden"
@@ -916,7 +1113,7 @@ def _build_workbook(named: dict[str, pd.DataFrame], *, kind: str, title: str | N
     wb.properties.creator = f"defbudget {__version__}"
     wb.properties.title = title or "defbudget export"
     wb.active = 0
-    return wb
+    return wb, injected
 
 
 def _json_default(value):
@@ -1326,7 +1523,7 @@ def _fit_wrapped_rows(ws) -> None:
         for cell in row:
             if isinstance(cell.value, str) and cell.alignment.wrap_text:
                 width = ws.column_dimensions[get_column_letter(cell.column)].width or 8.43
-                per_line = max(1.0, width * 1.05)
+                per_line = max(1.0, width * 1.2)
                 lines = max(lines, sum(max(1, math.ceil(_display_len(part) / per_line))
                                        for part in cell.value.split("\n")))
         if lines > 1:
@@ -1372,10 +1569,10 @@ def _write_notes(ws, named, data_sheets, notes: list[str], styles: _Styles) -> N
     r += 1
 
     line("Series on each data sheet", styles.bold)
-    table(("Sheet", "Measure", "Unit shown", "Prices", "Period convention"),
-          [(d["sheet"], d["series"]["measure"], d["unit_label"],
-            _price_text(d["series"]["price_basis"], d["series"]["base_year"]),
-            d["period_text"]) for d in data_sheets])
+    table(("Sheet", "Measure", "Period convention", "Unit shown", "Prices"),
+          [(d["sheet"], d["series"]["measure"], d["period_text"], d["unit_label"],
+            _price_text(d["series"]["price_basis"], d["series"]["base_year"]))
+           for d in data_sheets])
     r += 1
 
     line("Conversion basis (exchange rates and price deflators)", styles.bold)
