@@ -273,15 +273,17 @@ class TestReconciliationDots:
         colours = [to_hex(c) for c in dots.get_facecolors()]
         assert colours == [POSITIVE.lower(), POSITIVE.lower(), NEGATIVE.lower()]
         labels = [t.get_text() for t in ax.texts if t.get_gid() == "dot-label"]
-        assert labels[2] == "$80.0B (implies ¥108.8/$) — no rate of the period supports it"
+        assert labels[2] == "$80.0B (implies ¥108.8/$)\nno rate of the period supports it"
 
     def test_reference_conversions_drawn_and_named(self):
         ax = plot.reconciliation_dots(_reconcile_table())
         vlines = {round(ln.get_xdata()[0] / 1e9, 1) for ln in ax.get_lines()
                   if len(ln.get_xdata()) == 2 and ln.get_xdata()[0] == ln.get_xdata()[1]}
         assert {57.8, 57.1} <= vlines
-        texts = [t.get_text() for t in ax.get_legend().get_texts()]
+        texts = [t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts()]
         assert "Converted at the fiscal-year-average rate (¥150.5/$)" in texts
+        assert "Reported: no rate of the period supports it" in texts
+        assert not any(t.get_parse_math() for t in ax.texts if t.get_gid() == "dot-label")
         assert "Converted at the rate of the publication date" in texts
         assert ax.xaxis.get_major_formatter().format_ticks([50e9, 60e9]) == ["$50B", "$60B"]
         assert "fed-h10" in _source(ax) and "¥8.70T" in ax.get_title(loc="left")

@@ -159,7 +159,7 @@ def set_title(ax: Axes, text: str) -> None:
     width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
     bold = 0.62 if plt.rcParams["axes.titleweight"] == "bold" else 0.56
     chars = max(30, int(width_pt / (float(size) * bold)))
-    ax.set_title(textwrap.fill(text, chars), loc="left")
+    ax.set_title(textwrap.fill(text, chars), loc="left", parse_math=False)
 
 
 def finish(ax: Axes, data: pd.DataFrame, *, source: bool | str, note: str | None) -> None:
@@ -300,6 +300,7 @@ def direct_labels(ax: Axes, items: list[tuple[str, float, float, str]], *,
             text, xy=(x, y), xycoords="data", xytext=(xt, frac),
             textcoords=("axes fraction", "axes fraction"), ha="left" if side == "right"
             else "right", va="center", color=colour, fontsize=size, annotation_clip=False,
+            parse_math=False,
             arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.5, "alpha": 0.6,
                         "shrinkA": 0, "shrinkB": 2}))
     return arts

@@ -381,7 +381,8 @@ def add_source_line(target: Axes | Figure, text: str, *, reserve: bool = True) -
     artist = next((t for t in fig.texts if t.get_gid() == SOURCE_GID), None)
     if artist is None:
         artist = fig.text(0.008, 0.008, "", ha="left", va="bottom", fontsize=size,
-                          color="#4D4D4D", gid=SOURCE_GID, linespacing=1.3)
+                          color="#4D4D4D", gid=SOURCE_GID, linespacing=1.3,
+                          parse_math=False)
         artist.set_in_layout(False)
     artist.set_text(_wrap("\n".join(parts), fig, size))
     fig.__dict__["_defbudget_source_reserve"] = reserve

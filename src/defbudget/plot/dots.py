@@ -179,15 +179,15 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,
     ys = np.arange(len(rows))
     supported = (rows["supported"].fillna(False).astype(bool) if "supported" in rows
                  else pd.Series(True, index=rows.index))
-    local = float(rows["local_amount"].mode().iloc[0])
+    local = float(rows["local_amount"].median())
     local_unit = str(c.first(rows, "local_unit", "JPY"))
     # Band: what the daily rates of the period allow for the (main) local amount.
     if {"rate_min", "rate_max"} <= set(rows.columns) and rows["rate_min"].notna().any():
         lo, hi = local / float(rows["rate_max"].max()), local / float(rows["rate_min"].min())
         window = c.first(rows, "rate_window", None)
         ax.axvspan(lo, hi, color="#E8E8E8", zorder=0, lw=0,
-                   label="Range over the daily rates of the period"
-                   + (f" ({window})" if window else ""))
+                   label="Range over the daily rates"
+                   + (f", {window}" if window else " of the period"))
     ref_handles = []
     for col, rate_col, colour, text in _REFERENCES:
         if col in rows.columns and rows[col].notna().any():
@@ -210,11 +210,11 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,
         if pd.notna(rec.get("implied_rate")):
             text += f" (implies ¥{rec['implied_rate']:.1f}/$)"
         if not ok:
-            text += " — no rate of the period supports it"
+            text += "\nno rate of the period supports it"
         t = ax.annotate(text, xy=(rec["reported_usd"], yv), xytext=(0, 7),
                         textcoords="offset points", ha="center", va="bottom", fontsize=size,
                         color="#333333" if ok else NEGATIVE,
-                        fontweight="normal" if ok else "bold")
+                        fontweight="normal" if ok else "bold", parse_math=False)
         t.set_gid("dot-label")
     outlets = [f"{o} ({p})" if isinstance(p, str) and p else str(o)
                for o, p in zip(rows["outlet"], rows.get("published", [None] * len(rows)),
@@ -231,6 +231,12 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,
     lo_x, hi_x = float(every.min()), float(every.max())
     pad = (hi_x - lo_x) * 0.15 or hi_x * 0.05
     ax.set_xlim(min(ax.get_xlim()[0], lo_x - pad), max(ax.get_xlim()[1], hi_x + pad))
+    x_lo, x_hi = ax.get_xlim()
+    for t in ax.texts:  # keep dot labels inside the plot: align them away from the edges
+        if t.get_gid() == "dot-label":
+            frac = (t.xy[0] - x_lo) / ((x_hi - x_lo) or 1.0)
+            t.set_horizontalalignment("right" if frac > 0.7 else "left" if frac < 0.3
+                                      else "center")
     ax.set_xlabel("US$, current prices (as reported, and the yen amount converted)")
     c.set_title(ax, title if title is not None else
                 f"{budget} ({format_money(local, local_unit)}): reported US$ figures "
@@ -238,12 +244,17 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,
     handles, labels = ax.get_legend_handles_labels()
     handles += [Line2D([], [], linestyle="none", marker="o", color=POSITIVE),
                 Line2D([], [], linestyle="none", marker="o", color=NEGATIVE)]
-    labels += ["Reported figure, supported by a rate of the period",
-               "Reported figure no rate of the period supports"]
+    labels += ["Reported: a rate of the period supports it",
+               "Reported: no rate of the period supports it"]
     if not (~supported).any():
         handles, labels = handles[:-1], labels[:-1]
-    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2,
-              fontsize=plt.rcParams["font.size"] * 0.8)
+    import textwrap
+
+    labels = [textwrap.fill(t, 30, break_on_hyphens=False) for t in labels]
+    legend = ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0),
+                       fontsize=plt.rcParams["font.size"] * 0.78, labelspacing=0.9)
+    for text in legend.get_texts():
+        text.set_parse_math(False)
     ids = list(dict.fromkeys(list(rows.get("source", pd.Series(dtype=str)).dropna())
                              + list(rows.get("fx_source", pd.Series(dtype=str)).dropna())))
     period = "FY" if str(budget).find("FY") >= 0 else None
