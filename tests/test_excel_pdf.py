@@ -66,3 +66,25 @@ def test_check_script_runs_end_to_end(tmp_path):
     assert out.returncode == 0, out.stdout + out.stderr
     assert "FAIL" not in out.stdout
     assert list(tmp_path.glob("japan_mod_budget-*.png"))
+
+
+def test_workbook_resaved_by_libreoffice_reads_back(tmp_path):
+    """A colleague opens the export in Calc and saves it: the tidy frame survives (Calc
+    rewrites text as shared strings, which read_excel_export also reads). Calc saves numbers
+    with 15 significant digits, so 0.1 + 0.2 comes back as 0.3; whole-yen budgets are exact."""
+    import pandas as pd
+
+    japan = defbudget.load("japan_mod_budget")
+    japan.loc[0, "note"] = "=1+1"
+    japan.loc[1, "value"] = 0.1 + 0.2
+    xlsx = defbudget.to_excel(japan, tmp_path / "j.xlsx")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    outdir = tmp_path / "resaved"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir",
+                    str(outdir), str(xlsx)], check=True, capture_output=True, timeout=180)
+    back = defbudget.read_excel_export(outdir / "j.xlsx")
+    assert back.loc[0, "note"] == "=1+1"
+    assert back.loc[1, "value"] == pytest.approx(0.3, rel=1e-15)
+    keep = japan.index != 1
+    pd.testing.assert_frame_equal(back[keep], japan[keep], check_exact=True)

@@ -224,7 +224,14 @@ def read_excel_export(path: str | os.PathLike[str]) -> pd.DataFrame | dict[str, 
     The frames are rebuilt from the hidden ``_tidy`` sheets and the column dtypes recorded
     in ``_meta``; the formatted data sheets are not read. Values are exact: floats round-trip
     bit for bit, strings character for character (including text such as ``"=1+1"``), and
-    every column comes back with its dtype, optional and extra columns included.
+    every column comes back with its dtype, optional and extra columns included. Missing values
+    in an ``object`` column come back as one missing marker (the first kind it held).
+
+    A workbook opened and saved again in Excel or LibreOffice still reads (shared strings
+    are understood); LibreOffice Calc saves numbers with 15 significant digits, so a value
+    like ``0.1 + 0.2`` then comes back as ``0.3`` (whole-unit budget figures are unaffected).
+    Edits to the hidden sheets are read as edited, and rejected if they no longer fit the
+    recorded dtypes.
 
     Parameters
     ----------
