@@ -231,7 +231,7 @@ class TestStackedComposition:
         # the parts as published (rounded to ¥0.1bn) overshoot the total by ¥0.1bn
         assert tops[2010] == pytest.approx(4.7903e12, rel=1e-4)
         assert tops[2011] == pytest.approx(4.7752e12)
-        texts = [t.get_text() for t in ax.get_legend().get_texts()]
+        texts = [t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts()][::-1]
         assert texts == ["MOD, excl. SACO, US realignment and other items",
                          "SACO (Okinawa) costs", "US forces realignment (local burden)",
                          "Other items in the total, not itemised by the source",

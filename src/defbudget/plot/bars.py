@@ -307,11 +307,11 @@ def stacked_composition(data: pd.DataFrame, *, x: str = "year", y: str = "value"
     ...     price_basis="current", stage="enacted", source="mod-white-paper-2010"))
     >>> fig, ax = plt.subplots()
     >>> ax = stacked_composition(frame, ax=ax)
-    >>> for t in ax.get_legend().get_texts():
-    ...     print(t.get_text())
-    MOD, excl. SACO, US realignment and other items
-    SACO (Okinawa) costs
+    >>> for t in ax.get_legend().get_texts():  # top layer first, as stacked
+    ...     print(t.get_text().replace("\\n", " "))
     US forces realignment (local burden)
+    SACO (Okinawa) costs
+    MOD, excl. SACO, US realignment and other items
     """
     func = "plot.stacked_composition"
     ax = c.get_ax(ax)
@@ -361,12 +361,12 @@ def stacked_composition(data: pd.DataFrame, *, x: str = "year", y: str = "value"
     if prov_years:
         handles.append(Patch(facecolor="#BBBBBB", edgecolor="white", hatch=PROVISIONAL_HATCH))
         texts.append("Hatched: draft budget (not yet enacted)")
-    ax.legend(handles, texts, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2,
-              fontsize=plt.rcParams["font.size"] * 0.85)
-    gaps = [int(yr) for yr in years if np.nansum(wide.loc[yr].to_numpy(dtype=float)) == 0]
-    gap_note = (f"No bar: {', '.join(map(str, gaps))} (not available)" if gaps else None)
-    c.finish(ax, drawn, source=source,
-             note="; ".join(n for n in (note, gap_note) if n) or None)
+    import textwrap
+
+    texts = [textwrap.fill(t, 28, break_on_hyphens=False) for t in texts]
+    ax.legend(handles[::-1], texts[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              fontsize=plt.rcParams["font.size"] * 0.8, labelspacing=0.7)
+    c.finish(ax, drawn, source=source, note=note)
     return ax
 
 
