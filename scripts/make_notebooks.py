@@ -10,6 +10,7 @@ package in a code cell and printed with its citation.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -29,20 +30,49 @@ def code(text: str):
     return new_code_cell(text.strip("\n"))
 
 
-SETUP = """
-import warnings
-
-import pandas as pd
-
-import defbudget as db
-from defbudget import compare, fiscal, fx, prices
-from defbudget import plot as dplot
-from defbudget.formatting import format_money, format_ratio
-
+# The first code cell of every notebook: the imports (pruned to the names each notebook uses,
+# see _setup_cell) and display options. Blocks of (module, names bound from it), isort's order.
+SETUP_IMPORTS = [
+    [("warnings", ["warnings"])],
+    [("pandas as pd", ["pd"])],
+    [("defbudget as db", ["db"]),
+     ("from defbudget", ["compare", "fiscal", "fx", "prices"]),
+     ("from defbudget", ["plot as dplot"]),
+     ("from defbudget.coursework", ["check"]),
+     ("from defbudget.formatting", ["format_money", "format_ratio"])],
+]
+SETUP_OPTIONS = """
 pd.set_option("display.width", 160)
 pd.set_option("display.max_columns", 20)
 pd.set_option("display.max_colwidth", 60)
 """
+SETUP = "# setup: replaced by _setup_cell"
+
+
+def _setup_cell(later_code: str, keep_all: bool) -> str:
+    """The setup cell importing just the names ``later_code`` uses (all of them if keep_all,
+    for the student's copy of the coursework, whose answers are not written yet)."""
+    def used(name: str) -> bool:
+        bound = name.split(" as ")[-1]
+        if bound == "pd" or (keep_all and bound != "warnings"):
+            return True
+        return re.search(rf"\b{bound}\b", later_code) is not None
+
+    blocks = []
+    for block in SETUP_IMPORTS:
+        lines = []
+        for module, names in block:
+            kept = [n for n in names if used(n)]
+            if not kept:
+                continue
+            if module.startswith("from "):
+                lines.append(f"{module} import {', '.join(kept)}")
+            else:
+                lines.append(f"import {module}")
+        if lines:
+            blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n\n" + SETUP_OPTIONS.strip("\n")
+
 
 SIPRI_GUARD = """
 # The SIPRI workbook is not shipped with defbudget (SIPRI's terms). It is read from the
@@ -578,14 +608,16 @@ answer = by_basis["mod_incl_saco_realignment"] - by_basis["mod_excl_saco_realign
         cells.append(code(body))
         cells.append(code(f'print(check("{ex_id}", {ex_id}))'))
     cells.append(md("## Summary"))
-    ids = ", ".join(EXERCISES)
+    names = "\n".join(f"    {i!r}," for i in EXERCISES)
     cells.append(code(f"""
-results = [check(name, globals()[name]) for name in [{", ".join(repr(i) for i in EXERCISES)}]]
+names = [
+{names}
+]
+results = [check(name, globals()[name]) for name in names]
 done = sum(r.passed is True for r in results)
 print(f"{{done}} of {{len(results)}} right")
 """ + ("assert done == len(results), 'a solution no longer passes its check'\n" if solutions
        else "")))
-    del ids
     return cells
 
 
@@ -600,7 +632,7 @@ def nb06(solutions: bool = False):
         "tolerance is printed with each question. Do not open the solutions until you have "
         "tried. Answers are in whole units (yen, dollars) or ratios (a twentieth is 0.05).")
     return [md(f"# {title}\n\n{intro}"),
-            code(SETUP + "from defbudget.coursework import check\n"),
+            code(SETUP),
             *_exercise_cells(solutions)]
 
 
@@ -631,7 +663,7 @@ ledger = db.load("reported_figures")
 deals = ledger[ledger["refers_to"].isin(["sale", "programme"])].copy()
 deals["reported"] = deals["value"].map(format_money)
 deals["per_unit"] = [format_money(v / q) if pd.notna(q) else "" for v, q in
-                     zip(deals["value"], deals["quantity"])]
+                     zip(deals["value"], deals["quantity"], strict=True)]
 deals[["item", "refers_to", "stage", "year", "quantity", "amount_as_printed", "reported",
        "per_unit", "outlet", "source"]]
 """),
@@ -694,7 +726,12 @@ NOTEBOOKS = {
 
 
 def build(name: str) -> nbformat.NotebookNode:
-    nb = new_notebook(cells=NOTEBOOKS[name]())
+    cells = NOTEBOOKS[name]()
+    later = "\n".join(c.source for c in cells if c.cell_type == "code" and c.source != SETUP)
+    for cell in cells:
+        if cell.cell_type == "code" and cell.source == SETUP:
+            cell.source = _setup_cell(later, keep_all=name == "06_coursework.ipynb")
+    nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}

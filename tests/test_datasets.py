@@ -442,3 +442,22 @@ def test_frames_written_back_roundtrip(ledger):
     ledger.to_csv(buf, index=False)
     back = pd.read_csv(io.StringIO(buf.getvalue()))
     assert back["value"].tolist() == ledger["value"].tolist()
+
+
+def test_lazy_functions_are_not_shadowed_by_submodules():
+    """``from defbudget import reconcile`` must give the function even after ``import
+    defbudget.<x>`` has bound every submodule on the package (a module named like a lazy
+    function would replace it)."""
+    import importlib
+    import pkgutil
+
+    import defbudget
+
+    functions = {name for name, target in defbudget._LAZY.items() if ":" in target}
+    submodules = {m.name for m in pkgutil.iter_modules(defbudget.__path__)
+                  if not m.name.startswith("__")}
+    assert not functions & submodules, functions & submodules
+    for name in sorted(submodules):
+        importlib.import_module(f"defbudget.{name}")
+    for name in sorted(functions):
+        assert callable(getattr(defbudget, name)), name

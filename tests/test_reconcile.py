@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from defbudget import fx, load
-from defbudget.reconcile import COLUMNS, reconcile
+from defbudget.reconciliation import COLUMNS, reconcile
 
 CHART_COLUMNS = ["budget", "country", "year", "basis", "stage", "outlet", "published",
                  "reported_usd", "local_amount", "local_amount_source", "implied_rate",

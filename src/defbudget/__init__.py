@@ -30,7 +30,7 @@ _LAZY = {
     "read_wdi_csv": "defbudget.readers.worldbank:read_wdi_csv",
     "read_owid_csv": "defbudget.readers.owid:read_owid_csv",
     "convert": "defbudget.fx:convert",
-    "reconcile": "defbudget.reconcile:reconcile",
+    "reconcile": "defbudget.reconciliation:reconcile",
     "to_excel": "defbudget.excel:to_excel",
     "read_excel_export": "defbudget.excel:read_excel_export",
 }

@@ -249,7 +249,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_reconcile(args: argparse.Namespace) -> int:
-    from defbudget.reconcile import reconcile
+    from defbudget.reconciliation import reconcile
 
     table = reconcile()
     if args.budget:
@@ -347,7 +347,7 @@ def _cmd_chart(args: argparse.Namespace) -> int:
         raise ValueError(f"-o {out}: the format comes from the extension; use .png, .svg or .pdf")
     kind = args.kind
     if kind == "reconciliation":
-        from defbudget.reconcile import reconcile
+        from defbudget.reconciliation import reconcile
 
         table = reconcile()
         hit = table[table["budget"].str.contains(args.budget, case=False, regex=False)]

@@ -79,7 +79,7 @@ def _usd_fy2025_fy_average() -> float:
 
 
 def _implied_rate_ap_fy2025() -> float:
-    from .reconcile import reconcile
+    from .reconciliation import reconcile
 
     table = reconcile()
     row = table[table["figure_id"] == "ap-jp-draft-fy2025"]

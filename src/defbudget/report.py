@@ -150,7 +150,7 @@ def _japan_share_gdp(context: dict) -> pd.DataFrame:
 
 
 def _reconcile_table(context: dict) -> pd.DataFrame:
-    from defbudget.reconcile import reconcile
+    from defbudget.reconciliation import reconcile
 
     return _cached(context, "reconcile", reconcile)
 
