@@ -27,6 +27,7 @@ import csv
 import io
 import json
 import os
+import statistics
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -302,6 +303,17 @@ SOURCES += [
                  "540-567, https://doi.org/10.1177/00220027241232964.",
      "note": "Licence CC0 as recorded in OWID's ETL snapshot metadata; the Dataverse landing "
              "page itself was not retrieved. OWID's copy is an older Dataverse version."},
+    {"id": "owid-military-spending-as-a-share-of-gdp-sipri",
+     "title": "Military spending as a share of GDP (Our World in Data grapher "
+              "'military-spending-as-a-share-of-gdp-sipri')",
+     "publisher": "Our World in Data, based on SIPRI",
+     "path": "https://ourworldindata.org/grapher/military-spending-as-a-share-of-gdp-sipri",
+     "license": {"name": "SIPRI-terms", "title": "SIPRI's terms of use apply (third-party data "
+                 "redistributed by OWID)", "path": "https://www.sipri.org/databases/milex"},
+     "citation": "Our World in Data based on SIPRI Military Expenditure Database. "
+                 "https://ourworldindata.org/grapher/military-spending-as-a-share-of-gdp-sipri",
+     "note": "Used only to check GMSD's levels (the ratio is in gmsd_burden's notes); none of "
+             "its values is shipped."},
     # --- ESRI GDP ----------------------------------------------------------------------------
     {"id": "esri-sna-qe-2026q2-2nd",
      "title": "国民経済計算 四半期別GDP速報 2026年4-6月期 2次速報 (2020年基準): 名目・実質 年度 "
@@ -753,13 +765,47 @@ def build_ledger() -> tuple[list[dict], list[str]]:
 # 3. GMSD military burden (OWID)
 # --------------------------------------------------------------------------------------------
 
-GMSD_FIELDS = ["country", "iso3", "year", "value", "note"]
+GMSD_FIELDS = ["country", "iso3", "year", "value", "flag", "note"]
 #: Columns constant over the whole file: written to datapackage.json, added back by load().
 GMSD_CONSTANTS = {"period": "CY", "fy_start_month": 1, "measure": "milex_share_gdp",
                   "basis": "gmsd_latent_mean", "unit": "ratio", "price_basis": "current",
-                  "base_year": None, "stage": None, "flag": "estimate",
-                  "source": "gmsd-owid-2024"}
+                  "base_year": None, "stage": None, "source": "gmsd-owid-2024"}
 GMSD_VALUE_COLUMN = "Military expenditure (% of GDP)"
+#: SIPRI's share of GDP as Our World in Data publishes it: the yardstick for GMSD's levels.
+SIPRI_SHARE_RAW = "OWID_military-spending-as-a-share-of-gdp-sipri.csv"
+SIPRI_SHARE_SOURCE = "owid-military-spending-as-a-share-of-gdp-sipri"
+#: A country whose GMSD burden is, in the median year both cover, more than this many times
+#: SIPRI's is flagged highly_uncertain on every row. Measured on the raw files: Taiwan 26.6x
+#: and Syria 10.9x stand alone; the next, Myanmar, is 2.5x.
+GMSD_IMPLAUSIBLE_RATIO = 5
+
+
+def gmsd_implausible(gmsd: list[dict]) -> dict[str, str]:
+    """ISO3 -> note, for countries whose GMSD level is far from SIPRI's in the years both cover."""
+    sipri_rows = _read_csv(_raw(SIPRI_SHARE_RAW))
+    column = "Military expenditure (% of GDP)"
+    if column not in sipri_rows[0]:
+        sys.exit(f"build_data: {SIPRI_SHARE_RAW} has no column {column!r}")
+    sipri = {(r["Code"], int(r["Year"])): Decimal(r[column])
+             for r in sipri_rows if r[column] and Decimal(r[column]) > 0}
+    ratios: dict[str, list[tuple[Decimal, Decimal]]] = {}
+    for r in gmsd:
+        key = (r["Code"], int(r["Year"]))
+        if key in sipri:
+            ratios.setdefault(r["Code"], []).append((Decimal(r[GMSD_VALUE_COLUMN]), sipri[key]))
+    notes = {}
+    for code, pairs in sorted(ratios.items()):
+        ratio = statistics.median(g / s for g, s in pairs)
+        if ratio <= GMSD_IMPLAUSIBLE_RATIO:
+            continue
+        lo = min(g for g, _ in pairs)
+        hi = max(g for g, _ in pairs)
+        notes[code] = (
+            f"Implausible level: in the {len(pairs)} years that SIPRI also covers, this GMSD "
+            f"series gives {lo:.0f}-{hi:.0f}% of GDP, a median {ratio:.1f} times SIPRI's share "
+            f"of GDP for the same years (source {SIPRI_SHARE_SOURCE}). Treat as a failure of "
+            "this GMSD vintage for this country, not as a measurement.")
+    return notes
 
 
 def build_gmsd() -> tuple[list[dict], list[str]]:
@@ -767,6 +813,7 @@ def build_gmsd() -> tuple[list[dict], list[str]]:
     expected = ["Entity", "Code", "Year", GMSD_VALUE_COLUMN]
     if list(src[0]) != expected:
         sys.exit(f"build_data: {GMSD_RAW} has columns {list(src[0])}, expected {expected}")
+    implausible = gmsd_implausible(src)
     rows = []
     for i, r in enumerate(src, start=2):
         pct = Decimal(r[GMSD_VALUE_COLUMN])
@@ -780,8 +827,12 @@ def build_gmsd() -> tuple[list[dict], list[str]]:
         if pct == 100:
             notes.append("At GMSD's cap of 100% of GDP (burden capped at 1.0); the true value "
                          "is not identified.")
+        flag = "estimate"  # every GMSD value is a model estimate (posterior mean)
+        if code in implausible:
+            flag = "highly_uncertain"
+            notes.append(implausible[code])
         rows.append({"country": r["Entity"], "iso3": code, "year": int(r["Year"]),
-                     "value": _num(pct.scaleb(-2)), "note": " ".join(notes)})
+                     "value": _num(pct.scaleb(-2)), "flag": flag, "note": " ".join(notes)})
     return rows, GMSD_FIELDS
 
 
@@ -956,9 +1007,12 @@ def build_all() -> tuple[dict[str, str], list[dict]]:
             "model, capped at 1.0) as processed by Our World in Data, stored as a ratio "
             "(0.01 = 1% of GDP). Columns that are the same on every row are listed under "
             "`constants` and added back by defbudget.load().",
-            gf, ["gmsd-owid-2024", "gmsd-barnum-2025"], [CC_BY, CC0],
+            gf, ["gmsd-owid-2024", "gmsd-barnum-2025", SIPRI_SHARE_SOURCE], [CC_BY, CC0],
             overrides={"value": "Military expenditure as a share of GDP, ratio (percent / 100).",
-                       "country": "Entity name as given by Our World in Data."},
+                       "country": "Entity name as given by Our World in Data.",
+                       "flag": "estimate on every row (a model's posterior mean); "
+                               "highly_uncertain for countries whose level is implausible "
+                               "against SIPRI's (the note gives the ratio)."},
             constants=GMSD_CONSTANTS),
         _resource(
             "japan_gdp",

@@ -374,11 +374,20 @@ comparisons are *proxies*: `proxy=True` says so explicitly.
 targets = compare.load_targets()
 targets[["target_id", "label", "applies_to", "value", "year", "measure", "adopted", "source"]]
 """),
-        md("## Shipped: GMSD"),
+        md("""
+## Shipped: GMSD
+
+GMSD's values for Taiwan are about 90% of GDP in every year — many times SIPRI's share for
+the same years — so the data flag them `highly_uncertain` throughout, with the ratio in the
+`note`. `compare.split_unreliable_countries` sets such countries aside and says why; drawn,
+Taiwan would flatten every other line. SIPRI's figures for Taiwan are used further down.
+"""),
         code("""
 COUNTRIES = ["Japan", "China", "South Korea", "Australia", "India", "Taiwan"]
 gmsd = compare.select(db.load("gmsd_burden"), country=COUNTRIES)
-gmsd = gmsd[gmsd["year"] >= 1950]
+gmsd, set_aside = compare.split_unreliable_countries(gmsd[gmsd["year"] >= 1950])
+for country, why in set_aside.items():
+    print(f"Set aside {country}: {why}")
 ax = dplot.burden_vs_targets(gmsd, targets=targets[targets["target_id"].isin(
     ["nato_2pct_guideline", "nato_hague_core_3_5"])], highlight="Japan")
 first = compare.first_year_meeting(gmsd, target="nato_2pct_guideline", proxy=True)

@@ -151,6 +151,15 @@ def test_compare_gmsd_without_sipri():
     assert [line.split()[0] for line in body[2:5]] == ["1", "2", "3"]
 
 
+def test_compare_sets_aside_implausible_gmsd_countries():
+    """Taiwan's GMSD values (~90% of GDP) are left out of the ranking, and the user is told."""
+    proc = run("compare")
+    assert proc.returncode == 0, proc.stderr
+    assert "Taiwan" not in proc.stdout
+    assert proc.stdout.splitlines()[2].split()[:2] == ["1", "South"]
+    assert "Left out Taiwan" in proc.stderr and "times SIPRI's share" in proc.stderr
+
+
 def test_compare_sipri_ranks_china_first(sipri_latest):
     proc = run("compare", "--sipri", sipri_latest, "--measure", "constant_usd")
     assert proc.returncode == 0, proc.stderr

@@ -849,3 +849,29 @@ class TestDisplay:
         html = sty.to_html()
         assert "font-style: italic" in html and "Italic: estimate." in sty.caption
         assert "–" in html
+
+
+# --- countries set aside ------------------------------------------------------------------------
+
+def test_split_unreliable_keeps_single_flagged_years():
+    """Only a country flagged in every year is set aside; a red SIPRI year stays in."""
+    f = pd.DataFrame({"country": ["A", "A", "B", "B"], "year": [2000, 2001, 2000, 2001],
+                      "value": [0.9, 0.95, 0.02, 0.03],
+                      "flag": ["highly_uncertain", "highly_uncertain", "highly_uncertain", None],
+                      "note": [None, "", "", ""]})
+    kept, aside = cmp.split_unreliable_countries(f)
+    assert list(kept["country"]) == ["B", "B"] and aside == {"A": "highly_uncertain"}
+    assert len(f) == 4  # input untouched
+
+
+def test_split_unreliable_on_shipped_gmsd():
+    from defbudget.datasets import load
+
+    kept, aside = cmp.split_unreliable_countries(load("gmsd_burden"))
+    assert set(aside) == {"Syria", "Taiwan"} and "26.6 times" in aside["Taiwan"]
+    assert not {"Syria", "Taiwan"} & set(kept["country"]) and kept["country"].nunique() == 170
+
+
+def test_split_unreliable_needs_flag_column():
+    with pytest.raises(schema.SchemaError, match="flag"):
+        cmp.split_unreliable_countries(pd.DataFrame({"country": ["A"], "value": [1.0]}))

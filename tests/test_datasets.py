@@ -120,12 +120,13 @@ def test_bad_file_is_reported_with_path_and_fix(tmp_path, monkeypatch):
 
 def test_cite_dataset_lists_all_its_sources():
     text = cite("gmsd_burden").splitlines()
-    assert len(text) == 2
+    assert len(text) == 3  # OWID's GMSD, GMSD itself, and OWID's SIPRI series it is checked by
     assert "Our World in Data" in text[0] and "CC" not in text[0].split("Licence:")[0][:0]
     assert "10.7910/DVN/DHMZOW" in text[1] and "10.1177/00220027241232964" in text[1]
     assert "Creative Commons Zero" in text[1]
     bib = cite("gmsd_burden", style="bibtex")
-    assert bib.count("@misc{") == 2
+    assert bib.count("@misc{") == 3
+    assert "military-spending-as-a-share-of-gdp-sipri" in text[2]
 
 
 def test_cite_dynamic_ids():
@@ -247,6 +248,13 @@ def test_gmsd_burden():
     assert no_iso["note"].str.contains("OWID code OWID_").all()
     jp = g[g["iso3"] == "JPN"].set_index("year")["value"]
     assert 0.005 < jp.loc[2019] < 0.015
+    # Every GMSD value is a model estimate; Taiwan and Syria (~90% of GDP in every year,
+    # 10-27x SIPRI's share) are flagged throughout, with the ratio in the note.
+    implausible = g[g["flag"] == "highly_uncertain"]
+    assert set(implausible["country"]) == {"Taiwan", "Syria"}
+    assert set(g.loc[g["flag"] != "highly_uncertain", "flag"]) == {"estimate"}
+    assert implausible["note"].str.contains("times SIPRI's share of GDP").all()
+    assert (g[g["country"].isin(["Taiwan", "Syria"])]["flag"] == "highly_uncertain").all()
 
 
 def test_gmsd_matches_raw(raw_dir):

@@ -282,6 +282,22 @@ class TestSave:
         assert target.read_bytes() == b"old"
         assert [p.name for p in tmp_path.iterdir()] == ["c.png"]
 
+    def test_saved_file_is_as_readable_as_any_new_file(self, tmp_path):
+        """Not owner-only (the mode of a temporary file): 0o666 minus the umask."""
+        import os
+
+        umask = os.umask(0o022)
+        try:
+            fig, _ = plt.subplots()
+            for ext in ("png", "pdf"):
+                out = plot.save(fig, tmp_path / f"c.{ext}")
+                assert out.stat().st_mode & 0o777 == 0o644, ext
+            out.chmod(0o600)  # replacing a file keeps its mode
+            plot.save(fig, out)
+            assert out.stat().st_mode & 0o777 == 0o600
+        finally:
+            os.umask(umask)
+
     def test_missing_folder(self, tmp_path):
         fig, _ = plt.subplots()
         with pytest.raises(FileNotFoundError, match="does not exist"):

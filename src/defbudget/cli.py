@@ -217,7 +217,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
         frame = load("gmsd_burden")
         label = "GMSD military burden (latent mean, share of GDP)"
-    frame = _countries(frame, args.countries)
+    frame = _set_aside_unreliable(_countries(frame, args.countries), args)
     if args.year == "latest":
         year = int(frame["year"].max())
     else:
@@ -245,6 +245,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     _print_frame(pd.DataFrame(rows), "table")
     if missing:
         print(f"no value in {year}: {', '.join(missing)}")
+    _say_set_aside(args)
     return 0
 
 
@@ -331,7 +332,23 @@ def _chart_data(args: argparse.Namespace) -> pd.DataFrame:
         frame = _countries(frame, args.countries or default)
     elif args.countries:
         frame = _countries(frame, args.countries)
-    return _filter_years(frame, args.years)
+    return _set_aside_unreliable(_filter_years(frame, args.years), args)
+
+
+def _set_aside_unreliable(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
+    """Leave out countries flagged highly_uncertain in every year; the reasons go to
+    ``args.set_aside`` for :func:`_say_set_aside` to print once the command has succeeded."""
+    from defbudget.compare import split_unreliable_countries
+
+    kept, set_aside = split_unreliable_countries(frame)
+    args.set_aside = set_aside
+    return kept
+
+
+def _say_set_aside(args: argparse.Namespace) -> None:
+    for country, why in getattr(args, "set_aside", {}).items():
+        print(f"Left out {country}: flagged highly_uncertain in every year. {why}",
+              file=sys.stderr)
 
 
 def _cmd_chart(args: argparse.Namespace) -> int:
@@ -364,6 +381,7 @@ def _cmd_chart(args: argparse.Namespace) -> int:
                 raise ValueError("chart multiples writes a multi-page PDF; give -o FILE.pdf")
             plot.save_small_multiples(data, out, title=args.title, progress=not args.quiet)
             print(f"Wrote {out}")
+            _say_set_aside(args)
             return 0
         hue = "basis" if data["country"].nunique() == 1 and data["basis"].nunique() > 1 \
             else "country"
@@ -404,6 +422,7 @@ def _cmd_chart(args: argparse.Namespace) -> int:
         finally:
             plt.close(fig)
     print(f"Wrote {out}")
+    _say_set_aside(args)
     return 0
 
 

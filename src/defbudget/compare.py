@@ -58,6 +58,7 @@ __all__ = [
     "rolling_mean",
     "select",
     "share_of_total",
+    "split_unreliable_countries",
     "style_table",
     "top_n",
     "wide_table",
@@ -340,6 +341,39 @@ def select(frame: pd.DataFrame, **criteria) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 # growth
 # --------------------------------------------------------------------------------------------
+
+def split_unreliable_countries(frame: pd.DataFrame, *, flag: str = "highly_uncertain",
+                               ) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Set aside countries whose *every* row carries ``flag``.
+
+    A whole series flagged ``highly_uncertain`` (GMSD's Taiwan and Syria, ~90% of GDP in every
+    year) would top any ranking and flatten every other line of a chart. Single flagged years
+    (SIPRI's red figures) are kept: only countries flagged throughout are set aside.
+
+    Returns
+    -------
+    (kept, set_aside)
+        ``kept`` is a copy of the other rows; ``set_aside`` maps each country left out to the
+        first non-empty ``note`` of its rows (or the flag), for the caller to print.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"country": ["A", "A", "B"], "value": [0.9, 0.95, 0.02],
+    ...                   "flag": ["highly_uncertain", "highly_uncertain", "estimate"],
+    ...                   "note": ["implausible level", "", ""]})
+    >>> kept, aside = split_unreliable_countries(f)
+    >>> list(kept["country"]), aside
+    (['B'], {'A': 'implausible level'})
+    """
+    _require(frame, "split_unreliable_countries", ["country", "flag"])
+    flagged = frame["flag"].eq(flag).groupby(frame["country"]).transform("all")
+    set_aside = {}
+    for country, rows in frame[flagged].groupby("country", sort=True):
+        notes = rows["note"].dropna().astype(str) if "note" in rows else pd.Series(dtype=str)
+        notes = notes[notes.str.len() > 0]
+        set_aside[str(country)] = notes.iloc[0] if len(notes) else flag
+    return frame[~flagged].copy(), set_aside
+
 
 def yoy(frame: pd.DataFrame, *, pct: bool = True) -> pd.DataFrame:
     """Year-on-year change within each series, as a ratio (``pct=True``) or in the unit.

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from defbudget import schema
+from defbudget._atomic import new_file_mode
 
 __all__ = [
     "MAX_CHART_SERIES",
@@ -400,18 +401,10 @@ def _is_export(path: Path) -> bool:
 # Atomic save
 # --------------------------------------------------------------------------------------------
 
-def _default_mode(path: Path) -> int:
-    if path.exists():
-        return path.stat().st_mode & 0o7777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def _save_atomically(workbook, path: Path, *, overwrite: bool,
                      sheets: dict[str, bytes] | None = None) -> None:
     """Save to a temp file beside *path*, then move it into place; clean up on any failure."""
-    mode = _default_mode(path)
+    mode = new_file_mode(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)

@@ -27,9 +27,6 @@ __all__ = ["INDO_PACIFIC", "ReportError", "ReportItem", "build_report", "report_
 #: The default comparison group: Japan, China, South Korea, Australia, India, Taiwan (ISO3).
 INDO_PACIFIC: tuple[str, ...] = ("JPN", "CHN", "KOR", "AUS", "IND", "TWN")
 
-#: Left out of the GMSD chart (implausible shipped values; named in the chart's note).
-GMSD_EXCLUDED: tuple[str, ...] = ("TWN",)
-
 #: Price year of the constant-yen chart (Japan's GDP deflator, calendar 2020 = 100).
 CONSTANT_BASE_YEAR = 2020
 #: First year of the Indo-Pacific indexed-growth chart (index = 100).
@@ -170,13 +167,16 @@ def _budget_label(table: pd.DataFrame, year: int) -> str:
 
 def _gmsd_group(context: dict) -> pd.DataFrame:
     def make():
+        from defbudget.compare import split_unreliable_countries
         from defbudget.datasets import load
 
         g = load("gmsd_burden")
-        # Taiwan is left out: the shipped GMSD values for it are ~90% of GDP in every year
-        # (a data problem reported upstream), which would flatten every other line.
-        group = [c for c in INDO_PACIFIC if c not in GMSD_EXCLUDED]
-        return g[g["iso3"].isin(group) & (g["year"] >= 1950)].reset_index(drop=True)
+        group = g[g["iso3"].isin(INDO_PACIFIC) & (g["year"] >= 1950)]
+        # Taiwan's GMSD values (~90% of GDP in every year) are flagged highly_uncertain in
+        # the data; drawn, they would flatten every other line.
+        kept, set_aside = split_unreliable_countries(group)
+        context["gmsd_set_aside"] = set_aside
+        return kept.reset_index(drop=True)
     return _cached(context, "gmsd", make)
 
 
@@ -294,7 +294,14 @@ def _chart_gmsd(path: Path, context: dict) -> None:
     _draw(path, lambda ax: plot.burden_vs_targets(
         _gmsd_group(context), targets=_targets_group(), ax=ax, highlight="Japan",
         title="Military spending as a share of GDP, Indo-Pacific, 1950–2019 (GMSD)",
-        note="Taiwan left out: its GMSD values (~90% of GDP) are implausible"))
+        note=_set_aside_note(context.get("gmsd_set_aside", {}))))
+
+
+def _set_aside_note(set_aside: dict[str, str]) -> str | None:
+    if not set_aside:
+        return None
+    return (f"Left out: {', '.join(set_aside)} (GMSD level implausible against SIPRI's, "
+            "flagged highly_uncertain in the data)")
 
 
 def _chart_sipri_constant(path: Path, context: dict) -> None:

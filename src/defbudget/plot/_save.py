@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+
+from defbudget._atomic import atomic_output
 
 from ._source import _figure_of, refresh_layout
 
@@ -75,12 +76,6 @@ def save(fig: Figure | Axes, path: str | os.PathLike, *, dpi: int = 300, **kwarg
         meta["CreationDate" if fmt == "pdf" else "Date"] = None
         kwargs.setdefault("metadata", meta)
     refresh_layout(fig)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=ext, dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fig.savefig(fh, format=fmt, dpi=dpi, **kwargs)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_output(path, suffix=ext) as tmp, open(tmp, "wb") as fh:
+        fig.savefig(fh, format=fmt, dpi=dpi, **kwargs)
     return path

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+
+from defbudget._atomic import atomic_output
 
 from . import _common as c
 from ._format import formatter_for
@@ -227,34 +228,28 @@ def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
         from tqdm.auto import tqdm
 
         iterator = tqdm(iterator, total=len(pages), desc="small multiples", unit="page")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".pdf", dir=folder)
-    os.close(fd)
-    try:
-        with plt.rc_context({"figure.constrained_layout.use": False}), \
-                PdfPages(tmp, metadata={"Creator": "defbudget (matplotlib)",
-                                        "CreationDate": None, "Title": head}) as pdf:
-            fig = plt.figure(figsize=figsize)
-            try:
-                axes = _make_axes(fig, nrows, ncols)
-                fig.subplots_adjust(left=0.1, right=0.98, top=0.92, bottom=0.11,
-                                    hspace=0.55, wspace=0.35)
-                heading = fig.suptitle("", x=0.04, y=0.985, ha="left", va="top",
-                                       fontsize=plt.rcParams["font.size"] * 1.15,
-                                       fontweight="bold")
-                fig.supylabel(ylab, x=0.01, fontsize=plt.rcParams["font.size"] * 0.9)
-                fig.text(0.5, 0.075, xlab, ha="center", va="center",
-                         fontsize=plt.rcParams["font.size"] * 0.9)
-                add_source_line(fig, text, reserve=False)
-                for number, page in iterator:
-                    _fill_axes(axes, page, unit=unit, ylim=ylim, markers=False)
-                    first, last = page[0][0], page[-1][0]
-                    heading.set_text(f"{head}\npage {number} of {len(pages)}: "
-                                     f"{first} – {last}")
-                    pdf.savefig(fig)
-            finally:
-                plt.close(fig)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with (atomic_output(path, suffix=".pdf") as tmp,
+          plt.rc_context({"figure.constrained_layout.use": False}),
+          PdfPages(tmp, metadata={"Creator": "defbudget (matplotlib)",
+                                  "CreationDate": None, "Title": head}) as pdf):
+        fig = plt.figure(figsize=figsize)
+        try:
+            axes = _make_axes(fig, nrows, ncols)
+            fig.subplots_adjust(left=0.1, right=0.98, top=0.92, bottom=0.11,
+                                hspace=0.55, wspace=0.35)
+            heading = fig.suptitle("", x=0.04, y=0.985, ha="left", va="top",
+                                   fontsize=plt.rcParams["font.size"] * 1.15,
+                                   fontweight="bold")
+            fig.supylabel(ylab, x=0.01, fontsize=plt.rcParams["font.size"] * 0.9)
+            fig.text(0.5, 0.075, xlab, ha="center", va="center",
+                     fontsize=plt.rcParams["font.size"] * 0.9)
+            add_source_line(fig, text, reserve=False)
+            for number, page in iterator:
+                _fill_axes(axes, page, unit=unit, ylim=ylim, markers=False)
+                first, last = page[0][0], page[-1][0]
+                heading.set_text(f"{head}\npage {number} of {len(pages)}: "
+                                 f"{first} – {last}")
+                pdf.savefig(fig)
+        finally:
+            plt.close(fig)
     return path
