@@ -260,16 +260,19 @@ def _chart_reconciliation(year: int) -> Callable[[Path, dict], None]:
 def _chart_usd(path: Path, context: dict) -> None:
     from defbudget import plot
 
-    usd = _japan_usd(context).dropna(subset=["value"])
+    usd = _japan_usd(context)
+    last = int(usd.dropna(subset=["value"])["year"].max())
     _draw(path, lambda ax: plot.trend(
         usd, hue="basis", ax=ax,
-        title="Japan: MOD initial budget in US$ at fiscal-year-average exchange rates"))
+        title="Japan: MOD initial budget in US$ at fiscal-year-average exchange rates",
+        note=f"Ends at FY{last}: a fiscal-year average needs the whole year's rates"
+        if last < int(usd["year"].max()) else None))
 
 
 def _chart_constant(path: Path, context: dict) -> None:
     from defbudget import plot
 
-    real = _japan_constant(context).dropna(subset=["value"])
+    real = _japan_constant(context)
     _draw(path, lambda ax: plot.trend(
         real, hue="basis", ax=ax,
         title=f"Japan: MOD initial budget in constant FY{CONSTANT_BASE_YEAR} yen "

@@ -14,7 +14,13 @@ from defbudget.formatting import unit_label
 from defbudget.schema import require_same_basis
 
 from ._names import BASIS_NAMES, MEASURE_NAMES
-from ._source import PROVISIONAL_FLAGS, PROVISIONAL_STAGES, add_source_line, source_line
+from ._source import (
+    PROVISIONAL_FLAGS,
+    PROVISIONAL_STAGES,
+    add_source_line,
+    all_estimates,
+    source_line,
+)
 from ._style import PROVISIONAL_FACE
 
 #: Kinds of point, drawn differently: final (filled, solid line), provisional (hollow,
@@ -66,7 +72,7 @@ def point_kind(data: pd.DataFrame) -> pd.Series:
     kind = pd.Series(FINAL, index=data.index, dtype=object)
     if "stage" in data.columns:
         kind[data["stage"].isin(list(PROVISIONAL_STAGES)).fillna(False).astype(bool)] = PROVISIONAL
-    if "flag" in data.columns:
+    if "flag" in data.columns and not all_estimates(data):
         flag = data["flag"]
         kind[flag.eq("estimate").fillna(False).astype(bool)] = PROVISIONAL
         kind[flag.eq("highly_uncertain").fillna(False).astype(bool)] = UNCERTAIN

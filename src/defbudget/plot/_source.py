@@ -143,11 +143,21 @@ def _sources_phrase(ids: list[str], *, max_listed: int = 4) -> str:
     return "; ".join(parts + listed)
 
 
+def all_estimates(data: pd.DataFrame) -> bool:
+    """True when every row is flagged ``estimate`` (a modelled dataset such as GMSD): marking
+    each point as provisional would then say nothing, so charts draw them plainly and the
+    source line says so once."""
+    return bool(len(data)) and "flag" in data.columns and bool(data["flag"].eq("estimate").all())
+
+
 def _unique(values: Iterable[object]) -> list[str]:
+    """Distinct source ids in order; a cell may hold several joined with ';'."""
     out: list[str] = []
     for v in values:
-        if isinstance(v, str) and v and v not in out:
-            out.append(v)
+        for part in v.split(";") if isinstance(v, str) else ():
+            part = part.strip()
+            if part and part not in out:
+                out.append(part)
     return out
 
 
@@ -343,6 +353,8 @@ def source_line(frame: pd.DataFrame, *, note: str | None = None) -> str:
     stage = _stage_phrase(frame)
     if stage:
         sentences.append(stage[0].upper() + stage[1:])
+    if all_estimates(frame[frame["value"].notna()] if "value" in frame.columns else frame):
+        sentences.append("Every value is an estimate (source's flag)")
     if note:
         sentences.append(note.rstrip("."))
     return ". ".join(sentences) + "." if sentences else ""
