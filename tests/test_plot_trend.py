@@ -166,6 +166,24 @@ class TestTrend:
                "(defbudget: ecb_eurofxref))" in text
         assert "Current US$ (not adjusted for inflation)" in text
 
+    def test_source_line_splits_joined_source_ids(self):
+        frame = japan_budget().assign(unit="USD", fx_basis="fy_average",
+                                      fx_source="frb-h10-exjpus;ecb-eurofxref-hist")
+        text = plot.source_line(frame)
+        assert "frb-h10-exjpus;" not in text
+        assert "(defbudget: frb-h10-exjpus)" in text and "(defbudget: ecb-eurofxref-hist)" in text
+
+    def test_every_value_an_estimate_is_drawn_plainly_and_said_once(self):
+        frame = japan_budget().assign(flag="estimate", stage="enacted")
+        ax = plot.trend(frame)
+        assert all(line.get_linestyle() == "-" for line in ax.get_lines()
+                   if line.get_gid() != "target" and len(line.get_xdata()) > 1)
+        assert "Every value is an estimate (source's flag)" in get_source_text(ax).replace(
+            "\n", " ")
+        some = japan_budget().assign(flag=None, stage="enacted")
+        some.loc[some.index[:3], "flag"] = "estimate"
+        assert "Every value is an estimate" not in plot.source_line(some)
+
     def test_source_line_spot_and_deflator(self):
         frame = japan_budget().assign(price_basis="constant", base_year=2020,
                                       deflator="jp_cpi", deflator_source="statjp_cpi",
