@@ -96,7 +96,7 @@ def test_notebook_runs(path, request):
     nb, seconds = _run(path, RAW_DIR)
     TIMINGS[path.name] = seconds
     print(f"{path.name}: {seconds:.1f} s")
-    cache = request.config.cache
+    cache = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
     if cache is not None:
         stored = cache.get("defbudget/notebook_timings", {})
         stored[path.name] = round(seconds, 2)
