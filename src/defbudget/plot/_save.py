@@ -75,6 +75,9 @@ def save(fig: Figure | Axes, path: str | os.PathLike, *, dpi: int = 300, **kwarg
         meta = {"Creator": "defbudget (matplotlib)"}
         meta["CreationDate" if fmt == "pdf" else "Date"] = None
         kwargs.setdefault("metadata", meta)
+    if fmt == "png":
+        # zlib level 1: a third of the save time at level 6, for files about 10% larger.
+        kwargs.setdefault("pil_kwargs", {"compress_level": 1})
     refresh_layout(fig)
     with atomic_output(path, suffix=ext) as tmp, open(tmp, "wb") as fh:
         fig.savefig(fh, format=fmt, dpi=dpi, **kwargs)
