@@ -180,6 +180,14 @@ class TestTrend:
                    if line.get_gid() != "target" and len(line.get_xdata()) > 1)
         assert "Every value is an estimate (source's flag)" in get_source_text(ax).replace(
             "\n", " ")
+        # One country estimated throughout beside one that is not: the first stays marked.
+        a = japan_budget().assign(flag="estimate", stage="enacted", country="A")
+        b = japan_budget().assign(flag=None, stage="enacted", country="B")
+        _, ax = plt.subplots()
+        plot.compare_lines(pd.concat([a, b], ignore_index=True), hue="country", ax=ax)
+        styles = {line.get_label(): line.get_linestyle() for line in ax.get_lines()}
+        assert any(style != "-" for style in styles.values()), styles
+        assert "Every value is an estimate" not in get_source_text(ax)
         some = japan_budget().assign(flag=None, stage="enacted")
         some.loc[some.index[:3], "flag"] = "estimate"
         assert "Every value is an estimate" not in plot.source_line(some)

@@ -67,12 +67,19 @@ def first(data: pd.DataFrame, column: str, default: object = None) -> object:
     return vals.iloc[0] if len(vals) else default
 
 
-def point_kind(data: pd.DataFrame) -> pd.Series:
-    """FINAL / PROVISIONAL / UNCERTAIN for each row, from its ``stage`` and ``flag``."""
+def point_kind(data: pd.DataFrame, *, plain_estimates: bool | None = None) -> pd.Series:
+    """FINAL / PROVISIONAL / UNCERTAIN for each row, from its ``stage`` and ``flag``.
+
+    ``plain_estimates``: draw ``estimate`` rows as final (the whole chart is estimates; see
+    :func:`all_estimates`). None decides from *data*; pass the chart-wide answer when *data*
+    is one series of a larger chart.
+    """
     kind = pd.Series(FINAL, index=data.index, dtype=object)
     if "stage" in data.columns:
         kind[data["stage"].isin(list(PROVISIONAL_STAGES)).fillna(False).astype(bool)] = PROVISIONAL
-    if "flag" in data.columns and not all_estimates(data):
+    if plain_estimates is None:
+        plain_estimates = all_estimates(data)
+    if "flag" in data.columns and not plain_estimates:
         flag = data["flag"]
         kind[flag.eq("estimate").fillna(False).astype(bool)] = PROVISIONAL
         kind[flag.eq("highly_uncertain").fillna(False).astype(bool)] = UNCERTAIN

@@ -22,6 +22,7 @@ BASIS_NAMES = {
     "other_not_itemised": "Other items in the total, not itemised by the source",
     "total_no_breakdown": "Total (breakdown not available)",
     "sipri": "SIPRI definition",
+    "gmsd_latent_mean": "GMSD latent-model mean",
 }
 
 

@@ -144,10 +144,14 @@ def _sources_phrase(ids: list[str], *, max_listed: int = 4) -> str:
 
 
 def all_estimates(data: pd.DataFrame) -> bool:
-    """True when every row is flagged ``estimate`` (a modelled dataset such as GMSD): marking
-    each point as provisional would then say nothing, so charts draw them plainly and the
-    source line says so once."""
-    return bool(len(data)) and "flag" in data.columns and bool(data["flag"].eq("estimate").all())
+    """True when every row with a value is flagged ``estimate`` (a modelled dataset such as
+    GMSD): marking each point as provisional would then say nothing, so charts draw them
+    plainly and the source line says so once. Decide on the whole chart's frame, not per
+    series, or a country estimated throughout would look final beside the others."""
+    if "flag" not in data.columns:
+        return False
+    rows = data[data["value"].notna()] if "value" in data.columns else data
+    return bool(len(rows)) and bool(rows["flag"].eq("estimate").all())
 
 
 def _unique(values: Iterable[object]) -> list[str]:
@@ -353,7 +357,7 @@ def source_line(frame: pd.DataFrame, *, note: str | None = None) -> str:
     stage = _stage_phrase(frame)
     if stage:
         sentences.append(stage[0].upper() + stage[1:])
-    if all_estimates(frame[frame["value"].notna()] if "value" in frame.columns else frame):
+    if all_estimates(frame):
         sentences.append("Every value is an estimate (source's flag)")
     if note:
         sentences.append(note.rstrip("."))

@@ -95,8 +95,9 @@ def _draw_lines(data: pd.DataFrame, *, x: str, y: str, hue: str | Sequence[str] 
     longest = max(len(g) for _, g in series)
     show_markers = (longest <= 40) if markers == "auto" else bool(markers)
     handles = []
+    plain = c.all_estimates(data)
     for key, grp in series:
-        kinds = c.point_kind(grp).to_numpy()
+        kinds = c.point_kind(grp, plain_estimates=plain).to_numpy()
         xs = grp[x].to_numpy(dtype=float)
         ys = grp[y].to_numpy(dtype=float)
         label = c.series_key_label(key) if key is not None else None

@@ -46,7 +46,7 @@ def _make_axes(fig: Figure, nrows: int, ncols: int) -> list:
 
 
 def _fill_axes(axes: list, panels: list[tuple[object, pd.DataFrame]], *, unit: str,
-               ylim: tuple[float, float] | None, markers: bool) -> list:
+               ylim: tuple[float, float] | None, markers: bool, plain_estimates: bool) -> list:
     """Draw one panel per (key, frame) on existing Axes, clearing what a page before drew.
 
     Reusing the Axes of the previous page (and so their tick artists) is what makes a
@@ -62,7 +62,8 @@ def _fill_axes(axes: list, panels: list[tuple[object, pd.DataFrame]], *, unit: s
         ax.set_visible(True)
         full = pd.RangeIndex(int(grp["year"].min()), int(grp["year"].max()) + 1)
         g = grp.set_index("year").reindex(full)
-        kinds = c.point_kind(g.rename_axis("year").reset_index()).to_numpy()
+        kinds = c.point_kind(g.rename_axis("year").reset_index(),
+                             plain_estimates=plain_estimates).to_numpy()
         c.draw_series(ax, g.index.to_numpy(dtype=float), g["value"].to_numpy(dtype=float),
                       kinds, colour=OKABE_ITO[0], label=None, markers=markers,
                       point_scale=0.45, linewidth=plt.rcParams["lines.linewidth"] * 0.7)
@@ -132,7 +133,8 @@ def small_multiples(data: pd.DataFrame, *, col: str = "country", ncols: int = 4,
         fig = plt.figure(figsize=(min(2.3 * ncols, 10), 1.9 * nrows + 1.2), layout="constrained")
     unit = str(c.first(data, "unit", ""))
     ylim = _shared_ylim(data) if sharey else None
-    _fill_axes(_make_axes(fig, nrows, ncols), panels, unit=unit, ylim=ylim, markers=False)
+    _fill_axes(_make_axes(fig, nrows, ncols), panels, unit=unit, ylim=ylim, markers=False,
+               plain_estimates=c.all_estimates(data))
     fig.suptitle(title if title is not None else _page_title(data), x=0.01, ha="left")
     fig.supylabel(c.value_label(data), fontsize=plt.rcParams["font.size"] * 0.9)
     fig.supxlabel(c.year_label(data), fontsize=plt.rcParams["font.size"] * 0.9)
@@ -228,6 +230,7 @@ def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
         from tqdm.auto import tqdm
 
         iterator = tqdm(iterator, total=len(pages), desc="small multiples", unit="page")
+    plain = c.all_estimates(data)
     with (atomic_output(path, suffix=".pdf") as tmp,
           plt.rc_context({"figure.constrained_layout.use": False}),
           PdfPages(tmp, metadata={"Creator": "defbudget (matplotlib)",
@@ -245,7 +248,8 @@ def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
                      fontsize=plt.rcParams["font.size"] * 0.9)
             add_source_line(fig, text, reserve=False)
             for number, page in iterator:
-                _fill_axes(axes, page, unit=unit, ylim=ylim, markers=False)
+                _fill_axes(axes, page, unit=unit, ylim=ylim, markers=False,
+                           plain_estimates=plain)
                 first, last = page[0][0], page[-1][0]
                 heading.set_text(f"{head}\npage {number} of {len(pages)}: "
                                  f"{first} – {last}")
