@@ -235,3 +235,26 @@ def test_sipri_bad_path_and_sheet(tmp_path, sipri_latest):
                      "does not exist")
     assert_bad_input(run("sipri", sipri_latest, "--to", "csv", "--sheets", "bogus",
                          "-o", tmp_path / "o"), "bogus")
+
+
+# --------------------------------------------------------------------------- defaults that fit
+def test_chart_indexed_defaults_to_a_base_year_every_series_covers(tmp_path):
+    out = tmp_path / "i.png"
+    proc = run("chart", "indexed", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_default_group_applies_only_to_countries_the_data_has(tmp_path):
+    """targets has no Indo-Pacific rows besides Japan: the default group must not fail."""
+    out = tmp_path / "t.png"
+    proc = run("chart", "trend", "targets", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_reconcile_footer_names_a_real_command():
+    proc = run("reconcile", "--budget", "FY2025")
+    assert proc.returncode == 0, proc.stderr
+    hint = next(line for line in proc.stdout.splitlines() if line.startswith("Sources:"))
+    assert "defbudget datasets --cite" in hint
+    assert run("datasets", "--cite", "japan_mod_budget").returncode == 0

@@ -122,6 +122,29 @@ def _countries(frame: pd.DataFrame, wanted: str | None) -> pd.DataFrame:
     return frame[mask]
 
 
+def _default_group(frame: pd.DataFrame) -> str | None:
+    """The Indo-Pacific codes this frame has, when it holds several countries (else None)."""
+    if frame["country"].nunique() <= 1 or "iso3" not in frame:
+        return None
+    present = set(frame["iso3"].dropna())
+    codes = [c for c in INDO_PACIFIC.split(",") if c in present]
+    return ",".join(codes) or None
+
+
+def _first_common_year(data: pd.DataFrame, hue: str) -> int:
+    """The first year in which every series drawn has a non-zero value (the default base)."""
+    valued = data[data["value"].notna() & data["value"].ne(0)]
+    if valued.empty:
+        raise LookupError("no non-zero values to index; check --years and --countries")
+    series = valued[hue].nunique()
+    covered = valued.groupby("year")[hue].nunique()
+    common = covered[covered == series].index
+    if common.empty:
+        raise LookupError("no year in which every series has a value; pass --base YEAR and "
+                          "--countries to choose series that overlap")
+    return int(common.min())
+
+
 def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
     if fmt == "csv":
         frame.to_csv(sys.stdout, index=False)
@@ -278,7 +301,8 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
         })
         _print_frame(out, "table")
         print()
-    print("Sources: defbudget cite <source id>; ids in `defbudget reconcile --format csv`.")
+    print("Sources: defbudget datasets --cite <source id>; "
+          "ids in `defbudget reconcile --format csv`.")
     return 0
 
 
@@ -328,8 +352,7 @@ def _chart_data(args: argparse.Namespace) -> pd.DataFrame:
             frame = frame[frame["measure"] == "defense_budget"]
     frame = _pick(frame, "basis", args.basis, "--basis")
     if args.kind not in {"ranking", "multiples"}:
-        default = INDO_PACIFIC if frame["country"].nunique() > 1 else None
-        frame = _countries(frame, args.countries or default)
+        frame = _countries(frame, args.countries or _default_group(frame))
     elif args.countries:
         frame = _countries(frame, args.countries)
     return _set_aside_unreliable(_filter_years(frame, args.years), args)
@@ -391,7 +414,7 @@ def _cmd_chart(args: argparse.Namespace) -> int:
         elif kind == "compare":
             draw = lambda ax: plot.compare_lines(data, hue=hue, ax=ax, title=title)  # noqa: E731
         elif kind == "indexed":
-            base = args.base or int(data["year"].min())
+            base = args.base or _first_common_year(data, hue)
             draw = lambda ax: plot.indexed_growth(  # noqa: E731
                 data[data["year"] >= base], base=base, hue=hue, ax=ax, title=title)
         elif kind == "growth":
@@ -504,7 +527,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default FY2026)")
     p.add_argument("--year", type=int, help="ranking: the year (default latest)")
     p.add_argument("-n", type=int, default=10, help="ranking: how many bars (default 10)")
-    p.add_argument("--base", type=int, help="indexed: base year = 100 (default first year)")
+    p.add_argument("--base", type=int, help="indexed: base year = 100 (default: the first "
+                   "year every series has a value)")
     p.add_argument("--start", type=int, help="slope: first year")
     p.add_argument("--end", type=int, help="slope: last year")
     p.add_argument("--title")
