@@ -154,8 +154,10 @@ never silently filled. For the draft year, a rate of a named day is the honest c
 """),
         code("""
 usd = fx.convert(excl, to="USD", rate="fy_average", on_missing="nan")
-missing = usd.loc[usd["value"].isna(), "year"].tolist()
-print("No FY-average rate for:", missing)
+no_yen = set(excl.loc[excl["value"].isna(), "year"])
+no_rate = [y for y in usd.loc[usd["value"].isna(), "year"] if y not in no_yen]
+print("No yen figure for FY:", sorted(no_yen))
+print("A yen figure but no FY-average rate yet for FY:", no_rate)
 yr = 2025
 row = compare.select(usd, year=yr).iloc[0]
 print(f"FY{yr}: {format_money(compare.select(excl, year=yr)['value'].iloc[0], 'JPY')} = "
