@@ -231,10 +231,18 @@ def test_sipri_to_csv_and_xlsx(sipri_latest, tmp_path):
 
 
 def test_sipri_bad_path_and_sheet(tmp_path, sipri_latest):
-    assert_bad_input(run("sipri", tmp_path / "none.xlsx", "--to", "csv", "-o", tmp_path / "o"),
+    out = tmp_path / "o.csv"
+    assert_bad_input(run("sipri", tmp_path / "none.xlsx", "--to", "csv", "-o", out),
                      "does not exist")
-    assert_bad_input(run("sipri", sipri_latest, "--to", "csv", "--sheets", "bogus",
-                         "-o", tmp_path / "o"), "bogus")
+    assert_bad_input(run("sipri", sipri_latest, "--to", "csv", "--sheets", "bogus", "-o", out),
+                     "bogus")
+
+
+def test_sipri_output_name_checked_before_reading(tmp_path):
+    """A wrong extension is refused at once, before any workbook is read (none exists here)."""
+    proc = run("sipri", tmp_path / "none.xlsx", "--to", "xlsx", "-o", tmp_path / "x.csv")
+    assert_bad_input(proc, "x.xlsx")
+    assert not (tmp_path / "x.csv").exists()
 
 
 # --------------------------------------------------------------------------- defaults that fit

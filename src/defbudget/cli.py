@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import os
 import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+
+from defbudget._atomic import atomic_output
 
 EXIT_USAGE = 2
 
@@ -318,17 +319,19 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_sipri(args: argparse.Namespace) -> int:
     out = Path(args.output)
+    expected = {"csv": ".csv", "xlsx": ".xlsx"}[args.to]
+    if out.suffix.lower() != expected:
+        raise ValueError(f"-o {out}: --to {args.to} writes a {expected} file; name it "
+                         f"{out.with_suffix(expected).name}")
     if out.exists() and not args.force:
         raise FileExistsError(f"{out} exists; pass --force to replace it")
+    if not out.parent.is_dir():
+        raise FileNotFoundError(f"-o {out}: folder {out.parent} does not exist; create it first")
     sheets = [s.strip() for s in args.sheets.split(",")] if args.sheets else None
     frame = _load_sipri(args.path, sheets)
     if args.to == "csv":
-        tmp = out.with_name(f".{out.name}.tmp")
-        try:
+        with atomic_output(out, suffix=".csv") as tmp:
             frame.to_csv(tmp, index=False)
-            os.replace(tmp, out)
-        finally:
-            tmp.unlink(missing_ok=True)
     else:
         from defbudget.excel import to_excel
 
