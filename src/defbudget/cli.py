@@ -155,6 +155,28 @@ def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
             print(frame.to_string(index=False))
 
 
+def _measure_label(frame: pd.DataFrame, measure: str) -> str:
+    """'military expenditure, constant 2023 US$' and the like, for a --measure name."""
+    base = frame["base_year"].dropna()
+    return {
+        "constant_usd": "military expenditure, constant "
+                        f"{int(base.iloc[0]) if len(base) else ''} US$".replace("  ", " "),
+        "current_usd": "military expenditure, current US$",
+        "share_gdp": "military expenditure as a share of GDP",
+        "per_capita": "military expenditure per person, current US$",
+        "share_govt": "military expenditure as a share of government spending",
+    }[measure]
+
+
+def _change_text(value: float, prev: float | None, unit: str) -> str:
+    """Change on the earlier year: percentage points for shares, percent for amounts."""
+    if prev is None or pd.isna(prev) or pd.isna(value) or (unit != "ratio" and not prev):
+        return "n/a"
+    if unit == "ratio":
+        return f"{(value - prev) * 100:+.2f} pp"
+    return f"{value / prev - 1:+.1%}"
+
+
 def _fmt(value: float, unit: str) -> str:
     from defbudget.formatting import format_value
 
@@ -232,7 +254,7 @@ def _rate(text: str):
 def _cmd_compare(args: argparse.Namespace) -> int:
     if args.sipri is not None:
         frame = _sipri_measure(args.sipri, args.measure)
-        label = f"SIPRI, {args.measure.replace('_', ' ')}"
+        label = f"SIPRI Military Expenditure Database: {_measure_label(frame, args.measure)}"
     else:
         if args.measure != "share_gdp":
             raise ValueError(f"--measure {args.measure} needs --sipri PATH; without SIPRI "
@@ -258,8 +280,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     rows = []
     for i, (_, r) in enumerate(now.iterrows(), start=1):
         prev = before.get(r["country"])
-        change = (f"{r['value'] / prev - 1:+.1%}" if prev is not None and pd.notna(prev)
-                  and prev else "n/a")
+        change = _change_text(r["value"], prev, r["unit"])
         rows.append({"rank": i, "country": r["country"], "year": year,
                      "value": _fmt(r["value"], r["unit"]),
                      f"change since {year - args.span}": change,
