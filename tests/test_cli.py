@@ -266,3 +266,11 @@ def test_reconcile_footer_names_a_real_command():
     hint = next(line for line in proc.stdout.splitlines() if line.startswith("Sources:"))
     assert "defbudget datasets --cite" in hint
     assert run("datasets", "--cite", "japan_mod_budget").returncode == 0
+
+
+def test_output_cut_short_by_a_closed_pipe_is_not_an_error():
+    """`defbudget show ... | head -1`: no traceback when the reader stops early."""
+    proc = subprocess.run(f"{sys.executable} -m defbudget show gmsd_burden | head -1",
+                          shell=True, capture_output=True, text=True, timeout=120)
+    assert "country" in proc.stdout
+    assert "Traceback" not in proc.stderr and "Broken pipe" not in proc.stderr, proc.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -319,12 +320,13 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
             "reported": [_fmt(v, "USD") for v in grp["reported_usd"]],
             "implied ¥/$": grp["implied_rate"].round(1),
             "supported": grp["supported"].map({True: "yes", False: "NO"}),
-            "verdict": grp["verdict"].str.slice(0, 90),
+            # The verdict's first clause; `--format csv` gives it whole, with matching dates.
+            "verdict": grp["verdict"].str.split(";").str[0],
         })
         _print_frame(out, "table")
         print()
-    print("Sources: defbudget datasets --cite <source id>; "
-          "ids in `defbudget reconcile --format csv`.")
+    print("Sources: defbudget datasets --cite <source id>; source ids, full verdicts and "
+          "the dates whose rate matches: `defbudget reconcile --format csv`.")
     return 0
 
 
@@ -625,6 +627,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.showwarning = _one_line_warning
     try:
         return args.func(args)
+    except BrokenPipeError:
+        # The reader went away (`defbudget show ... | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (ValueError, OSError, LookupError) as exc:
         text = " ".join(str(exc).split()) or type(exc).__name__
         print(f"defbudget {args.command}: error: {text}", file=sys.stderr)
