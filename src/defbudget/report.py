@@ -286,9 +286,9 @@ def _chart_share_gdp(path: Path, context: dict) -> None:
     _draw(path, lambda ax: plot.burden_vs_targets(
         share, targets=_targets_japan(), ax=ax,
         title="Japan: MOD initial budget as a share of GDP, against the 2% goal",
-        note="Share = MOD initial budget / nominal fiscal-year GDP (Cabinet Office ESRI, "
-             "SNA 2020 base). The 2% goal counts defence and related spending, not the MOD "
-             "budget alone"))
+        note=f"Share = MOD initial budget ({BASIS_LABEL[TOTAL_BASIS]}) / nominal fiscal-year "
+             "GDP (Cabinet Office ESRI, SNA 2020 base). The 2% goal counts defence and "
+             "related spending, not the MOD budget alone"))
 
 
 def _chart_gmsd(path: Path, context: dict) -> None:
