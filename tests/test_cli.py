@@ -274,3 +274,9 @@ def test_output_cut_short_by_a_closed_pipe_is_not_an_error():
                           shell=True, capture_output=True, text=True, timeout=120)
     assert "country" in proc.stdout
     assert "Traceback" not in proc.stderr and "Broken pipe" not in proc.stderr, proc.stderr
+
+
+def test_show_names_a_fixed_rate_with_its_units():
+    proc = run("show", "japan_mod_budget", "--years", "2025", "--to", "EUR", "--rate", "160")
+    assert proc.returncode == 0, proc.stderr
+    assert "converted at 160 JPY per EUR" in proc.stdout

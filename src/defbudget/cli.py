@@ -178,6 +178,15 @@ def _change_text(value: float, prev: float | None, unit: str) -> str:
     return f"{value / prev - 1:+.1%}"
 
 
+def _rate_text(rate: str, frame: pd.DataFrame, to: str) -> str:
+    """'150 JPY per USD' for a fixed rate; the rate's name otherwise."""
+    if isinstance(_rate(rate), float):
+        sources = frame["fx_from"].dropna().unique() if "fx_from" in frame else []
+        origin = sources[0] if len(sources) == 1 else "source currency"
+        return f"{rate} {origin} per {to.upper()}"
+    return rate
+
+
 def _fmt(value: float, unit: str) -> str:
     from defbudget.formatting import format_value
 
@@ -241,7 +250,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
     basis = frame[["unit", "price_basis"]].drop_duplicates().astype(str)
     print("unit: " + "; ".join(" ".join(r) for r in basis.itertuples(index=False))
           + (f" (base year {args.real}, {args.index})" if args.real is not None else "")
-          + (f"; converted at {args.rate}" if args.to else ""))
+          + (f"; converted at {_rate_text(args.rate, frame, args.to)}" if args.to else ""))
     return 0
 
 
@@ -518,8 +527,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--years", metavar="FIRST:LAST", help="e.g. 2015:2026, 2015:, :2000")
     p.add_argument("--to", metavar="CURRENCY", help="convert to this currency, e.g. USD")
     p.add_argument("--rate", default="fy_average",
-                   help="fy_average, cy_average, spot:YYYY-MM-DD or a number (default "
-                        "fy_average)")
+                   help="fy_average, cy_average, spot:YYYY-MM-DD, or a fixed rate in units "
+                        "of the data's currency per unit of --to, e.g. 150 (yen per dollar); "
+                        "default fy_average")
     p.add_argument("--real", type=int, metavar="BASEYEAR", help="deflate to constant prices")
     p.add_argument("--index", default="jp_cpi_all_items",
                    help="price index for --real (default jp_cpi_all_items; also "
