@@ -159,9 +159,9 @@ def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
 def _measure_label(frame: pd.DataFrame, measure: str) -> str:
     """'military expenditure, constant 2023 US$' and the like, for a --measure name."""
     base = frame["base_year"].dropna()
+    constant = f"constant {int(base.iloc[0])} US$" if len(base) else "constant US$"
     return {
-        "constant_usd": "military expenditure, constant "
-                        f"{int(base.iloc[0]) if len(base) else ''} US$".replace("  ", " "),
+        "constant_usd": f"military expenditure, {constant}",
         "current_usd": "military expenditure, current US$",
         "share_gdp": "military expenditure as a share of GDP",
         "per_capita": "military expenditure per person, current US$",
