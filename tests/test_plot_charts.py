@@ -201,6 +201,14 @@ class TestRankingAndSlope:
             assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
         assert "US$, constant 2023 prices" in ax.get_title(loc="left").replace("\n", " ")
 
+    def test_slope_of_shares_labels_change_in_percentage_points(self):
+        frame = sipri_like({"Japan": 0.01, "Korea": 0.026}, years=[2015, 2024],
+                           unit="ratio", measure="milex_share_gdp", growth=-0.02)
+        ax = plot.slope(frame, start=2015, end=2024)
+        ends = sorted(t.get_text() for t in ax.texts if t.get_gid() == "slope-end")
+        # Japan 1.00% -> 0.83% (-0.17 pp); Korea 2.60% -> 2.38% (-0.22 pp), not "-8.6%"
+        assert ends == ["Japan 0.83% (-0.17 pp)", "Korea 2.38% (-0.22 pp)"]
+
     def test_slope_names_countries_left_out(self):
         frame = sipri_like({"Japan": 50e9, "Korea": 40e9})
         frame = frame[~((frame["country"] == "Korea") & (frame["year"] == 2015))]

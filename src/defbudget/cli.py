@@ -171,11 +171,9 @@ def _measure_label(frame: pd.DataFrame, measure: str) -> str:
 
 def _change_text(value: float, prev: float | None, unit: str) -> str:
     """Change on the earlier year: percentage points for shares, percent for amounts."""
-    if prev is None or pd.isna(prev) or pd.isna(value) or (unit != "ratio" and not prev):
-        return "n/a"
-    if unit == "ratio":
-        return f"{(value - prev) * 100:+.2f} pp"
-    return f"{value / prev - 1:+.1%}"
+    from defbudget.formatting import format_change
+
+    return "n/a" if prev is None or pd.isna(prev) else format_change(value, prev, unit)
 
 
 def _rate_text(rate: str, frame: pd.DataFrame, to: str) -> str:

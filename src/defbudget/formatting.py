@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["CURRENCY_SYMBOLS", "SCALES", "format_money", "format_ratio", "format_value",
-           "unit_label"]
+__all__ = ["CURRENCY_SYMBOLS", "SCALES", "format_change", "format_money", "format_ratio",
+           "format_value", "unit_label"]
 
 #: Symbol printed before an amount in a currency; codes not listed print as "KRW 1.2T".
 CURRENCY_SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "CNY": "CN¥",
@@ -109,6 +109,28 @@ def format_value(value: float, unit: str, **kwargs) -> str:
     if unit == "USD/person":
         return format_money(value, "USD", **kwargs) + "/person"
     return format_money(value, unit, **kwargs)
+
+
+def format_change(new: float, old: float, unit: str) -> str:
+    """The change from *old* to *new*: percentage points for shares, percent for the rest.
+
+    A share that falls from 4.73% to 3.20% of GDP has fallen by 1.53 percentage points
+    (and by 32% of itself); for shares the points are what a reader expects.
+
+    Examples
+    --------
+    >>> format_change(0.0320, 0.0473, "ratio")
+    '-1.53 pp'
+    >>> format_change(55e9, 46e9, "USD")
+    '+19.6%'
+    >>> format_change(1.0, 0.0, "USD")
+    'n/a'
+    """
+    if any(v is None or v != v for v in (new, old)) or (unit != "ratio" and not old):
+        return "n/a"
+    if unit == "ratio":
+        return f"{(new - old) * 100:+.2f} pp"
+    return f"{new / old - 1:+.1%}"
 
 
 def unit_label(unit: str, *, price_basis: str = "current", base_year: int | None = None

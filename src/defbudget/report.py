@@ -31,6 +31,9 @@ INDO_PACIFIC: tuple[str, ...] = ("JPN", "CHN", "KOR", "AUS", "IND", "TWN")
 CONSTANT_BASE_YEAR = 2020
 #: First year of the Indo-Pacific indexed-growth chart (index = 100).
 INDEX_BASE_YEAR = 2000
+#: Earlier year of the GMSD slope chart (the end of the Cold War); the later one is the
+#: last year every country of the group has a value.
+SLOPE_START_YEAR = 1990
 
 TOTAL_BASIS = "mod_incl_saco_realignment"
 CORE_BASIS = "mod_excl_saco_realignment"
@@ -300,6 +303,18 @@ def _chart_gmsd(path: Path, context: dict) -> None:
         note=_set_aside_note(context.get("gmsd_set_aside", {}))))
 
 
+def _chart_gmsd_slope(path: Path, context: dict) -> None:
+    from defbudget import plot
+
+    group = _gmsd_group(context)
+    end = int(group.groupby("country")["year"].max().min())
+    _draw(path, lambda ax: plot.slope(
+        group, start=SLOPE_START_YEAR, end=end, ax=ax, highlight="Japan",
+        title=(f"Military spending as a share of GDP, Indo-Pacific, {SLOPE_START_YEAR} "
+               f"and {end} (GMSD)"),
+        note=_set_aside_note(context.get("gmsd_set_aside", {}))))
+
+
 def _set_aside_note(set_aside: dict[str, str]) -> str | None:
     if not set_aside:
         return None
@@ -482,6 +497,9 @@ def report_items(*, sipri: str | os.PathLike | None = None) -> list[ReportItem]:
         ReportItem("gmsd_burden_indo_pacific.png",
                    "Military burden of the Indo-Pacific group (GMSD), with the 2% lines",
                    _chart_gmsd),
+        ReportItem("gmsd_burden_slope.png",
+                   f"Slope chart: the group's military burden in {SLOPE_START_YEAR} and in "
+                   "the latest GMSD year", _chart_gmsd_slope),
         ReportItem("japan_mod_budget.csv",
                    "The Japan budget series as a tidy CSV, one source per row", _csv_budget),
         ReportItem("japan_budget_usd.csv",

@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
-from defbudget.formatting import format_money, format_value
+from defbudget.formatting import format_change, format_money, format_value
 
 from . import _common as c
 from ._format import MoneyFormatter, formatter_for
@@ -28,7 +28,7 @@ def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
 
     Countries without a value in both years are left out and named in the source line.
     Labels on both sides are nudged apart so that none overlap; the right-hand label
-    gives the value and the change in %.
+    gives the value and the change: in % for amounts, in percentage points for shares.
 
     Returns
     -------
@@ -83,8 +83,7 @@ def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
             v = float(complete.loc[k, col])
             text = f"{k} {format_value(v, unit)}"
             if side == "end":
-                pct = v / float(complete.loc[k, start]) - 1
-                text += f" ({'+' if pct >= 0 else ''}{pct * 100:.1f}%)"
+                text += f" ({format_change(v, float(complete.loc[k, start]), unit)})"
             items.append((text, float(xpos), v, colours[k]))
         arts = c.direct_labels(ax, items, side="right" if side == "end" else "left",
                                fontsize=size)
