@@ -16,7 +16,7 @@ SHIPPED_FILES = [
     "japan_budget_yen.png", "japan_budget_growth.png", "japan_budget_composition.png",
     "japan_budget_usd.png", "japan_budget_constant.png", "japan_budget_share_gdp.png",
     "reconciliation_fy2025.png", "reconciliation_fy2026.png", "gmsd_burden_indo_pacific.png",
-    "gmsd_burden_slope.png",
+    "gmsd_burden_slope.png", "gmsd_burden_ranking.png",
     "japan_mod_budget.csv", "japan_budget_usd.csv", "reconcile.csv",
     "defbudget_report.xlsx", "summary.md",
 ]

@@ -7,9 +7,9 @@ stops the run with an error naming the item.
 Without SIPRI the report holds Japan's MOD budget in yen (both bases), its year-on-year growth,
 its composition, the budget in US$ at fiscal-year-average rates and at constant prices, the
 budget as a share of GDP against Japan's 2% goal, the reconciliation of press US$ figures for
-FY2025 and FY2026, the GMSD burden of an Indo-Pacific group, the CSVs, an Excel workbook and
-``summary.md``. With SIPRI it adds the Indo-Pacific comparisons and a small-multiples PDF of
-every country.
+FY2025 and FY2026, the GMSD burden of an Indo-Pacific group over time and in two years
+(slope), the 15 highest GMSD burdens, the CSVs, an Excel workbook and ``summary.md``. With
+SIPRI it adds the Indo-Pacific comparisons and a small-multiples PDF of every country.
 """
 
 from __future__ import annotations
@@ -315,6 +315,20 @@ def _chart_gmsd_slope(path: Path, context: dict) -> None:
         note=_set_aside_note(context.get("gmsd_set_aside", {}))))
 
 
+def _chart_gmsd_ranking(path: Path, context: dict) -> None:
+    from defbudget import plot
+    from defbudget.compare import split_unreliable_countries
+    from defbudget.datasets import load
+
+    gmsd = load("gmsd_burden")
+    year = int(gmsd["year"].max())
+    ranked, set_aside = split_unreliable_countries(gmsd[gmsd["year"] == year])
+    _draw(path, lambda ax: plot.ranking_bars(
+        ranked, year=year, n=15, ax=ax, highlight="Japan",
+        title=f"The 15 highest military burdens in {year}, share of GDP (GMSD)",
+        note=_set_aside_note(set_aside)), figsize=(9, 6.4))
+
+
 def _set_aside_note(set_aside: dict[str, str]) -> str | None:
     if not set_aside:
         return None
@@ -500,6 +514,9 @@ def report_items(*, sipri: str | os.PathLike | None = None) -> list[ReportItem]:
         ReportItem("gmsd_burden_slope.png",
                    f"Slope chart: the group's military burden in {SLOPE_START_YEAR} and in "
                    "the latest GMSD year", _chart_gmsd_slope),
+        ReportItem("gmsd_burden_ranking.png",
+                   "The 15 countries with the highest military burden in the latest GMSD year",
+                   _chart_gmsd_ranking),
         ReportItem("japan_mod_budget.csv",
                    "The Japan budget series as a tidy CSV, one source per row", _csv_budget),
         ReportItem("japan_budget_usd.csv",
