@@ -288,6 +288,31 @@ class TestSave:
             assert im.size == (1950, 1200)
             assert round(im.info["dpi"][0]) == 300
 
+    def test_print_resolution_png_text_is_unhinted_unless_the_user_chose(self, tmp_path,
+                                                                         monkeypatch):
+        from matplotlib.backends import backend_agg
+
+        seen = []
+        real = backend_agg.get_hinting_flag
+
+        def spy():
+            seen.append(mpl.rcParams["text.hinting"])
+            return real()
+
+        monkeypatch.setattr(backend_agg, "get_hinting_flag", spy)
+        ax = plot.trend(japan_budget())
+
+        def hinting(**save_kwargs) -> set[str]:
+            seen.clear()
+            plot.save(ax, tmp_path / "c.png", **save_kwargs)
+            return set(seen)
+
+        assert hinting() == {"no_hinting"}  # 300 dpi: true outlines, as in PDF
+        assert hinting(dpi=100) == {"default"}  # screen resolution: hinted
+        with mpl.rc_context({"text.hinting": "force_autohint"}):
+            assert hinting() == {"force_autohint"}  # the user's choice stands
+        assert mpl.rcParams["text.hinting"] == "default"  # and save() leaves rcParams alone
+
     def test_refuses_unknown_extension(self, tmp_path):
         fig, _ = plt.subplots()
         with pytest.raises(ValueError, match=r"\.png, \.svg or \.pdf.*'\.jpeg'"):
