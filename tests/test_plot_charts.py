@@ -184,8 +184,11 @@ class TestRankingAndSlope:
         assert [t.get_text() for t in ax.texts if t.get_gid() == "bar-label"][-1] == \
             plot.formatter_for("USD")(frame.query("country == 'USA' and year == 2024")
                                       ["value"].iloc[0])
-        assert "Japan not in the top 3" in _source(ax)
+        # Japan: 50e9 growing 5% a year from 2015 -> $77.6B in 2024, below India's $135B
+        assert "Japan not in the top 3 (rank 4 of 4, $77.6B)" in _source(ax)
         assert ax.get_xlabel() == "US$, constant 2023 prices"
+        ax = plot.ranking_bars(frame, year=2024, n=3, highlight=["Korea"])
+        assert "Korea has no value in 2024" in _source(ax)
 
     def test_slope_two_points_per_country_and_labels_apart(self):
         frame = sipri_like({"Japan": 50e9, "Korea": 49.5e9, "India": 80e9})

@@ -207,7 +207,8 @@ def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value"
     if countries_only and "iso3" in rows.columns and rows["iso3"].notna().any():
         rows = rows[rows["iso3"].notna()]  # aggregates (World, regions) have no ISO code
     missing = int(rows[y].isna().sum())
-    top = rows.dropna(subset=[y]).nlargest(n, y).iloc[::-1]
+    ranked = rows.dropna(subset=[y]).sort_values(y, ascending=False, kind="stable")
+    top = ranked.head(n).iloc[::-1]
     hl = [highlight] if isinstance(highlight, str) else list(highlight or [])
     base = c.first(top, "unit", "")
     shown_hl = [h for h in hl if h in set(top[label])]
@@ -245,9 +246,12 @@ def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value"
                                  .replace("Hollow, dashed", "Hatched"))],
                   loc="lower right")
     extra = f"{missing} countries without a value in {year} not ranked" if missing else None
-    if shown_hl != hl:
-        absent = [h for h in hl if h not in shown_hl]
-        extra = "; ".join(x for x in (extra, f"{', '.join(absent)} not in the top {n}") if x)
+    for h in (h for h in hl if h not in shown_hl):
+        where = np.flatnonzero(ranked[label].to_numpy() == h)
+        place = (f"{h} not in the top {n} (rank {where[0] + 1} of {len(ranked)}, "
+                 f"{format_value(float(ranked[y].iloc[where[0]]), str(base))})" if where.size
+                 else f"{h} has no value in {year}")
+        extra = "; ".join(x for x in (extra, place) if x)
     c.finish(ax, top, source=source, note="; ".join(x for x in (note, extra) if x) or None)
     return ax
 
