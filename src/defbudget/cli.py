@@ -169,13 +169,6 @@ def _measure_label(frame: pd.DataFrame, measure: str) -> str:
     }[measure]
 
 
-def _change_text(value: float, prev: float | None, unit: str) -> str:
-    """Change on the earlier year: percentage points for shares, percent for amounts."""
-    from defbudget.formatting import format_change
-
-    return "n/a" if prev is None or pd.isna(prev) else format_change(value, prev, unit)
-
-
 def _rate_text(rate: str, frame: pd.DataFrame, to: str) -> str:
     """'150 JPY per USD' for a fixed rate; the rate's name otherwise."""
     if isinstance(_rate(rate), float):
@@ -260,6 +253,8 @@ def _rate(text: str):
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
+    from defbudget.formatting import format_change
+
     if args.sipri is not None:
         frame = _sipri_measure(args.sipri, args.measure)
         label = f"SIPRI Military Expenditure Database: {_measure_label(frame, args.measure)}"
@@ -288,7 +283,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     rows = []
     for i, (_, r) in enumerate(now.iterrows(), start=1):
         prev = before.get(r["country"])
-        change = _change_text(r["value"], prev, r["unit"])
+        change = format_change(r["value"], prev, r["unit"])  # pp for shares, % for amounts
         rows.append({"rank": i, "country": r["country"], "year": year,
                      "value": _fmt(r["value"], r["unit"]),
                      f"change since {year - args.span}": change,
