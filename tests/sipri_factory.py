@@ -92,7 +92,7 @@ def _default_countries() -> list[FakeCountry]:
     return [
         FakeCountry("Algeria", "Africa", "North Africa", "Dinar", "", "§4",
                     {2019: 10000.0, 2020: 9700.0, 2021: "...", 2022: 9100.0, 2023: 18300.0},
-                    {2022: "blue"}, lcu_per_usd=135.0),
+                    {2021: "blue", 2022: "blue"}, lcu_per_usd=135.0),
         FakeCountry("Angola", "Africa", "sub-Saharan Africa", "Kwanzas   ", "", "§‖",
                     {2019: 1500.0, 2020: ". .", 2021: "", 2022: 1600.0, 2023: 1300.0},
                     {2019: "red", 2023: "red"}, lcu_per_usd=600.0),

@@ -434,14 +434,15 @@ def test_flags_and_stages_are_styled_with_a_key(tmp_path):
     out = to_excel(frame, tmp_path / "f.xlsx")
     ws = openpyxl.load_workbook(out)["defense_budget JPY"]
     est, unc, draft, unav, other, req = (ws.cell(row=6, column=c) for c in range(2, 8))
-    plain = ws.cell(row=6, column=2)
     assert est.font.i and est.font.color.rgb.endswith("1F4E9B")
     assert unc.font.i and unc.font.color.rgb.endswith("C00000")
     assert draft.fill.fgColor.rgb.endswith("FFF2CC") and not draft.font.i
     assert unav.value is None and unav.fill.fgColor.rgb.endswith("D9D9D9")
     assert other.comment is not None and "derived" in other.comment.text
     assert req.fill.fgColor.rgb.endswith("FCE4D6")
-    assert plain is est  # column B is the first year: no label column besides country
+    # one basis only, so no Basis column: column B holds the first year, FY2023
+    assert [ws.cell(row=5, column=c).value for c in (1, 2, 7)] == ["Country", "FY2023",
+                                                                   "FY2028"]
     key = {ws.cell(row=4, column=c).value: ws.cell(row=4, column=c)
            for c in range(1, 20) if ws.cell(row=4, column=c).value}
     assert {"Key:", "estimate", "highly uncertain", "draft budget", "budget request",
