@@ -144,3 +144,24 @@ def test_constant_usd_fiscal_year_rows_need_calendarising():
 def test_module_exports():
     for name in prices.__all__:
         assert hasattr(prices, name)
+
+
+def test_deflator_source_names_the_years_actually_used():
+    """A user index whose source differs by year: each row cites the two years it divides.
+
+    A constant-2020 value dated 2023 rebased to 2024 divides the 2024 level by the 2020 level
+    (120 / 100), so its sources are those of 2020 and 2024, never of 2023, the row's own year.
+    """
+    index = pd.DataFrame({
+        "country": "Japan", "iso3": "JPN", "year": [2020, 2023, 2024], "period": "FY",
+        "fy_start_month": 4, "measure": "price_index", "basis": "my_index",
+        "value": [100.0, 110.0, 120.0], "unit": "index", "price_basis": "current",
+        "source": ["src-2020", "src-2023", "src-2024"]})
+    row = money({2023: 1.0e12})
+    row["price_basis"], row["base_year"] = "constant", 2020
+    out = to_constant(row, base_year=2024, index=index)
+    assert out["value"].iloc[0] == pytest.approx(1.2e12)
+    assert out["deflator_source"].iloc[0] == "src-2020;src-2024"
+    current = to_constant(money({2023: 1.0e12}), base_year=2024, index=index)
+    assert current["value"].iloc[0] == pytest.approx(1.0e12 * 120 / 110)
+    assert current["deflator_source"].iloc[0] == "src-2023;src-2024"

@@ -137,3 +137,29 @@ def test_a_ledger_given_by_the_user_and_no_crash_without_rates():
         fx.average_rate("JPY", year=1990, period="FY"))
     with pytest.raises(KeyError, match="lacks columns"):
         reconcile(row.drop(columns=["local_amount"]))
+
+
+def test_a_rounding_interval_straddling_the_edge_of_the_daily_range_is_supported():
+    """Supported means the implied rate's rounding interval *meets* the daily range.
+
+    Working, from the raw ECB file (eurofxref-hist, JPY and USD columns, 2023-04-01 to
+    2025-03-31, the FY2024 window of FY2023 and FY2024): the highest yen-per-dollar day is
+    2024-07-03 at 161.907. The figure below prints ¥7,950,012,345,678 (rounding ±0.5 yen)
+    and "$49.1 billion" (±$0.05 billion), so its implied rate is 7,950,012,345,678 / 49.1e9 =
+    161.915, just above that maximum, and its interval runs from
+    7,950,012,345,678 / 49.15e9 = 161.750 to 7,950,012,345,678 / 49.05e9 = 162.080. The
+    interval straddles the top of the range: supported. A rule that wants the whole interval
+    inside the range, or the implied rate itself inside it, would say no.
+    """
+    row = load("reported_figures").query("refers_to == 'budget'").iloc[[0]].copy()
+    row[["year", "period", "fy_start_month", "stage", "unit", "local_unit"]] = [
+        2024, "FY", 4, "enacted", "USD", "JPY"]
+    row["value"] = 49.1e9
+    row["amount_as_printed"] = "$49.1 billion"
+    row["local_amount"] = 7_950_012_345_678.0
+    row["published"] = None
+    (got,) = reconcile(figures=row).itertuples()
+    assert got.rate_max == pytest.approx(161.907, abs=5e-4)
+    assert got.implied_rate == pytest.approx(161.915, abs=5e-4)
+    assert got.implied_rate > got.rate_max
+    assert bool(got.supported)
