@@ -737,22 +737,22 @@ class TestSipri:
 
 class TestCompareBasis:
     def test_fy_yen_to_current_usd_at_fy_average(self):
-        from defbudget import fx
         f = japan_incl({2023: 68219, 2024: 79496})
         out = cmp.compare(f, basis=cmp.Basis(unit="USD", period="FY", rate="fy_average"))
-        rate = fx.average_rate("JPY", "USD", year=2024, period="FY", fy_start_month=4)
+        # ECB raw file: mean of the 256 daily JPY/EUR ÷ USD/EUR crosses from 2024-04-01 to
+        # 2025-03-31 = 152.44033 yen per dollar; 7,949.6 bn yen / 152.44033 = $52.148929 bn
         got = out.set_index("year").loc[2024]
-        assert got["value"] == pytest.approx(79496e8 / rate, rel=1e-9)
+        assert got["value"] == pytest.approx(52.148929e9, rel=1e-7)
         assert (got["unit"], got["period"], got["fx_basis"]) == ("USD", "FY", "fy_average")
         assert got["source"] == "japan_mod_budget" and got["basis"] == "mod_incl_saco_realignment"
 
     def test_calendarised_then_converted(self):
-        from defbudget import fiscal, fx
         f = japan_incl({2023: 68219, 2024: 79496})
         out = cmp.compare(f, basis={"unit": "USD", "rate": "cy_average"}).set_index("year")
-        by_hand = fx.convert(fiscal.calendarise(f), to="USD", rate="cy_average").set_index(
-            "year")
-        assert out.loc[2024, "value"] == pytest.approx(by_hand.loc[2024, "value"])
+        # SIPRI's even spread: CY2024 = 3/12 of FY2023 + 9/12 of FY2024 = 0.25 x 6,821.9 +
+        # 0.75 x 7,949.6 = 7,667.675 bn yen; ECB 2024 mean of 256 daily crosses = 151.43103
+        # yen per dollar; 7,667.675e9 / 151.43103 = $50.634768 bn
+        assert out.loc[2024, "value"] == pytest.approx(50.634768e9, rel=1e-7)
         assert out.loc[2024, "period"] == "CY" and out.loc[2024, "fy_start_month"] == 1
         assert math.isnan(out.loc[2023, "value"])  # CY2023 needs FY2022, absent here
 

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from defbudget import prices
-from defbudget.fx import average_rate
 from defbudget.prices import constant_usd, price_index, real_growth, rebase, to_constant
 from defbudget.schema import BasisMismatchError, validate
 
@@ -72,8 +71,10 @@ def test_to_constant_with_a_fiscal_year_deflator():
     before = f.copy(deep=True)
     real = to_constant(f, base_year=2020, index="jp_gdp_deflator")
     pd.testing.assert_frame_equal(f, before)
-    defl = price_index("jp_gdp_deflator").set_index("year")["value"]
-    assert real["value"].iloc[1] == pytest.approx(7.9496e12 * defl[2020] / defl[2024])
+    # ESRI raw file (DERIVED_ESRI_japan_gdp_...csv): deflator = nominal / real GDP x 100;
+    # FY2020 554,591.8 / 554,550.0 = 100.0075, FY2024 645,138.7 / 589,297.3 = 109.4759;
+    # 7.9496e12 x 100.0075 / 109.4759 = 7.262052e12
+    assert real["value"].iloc[1] == pytest.approx(7.262052e12, rel=1e-6)
     assert real["value"].iloc[0] == pytest.approx(5.3133e12)
     assert set(real["price_basis"]) == {"constant"} and set(real["base_year"]) == {2020}
     assert set(real["deflator"]) == {"jp_gdp_deflator"}
@@ -106,9 +107,9 @@ def test_to_constant_missing_year():
 def test_real_growth():
     f = money({2023: 6.8219e12, 2024: 7.9496e12})
     g = real_growth(f, index="jp_gdp_deflator")
-    defl = price_index("jp_gdp_deflator").set_index("year")["value"]
-    expected = (7.9496e12 / defl[2024]) / (6.8219e12 / defl[2023]) - 1
-    assert g["value"].item() == pytest.approx(expected)
+    # ESRI raw file: FY2023 deflator 620,605.5 / 585,176.3 = 106.0544, FY2024 109.4759;
+    # (7.9496e12 / 109.4759) / (6.8219e12 / 106.0544) - 1 = 0.128886
+    assert g["value"].item() == pytest.approx(0.128886, abs=1e-6)
     assert g["unit"].item() == "ratio" and g["measure"].item() == "defense_budget_real_growth"
     with pytest.raises(ValueError, match="needs index="):
         real_growth(f)
@@ -117,15 +118,17 @@ def test_real_growth():
 def test_constant_usd_two_methods_differ_and_say_how():
     f = money({2022: 6.0e12, 2024: 8.0e12}, period="CY")
     sipri = constant_usd(f, base_year=2023, method="sipri")
-    cpi = price_index("jp_cpi_all_items", period="CY").set_index("year")["value"]
-    assert sipri["value"].iloc[1] == pytest.approx(
-        8.0e12 * cpi[2023] / cpi[2024] / average_rate("JPY", year=2023))
+    # Japan CPI (Statistics Bureau zni2020a): CY2023 105.6, CY2024 108.5. ECB raw file:
+    # mean of the 255 daily JPY/EUR ÷ USD/EUR crosses of 2023 = 140.5884 yen per dollar.
+    # 8.0e12 x 105.6 / 108.5 / 140.5884 = 5.538277e10
+    assert sipri["value"].iloc[1] == pytest.approx(5.538277e10, rel=1e-6)
     assert sipri["fx_basis"].tolist() == ["cy_average:2023"] * 2
     assert set(sipri["deflator"]) == {"jp_cpi_all_items"}
     other = constant_usd(f, base_year=2023, method="convert_then_deflate")
-    gdp = price_index("us_gdp_deflator", period="CY").set_index("year")["value"]
-    assert other["value"].iloc[1] == pytest.approx(
-        8.0e12 / average_rate("JPY", year=2024) * gdp[2023] / gdp[2024])
+    # ECB: 2024 mean of 256 daily crosses = 151.4310 yen per dollar. FRED GDPDEF: mean of
+    # the four quarters 2023 = 122.38175, 2024 = 125.42175.
+    # 8.0e12 / 151.4310 x 122.38175 / 125.42175 = 5.154884e10
+    assert other["value"].iloc[1] == pytest.approx(5.154884e10, rel=1e-6)
     assert other["fx_basis"].tolist() == ["cy_average"] * 2
     assert set(other["deflator"]) == {"us_gdp_deflator"}
     for out in (sipri, other):
