@@ -49,8 +49,10 @@ MUTATIONS: tuple[Mutation, ...] = (
       "consecutive = prev_year.le(df[\"year\"] - 1)", ("tests/test_compare.py",)),
     M("compare-index-100", "compare.py", "out[\"value\"] = (df[\"value\"] / denom * 100.0)",
       "out[\"value\"] = (df[\"value\"] / denom * 10.0)", ("tests/test_compare.py",)),
-    M("compare-index-base-max", "compare.py", "base_val = base_val.groupby(level=0).max()",
-      "base_val = base_val.groupby(level=0).min()", ("tests/test_compare.py",)),
+    M("compare-index-base-year", "compare.py",
+      "at_base = df[\"year\"].eq(base_year) & df[\"value\"].notna()",
+      "at_base = df[\"year\"].eq(base_year - 1) & df[\"value\"].notna()",
+      ("tests/test_compare.py",)),
     # fiscal: year bounds and calendarisation weights
     M("fiscal-bounds-start", "fiscal.py", "first = dt.date(int(year), m, 1)",
       "first = dt.date(int(year) - 1, m, 1)", ("tests/test_fiscal.py",)),
@@ -83,7 +85,7 @@ MUTATIONS: tuple[Mutation, ...] = (
       ("tests/test_schema.py", "tests/test_properties.py")),
     M("sanity-share-limit", "sanity.py", "if limit is not None and value > limit:",
       "if limit is not None and value > 2 * limit:", ("tests/test_schema.py",
-                                                       "tests/test_properties.py")),
+                                                         "tests/test_properties.py")),
     # excel: formula-looking text stays text
     M("excel-risky-leading", "excel.py", "_RISKY_LEADING = (\"=\", \"+\", \"-\", \"@\")",
       "_RISKY_LEADING = (\"=\", \"+\", \"-\")", ("tests/test_excel.py",)),
@@ -96,7 +98,8 @@ MUTATIONS: tuple[Mutation, ...] = (
 
 
 def _copy_project(dest: Path) -> None:
-    for name in ("src", "tests", "data", "notebooks", "pyproject.toml", "README.md"):
+    for name in ("src", "tests", "data", "notebooks", "scripts", "benchmarks", "pyproject.toml",
+                 "README.md"):
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns(

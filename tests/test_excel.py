@@ -215,8 +215,11 @@ def test_formula_like_text_is_stored_as_text(tmp_path):
     wb = openpyxl.load_workbook(out)
     cells = [c for row in wb["_tidy"].iter_rows() for c in row if c.value == "=1+1"]
     assert cells and all(c.data_type == "s" for c in cells)
-    shown = [c for row in wb[data_sheets(out)[0]].iter_rows() for c in row if c.value == "=1+1"]
-    assert shown and all(c.data_type == "s" and c.quotePrefix for c in shown)
+    risky = ("=1+1", "+1", "-1", "@SUM(A1)")
+    shown = {c.value: c for row in wb[data_sheets(out)[0]].iter_rows() for c in row
+             if c.value in risky}
+    assert sorted(shown) == sorted(risky)  # each leading character Excel would evaluate
+    assert all(c.data_type == "s" and c.quotePrefix for c in shown.values())
     back = read_excel_export(out)
     assert back["country"].tolist() == ["=1+1", "+1", "-1", "@SUM(A1)"]
     assert back["note"].tolist() == ["=HYPERLINK(\"x\")"] * 4

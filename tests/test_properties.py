@@ -144,3 +144,15 @@ def test_sanity_passes_plausible_and_flags_every_negative(shares, bad, where):
     with pytest.raises(SanityError) as info:
         sanity_check(g)
     assert info.value.rows["row"].tolist() == [pos]
+
+
+@PROPS
+@given(over=st.floats(min_value=MAX_SHARE_GDP, max_value=100.0, exclude_min=True),
+       where=st.integers(0, 5))
+def test_sanity_flags_any_share_of_gdp_over_the_limit(over, where):
+    """Just over 50 % of GDP is refused as surely as 100 times over (a percent read twice)."""
+    f = tidy([0.01, 0.02, 0.03, 0.04, 0.05, 0.06], unit="ratio", measure="milex_share_gdp")
+    f.loc[where, "value"] = over
+    with pytest.raises(SanityError) as info:
+        sanity_check(f)
+    assert info.value.rows["row"].tolist() == [where]
