@@ -5,7 +5,8 @@ input it prints one clear line to stderr and exits with status 2 (no traceback).
 programming errors (TypeError, AttributeError, ...) are not caught: they are bugs to report.
 
 Sub-commands: ``datasets``, ``show``, ``chart``, ``compare``, ``reconcile``, ``report``,
-``sipri``, ``get``, ``sources``. Run ``defbudget COMMAND --help`` for the options and examples of each.
+``sipri``, ``get``, ``sources``. Run ``defbudget COMMAND --help`` for the options and examples
+of each.
 """
 
 from __future__ import annotations

@@ -72,7 +72,8 @@ SIPRI_TERMS = (
     "  * reproduce no more than 10% of the dataset; more, or any commercial use, needs\n"
     "    SIPRI's permission (usually for a fee);\n"
     "  * cite SIPRI as the source: 'SIPRI Military Expenditure Database <edition>,\n"
-    "    https://www.sipri.org/databases/milex' (defbudget datasets --cite sipri-milex-<edition>).\n"
+    "    https://www.sipri.org/databases/milex'\n"
+    "    (`defbudget datasets --cite sipri-milex-<edition>` prints it).\n"
     "The workbook is saved for your own use; defbudget never redistributes it."
 )
 
@@ -206,14 +207,16 @@ def _url(default: str, filename: str, mirror: str | None) -> str:
 
 
 def _fetch(url: str, filename: str, staging: Path, known_hash: str | None,
-           timeout: float) -> Path:
+           timeout: float, home: str) -> Path:
     """Download *url* into *staging* with pooch; every failure becomes one DownloadError line."""
     import pooch
     import requests
 
-    logging.getLogger("pooch").setLevel(logging.WARNING)  # no "Downloading ..." chatter
     host = urlsplit(url).netloc or url
     downloader = pooch.HTTPDownloader(progressbar=False, timeout=timeout)
+    log = pooch.get_logger()
+    level = log.level
+    log.setLevel(logging.WARNING)  # no "Downloading ..." chatter; our own lines say it
     try:
         return Path(pooch.retrieve(url, known_hash=known_hash, fname=filename, path=staging,
                                    downloader=downloader))
@@ -227,7 +230,7 @@ def _fetch(url: str, filename: str, staging: Path, known_hash: str | None,
     except requests.exceptions.HTTPError as exc:
         status = exc.response.status_code if exc.response is not None else "an error"
         raise DownloadError(f"{url} answered HTTP {status}; the file may have moved (see "
-                            "https://www.sipri.org/databases/milex or the ECB's page)") from None
+                            f"{home})") from None
     except (requests.exceptions.ChunkedEncodingError,
             requests.exceptions.ContentDecodingError):
         raise DownloadError(f"the download of {url} was cut short (truncated); nothing was "
@@ -243,6 +246,8 @@ def _fetch(url: str, filename: str, staging: Path, known_hash: str | None,
         raise DownloadError(f"the file from {url} does not have the SHA-256 registered for "
                             f"{filename} ({known_hash}); it may be corrupt or altered, so it "
                             "was not saved") from None
+    finally:
+        log.setLevel(level)
 
 
 def _echo_default(text: str) -> None:
@@ -295,7 +300,8 @@ def get_sipri(release: str | int | None = None, *, mirror: str | None = None,
     staging = Path(tempfile.mkdtemp(prefix=".download-", dir=folder))
     try:
         known = f"sha256:{rel.sha256}" if rel.sha256 else None
-        fetched = _fetch(url, rel.filename, staging, known, _timeout(timeout))
+        fetched = _fetch(url, rel.filename, staging, known, _timeout(timeout),
+                         "https://www.sipri.org/databases/milex")
         digest = _sha256(fetched)
         if rel.sha256 is None:
             edition = _check_sipri_workbook(fetched, url)
@@ -351,7 +357,9 @@ def get_rates(*, mirror: str | None = None, timeout: float | None = None,
     url = _url(ECB_RATES_URL, _ratefile.RATES_FILE, mirror)
     staging = Path(tempfile.mkdtemp(prefix=".download-", dir=folder))
     try:
-        fetched = _fetch(url, _ratefile.RATES_FILE, staging, None, _timeout(timeout))
+        fetched = _fetch(url, _ratefile.RATES_FILE, staging, None, _timeout(timeout),
+                         "https://www.ecb.europa.eu/stats/policy_and_exchange_rates/"
+                         "euro_reference_exchange_rates/html/index.en.html")
         try:
             first, last, days = _ratefile.describe(fetched)
         except _ratefile.RateFileError as exc:

