@@ -120,6 +120,10 @@ def test_get_sipri_prints_terms_once_records_the_hash_and_read_sipri_finds_it(
     assert japan["value"].item() == pytest.approx(round(40000.0 * 1.03 ** 30, 1) * 0.9e6)
     assert set(frame["source"]) == {"sipri-milex-2026"}
 
+    # --sipri with no path finds it too.
+    assert main(["compare", "--sipri", "--countries", "JPN,CHN", "--year", "2025"]) == 0
+    assert "China" in capsys.readouterr().out
+
     # Again: the verified copy is kept, nothing downloaded, and the terms are not repeated.
     assert main(["get", "sipri"]) == 0
     out = capsys.readouterr().out
@@ -128,6 +132,21 @@ def test_get_sipri_prints_terms_once_records_the_hash_and_read_sipri_finds_it(
     assert main(["get", "sipri", "--force"]) == 0
     assert "non-commercial" not in capsys.readouterr().out
     assert len(server.requests) == 2
+
+
+def test_defbudget_sipri_wins_over_the_download(env, server, workbook_bytes, tmp_path,
+                                                monkeypatch, capsys):
+    from defbudget import read_sipri
+
+    server.routes[f"/{NEWEST}"] = Route(workbook_bytes)
+    assert main(["get", "sipri"]) == 0
+    (tmp_path / "mine").mkdir()
+    mine = make_sipri_workbook(tmp_path / "mine" / "SIPRI-Milex-data-2019-2023.xlsx",
+                               edition=2024)
+    monkeypatch.setenv("DEFBUDGET_SIPRI", str(mine.parent))
+    assert set(read_sipri(sheets=["share_gdp"])["source"]) == {"sipri-milex-2024"}
+    monkeypatch.delenv("DEFBUDGET_SIPRI")
+    assert set(read_sipri(sheets=["share_gdp"])["source"]) == {"sipri-milex-2026"}
 
 
 def test_get_sipri_known_release_from_the_real_file(env, server, raw_dir, capsys):
@@ -148,9 +167,11 @@ def test_registry_hashes_are_those_of_the_shared_files(raw_dir):
         assert hashlib.sha256(path.read_bytes()).hexdigest() == rel.sha256, rel.name
 
 
-def _fail_routes(workbook_bytes: bytes) -> dict[str, tuple]:
+def _fail_routes(workbook_bytes: bytes, tmp_path: Path) -> dict[str, tuple]:
     """Failure name -> (route or None for 404, phrase of the error line)."""
+    older = make_sipri_workbook(tmp_path / "older.xlsx", edition=2024).read_bytes()
     return {
+        "wrong_edition": (Route(older), "reads as SIPRI edition 2024, not the 2026 edition"),
         "truncated": (Route(workbook_bytes[: len(workbook_bytes) // 2],
                             truncate=len(workbook_bytes) // 2), "cut short"),
         "not_found": (None, "HTTP 404"),
@@ -162,15 +183,15 @@ def _fail_routes(workbook_bytes: bytes) -> dict[str, tuple]:
 
 
 @pytest.mark.parametrize("failure", ["truncated", "not_found", "slow", "server_error",
-                                     "not_a_workbook"])
+                                     "not_a_workbook", "wrong_edition"])
 def test_get_sipri_failure_keeps_the_good_file(env, server, workbook_bytes, capsys,
-                                               monkeypatch, failure):
+                                               monkeypatch, tmp_path, failure):
     server.routes[f"/{NEWEST}"] = Route(workbook_bytes)
     assert main(["get", "sipri"]) == 0
     capsys.readouterr()
     before = _listing(env)
 
-    route, phrase = _fail_routes(workbook_bytes)[failure]
+    route, phrase = _fail_routes(workbook_bytes, tmp_path)[failure]
     if route is None:
         del server.routes[f"/{NEWEST}"]
     else:

@@ -608,7 +608,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=", ".join(CHART_KINDS))
     p.add_argument("name", nargs="?", help="shipped dataset to draw")
     p.add_argument("--sipri", nargs="?", const="", default=None, metavar="PATH",
-                   help="draw from a SIPRI workbook (no PATH: $DEFBUDGET_SIPRI)")
+                   help="draw from a SIPRI workbook (no PATH: $DEFBUDGET_SIPRI, else the "
+                        "`defbudget get sipri` download)")
     p.add_argument("--measure", choices=list(MEASURES), default="constant_usd",
                    help="SIPRI measure (default constant_usd)")
     p.add_argument("--countries", help=f"ISO3 or names (default {INDO_PACIFIC})")

@@ -305,6 +305,10 @@ def get_sipri(release: str | int | None = None, *, mirror: str | None = None,
         digest = _sha256(fetched)
         if rel.sha256 is None:
             edition = _check_sipri_workbook(fetched, url)
+            if edition != rel.edition:
+                raise DownloadError(
+                    f"the file from {url} reads as SIPRI edition {edition}, not the "
+                    f"{rel.edition} edition of release {rel.name}; it was not saved")
             recorded[rel.filename] = {"sha256": digest, "edition": edition, "url": rel.url,
                                       "recorded": dt.date.today().isoformat()}
             _write_json(folder / _RECORDED, recorded)
@@ -314,6 +318,9 @@ def get_sipri(release: str | int | None = None, *, mirror: str | None = None,
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     echo(f"Saved {dest} (SIPRI edition {rel.edition}); read_sipri() and --sipri now use it")
+    if os.environ.get("DEFBUDGET_SIPRI"):
+        echo(f"Note: $DEFBUDGET_SIPRI={os.environ['DEFBUDGET_SIPRI']!r} is set and wins over "
+             "the download; unset it to use the download")
     return dest
 
 
