@@ -145,6 +145,9 @@ def test_defbudget_sipri_wins_over_the_download(env, server, workbook_bytes, tmp
                                edition=2024)
     monkeypatch.setenv("DEFBUDGET_SIPRI", str(mine.parent))
     assert set(read_sipri(sheets=["share_gdp"])["source"]) == {"sipri-milex-2024"}
+    capsys.readouterr()
+    assert main(["get", "sipri", "--force"]) == 0
+    assert "$DEFBUDGET_SIPRI=" in capsys.readouterr().out  # says the variable wins
     monkeypatch.delenv("DEFBUDGET_SIPRI")
     assert set(read_sipri(sheets=["share_gdp"])["source"]) == {"sipri-milex-2026"}
 
@@ -241,7 +244,7 @@ def test_get_sipri_then_report_draws_the_sipri_charts(env, server, workbook_byte
     out = tmp_path / "r"
     rep = run("report", "--out", str(out), "-q")
     assert rep.returncode == 0, rep.stderr
-    assert "Using the SIPRI workbook downloaded" in rep.stdout
+    assert f"Using the SIPRI workbook {env / 'sipri' / NEWEST}" in rep.stdout
     for name in ("sipri_constant_usd.png", "sipri_share_gdp.png", "sipri_indexed_growth.png",
                  "sipri_ranking.png", "sipri_all_countries.pdf"):
         assert (out / name).stat().st_size > 500, name

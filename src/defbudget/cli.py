@@ -345,14 +345,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _downloaded_sipri() -> str | None:
-    """The folder of `defbudget get sipri` downloads, if any (report without --sipri)."""
+    """``""`` (as --sipri with no path) when `defbudget get sipri` saved a workbook, else None."""
     from defbudget.downloads import downloaded_sipri
+    from defbudget.readers.sipri import find_sipri_workbook
 
-    folder = downloaded_sipri()
-    if folder is None:
+    if downloaded_sipri() is None:
         return None
-    print(f"Using the SIPRI workbook downloaded into {folder} (pass --sipri PATH for another)")
-    return str(folder)
+    print(f"Using the SIPRI workbook {find_sipri_workbook(None)} (pass --sipri PATH for "
+          "another)")
+    return ""
 
 
 def _cmd_sipri(args: argparse.Namespace) -> int:

@@ -66,7 +66,8 @@ _TERMS_SHOWN = ".terms_shown"
 
 #: SIPRI's terms, as printed on the workbook's Front page (2025 release), shortened.
 SIPRI_TERMS = (
-    "SIPRI Military Expenditure Database — terms of use (from the workbook's Front page):\n"
+    "SIPRI Military Expenditure Database — terms of use (summarised from the workbook's\n"
+    "Front page):\n"
     "  * free for non-commercial use only (research, news reporting, comment, teaching\n"
     "    materials not sold commercially);\n"
     "  * reproduce no more than 10% of the dataset; more, or any commercial use, needs\n"
@@ -312,19 +313,33 @@ def get_sipri(release: str | int | None = None, *, mirror: str | None = None,
                 raise DownloadError(
                     f"the file from {url} reads as SIPRI edition {edition}, not the "
                     f"{rel.edition} edition of release {rel.name}; it was not saved")
+        os.replace(fetched, dest)
+        if rel.sha256 is None:
             recorded[rel.filename] = {"sha256": digest, "edition": edition, "url": rel.url,
                                       "recorded": dt.date.today().isoformat()}
             _write_json(folder / _RECORDED, recorded)
             echo(f"Release {rel.name} had no registered hash; it reads as SIPRI edition "
                  f"{edition} and its SHA-256 {digest} is recorded in {folder / _RECORDED}")
-        os.replace(fetched, dest)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    echo(f"Saved {dest} (SIPRI edition {rel.edition}); read_sipri() and --sipri now use it")
-    if os.environ.get("DEFBUDGET_SIPRI"):
-        echo(f"Note: $DEFBUDGET_SIPRI={os.environ['DEFBUDGET_SIPRI']!r} is set and wins over "
-             "the download; unset it to use the download")
+    echo(f"Saved {dest} (SIPRI edition {rel.edition})")
+    _say_which_is_used(dest, echo)
     return dest
+
+
+def _say_which_is_used(dest: Path, echo: Callable[[str], None] = _echo_default) -> None:
+    from defbudget.readers.sipri import ENV_VAR, find_sipri_workbook
+
+    if os.environ.get(ENV_VAR):
+        echo(f"Note: ${ENV_VAR}={os.environ[ENV_VAR]!r} is set and wins over the download; "
+             "unset it to use the download")
+        return
+    used = find_sipri_workbook(dest.parent)
+    if used == dest:
+        echo("read_sipri(), --sipri with no path and `defbudget report` now use it")
+    else:
+        echo(f"read_sipri() and --sipri with no path use the newer {used.name} in the same "
+             f"folder; pass {dest} to use this one")
 
 
 def _check_sipri_workbook(path: Path, url: str) -> int:
