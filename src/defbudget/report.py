@@ -425,6 +425,14 @@ def _fmt_usd(value: float) -> str:
     return f"${value / 1e9:,.1f}B" if pd.notna(value) else "n/a"
 
 
+def _freshness_section(context: dict) -> list[str]:
+    """The lines of `defbudget sources`: each input's vintage and what a newer one unlocks."""
+    from defbudget.sources import freshness_lines
+
+    return ["## Inputs: vintage and what a newer one would unlock", "",
+            *(f"- {line}" for line in freshness_lines(sipri=context.get("sipri"))), ""]
+
+
 def _summary(path: Path, context: dict) -> None:
     from defbudget.datasets import cite
 
@@ -472,6 +480,7 @@ def _summary(path: Path, context: dict) -> None:
                          r"GDP: (.*)\)")[0].dropna()))
     if context.get("sipri") is not None:
         sources += sorted(set(_sipri(context)["source"].dropna()) - set(sources))
+    lines += _freshness_section(context)
     lines += ["## Sources", ""]
     for source in sources:
         try:

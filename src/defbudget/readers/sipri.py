@@ -3,7 +3,9 @@
 Getting the workbook
 --------------------
 SIPRI's terms do not allow the kit to ship the data, so download it yourself (free, for
-non-commercial use with citation):
+non-commercial use with citation). One command does it: ``defbudget get sipri`` saves the
+newest release into your data folder, where ``read_sipri()`` finds it with no argument.
+By hand:
 
 1. Open https://www.sipri.org/databases/milex and download the Excel file of the whole
    database ("SIPRI-Milex-data-1949-2024.xlsx" or newer; every release since 2023 works).
@@ -248,7 +250,8 @@ _BASE_YEAR_NOTE = re.compile(r"constant\s*\(?\s*((?:19|20)\d{2})\s*\)?", re.I)
 def _not_found(reason: str) -> SipriWorkbookNotFoundError:
     return SipriWorkbookNotFoundError(
         f"{reason}\nThe SIPRI Military Expenditure Database cannot be shipped with defbudget. "
-        f"Download the Excel file from {DOWNLOAD_URL} (free for non-commercial use with "
+        "Run `defbudget get sipri` to download it into your data folder, or download the "
+        f"Excel file from {DOWNLOAD_URL} (free for non-commercial use with "
         "citation), then either pass its path, read_sipri('path/to/SIPRI-Milex-data-"
         f"1949-2024.xlsx'), or set the environment variable {ENV_VAR} to the file or to the "
         "folder holding it (the newest release there is used).")
@@ -272,7 +275,10 @@ def _release_sort_key(path: Path) -> tuple:
 
 
 def find_sipri_workbook(path: str | PathLike | None = None) -> Path:
-    """Locate the SIPRI workbook: *path*, else ``$DEFBUDGET_SIPRI``.
+    """Locate the SIPRI workbook: *path*, else ``$DEFBUDGET_SIPRI``, else the download.
+
+    The download is what ``defbudget get sipri`` saved in the user's data folder
+    (:func:`defbudget.downloads.data_dir`).
 
     Either may be a workbook or a folder; in a folder the newest ``SIPRI-Milex-data-*.xlsx``
     is chosen (latest data year, then highest revision such as ``_2``, then the date the
@@ -294,10 +300,16 @@ def find_sipri_workbook(path: str | PathLike | None = None) -> Path:
     """
     if path is None:
         env = os.environ.get(ENV_VAR)
-        if not env:
-            raise _not_found(f"No SIPRI workbook given and ${ENV_VAR} is not set.")
-        path = env
-        origin = f"${ENV_VAR}={env!r}"
+        if env:
+            path, origin = env, f"${ENV_VAR}={env!r}"
+        else:
+            from defbudget.downloads import downloaded_sipri
+
+            path = downloaded_sipri()
+            if path is None:
+                raise _not_found(f"No SIPRI workbook given, ${ENV_VAR} is not set and "
+                                 "`defbudget get sipri` has not downloaded one.")
+            origin = "the data folder of `defbudget get sipri`"
     else:
         origin = repr(str(path))
     p = Path(path).expanduser()
