@@ -27,6 +27,8 @@ _LAZY = {
     "load": "defbudget.datasets:load",
     "cite": "defbudget.datasets:cite",
     "read_sipri": "defbudget.readers.sipri:read_sipri",
+    "sipri_revisions": "defbudget.revisions:sipri_revisions",
+    "revisions_summary": "defbudget.revisions:revisions_summary",
     "read_wdi_csv": "defbudget.readers.worldbank:read_wdi_csv",
     "read_owid_csv": "defbudget.readers.owid:read_owid_csv",
     "convert": "defbudget.fx:convert",
