@@ -156,7 +156,8 @@ def _load(obj, side: str) -> _Release:
     source = str(sources[0])
     sheet = sheet_of(frame).to_numpy(dtype=object)
     years_base = frame["base_year"].astype("Float64").to_numpy(np.float64, na_value=np.nan)
-    bases = pd.unique(years_base[(sheet == "constant_usd") & ~np.isnan(years_base)])
+    bases = pd.unique(years_base[((sheet == "constant_usd") | (sheet == "regional"))
+                                 & ~np.isnan(years_base)])
     if len(bases) > 1:
         raise ValueError(f"sipri_revisions: the {side} frame mixes constant-price base years "
                          f"{sorted(int(b) for b in bases)}; pass one SIPRI release per side.")
@@ -308,21 +309,26 @@ def _factors(o: dict, n: dict, old_base: int, new_base: int,
                 used, src = np.nan, "none"
             rows.append((sheet, k, c, i, old_base, new_base, fn, fo, used, src))
     table = pd.DataFrame(rows, columns=_FACTOR_COLUMNS)
-    if matched is not None and len(table):
+    need = (table["rebase_factor"].isna() & table["sheet"].eq("constant_usd")).to_numpy()
+    if matched is not None and need.any():
         # Series with no price pair in either base year (e.g. no figure for 2022 or 2023):
         # the median ratio of the two releases' values over the years both give.
         oi, ni = matched
-        sheet = o["sheet"][oi]
-        ok = (sheet == "constant_usd") & (o["price_basis"][oi] == "constant")
-        ratio = n["value"][ni[ok]] / o["value"][oi[ok]]
+        ok = (o["sheet"][oi] == "constant_usd") & (o["price_basis"][oi] == "constant")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = n["value"][ni[ok]] / o["value"][oi[ok]]
         good = np.isfinite(ratio) & (ratio > 0)
-        med = pd.Series(ratio[good]).groupby(o["key"][oi[ok]][good]).median()
-        need = table["rebase_factor"].isna() & table["sheet"].eq("constant_usd")
-        fill = table.loc[need, "key"].map(med)
-        table.loc[need, "rebase_factor"] = fill
-        table.loc[need & table["rebase_factor"].notna(), "factor_from"] = (
-            "median of new ÷ old over the years both releases give (neither release has "
-            "both prices for the base years)")
+        med = pd.Series(ratio[good]).groupby(o["key"][oi[ok]][good]).median().to_dict()
+        keys = table["key"].to_numpy(dtype=object)
+        factors = table["rebase_factor"].to_numpy(np.float64).copy()
+        sources = table["factor_from"].to_numpy(dtype=object).copy()
+        for i in np.flatnonzero(need):
+            if keys[i] in med:
+                factors[i] = med[keys[i]]
+                sources[i] = ("median of new ÷ old over the years both releases give "
+                              "(neither release has both prices for the base years)")
+        table["rebase_factor"] = factors
+        table["factor_from"] = sources
     table.loc[table["rebase_factor"].isna(), "factor_from"] = (
         "none: no year with a value in both releases")
     return table
