@@ -396,3 +396,108 @@ def test_real_rebasing_factor_2022_to_2023(releases):
     assert round(world["rebase_factor"], 4) == 1.0208
     same = rebasing_factors(frames["1948-2023"], frames["1949-2023"])
     assert same.empty  # both in constant 2022 US$
+
+
+# ------------------------------------------------------------------------------------------
+# Charts
+# ------------------------------------------------------------------------------------------
+
+def test_revision_dots_axes_and_source(rev):
+    import matplotlib.pyplot as plt
+
+    from defbudget.plot import get_source_text, revision_dots
+
+    _, ax = plt.subplots()
+    out = revision_dots(rev, countries=["JPN"], ax=ax)
+    assert out is ax
+    offsets = np.concatenate([c.get_offsets() for c in ax.collections])
+    assert offsets.shape == (1, 2)  # Japan 2023, the one revised current-US$ value
+    assert offsets[0, 1] == pytest.approx(48190.0 / 50200.0 - 1, rel=1e-12)
+    assert ax.get_ylabel() == "Revision (new ÷ old − 1)"
+    assert ax.yaxis.get_major_formatter().format_ticks([-0.05, 0, 0.05]) == ["-5%", "0%",
+                                                                              "+5%"]
+    text = get_source_text(ax).replace("\n", " ")
+    assert "sipri-milex-2024" in text and "sipri-milex-2025" in text
+    assert "SIPRI 2024 (SIPRI-Milex-data-2021-2023.xlsx) (old)" in text
+    assert "SIPRI 2025 (SIPRI-Milex-data-2021-2024.xlsx) (new)" in text
+    assert ax.get_title(loc="left").startswith("What SIPRI revised")
+
+
+def test_revision_dots_refuses_unknown_country_and_empty(rev):
+    import matplotlib.pyplot as plt
+
+    from defbudget.plot import revision_dots
+
+    _, ax = plt.subplots()
+    with pytest.raises(LookupError, match="Narnia"):
+        revision_dots(rev, countries="Narnia", ax=ax)
+    with pytest.raises(ValueError, match="no revised values"):
+        revision_dots(rev, countries="Chile", ax=ax)
+
+
+def test_revision_lines_needs_whole_series(scenario, rev):
+    import matplotlib.pyplot as plt
+
+    from defbudget.plot import revision_lines
+
+    _, ax = plt.subplots()
+    with pytest.raises(ValueError, match="include_unchanged=True"):
+        revision_lines(rev, countries="Japan", ax=ax)
+    full = sipri_revisions(*scenario, include_unchanged=True)
+    assert (full["change"] == "unchanged").sum() > 0
+    ax = revision_lines(full, countries="Japan", ax=ax)
+    new = next(ln for ln in ax.lines if ln.get_gid() == "new-Japan")
+    old = next(ln for ln in ax.lines if ln.get_gid() == "old-Japan")
+    assert list(new.get_xdata()) == [2021, 2022, 2023, 2024]
+    assert list(new.get_ydata()) == [54100e6, 46000e6, 48190e6, 55300e6]
+    assert list(old.get_ydata()[:3]) == [54100e6, 46000e6, 50200e6]
+    # the summary leaves unchanged cells out
+    assert str(revisions_summary(full)).split("\n")[1] == str(
+        revisions_summary(rev)).split("\n")[1]
+
+
+# ------------------------------------------------------------------------------------------
+# CLI
+# ------------------------------------------------------------------------------------------
+
+def _cli(*args):
+    import os
+    import subprocess
+
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    return subprocess.run([sys.executable, "-m", "defbudget", *map(str, args)],
+                          capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_cli_sipri_diff_prints_and_writes(scenario, tmp_path):
+    old, new = scenario
+    proc = _cli("sipri", "diff", old, new, "-o", tmp_path / "rev.csv")
+    assert proc.returncode == 0, proc.stderr
+    assert "The 2025 release revised 1 current-US$ values by more than 1%" in proc.stdout
+    assert "Wrote 34 changed cells to" in proc.stdout
+    back = pd.read_csv(tmp_path / "rev.csv")
+    assert len(back) == 34 and back["change"].value_counts()["added"] == 12
+    again = _cli("sipri", "diff", old, new, "-o", tmp_path / "rev.csv")
+    assert again.returncode == 2 and "--force" in again.stderr
+    xl = _cli("sipri", "diff", old, new, "-o", tmp_path / "rev.xlsx")
+    assert xl.returncode == 0, xl.stderr
+    assert set(defbudget.read_excel_export(tmp_path / "rev.xlsx")) == {"new", "old"}
+
+
+@pytest.mark.parametrize(("args", "phrase"), [
+    (["diff", "ONLY.xlsx"], "takes two workbooks"),
+    (["diff", "a.xlsx", "b.xlsx", "--to", "csv"], "leave out --to"),
+    (["diff", "a.xlsx", "b.xlsx", "-o", "x.txt"], ".csv or an .xlsx"),
+    (["diff", "no-such-old.xlsx", "no-such-new.xlsx"], "does not exist"),
+])
+def test_cli_sipri_diff_bad_input(args, phrase, tmp_path):
+    proc = _cli("sipri", *args)
+    assert proc.returncode == 2
+    assert phrase in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_cli_sipri_convert_still_works(scenario, tmp_path):
+    proc = _cli("sipri", scenario[0], "--to", "csv", "-o", tmp_path / "s.csv")
+    assert proc.returncode == 0, proc.stderr
+    missing = _cli("sipri", scenario[0])
+    assert missing.returncode == 2 and "--to csv|xlsx and -o FILE" in missing.stderr

@@ -401,7 +401,8 @@ def _take(arr: np.ndarray, idx: np.ndarray, fill) -> np.ndarray:
     return out
 
 
-def sipri_revisions(old, new, *, rtol: float = RTOL) -> pd.DataFrame:
+def sipri_revisions(old, new, *, rtol: float = RTOL, include_unchanged: bool = False
+                    ) -> pd.DataFrame:
     """Every value, flag and name that changed between two SIPRI releases.
 
     Parameters
@@ -412,6 +413,9 @@ def sipri_revisions(old, new, *, rtol: float = RTOL) -> pd.DataFrame:
     rtol
         Relative difference above which a value counts as revised (default 1e-9: anything
         beyond floating-point noise). :func:`revisions_summary` counts the large ones.
+    include_unchanged
+        Also return the cells that did not change (``change`` ``"unchanged"``), e.g. to draw
+        whole series old against new with :func:`defbudget.plot.revision_lines`.
 
     Returns
     -------
@@ -444,7 +448,8 @@ def sipri_revisions(old, new, *, rtol: float = RTOL) -> pd.DataFrame:
                              ``rebased`` (a total of countries each rebased by its own factor
                              cannot be rebased by one ratio), with ``rel_change`` left to read
 
-        Unchanged cells, and cells empty in the only release that has them, are left out.
+        Unchanged cells (unless *include_unchanged*), and cells empty in both releases or
+        in the only release that has them, are left out.
 
     Raises
     ------
@@ -457,14 +462,14 @@ def sipri_revisions(old, new, *, rtol: float = RTOL) -> pd.DataFrame:
     ...                       "SIPRI-Milex-data-1949-2024_2.xlsx")  # doctest: +SKIP
     >>> print(revisions_summary(rev))  # doctest: +SKIP
     """
-    key = _cache_key(old, new, rtol)
+    key = _cache_key(old, new, rtol, include_unchanged)
     if key is not None:
         from defbudget.readers import _cache
 
         hit = _cache.get(key)
         if hit is not None:
             return hit
-    out = _diff(_load(old, "old"), _load(new, "new"), rtol)
+    out = _diff(_load(old, "old"), _load(new, "new"), rtol, include_unchanged)
     if key is not None:
         _cache.put(key, out)
     return out
@@ -474,7 +479,7 @@ def sipri_revisions(old, new, *, rtol: float = RTOL) -> pd.DataFrame:
 VERSION = "1"
 
 
-def _cache_key(old, new, rtol: float) -> str | None:
+def _cache_key(old, new, rtol: float, unchanged: bool) -> str | None:
     """Content key of a diff of two workbooks (None when either side is a frame)."""
     if not all(isinstance(x, (str, os.PathLike)) for x in (old, new)):
         return None
@@ -484,10 +489,11 @@ def _cache_key(old, new, rtol: float) -> str | None:
     paths = [find_sipri_workbook(x) for x in (old, new)]
     digests = "-".join(_cache.file_digest(p) for p in paths)
     names = "|".join(p.name for p in paths)  # the labels name the files
-    return f"sipri-revisions-{digests}-{names}-{rtol!r}-r{READER_VERSION}-v{VERSION}"
+    return f"sipri-revisions-{digests}-{names}-{rtol!r}-{unchanged}-r{READER_VERSION}-v{VERSION}"
 
 
-def _diff(o_rel: _Release, n_rel: _Release, rtol: float) -> pd.DataFrame:
+def _diff(o_rel: _Release, n_rel: _Release, rtol: float, include_unchanged: bool = False
+          ) -> pd.DataFrame:
     o, n = _prepare(o_rel), _prepare(n_rel)
     _unify_keys(o, n)
     oi, ni = _match(o, n)
@@ -543,6 +549,8 @@ def _diff(o_rel: _Release, n_rel: _Release, rtol: float) -> pd.DataFrame:
     assign(~has_o & ~has_n & flag_diff, "flag_changed")
     assign(both & rebasing & ~((ov == 0) & (nv == 0)), "rebased")
     assign(name_diff & (has_o | has_n), "country_renamed")
+    if include_unchanged:
+        assign(has_o | has_n, "unchanged")
     keep = np.flatnonzero(change != "")
 
     # Why: only the kept rows from here on.
@@ -731,12 +739,13 @@ def revisions_summary(revisions: pd.DataFrame, *, threshold: float = 0.01, top: 
     if missing:
         raise ValueError(f"revisions_summary: the frame lacks {missing}; pass what "
                          "defbudget.sipri_revisions returns.")
-    rev = revisions
+    rev = revisions[revisions["change"] != "unchanged"]
     lines: list[str] = []
-    old_label = str(rev["old_release"].iloc[0]) if len(rev) else "old release"
-    new_label = str(rev["new_release"].iloc[0]) if len(rev) else "new release"
-    new_src = str(rev["new_source"].iloc[0]) if len(rev) and "new_source" in rev else ""
-    old_src = str(rev["old_source"].iloc[0]) if len(rev) and "old_source" in rev else ""
+    first = revisions.iloc[0] if len(revisions) else {}
+    old_label = str(first.get("old_release", "old release"))
+    new_label = str(first.get("new_release", "new release"))
+    new_src = str(first.get("new_source", ""))
+    old_src = str(first.get("old_source", ""))
     who = (_release_name(new_label, new_src) if _edition(new_src) != _edition(old_src)
            else f"the release {new_label}")
     lines.append(f"SIPRI revisions: {old_label} -> {new_label}")
