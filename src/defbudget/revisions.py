@@ -78,6 +78,10 @@ _OUT_COLUMNS = ["sheet", "country", "old_country", "iso3", "region", "subregion"
 # Inputs
 # ----------------------------------------------------------------------------------------
 
+def _sheet_id(name: str) -> int:
+    return list(SHEETS).index(name)
+
+
 def sheet_of(frame: pd.DataFrame) -> pd.Series:
     """The SIPRI sheet (short name) each row of a :func:`~defbudget.read_sipri` frame came from.
 
@@ -95,6 +99,13 @@ def sheet_of(frame: pd.DataFrame) -> pd.Series:
     >>> sheet_of(f).tolist()
     ['constant_usd', 'current_usd', 'share_gdp']
     """
+    ids = _sheet_ids(frame)
+    return pd.Series(np.array(list(SHEETS), dtype=object)[ids], index=frame.index,
+                     name="sheet", dtype=object)
+
+
+def _sheet_ids(frame: pd.DataFrame) -> np.ndarray:
+    """Position in :data:`SHEETS` of each row's sheet (see :func:`sheet_of`)."""
     measure = frame["measure"].to_numpy(dtype=object)
     milex = measure == "milex"
     stage_missing = frame["stage"].isna().to_numpy() if "stage" in frame else np.zeros(
@@ -103,18 +114,19 @@ def sheet_of(frame: pd.DataFrame) -> pd.Series:
     lcu = (frame["currency_name"].notna().to_numpy() if "currency_name" in frame
            else frame["unit"].to_numpy(dtype=object) != "USD")
     constant = frame["price_basis"].to_numpy(dtype=object) == "constant"
-    out = np.select(
+    names = ["share_gdp", "per_capita", "share_govt", "regional", "lcu_fy", "lcu_cy",
+             "constant_usd", "current_usd"]
+    ids = np.select(
         [measure == "milex_share_gdp", measure == "milex_per_capita",
          measure == "milex_share_govt", milex & stage_missing, milex & fy, milex & lcu,
          milex & constant, milex],
-        ["share_gdp", "per_capita", "share_govt", "regional", "lcu_fy", "lcu_cy",
-         "constant_usd", "current_usd"], default="")
-    if (out == "").any():
-        bad = frame.loc[out == "", "measure"].iloc[0]
+        [_sheet_id(n) for n in names], default=-1)
+    if (ids < 0).any():
+        bad = frame["measure"].to_numpy(dtype=object)[ids < 0][0]
         raise ValueError(f"a row has measure {bad!r}, which no SIPRI sheet holds; pass a frame "
                          "from defbudget.read_sipri (measures milex, milex_share_gdp, "
                          "milex_per_capita, milex_share_govt).")
-    return pd.Series(out, index=frame.index, name="sheet")
+    return ids.astype(np.int64)
 
 
 @dataclass
@@ -125,6 +137,7 @@ class _Release:
     edition: int | None
     base_year: int | None
     sheet: np.ndarray
+    sheet_id: np.ndarray
 
 
 def _edition(source: str) -> int | None:
@@ -154,9 +167,11 @@ def _load(obj, side: str) -> _Release:
             f"column holds {sources[:4]}. Pass one frame per release (filter with "
             "defbudget.compare.select(frame, source=...)).")
     source = str(sources[0])
-    sheet = sheet_of(frame).to_numpy(dtype=object)
+    sheet_id = _sheet_ids(frame)
+    sheet = np.array(list(SHEETS), dtype=object)[sheet_id]
     years_base = frame["base_year"].astype("Float64").to_numpy(np.float64, na_value=np.nan)
-    bases = pd.unique(years_base[((sheet == "constant_usd") | (sheet == "regional"))
+    bases = pd.unique(years_base[((sheet_id == _sheet_id("constant_usd"))
+                                  | (sheet_id == _sheet_id("regional")))
                                  & ~np.isnan(years_base)])
     if len(bases) > 1:
         raise ValueError(f"sipri_revisions: the {side} frame mixes constant-price base years "
@@ -167,7 +182,7 @@ def _load(obj, side: str) -> _Release:
     span = f"{int(years.min())}-{int(years.max())}" if len(frame) else "empty"
     label = (f"SIPRI {edition} ({name})" if name else f"SIPRI {edition} ({span})") \
         if edition else (name or source)
-    return _Release(frame, label, source, edition, base, sheet)
+    return _Release(frame, label, source, edition, base, sheet, sheet_id)
 
 
 def _obj(frame: pd.DataFrame, col: str, *, none: bool = False) -> np.ndarray:
@@ -197,6 +212,8 @@ def _prepare(rel: _Release) -> dict[str, np.ndarray]:
     base = f["base_year"].astype("Float64").to_numpy(np.float64, na_value=np.nan)
     return {
         "sheet": rel.sheet,
+        "sheet_id": rel.sheet_id,
+        "const": f["price_basis"].to_numpy(dtype=object) == "constant",
         "price_basis": _obj(f, "price_basis"),
         "key": key.astype(object),
         "year": f["year"].to_numpy(np.int64),
@@ -216,6 +233,10 @@ def _prepare(rel: _Release) -> dict[str, np.ndarray]:
     }
 
 
+#: Columns coded by an integer column of the same rows (no need to factorise strings).
+_INT_CODES = {"sheet": ("sheet_id", len(SHEETS) + 1), "price_basis": ("const", 2)}
+
+
 def _codes(o: dict, n: dict, cols: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """One int64 code per row for the combination of *cols*, shared by both releases.
 
@@ -225,7 +246,10 @@ def _codes(o: dict, n: dict, cols: Sequence[str]) -> tuple[np.ndarray, np.ndarra
     code = np.zeros(no + nn, dtype=np.int64)
     for col in cols:
         cached = o.get(f"_code_{col}")
-        if cached is None:
+        if cached is None and col in _INT_CODES:
+            src, size = _INT_CODES[col]
+            cached = (np.concatenate([o[src], n[src]]).astype(np.int64), size)
+        elif cached is None:
             c, uniq = pd.factorize(np.concatenate([o[col], n[col]]))
             cached = (c.astype(np.int64), len(uniq) + 1)
             o[f"_code_{col}"] = cached
@@ -272,7 +296,8 @@ _FACTOR_COLUMNS = ["sheet", "key", "country", "iso3", "old_base_year", "base_yea
 
 
 def _lookup(r: dict, sheet: str, price_basis: str, year: int) -> dict:
-    mask = (r["sheet"] == sheet) & (r["price_basis"] == price_basis) & (r["year"] == year)
+    mask = ((r["year"] == year) & (r["sheet_id"] == _sheet_id(sheet))
+            & (r["const"] == (price_basis == "constant")))
     return dict(zip(r["key"][mask], r["value"][mask], strict=True))
 
 
@@ -294,7 +319,7 @@ def _factors(o: dict, n: dict, old_base: int, new_base: int,
         f_old_den = _lookup(o, sheet, "constant", new_base)
         ents: dict = {}
         for r in (o, n):
-            mask = (r["sheet"] == sheet) & (r["price_basis"] == "constant")
+            mask = (r["sheet_id"] == _sheet_id(sheet)) & r["const"]
             for k, c, i in zip(r["key"][mask], r["country"][mask], r["iso3"][mask],
                                strict=True):
                 ents[k] = (c, i)
@@ -314,7 +339,7 @@ def _factors(o: dict, n: dict, old_base: int, new_base: int,
         # Series with no price pair in either base year (e.g. no figure for 2022 or 2023):
         # the median ratio of the two releases' values over the years both give.
         oi, ni = matched
-        ok = (o["sheet"][oi] == "constant_usd") & (o["price_basis"][oi] == "constant")
+        ok = (o["sheet_id"][oi] == _sheet_id("constant_usd")) & o["const"][oi]
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = n["value"][ni[ok]] / o["value"][oi[ok]]
         good = np.isfinite(ratio) & (ratio > 0)
@@ -504,10 +529,10 @@ def _diff(o_rel: _Release, n_rel: _Release, rtol: float, include_unchanged: bool
     both = has_o & has_n
     of = _take(o["flag"], oi, None)
     nf = _take(n["flag"], ni, None)
-    sheet = np.where(in_old, _take(o["sheet"], oi, None), _take(n["sheet"], ni, None))
-    pbasis = np.where(in_old, _take(o["price_basis"], oi, None),
-                      _take(n["price_basis"], ni, None))
-    key = np.where(in_old, _take(o["key"], oi, None), _take(n["key"], ni, None))
+    sheet_id = np.where(in_old, _take(o["sheet_id"], oi, 0), _take(n["sheet_id"], ni, 0))
+    sheet = np.array(list(SHEETS), dtype=object)[sheet_id]
+    is_const = np.where(in_old, _take(o["const"], oi, False), _take(n["const"], ni, False))
+    pbasis = np.where(is_const, "constant", "current").astype(object)
 
     # Rebasing of constant-price rows whose base year moved.
     moved = (o_rel.base_year is not None and n_rel.base_year is not None
@@ -517,12 +542,19 @@ def _diff(o_rel: _Release, n_rel: _Release, rtol: float, include_unchanged: bool
     if moved:
         pair = in_old & in_new
         table = _factors(o, n, o_rel.base_year, n_rel.base_year, (oi[pair], ni[pair]))
-        rebasing = pbasis == "constant"
-        idx = np.flatnonzero(rebasing)
-        ent = pd.Index(table["sheet"].to_numpy(object) + "\x1f" + table["key"].to_numpy(object))
-        pos = ent.get_indexer(sheet[idx] + "\x1f" + key[idx])
+        rebasing = is_const.astype(bool)
+        eo, en = _codes(o, n, ("sheet", "key"))
+        ent = np.where(in_old, _take(eo, oi, -1), _take(en, ni, -1))
+        code_of = {}
+        for codes, r in ((eo, o), (en, n)):
+            _, first = np.unique(codes, return_index=True)
+            for i in first:
+                code_of[(r["sheet"][i], r["key"][i])] = codes[i]
+        table_codes = np.array([code_of.get((s_, k_), -2) for s_, k_ in
+                                zip(table["sheet"], table["key"], strict=True)], dtype=np.int64)
+        pos = pd.Index(table_codes).get_indexer(ent[rebasing])
         got = table["rebase_factor"].to_numpy(np.float64)[np.where(pos >= 0, pos, 0)]
-        factor[idx] = np.where(pos >= 0, got, np.nan)
+        factor[rebasing] = np.where(pos >= 0, got, np.nan)
     old_cmp = np.where(rebasing, ov * factor, ov)
     with np.errstate(invalid="ignore", divide="ignore"):
         diff = nv - old_cmp
@@ -535,7 +567,7 @@ def _diff(o_rel: _Release, n_rel: _Release, rtol: float, include_unchanged: bool
     country_o, country_n = _take(o["country"], oi, None), _take(n["country"], ni, None)
     name_diff = pair & (country_o != country_n)
     no_ratio = rebasing & np.isnan(factor)
-    regional_rebase = rebasing & (sheet == "regional")
+    regional_rebase = rebasing & (sheet_id == _sheet_id("regional"))
 
     change = np.full(len(oi), "", dtype=object)
 
