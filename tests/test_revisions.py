@@ -501,3 +501,11 @@ def test_cli_sipri_convert_still_works(scenario, tmp_path):
     assert proc.returncode == 0, proc.stderr
     missing = _cli("sipri", scenario[0])
     assert missing.returncode == 2 and "--to csv|xlsx and -o FILE" in missing.stderr
+
+
+def test_diff_of_the_same_files_is_cached_and_private(scenario):
+    first = sipri_revisions(*scenario)
+    first.loc[0, "change"] = "tampered"
+    again = sipri_revisions(*scenario)
+    assert "tampered" not in set(again["change"])
+    assert len(again) == 34
