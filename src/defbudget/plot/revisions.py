@@ -70,7 +70,7 @@ def _title(rows: pd.DataFrame, what: str) -> str:
         measure = f"military expenditure, constant {int(base.iloc[0])} US$"
     names = list(dict.fromkeys(rows["country"].dropna()))
     sep = "; " if any("," in n for n in names) else ", "
-    who = sep.join(names) if len(names) <= 4 else f"{len(names)} countries"
+    who = sep.join(names) if len(names) <= 6 else f"{len(names)} countries"
     return f"{what} — {measure} ({who})" if who else f"{what} — {measure}"
 
 
@@ -155,7 +155,8 @@ def revision_dots(revisions: pd.DataFrame, *, countries: str | Sequence[str] | N
     keys = list(dict.fromkeys(rows.sort_values("country")["country"]))
     colours = colour_map(keys, palette)
     size = plt.rcParams["lines.markersize"] ** 2 * 1.1
-    offsets = np.linspace(-0.18, 0.18, len(keys)) if len(keys) > 1 else [0.0]
+    # Countries side by side within each year, so that equal revisions do not hide each other.
+    offsets = np.linspace(-0.3, 0.3, len(keys)) if len(keys) > 1 else [0.0]
     estimate = (rows["new_flag"].isin(["estimate", "highly_uncertain"]).fillna(False)
                 .astype(bool) if "new_flag" in rows else pd.Series(False, index=rows.index))
     for k, off in zip(keys, offsets, strict=True):
