@@ -929,6 +929,11 @@ def revisions_to_excel(revisions: pd.DataFrame, path: str | os.PathLike, *,
         raise ValueError("revisions_to_excel: no changed cells to write (the two releases "
                          "agree); nothing was written.")
     notes = str(revisions_summary(revisions)).split("\n\n")[0].split("\n")
+    notes.append("Sheets named 'new ...' hold the new release's value of every changed cell, "
+                 "'old ...' the old release's value as printed (constant prices in its own "
+                 "base year). The change, old and rebased values, relative change and reason "
+                 "of each cell are kept with it: defbudget.read_excel_export(path) gives the "
+                 "whole table back.")
     old = str(revisions["old_release"].iloc[0])
     new = str(revisions["new_release"].iloc[0])
     return to_excel(frames, path, overwrite=overwrite,
