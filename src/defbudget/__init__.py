@@ -22,6 +22,7 @@ _LAZY = {
     "plot": "defbudget.plot",
     "excel": "defbudget.excel",
     "readers": "defbudget.readers",
+    "revisions": "defbudget.revisions",
     "validate": "defbudget.schema:validate",
     "list_datasets": "defbudget.datasets:list_datasets",
     "load": "defbudget.datasets:load",
