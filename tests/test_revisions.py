@@ -261,6 +261,8 @@ def test_mixed_editions_in_one_frame_are_refused(scenario):
         sipri_revisions(pd.concat([old, new]), new)
     with pytest.raises(TypeError, match="path to a SIPRI workbook or a frame"):
         sipri_revisions(42, new)
+    with pytest.raises(ValueError, match="rtol=-1"):
+        sipri_revisions(old, new, rtol=-1)
 
 
 def test_sheet_of_matches_the_reader(scenario):

@@ -487,6 +487,10 @@ def sipri_revisions(old, new, *, rtol: float = RTOL, include_unchanged: bool = F
     ...                       "SIPRI-Milex-data-1949-2024_2.xlsx")  # doctest: +SKIP
     >>> print(revisions_summary(rev))  # doctest: +SKIP
     """
+    if not (isinstance(rtol, (int, float)) and 0 <= rtol < 1):
+        raise ValueError(f"sipri_revisions: rtol={rtol!r}; expected a relative tolerance "
+                         "in [0, 1), e.g. 1e-9 (the default) or 0.001 to ignore changes "
+                         "below 0.1 %.")
     key = _cache_key(old, new, rtol, include_unchanged)
     if key is not None:
         from defbudget.readers import _cache
