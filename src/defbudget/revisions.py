@@ -564,19 +564,28 @@ def _diff(o_rel: _Release, n_rel: _Release, rtol: float, include_unchanged: bool
         diff = nv - old_cmp
         differs = np.abs(diff) > rtol * np.maximum(np.abs(nv), np.abs(old_cmp))
         rel = np.where(old_cmp != 0, diff / np.abs(old_cmp), np.nan)
-    unit_o, unit_n = _take(o["unit"], oi, None), _take(n["unit"], ni, None)
     pair = in_old & in_new
-    unit_changed = pair & (unit_o != unit_n)
-    flag_diff = pair & (of != nf)
-    country_o, country_n = _take(o["country"], oi, None), _take(n["country"], ni, None)
-    name_diff = pair & (country_o != country_n)
+    pos_pair = np.flatnonzero(pair)
+    o_pair, n_pair = oi[pos_pair], ni[pos_pair]
+
+    def differs_in(col: str) -> np.ndarray:
+        """Rows present in both releases whose *col* differs (object columns)."""
+        out = np.zeros(len(oi), dtype=bool)
+        out[pos_pair] = o[col][o_pair] != n[col][n_pair]
+        return out
+
+    unit_changed = differs_in("unit")
+    flag_diff = differs_in("flag")
+    name_diff = differs_in("country")
     no_ratio = rebasing & np.isnan(factor)
     regional_rebase = rebasing & (sheet_id == _sheet_id("regional"))
 
-    change = np.full(len(oi), "", dtype=object)
+    labels = np.array(["", *CHANGES, "unchanged"], dtype=object)
+    code = {label: i for i, label in enumerate(labels)}
+    change_id = np.zeros(len(oi), dtype=np.int8)
 
     def assign(mask, label):
-        change[(change == "") & mask] = label
+        change_id[(change_id == 0) & mask] = code[label]
 
     assign(both & (unit_changed | (differs & ~no_ratio & ~regional_rebase)), "revised")
     assign(both & flag_diff, "flag_changed")
@@ -587,7 +596,8 @@ def _diff(o_rel: _Release, n_rel: _Release, rtol: float, include_unchanged: bool
     assign(name_diff & (has_o | has_n), "country_renamed")
     if include_unchanged:
         assign(has_o | has_n, "unchanged")
-    keep = np.flatnonzero(change != "")
+    change = labels[change_id]
+    keep = np.flatnonzero(change_id != 0)
 
     # Why: only the kept rows from here on.
     detail = np.full(len(keep), None, dtype=object)
@@ -622,7 +632,7 @@ def _diff(o_rel: _Release, n_rel: _Release, rtol: float, include_unchanged: bool
         detail[j] = f"was {k_of[j] or 'blank'} in the old release"
     for j in np.flatnonzero(two & (k_change == "removed")):
         detail[j] = f"{k_nf[j] or 'blank'} in the new release"
-    k_unit_o, k_unit_n = unit_o[keep], unit_n[keep]
+    k_unit_o, k_unit_n = _take(o["unit"], oi[keep], None), _take(n["unit"], ni[keep], None)
     for j in np.flatnonzero(unit_changed[keep]):
         detail[j] = f"unit changed from {k_unit_o[j]} to {k_unit_n[j]}"
     k_rebasing, k_factor = rebasing[keep], factor[keep]
@@ -649,7 +659,7 @@ def _diff(o_rel: _Release, n_rel: _Release, rtol: float, include_unchanged: bool
     out = pd.DataFrame({
         "sheet": text(k_sheet),
         "country": text(pick("country")),
-        "old_country": text(country_o[keep]),
+        "old_country": text(_take(o["country"], oi[keep], None)),
         "iso3": text(pick("iso3")),
         "region": text(pick("region")),
         "subregion": text(pick("subregion")),
