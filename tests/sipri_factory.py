@@ -207,6 +207,8 @@ def make_sipri_workbook(
     footnotes: dict[int, str] | None = DEFAULT_FOOTNOTES,
     blank_row_after_header: bool = True,
     cell_overrides: dict[tuple[str, int, int], object] | None = None,
+    constant_factors: dict[str, float] | None = None,
+    regional_scale: float = 1.0,
 ) -> Path:
     """Write a SIPRI-shaped workbook and return its path.
 
@@ -237,6 +239,12 @@ def make_sipri_workbook(
         SIPRI leaves an empty row under most headers (not under Per capita).
     cell_overrides
         ``{(short, row, col): value}`` written last (1-based row/col), to plant bad input.
+    constant_factors
+        Country name → multiplier used on the constant-price sheet instead of
+        ``SHEET_FACTORS["constant_usd"]`` (e.g. 1.0 makes constant = current, as SIPRI's
+        figures are in the base year; another release's ratio then rebases the series).
+    regional_scale
+        Multiplier on every Regional totals figure (to make a second release differ).
     """
     path = Path(path)
     years = list(years) if years is not None else list(range(first_year, last_year + 1))
@@ -249,7 +257,7 @@ def make_sipri_workbook(
         ws = wb.create_sheet(SHEET_TITLES[short].format(base=base_year))
         if short == "regional":
             _write_regional(ws, countries, years, base_year, colour_mode, header_offset, c0,
-                            float_years)
+                            float_years, regional_scale)
             continue
         notes = _title_rows(short, years[0], years[-1], base_year, edition_year)
         notes += [f"Extra note line {k + 1}." for k in range(header_offset)]
@@ -284,7 +292,10 @@ def make_sipri_workbook(
                 v = country.values.get(y, "")
                 colour = country.colours.get(y)
                 if isinstance(v, (int, float)):
-                    v = v * SHEET_FACTORS[short]
+                    factor = SHEET_FACTORS[short]
+                    if short == "constant_usd" and constant_factors:
+                        factor = constant_factors.get(country.name, factor)
+                    v = v * factor
                     if short in ("lcu_fy", "lcu_cy"):
                         v = v * country.lcu_per_usd
                 _put(ws, r, ycol + t, v, _font(colour, colour_mode))
@@ -317,7 +328,7 @@ def make_sipri_workbook(
 
 
 def _write_regional(ws, countries, years, base_year, colour_mode, header_offset, c0,
-                    float_years) -> None:
+                    float_years, scale: float = 1.0) -> None:
     notes = ["Military expenditure by region in constant US dollars",
              f"Figures are in US$ b., at constant {base_year} prices and exchange rates, except "
              f"for the last figure which is in US$ b. at {years[-1]} prices and exchange rates.",
@@ -343,7 +354,7 @@ def _write_regional(ws, countries, years, base_year, colour_mode, header_offset,
         _put(ws, r, c0, name)
         for t, _y in enumerate(years):
             colour = "red" if (k == 0 and t == 0) else None
-            _put(ws, r, c0 + 1 + t, float(100 * (k + 1) + t), _font(colour, colour_mode))
-        _put(ws, r, c0 + 1 + len(years), float(100 * (k + 1) + len(years)))
+            _put(ws, r, c0 + 1 + t, float(100 * (k + 1) + t) * scale, _font(colour, colour_mode))
+        _put(ws, r, c0 + 1 + len(years), float(100 * (k + 1) + len(years)) * scale)
         if name == "Africa":
             _put(ws, r, c0 + 3 + len(years), "Djibouti, Eritrea")

@@ -357,6 +357,15 @@ def _downloaded_sipri() -> str | None:
 
 
 def _cmd_sipri(args: argparse.Namespace) -> int:
+    if args.path == "diff" and (args.more or not Path("diff").exists()):
+        return _cmd_sipri_diff(args)
+    if args.more:
+        raise ValueError(f"unexpected arguments {' '.join(args.more)}: convert one workbook "
+                         "(defbudget sipri FILE --to csv -o FILE.csv) or compare two "
+                         "(defbudget sipri diff OLD.xlsx NEW.xlsx)")
+    if args.to is None or args.output is None:
+        raise ValueError("converting a workbook needs --to csv|xlsx and -o FILE, e.g. "
+                         f"defbudget sipri {args.path} --to csv -o sipri.csv")
     out = Path(args.output)
     expected = {"csv": ".csv", "xlsx": ".xlsx"}[args.to]
     if out.suffix.lower() != expected:
@@ -376,6 +385,45 @@ def _cmd_sipri(args: argparse.Namespace) -> int:
 
         to_excel(frame, out, overwrite=True, title="SIPRI Military Expenditure Database")
     print(f"Wrote {len(frame):,} rows to {out}")
+    return 0
+
+
+def _cmd_sipri_diff(args: argparse.Namespace) -> int:
+    """``defbudget sipri diff OLD NEW [-o FILE]``: what SIPRI revised between two releases."""
+    if len(args.more) != 2:
+        raise ValueError(f"sipri diff takes two workbooks, OLD and NEW; got {len(args.more)} "
+                         "(e.g. defbudget sipri diff SIPRI-Milex-data-1949-2023.xlsx "
+                         "SIPRI-Milex-data-1949-2024_2.xlsx)")
+    if args.to is not None or args.sheets:
+        raise ValueError("sipri diff compares every sheet and writes the format -o names "
+                         "(.csv or .xlsx); leave out --to and --sheets")
+    out = Path(args.output) if args.output else None
+    if out is not None:
+        if out.suffix.lower() not in (".csv", ".xlsx"):
+            raise ValueError(f"-o {out}: sipri diff writes a .csv or an .xlsx file; name it "
+                             f"{out.with_suffix('.csv').name} or {out.with_suffix('.xlsx').name}")
+        if out.exists() and not args.force:
+            raise FileExistsError(f"{out} exists; pass --force to replace it")
+        if not out.parent.is_dir():
+            raise FileNotFoundError(f"-o {out}: folder {out.parent} does not exist; create it "
+                                    "first")
+    for path in args.more:
+        if not Path(path).exists():
+            raise FileNotFoundError(f"{path} does not exist; pass the two SIPRI workbooks to "
+                                    "compare, the older first")
+    if not 0 <= args.threshold < 1000:
+        raise ValueError(f"--threshold {args.threshold}: expected a percentage such as 1")
+    from defbudget.revisions import revisions_summary, revisions_to_excel, sipri_revisions
+
+    rev = sipri_revisions(args.more[0], args.more[1])
+    print(revisions_summary(rev, threshold=args.threshold / 100, top=args.top))
+    if out is not None:
+        if out.suffix.lower() == ".csv":
+            with atomic_output(out, suffix=".csv") as tmp:
+                rev.to_csv(tmp, index=False)
+        else:
+            revisions_to_excel(rev, out, overwrite=True)
+        print(f"Wrote {len(rev):,} changed cells to {out}")
     return 0
 
 
@@ -667,16 +715,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_report)
 
-    p = _sub(sub, "sipri", "convert a SIPRI workbook to a tidy CSV or Excel file",
+    p = _sub(sub, "sipri", "convert a SIPRI workbook to a tidy CSV or Excel file, or show "
+             "what SIPRI revised between two releases (sipri diff)",
              "  defbudget sipri SIPRI-Milex-data-1949-2024_2.xlsx --to csv -o sipri.csv\n"
              "  defbudget sipri SIPRI.xlsx --to xlsx --sheets constant_usd,share_gdp "
-             "-o sipri.xlsx")
-    p.add_argument("path", help="the SIPRI workbook (or a folder holding it)")
-    p.add_argument("--to", choices=["csv", "xlsx"], required=True)
+             "-o sipri.xlsx\n"
+             "  defbudget sipri diff SIPRI-Milex-data-1949-2023.xlsx "
+             "SIPRI-Milex-data-1949-2024_2.xlsx\n"
+             "  defbudget sipri diff OLD.xlsx NEW.xlsx -o revisions.csv   (or .xlsx)")
+    p.add_argument("path", metavar="PATH|diff",
+                   help="the SIPRI workbook (or a folder holding it); or the word diff "
+                        "followed by OLD and NEW workbooks to print what SIPRI revised")
+    p.add_argument("more", nargs="*", metavar="OLD NEW", help=argparse.SUPPRESS)
+    p.add_argument("--to", choices=["csv", "xlsx"], help="output format (converting)")
     p.add_argument("--sheets", help="comma-separated: constant_usd, current_usd, lcu_fy, "
                    "lcu_cy, share_gdp, per_capita, share_govt, regional (default all)")
-    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="converting: the .csv/.xlsx to write (required); diff: write the "
+                        "table of changes to this .csv or .xlsx")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.add_argument("--threshold", type=float, default=1.0, metavar="PCT",
+                   help="diff: revisions larger than PCT %% are counted as large (default 1)")
+    p.add_argument("--top", type=int, default=5, metavar="N",
+                   help="diff: name the N largest revisions (default 5)")
     p.set_defaults(func=_cmd_sipri)
     _add_freshness_commands(sub)
     return parser

@@ -27,6 +27,7 @@ from .bars import growth_bars, ranking_bars, stacked_composition
 from .dots import reconciliation_dots, slope
 from .lines import burden_vs_targets, compare_lines, indexed_growth, trend
 from .multiples import save_small_multiples, small_multiples
+from .revisions import revision_dots, revision_lines
 
 __all__ = [
     "OKABE_ITO",
@@ -45,6 +46,8 @@ __all__ = [
     "period_phrase",
     "ranking_bars",
     "reconciliation_dots",
+    "revision_dots",
+    "revision_lines",
     "save",
     "save_small_multiples",
     "set_style",
