@@ -9,9 +9,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -246,11 +249,39 @@ def test_sipri_output_name_checked_before_reading(tmp_path):
 
 
 # --------------------------------------------------------------------------- defaults that fit
-def test_chart_indexed_defaults_to_a_base_year_every_series_covers(tmp_path):
+def test_chart_indexed_defaults_to_a_base_year_every_series_covers(tmp_path, monkeypatch):
+    """In process, with plot.save watched: each country drawn is 100 in one base year, and
+    the shipped GMSD CSV has a value for every drawn country in that year."""
+    import matplotlib
+
+    from defbudget import cli, plot
+
+    matplotlib.use("Agg")
+    saved = {}
+    real_save = plot.save
+
+    def watch(fig, path, **kwargs):
+        saved["fig"] = fig
+        return real_save(fig, path, **kwargs)
+
+    monkeypatch.setattr(plot, "save", watch)
     out = tmp_path / "i.png"
-    proc = run("chart", "indexed", "-o", out)
-    assert proc.returncode == 0, proc.stderr
+    assert cli.main(["chart", "indexed", "-o", str(out)]) == 0
     assert out.read_bytes().startswith(b"\x89PNG")
+    (ax,) = [a for a in saved["fig"].axes if a.get_lines()]
+    series = {line.get_label(): line for line in ax.get_lines()
+              if not line.get_label().startswith("_")}
+    assert len(series) >= 4, sorted(series)
+    bases = {float(line.get_xdata()[0]) for line in series.values()}
+    assert len(bases) == 1
+    (base,) = bases
+    for name, line in series.items():
+        assert line.get_ydata()[0] == pytest.approx(100.0), name
+    gmsd = pd.read_csv(ROOT / "data" / "gmsd_burden.csv")
+    for name in series:
+        years = gmsd.loc[gmsd["country"].eq(name) & gmsd["value"].notna(), "year"]
+        assert base in set(years.astype(float)), (name, base)
+    assert f"{int(base)} = 100" in ax.get_ylabel()
 
 
 def test_default_group_applies_only_to_countries_the_data_has(tmp_path):
