@@ -103,24 +103,18 @@ def _pick(frame: pd.DataFrame, column: str, wanted: str | None, option: str) -> 
 
 
 def _countries(frame: pd.DataFrame, wanted: str | None) -> pd.DataFrame:
-    """Keep the countries named by ISO3 code or display name, comma-separated."""
+    """Keep the countries named by ISO3 code or any common name, comma-separated
+    (resolved as by :func:`defbudget.compare.select`: 'South Korea', 'US', 'UK', 'Turkey')."""
     if not wanted:
         return frame
-    names = set(frame["country"].dropna().astype(str))
-    codes = set(frame["iso3"].dropna().astype(str))
-    keep = []
+    from defbudget.compare import UnknownCountryError, _resolve_country
+
+    mask = pd.Series(False, index=frame.index)
     for w in (x.strip() for x in wanted.split(",") if x.strip()):
-        if w.upper() in codes:
-            keep.append(frame["iso3"] == w.upper())
-        elif w in names:
-            keep.append(frame["country"] == w)
-        else:
-            close = difflib.get_close_matches(w, sorted(names | codes), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise LookupError(f"--countries: unknown country {w!r}{hint}")
-    mask = keep[0]
-    for k in keep[1:]:
-        mask = mask | k
+        try:
+            mask |= _resolve_country(frame, w)
+        except UnknownCountryError as err:
+            raise LookupError(f"--countries: {err}") from None
     return frame[mask]
 
 

@@ -37,6 +37,28 @@ def get_ax(ax: Axes | None) -> Axes:
     return ax
 
 
+def highlight_names(data: pd.DataFrame, highlight, column: str) -> list[str]:
+    """The *highlight* names as *column* of *data* spells them. In a country column, any
+    name :func:`defbudget.countries.to_iso3` accepts ('South Korea', 'KOR', 'Korea, South')
+    is matched to the frame's name for that country; other names are kept as given."""
+    wanted = [highlight] if isinstance(highlight, str) else list(highlight or [])
+    if column != "country" or column not in data.columns:
+        return wanted
+    from defbudget.compare import UnknownCountryError, _resolve_country
+
+    out = []
+    for name in wanted:
+        if name in set(data[column]):
+            out.append(name)
+            continue
+        try:
+            mask = _resolve_country(data, name)
+        except UnknownCountryError as err:
+            raise ValueError(f"highlight: {err}") from None
+        out.extend(dict.fromkeys(data.loc[mask, column]))
+    return out
+
+
 def check_frame(data: pd.DataFrame, columns: Sequence[str], *, func: str) -> None:
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"{func} draws a tidy pandas DataFrame; you passed "

@@ -209,7 +209,7 @@ def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value"
     missing = int(rows[y].isna().sum())
     ranked = rows.dropna(subset=[y]).sort_values(y, ascending=False, kind="stable")
     top = ranked.head(n).iloc[::-1]
-    hl = [highlight] if isinstance(highlight, str) else list(highlight or [])
+    hl = c.highlight_names(rows, highlight, label)
     base = c.first(top, "unit", "")
     shown_hl = [h for h in hl if h in set(top[label])]
     colours = [POSITIVE if not shown_hl or name in shown_hl else NEUTRAL

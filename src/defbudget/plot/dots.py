@@ -65,7 +65,7 @@ def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
     if complete.empty:
         raise ValueError(f"{func}: no {hue} has values in both {start} and {end}")
     keys = list(complete.index)
-    hl = [highlight] if isinstance(highlight, str) else list(highlight or [])
+    hl = c.highlight_names(data, highlight, hue)
     colours = ({k: (colour_map(hl).get(k, "#B0B0B0")) for k in keys} if hl and palette is None
                else colour_map(keys, palette))
     unit = str(c.first(data, "unit", ""))

@@ -250,7 +250,7 @@ def compare_lines(data: pd.DataFrame, *, x: str = "year", y: str = "value",
 def _compare_core(data: pd.DataFrame, *, x: str, y: str, hue: str, ax: Axes | None,
                   highlight, title, ylabel, xlabel, palette, zero: bool, func: str,
                   **kwargs) -> tuple[Axes, tuple]:
-    hl = [highlight] if isinstance(highlight, str) else list(highlight or [])
+    hl = c.highlight_names(data, highlight, hue)
     if hl and hue in data.columns:
         unknown = [h for h in hl if h not in set(data[hue])]
         if unknown:

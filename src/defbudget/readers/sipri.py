@@ -1343,11 +1343,19 @@ def read_sipri(path: str | PathLike | None = None, *,
         key = f"sipri-{_cache.file_digest(p)}-{which}-v{READER_VERSION}"
         hit = _cache.get(key, directory=directory)
         if hit is not None:
-            return hit[0]
+            return _display_names(hit[0])
     frame, info = _read(p, shorts)
     if cache and key is not None:
         _cache.put(key, (frame, info), directory=directory)
-    return frame
+    return _display_names(frame)
+
+
+def _display_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """SIPRI's names ('Korea, South') replaced by the short display names ('South Korea')
+    where the row has an ISO3 code; states without one ('USSR') and totals keep SIPRI's."""
+    from defbudget.countries import with_display_names
+
+    return with_display_names(frame)
 
 
 def sipri_release_info(path: str | PathLike | None = None) -> dict:
