@@ -354,7 +354,7 @@ def test_every_chart_carries_a_source_line():
     for draw in charts:
         fig = plt.figure()
         ax = draw()
-        assert ax.figure is fig
+        assert ax.figure is not fig  # one new figure per call
         assert get_source_text(ax).startswith("Source"), draw
         plt.close(fig)
 
