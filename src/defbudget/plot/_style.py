@@ -88,7 +88,7 @@ def house_style(name: str = "paper") -> Iterator[None]:
         yield
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _style_rc(name: str) -> tuple[tuple[str, object], ...]:
     """The rcParams of a house style, parsed once per session (a chart is drawn in a few ms;
     re-reading the style file for each would cost as much as drawing the lines)."""
