@@ -34,9 +34,11 @@ class TestTrend:
         _fig, ax = plt.subplots()
         assert plot.trend(japan_budget(), ax=ax) is ax
 
-    def test_draws_on_current_axes_without_ax(self):
+    def test_without_ax_draws_on_a_new_figure_never_the_current_axes(self):
         _fig, ax = plt.subplots()
-        assert plot.trend(japan_budget()) is ax
+        new = plot.trend(japan_budget())
+        assert new is not ax and new.figure is not ax.figure
+        assert not ax.get_lines() and not ax.get_title(loc="left")
 
     def test_labels_say_units_price_basis_and_period(self):
         ax = plot.trend(japan_budget())

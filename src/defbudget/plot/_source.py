@@ -399,7 +399,8 @@ def add_source_line(target: Axes | Figure, text: str, *, reserve: bool = True) -
         artist = fig.text(0.008, 0.008, "", ha="left", va="bottom", fontsize=size,
                           color="#4D4D4D", gid=SOURCE_GID, linespacing=1.3,
                           parse_math=False)
-        artist.set_in_layout(False)
+        # In the layout: fig.savefig(bbox_inches="tight") (and Jupyter's inline display,
+        # which saves that way) keeps the line inside the image instead of cropping it off.
     artist.set_text(_wrap("\n".join(parts), fig, size))
     fig.__dict__["_defbudget_source_reserve"] = reserve
     refresh_layout(fig)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator, Sequence
 
 import matplotlib as mpl
@@ -10,8 +11,8 @@ import matplotlib.pyplot as plt
 
 from defbudget.styles import STYLES
 
-__all__ = ["NEGATIVE", "NEUTRAL", "OKABE_ITO", "POSITIVE", "PROVISIONAL_FACE", "house_style",
-           "palette", "set_style"]
+__all__ = ["NEGATIVE", "NEUTRAL", "OKABE_ITO", "POSITIVE", "PROVISIONAL_FACE", "chart_style",
+           "house_style", "palette", "set_style"]
 
 #: Okabe & Ito (2008), "Color Universal Design (CUD): how to make figures and presentations
 #: that are friendly to colorblind people", https://jfly.uni-koeln.de/color/ — eight colours
@@ -84,6 +85,45 @@ def house_style(name: str = "paper") -> Iterator[None]:
     True
     """
     with plt.style.context(_style_name(name)):
+        yield
+
+
+@functools.cache
+def _style_rc(name: str) -> tuple[tuple[str, object], ...]:
+    """The rcParams of a house style, parsed once per session (a chart is drawn in a few ms;
+    re-reading the style file for each would cost as much as drawing the lines)."""
+    from importlib import resources
+
+    path = resources.files("defbudget.styles") / f"{name}.mplstyle"
+    with resources.as_file(path) as real:
+        rc = mpl.rc_params_from_file(str(real), use_default_template=False)
+    return tuple(rc.items())
+
+
+@contextlib.contextmanager
+def chart_style(style: str | None = "paper") -> Iterator[None]:
+    """The style a chart function draws in: a house style, or None for the caller's own.
+
+    Only the chart being drawn is affected; the caller's rcParams are restored on exit.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> from defbudget.plot import chart_style
+    >>> before = dict(mpl.rcParams)
+    >>> with chart_style("slides"):
+    ...     mpl.rcParams["font.size"]
+    14.0
+    >>> dict(mpl.rcParams) == before
+    True
+    """
+    if style is None:
+        yield
+        return
+    if not isinstance(style, str) or style not in STYLES:
+        raise ValueError(f"style must be one of {STYLES} or None (your own rcParams); you "
+                         f"passed {style!r}")
+    with mpl.rc_context(dict(_style_rc(style))):
         yield
 
 

@@ -40,6 +40,7 @@ def _one_series(data: pd.DataFrame, *, func: str) -> None:
                          "small_multiples() for several.")
 
 
+@c.styled
 def growth_bars(data: pd.DataFrame, *, x: str = "year", y: str = "value",
                 ax: Axes | None = None, labels: bool = False, title: str | None = None,
                 source: bool | str = True, note: str | None = None, **kwargs) -> Axes:
@@ -159,6 +160,7 @@ def growth_bars(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     return ax
 
 
+@c.styled
 def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value",
                  label: str = "country", ax: Axes | None = None,
                  highlight: str | Sequence[str] | None = None, labels: bool = True,
@@ -209,7 +211,7 @@ def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value"
     missing = int(rows[y].isna().sum())
     ranked = rows.dropna(subset=[y]).sort_values(y, ascending=False, kind="stable")
     top = ranked.head(n).iloc[::-1]
-    hl = c.highlight_names(rows, highlight, label)
+    hl = c.highlight_names(rows, highlight, label, strict=False)
     base = c.first(top, "unit", "")
     shown_hl = [h for h in hl if h in set(top[label])]
     colours = [POSITIVE if not shown_hl or name in shown_hl else NEUTRAL
@@ -272,6 +274,7 @@ LAYER_COLOURS = {
 }
 
 
+@c.styled
 def stacked_composition(data: pd.DataFrame, *, x: str = "year", y: str = "value",
                         stack: str | None = None, order: Sequence[str] | None = None,
                         core_basis: str = "mod_excl_saco_realignment",

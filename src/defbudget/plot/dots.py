@@ -20,6 +20,7 @@ from ._style import NEGATIVE, NEUTRAL, OKABE_ITO, POSITIVE, colour_map
 __all__ = ["reconciliation_dots", "slope"]
 
 
+@c.styled
 def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
           hue: str = "country", ax: Axes | None = None, palette=None,
           highlight: str | Sequence[str] | None = None, title: str | None = None,
@@ -117,6 +118,7 @@ _REFERENCES = (
 )
 
 
+@c.styled
 def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,
                         ax: Axes | None = None, title: str | None = None,
                         source: bool | str = True, note: str | None = None) -> Axes:

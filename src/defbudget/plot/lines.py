@@ -62,7 +62,7 @@ def _annotate_events(ax: Axes, events: Mapping[float, str] | None) -> None:
     lo, hi = ax.get_xlim()
     span = (hi - lo) or 1.0
     size = plt.rcParams["font.size"] * 0.8
-    width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
+    width_pt = c.axes_inches(ax)[0] * 72
     placed: list[tuple[int, float, float]] = []  # (level, left, right) in axes fractions
     for xval, text in sorted(events.items()):
         ax.axvline(xval, color=NEUTRAL, linestyle=":", linewidth=0.9, zorder=1)
@@ -108,6 +108,7 @@ def _draw_lines(data: pd.DataFrame, *, x: str, y: str, hue: str | Sequence[str] 
     return ax, handles, kinds_all, show_markers, {k: g for k, g in series}
 
 
+@c.styled
 def trend(data: pd.DataFrame, *, x: str = "year", y: str = "value",
           hue: str | Sequence[str] | None = "country", ax: Axes | None = None,
           events: Mapping[float, str] | None = None, title: str | None = None,
@@ -197,6 +198,7 @@ def trend(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     return ax
 
 
+@c.styled
 def compare_lines(data: pd.DataFrame, *, x: str = "year", y: str = "value",
                   hue: str = "country", ax: Axes | None = None,
                   highlight: str | Sequence[str] | None = None, title: str | None = None,
@@ -296,6 +298,7 @@ def _legend_or_labels(ax: Axes, data: pd.DataFrame, state: tuple, *, x: str, y: 
                   ncols=max(1, len(handles) // 25 + 1))
 
 
+@c.styled
 def indexed_growth(data: pd.DataFrame, *, base: int, x: str = "year", y: str = "value",
                    hue: str = "country", ax: Axes | None = None, title: str | None = None,
                    palette=None, highlight: str | Sequence[str] | None = None,
@@ -410,6 +413,7 @@ def _default_targets() -> pd.DataFrame:
                          f"a defbudget with the 'targets' dataset ({exc})") from exc
 
 
+@c.styled
 def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None,
                       x: str = "year", y: str = "value", hue: str = "country",
                       ax: Axes | None = None, title: str | None = None, palette=None,
@@ -477,11 +481,11 @@ def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None
         groups.setdefault(round(float(rec["value"]), 6), []).append(text)
     levels = sorted(groups)
     size = plt.rcParams["font.size"] * 0.8
-    fig = ax.figure
-    gap = (size * 1.3 / 72) / max(ax.get_position().height * fig.get_figheight(), 0.5)
+    width_in, height_in = c.axes_inches(ax)
+    gap = (size * 1.3 / 72) / max(height_in, 0.5)
     fracs = [lvl / top for lvl in levels]
     placed = c.spread(fracs, gap, lo=0.0, hi=0.97)
-    width_pt = ax.get_position().width * fig.get_figwidth() * 72
+    width_pt = width_in * 72
     pts = _axes_points(ax)
     for lvl, frac in zip(levels, placed, strict=True):
         ax.axhline(lvl, color="#333333", linestyle=(0, (5, 3)), linewidth=0.9, zorder=1)

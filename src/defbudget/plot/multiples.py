@@ -89,6 +89,7 @@ def _fill_axes(axes: list, panels: list[tuple[object, pd.DataFrame]], *, unit: s
     return axes[:len(panels)]
 
 
+@c.styled
 def small_multiples(data: pd.DataFrame, *, col: str = "country", ncols: int = 4,
                     sharey: bool = False, fig: Figure | None = None,
                     title: str | None = None, source: bool | str = True,
@@ -161,6 +162,7 @@ def _multiples_note(data: pd.DataFrame, sharey: bool, note: str | None) -> str:
     return "; ".join(x for x in (scale + marks, note) if x)
 
 
+@c.styled
 def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
                          col: str = "country", per_page: int = 24, ncols: int = 4,
                          sharey: bool = False, title: str | None = None,
