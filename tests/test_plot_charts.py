@@ -100,7 +100,7 @@ class TestCompareAndIndex:
         colours = {ln.get_label(): to_hex(ln.get_color()) for ln in ax.get_lines()
                    if ln.get_gid() == "final"}
         assert colours["Japan"] == "#0072b2" and colours["Korea"] == "#b0b0b0"
-        with pytest.raises(ValueError, match="unknown country 'Japn'. Nearest names: 'Japan'"):
+        with pytest.raises(ValueError, match=r"unknown country 'Japn'\. Nearest names: 'Japan'"):
             plot.compare_lines(sipri_like({"Japan": 5e10}), highlight="Japn")
 
     def test_compare_refuses_mixed_price_bases(self):
