@@ -125,6 +125,12 @@ def chart_style(style: str | None = "paper") -> Iterator[None]:
                          f"passed {style!r}")
     with mpl.rc_context(dict(_style_rc(style))):
         yield
+        # The first figure of a session may load the backend inside this context, and
+        # Jupyter's inline backend then switches interactive mode on; rc_context would undo
+        # that on exit, and no later chart would be shown inline. Keep it.
+        interactive = mpl.rcParams["interactive"]
+    if mpl.rcParams["interactive"] != interactive:
+        mpl.interactive(interactive)
 
 
 def set_style(name: str = "paper") -> None:
