@@ -153,7 +153,8 @@ class TestBurdenVsTargets:
         assert ax.yaxis.get_major_formatter().format_ticks([0, 0.01, 0.02]) == ["0%", "1%",
                                                                                 "2%"]
         text = _source(ax)
-        assert "nato-hague-2025" in text and "Share of GDP, in %" in text
+        assert "SIPRI Military Expenditure Database 2025" in text
+        assert "Share of GDP, in %" in text
 
     def test_close_targets_labels_do_not_overlap(self):
         frame = sipri_like({"Japan": 0.01}, unit="ratio", measure="milex_share_gdp")
