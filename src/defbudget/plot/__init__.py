@@ -26,13 +26,23 @@ from ._format import (
 )
 from ._save import save
 from ._source import add_source_line, get_source_text, period_phrase, source_line, source_title
-from ._style import OKABE_ITO, chart_style, house_style, palette, set_style
+from ._style import (
+    COUNTRY_COLOURS,
+    OKABE_ITO,
+    chart_style,
+    country_colour,
+    house_style,
+    palette,
+    set_style,
+    tint,
+)
 from .bars import growth_bars, ranking_bars, stacked_composition
 from .dots import reconciliation_dots, slope
 from .lines import burden_vs_targets, compare_lines, indexed_growth, trend
 from .multiples import save_small_multiples, small_multiples
 
 __all__ = [
+    "COUNTRY_COLOURS",
     "OKABE_ITO",
     "IndexFormatter",
     "MoneyFormatter",
@@ -41,6 +51,7 @@ __all__ = [
     "burden_vs_targets",
     "chart_style",
     "compare_lines",
+    "country_colour",
     "formatter_for",
     "get_source_text",
     "growth_bars",
@@ -59,5 +70,6 @@ __all__ = [
     "source_line",
     "source_title",
     "stacked_composition",
+    "tint",
     "trend",
 ]

@@ -24,7 +24,7 @@ from ._source import (
     all_estimates,
     source_line,
 )
-from ._style import PROVISIONAL_FACE, chart_style
+from ._style import PROVISIONAL_FACE, STYLE_PROVISIONAL, STYLE_UNCERTAIN, chart_style
 
 #: Kinds of point, drawn differently: final (filled, solid line), provisional (hollow,
 #: dashed segment into it), uncertain (hollow diamond, dotted segment).
@@ -294,7 +294,8 @@ def draw_series(ax: Axes, x: np.ndarray, y: np.ndarray, kinds: np.ndarray, *, co
     line.set_gid("final")
     lines.append(line)
     lw = line.get_linewidth()
-    for kind, style, marker in ((PROVISIONAL, (0, (3, 2)), "o"), (UNCERTAIN, ":", "D")):
+    for kind, style, marker in ((PROVISIONAL, STYLE_PROVISIONAL, "o"),
+                                (UNCERTAIN, STYLE_UNCERTAIN, "D")):
         is_kind = kinds == kind
         if not is_kind.any():
             continue
@@ -330,7 +331,7 @@ def kind_handles(data: pd.DataFrame, kinds: pd.Series, *, markers: bool) -> list
                       label=kind_legend_text(data, FINAL).replace(
                           "Filled", "Solid" if not markers else "Filled"))]
     if PROVISIONAL in present:
-        handles.append(Line2D([], [], color=grey, linestyle=(0, (3, 2)), marker="o",
+        handles.append(Line2D([], [], color=grey, linestyle=STYLE_PROVISIONAL, marker="o",
                               markerfacecolor=PROVISIONAL_FACE, markeredgecolor=grey,
                               markeredgewidth=1.3, label=kind_legend_text(data, PROVISIONAL)))
     if UNCERTAIN in present:

@@ -15,7 +15,7 @@ from defbudget.formatting import format_change, format_money, format_value
 from . import _common as c
 from ._format import MoneyFormatter, formatter_for
 from ._source import add_source_line, source_line
-from ._style import NEGATIVE, NEUTRAL, OKABE_ITO, POSITIVE, colour_map
+from ._style import NEGATIVE, NEUTRAL, OKABE_ITO, POSITIVE, colour_map, tint
 
 __all__ = ["reconciliation_dots", "slope"]
 
@@ -67,8 +67,9 @@ def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
         raise ValueError(f"{func}: no {hue} has values in both {start} and {end}")
     keys = list(complete.index)
     hl = c.highlight_names(data, highlight, hue)
-    colours = ({k: (colour_map(hl).get(k, "#B0B0B0")) for k in keys} if hl and palette is None
-               else colour_map(keys, palette))
+    own = colour_map(keys)
+    colours = ({k: own[k] if k in hl else tint(own[k], 0.55) for k in keys}
+               if hl and palette is None else colour_map(keys, palette))
     unit = str(c.first(data, "unit", ""))
     for k in keys:
         a, b = complete.loc[k, start], complete.loc[k, end]

@@ -14,7 +14,18 @@ from defbudget.formatting import format_ratio
 
 from . import _common as c
 from ._format import IndexFormatter, PercentFormatter, formatter_for
-from ._style import NEUTRAL, colour_map
+from ._style import (
+    NEUTRAL,
+    STYLE_TARGET,
+    TARGET_COLOUR,
+    colour_map,
+    country_colour,
+    shade,
+    tint,
+)
+
+#: Markers that tell apart the bases of one country drawn in one hue (with lightness).
+BASIS_MARKERS = ("o", "s", "^", "D", "v")
 
 __all__ = ["burden_vs_targets", "compare_lines", "indexed_growth", "trend"]
 
@@ -55,6 +66,66 @@ def _series(data: pd.DataFrame, *, x: str, y: str, hue_cols: list[str], func: st
     return out
 
 
+def _single_country_colour(data: pd.DataFrame, hue_cols: list[str]) -> str | None:
+    """The house colour of the one country a multi-series chart shows (None otherwise)."""
+    if "country" in hue_cols or "country" not in data.columns or not hue_cols:
+        return None
+    countries = data["country"].dropna().unique()
+    return country_colour(countries[0]) if len(countries) == 1 else None
+
+
+def _coinciding(series: dict, *, x: str, y: str) -> list[tuple[str, str, int, int]]:
+    """Runs of periods where two series have the same values (one hides the other)."""
+    out = []
+    items = list(series.items())
+    for i in range(len(items)):
+        for j in range(i + 1, len(items)):
+            (ka, a), (kb, b) = items[i], items[j]
+            merged = a[[x, y]].merge(b[[x, y]], on=x, suffixes=("_a", "_b")).dropna()
+            if merged.empty:
+                continue
+            same = np.isclose(merged[f"{y}_a"].astype(float), merged[f"{y}_b"].astype(float),
+                              rtol=1e-9, atol=0.0)
+            years = merged.loc[same, x].astype(int).tolist()
+            for start, end in c_runs(years):
+                if end > start:
+                    out.append((c.series_key_label(ka), c.series_key_label(kb), start, end))
+    return out
+
+
+def c_runs(years: list[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for yr in sorted(years):
+        if runs and yr == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], yr)
+        else:
+            runs.append((yr, yr))
+    return runs
+
+
+def _mark_coinciding(ax: Axes, series: dict, *, x: str, y: str, period: str) -> str | None:
+    """Say on the chart where two series coincide; returns a note for the source line."""
+    notes = []
+    for a, b, start, end in _coinciding(series, x=x, y=y):
+        span = f"{period}{start}–{end}"
+        short = [name.split(",")[1].strip() if "," in name else name for name in (a, b)]
+        text = f"{span}: {short[0]} = {short[1]}\n(one line)"
+        grp = series[next(iter(series))]
+        mid = grp[(grp[x] >= start) & (grp[x] <= end)].dropna(subset=[y])
+        if mid.empty:
+            continue
+        row = mid.iloc[len(mid) // 2]
+        t = ax.annotate(text, xy=(float(row[x]), float(row[y])), xytext=(0, -14),
+                        textcoords="offset points", ha="center", va="top",
+                        fontsize=plt.rcParams["font.size"] * 0.75, color="#333333",
+                        parse_math=False, zorder=6,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                              "alpha": 0.85})
+        t.set_gid("coinciding")
+        notes.append(f"{span}: {a} and {b} are equal")
+    return "; ".join(notes) or None
+
+
 def _annotate_events(ax: Axes, events: Mapping[float, str] | None) -> None:
     """Dotted vertical lines with labels at the top, stacked so that no two labels overlap."""
     if not events:
@@ -91,7 +162,15 @@ def _draw_lines(data: pd.DataFrame, *, x: str, y: str, hue: str | Sequence[str] 
     c.check_frame(data, [x, y, *hue_cols], func=func)
     c.same_basis(data, func=func)
     series = _series(data, x=x, y=y, hue_cols=hue_cols, func=func)
-    colours = colour_map([k for k, _ in series], palette)
+    keys = [k for k, _ in series]
+    one_country = _single_country_colour(data, hue_cols)
+    if palette is None and one_country is not None:
+        # several bases (or measures) of one country: its hue, told apart by lightness
+        colours = {k: shade(one_country, i) for i, k in enumerate(keys)}
+        marker_of = {k: BASIS_MARKERS[i % len(BASIS_MARKERS)] for i, k in enumerate(keys)}
+    else:
+        colours = colour_map(keys, palette)
+        marker_of = {}
     longest = max(len(g) for _, g in series)
     show_markers = (longest <= 40) if markers == "auto" else bool(markers)
     handles = []
@@ -101,8 +180,11 @@ def _draw_lines(data: pd.DataFrame, *, x: str, y: str, hue: str | Sequence[str] 
         xs = grp[x].to_numpy(dtype=float)
         ys = grp[y].to_numpy(dtype=float)
         label = c.series_key_label(key) if key is not None else None
+        kw = dict(kwargs)
+        if show_markers and key in marker_of:
+            kw.setdefault("marker", marker_of[key])
         lines = c.draw_series(ax, xs, ys, kinds, colour=colours[key], label=label,
-                              markers=show_markers, **kwargs)
+                              markers=show_markers, **kw)
         handles.append(lines[0])
     kinds_all = c.point_kind(data)
     return ax, handles, kinds_all, show_markers, {k: g for k, g in series}
@@ -177,7 +259,7 @@ def trend(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     >>> ax.yaxis.get_major_formatter().format_ticks([0, 5e12, 10e12])
     ['¥0', '¥5T', '¥10T']
     """
-    ax, handles, kinds, show_markers, _ = _draw_lines(
+    ax, handles, kinds, show_markers, series = _draw_lines(
         data, x=x, y=y, hue=hue, ax=ax, palette=palette, markers=markers, func="plot.trend",
         **kwargs)
     unit = str(c.first(data, "unit", ""))
@@ -189,6 +271,9 @@ def trend(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     ax.set_xlabel(xlabel if xlabel is not None else c.year_label(data))
     c.set_title(ax, title if title is not None else c.default_title(data))
     _annotate_events(ax, events)
+    period = "FY" if "period" in data.columns and data["period"].eq("FY").all() else ""
+    if len(series) > 1:
+        _mark_coinciding(ax, series, x=x, y=y, period=period)
     if legend:
         extra = c.kind_handles(data, kinds, markers=show_markers)
         shown = (handles if len(handles) > 1 else []) + extra
@@ -260,8 +345,9 @@ def _compare_core(data: pd.DataFrame, *, x: str, y: str, hue: str, ax: Axes | No
                              f"(it holds e.g. {sorted(set(data[hue].dropna()))[:8]!r})")
     if hl and palette is None:
         keys = list(dict.fromkeys(data[hue]))
-        base = colour_map(hl)
-        palette = {k: base.get(k, "#B0B0B0") for k in keys}
+        own = colour_map(keys)
+        # context series: a light tint of their own colour, so each can still be traced
+        palette = {k: own[k] if k in hl else tint(own[k], 0.55) for k in keys}
     ax, handles, kinds, show_markers, series = _draw_lines(
         data, x=x, y=y, hue=hue, ax=ax, palette=palette, markers=False, func=func, **kwargs)
     for h in handles:
@@ -488,7 +574,8 @@ def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None
     width_pt = width_in * 72
     pts = _axes_points(ax)
     for lvl, frac in zip(levels, placed, strict=True):
-        ax.axhline(lvl, color="#333333", linestyle=(0, (5, 3)), linewidth=0.9, zorder=1)
+        ax.axhline(lvl, color=TARGET_COLOUR, linestyle=STYLE_TARGET, linewidth=0.9,
+                   zorder=1, gid="target")
         label = f"{format_ratio(lvl, digits=1)}: " + "; ".join(dict.fromkeys(groups[lvl]))
         width = min(1.0, (len(label) * size * 0.55 + 8) / width_pt)
         x0 = _clearest_start(pts, width, frac, frac + gap)
@@ -503,6 +590,6 @@ def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None
         extra = targets[["source"]].dropna()
         frame_for_source = pd.concat([data, extra], ignore_index=True)
     c.finish(ax, frame_for_source, source=source,
-             note=note or "Dashed lines: spending targets as a share of GDP")
+             note=note or "Dash-dot lines: spending targets as a share of GDP")
     return ax
 
