@@ -27,6 +27,7 @@ import defbudget as db
 from defbudget import compare, fiscal, fx
 from defbudget import plot as dplot
 from defbudget.formatting import format_money, format_ratio
+from defbudget.tables import format_rate
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_columns", 20)
@@ -43,7 +44,7 @@ pd.set_option("display.max_colwidth", 60)
 raw = db.load("japan_mod_budget")
 budget = compare.select(raw, measure="defense_budget")
 excl = compare.select(budget, basis="mod_excl_saco_realignment")
-compare.wide_table(budget, index=["basis"], years=range(2020, 2027))
+db.show_wide(budget, index=["basis"], years=range(2020, 2027))
 
 # %%
 for _, row in compare.select(budget, year=int(budget["year"].max())).iterrows():
@@ -88,13 +89,14 @@ print("A yen figure but no FY-average rate yet for FY:", no_rate)
 yr = 2025
 row = compare.select(usd, year=yr).iloc[0]
 print(f"FY{yr}: {format_money(compare.select(excl, year=yr)['value'].iloc[0], 'JPY')} = "
-      f"{format_money(row['value'], 'USD')} at {1 / row['fx_rate']:.2f} JPY/USD "
+      f"{format_money(row['value'], 'USD')} at {format_rate(row['fx_rate'], 'JPY')} "
       f"({row['fx_basis']}, rates: {row['fx_source']})")
 spot_day = "2025-12-26"  # the day the FY2026 draft was reported (see its source below)
 draft = compare.select(excl, year=2026)
 at_spot = fx.convert(draft, to="USD", rate=f"spot:{spot_day}")
 print(f"FY2026 draft: {format_money(draft['value'].iloc[0], 'JPY')} = "
-      f"{format_money(at_spot['value'].iloc[0], 'USD')} at {at_spot['fx_basis'].iloc[0]} "
+      f"{format_money(at_spot['value'].iloc[0], 'USD')} at "
+      f"{format_rate(at_spot['fx_rate'].iloc[0], 'JPY')} ({at_spot['fx_basis'].iloc[0]}) "
       f"(source {draft['source'].iloc[0]})")
 
 # %%

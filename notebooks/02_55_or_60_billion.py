@@ -26,6 +26,7 @@ import pandas as pd
 import defbudget as db
 from defbudget import plot as dplot
 from defbudget.formatting import format_money
+from defbudget.tables import format_rate
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_columns", 20)
@@ -37,8 +38,8 @@ pd.set_option("display.max_colwidth", 60)
 # %%
 ledger = db.load("reported_figures")
 budgets = ledger[ledger["refers_to"] == "budget"]
-budgets[["figure_id", "outlet", "year", "stage", "item", "amount_as_printed", "local_amount",
-         "budget_basis", "source"]]
+db.show(budgets, ["outlet", "year", "stage", "amount_as_printed", "local_amount",
+                 "budget_basis"])
 
 # %% [markdown]
 # ## Back-solving the rate
@@ -49,9 +50,8 @@ budgets[["figure_id", "outlet", "year", "stage", "item", "amount_as_printed", "l
 
 # %%
 table = db.reconcile()
-cols = ["budget", "outlet", "reported_usd", "local_amount", "implied_rate",
-        "fy_average_rate", "cy_average_rate", "spot_rate", "supported", "verdict"]
-table[cols]
+db.show(table, ["budget", "outlet", "reported_usd", "local_amount", "implied_rate",
+                "fy_average_rate", "spot_rate", "supported"])
 
 # %%
 for name, group in table.groupby("budget", sort=False):
@@ -59,9 +59,24 @@ for name, group in table.groupby("budget", sort=False):
     if group.empty:
         continue
     lo, hi = group["reported_usd"].min(), group["reported_usd"].max()
+    fy_avg = group["fy_average_rate"].iloc[0]
     print(f"{name}: {len(group)} figures from {format_money(lo)} to {format_money(hi)}; "
-          f"implied rates {group['implied_rate'].min():.1f}–{group['implied_rate'].max():.1f} "
-          f"JPY/USD; FY-average {group['fy_average_rate'].iloc[0]:.1f}")
+          f"implied rates {format_rate(group['implied_rate'].min(), 'JPY')} to "
+          f"{format_rate(group['implied_rate'].max(), 'JPY')}; FY-average "
+          + (format_rate(fy_avg, "JPY") if pd.notna(fy_avg) else "not yet known (FY not over)"))
+
+# %% [markdown]
+# ## The answer: $55.5B and $60.1B
+#
+# Both figures convert the same enacted FY2025 budget (incl. SACO/realignment). The yen
+# amount divided by each dollar figure gives the rate each outlet must have used:
+
+# %%
+initial = table[table["budget"].str.contains("FY2025 initial")]
+for _, r in initial.iterrows():
+    print(f"{r['outlet']}: {format_money(r['reported_usd'])} for "
+          f"{format_money(r['local_amount'], 'JPY')} implies "
+          f"{format_rate(r['implied_rate'], 'JPY')} — {r['verdict']}")
 
 # %% [markdown]
 # ## The reconciliation chart, one per budget

@@ -23,6 +23,7 @@
 import warnings
 
 import pandas as pd
+from IPython.display import display
 
 import defbudget as db
 from defbudget import compare, fiscal
@@ -38,15 +39,23 @@ pd.set_option("display.max_colwidth", 60)
 # path in the environment variable DEFBUDGET_SIPRI (a file, or a folder of releases).
 from defbudget.readers.sipri import SipriWorkbookNotFoundError, sipri_release_info
 
+COUNTRIES = ["Japan", "China", "South Korea", "Australia", "India", "Taiwan"]
 try:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # footnote warnings for countries not used here
+    # The reader warns about every footnote it cannot turn into data (e.g. a fiscal year
+    # SIPRI does not state). Record the warnings and look at those about our countries.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         sipri = db.read_sipri()
     HAVE_SIPRI = True
     info = sipri_release_info()
     print(f"SIPRI release {info['edition']} ({info['title_years']}), constant US$ of "
           f"{info['base_year']}: {info['path']}")
     print(db.cite(info["source"]))
+    ours = [str(w.message) for w in caught if any(c in str(w.message) for c in COUNTRIES)]
+    print(f"The reader noted {len(caught)} footnotes it could not turn into data; "
+          f"{len(ours)} concern the countries used here.")
+    for text in ours:
+        print(" -", text)
 except SipriWorkbookNotFoundError as err:
     HAVE_SIPRI = False
     print("This notebook needs the SIPRI Military Expenditure Database workbook.\n")
@@ -58,7 +67,6 @@ except SipriWorkbookNotFoundError as err:
 # ## Constant US dollars (SIPRI's base year)
 
 # %%
-COUNTRIES = ["Japan", "China", "Korea, South", "Australia", "India", "Taiwan"]
 if HAVE_SIPRI:
     region = compare.select(sipri, country=COUNTRIES)
     const = compare.select(region, measure="milex", price_basis="constant")
@@ -78,8 +86,7 @@ if HAVE_SIPRI:
     share = compare.select(region, measure="milex_share_gdp")
     share = share[share["year"] >= 1990]
     dplot.compare_lines(share, highlight="Japan", title="Military expenditure, share of GDP")
-    print(compare.wide_table(share, index=["country"], years=range(latest - 4, latest + 1))
-          .map(format_ratio))
+    display(db.show_wide(share, index=["country"], years=range(latest - 4, latest + 1)))
 
 # %% [markdown]
 # ## Indexed growth
@@ -92,8 +99,9 @@ if HAVE_SIPRI:
     base = 2014
     dplot.indexed_growth(const, base=base, highlight="Japan")
     idx = compare.index_to(const, base_year=base)
-    print(compare.select(idx, year=latest)[["country", "value"]]
-          .sort_values("value", ascending=False).round(1).to_string(index=False))
+    print(f"Constant-dollar spending in {latest}, {base} = 100:")
+    print(db.show(compare.select(idx, year=latest).sort_values("value", ascending=False),
+                  ["country", "value"]).to_string(index=False))
     for c in COUNTRIES:
         g = compare.cagr(compare.select(const, country=c), start=base, end=latest)["value"].iloc[0]
         print(f"{c}: real CAGR {base}–{latest} {format_ratio(g)}")
@@ -135,6 +143,69 @@ if HAVE_SIPRI:
 excl = compare.select(db.load("japan_mod_budget"), measure="defense_budget",
                       basis="mod_excl_saco_realignment")
 cy = fiscal.calendarise(excl, rule="sipri_even_spread")
-print(compare.wide_table(cy, index=["period"], years=range(2021, 2026))
-      .map(lambda v: format_money(v, "JPY")))
+db.show_wide(cy, index=["period"], years=range(2021, 2026))
+
+# %% [markdown]
+# ## Why is SIPRI's Japan figure larger than the MOD's budget?
+#
+# For the same fiscal year SIPRI's local-currency figure for Japan is well above the
+# Ministry of Defense's initial budget, even on the MOD basis that includes SACO and
+# US-realignment costs. What each side counts, in the sources' own words:
+
+# %%
+mod = compare.select(db.load("japan_mod_budget"), measure="defense_budget")
+if HAVE_SIPRI:
+    print("SIPRI, footnote", jp_fy["footnotes"].iloc[0], "of the workbook:")
+    print("  ", jp_fy["note"].dropna().iloc[0])
+meta = db.datasets.datapackage()
+mod_desc = next(r for r in meta["resources"] if r["name"] == "japan_mod_budget")["description"]
+print("defbudget's MOD series (from its data package):")
+print("  ", mod_desc)
+
+# %% [markdown]
+# So both include the SACO costs (SIPRI "the budgeted amount for SACO"; the MOD's
+# *including* basis), neither includes military pensions, and the MOD series is the
+# *initial* budget: supplementary budgets passed later in the year are not in it. The table
+# sizes each part where the kit has the numbers: the items the MOD headline leaves out
+# (incl. minus excl. basis), and what remains between SIPRI and the MOD's fuller basis.
+
+# %%
+if HAVE_SIPRI:
+    by = mod.pivot_table(index="year", columns="basis", values="value", aggfunc="first")
+    parts = pd.DataFrame({
+        "sipri_fy": jp_fy.set_index("year")["value"],
+        "mod_incl": by["mod_incl_saco_realignment"],
+        "mod_excl": by["mod_excl_saco_realignment"]}).dropna().loc[2015:]
+    parts["saco_realignment_and_other_items"] = parts["mod_incl"] - parts["mod_excl"]
+    parts["sipri_minus_mod_incl"] = parts["sipri_fy"] - parts["mod_incl"]
+    parts["sipri_over_mod_incl"] = parts["sipri_fy"] / parts["mod_incl"] - 1
+    shown = parts.reset_index().assign(unit="JPY")
+    display(db.show(shown.rename(columns={c: f"value_{c}" for c in parts.columns
+                                          if c != "sipri_over_mod_incl"})
+                    .rename(columns={"sipri_over_mod_incl": "gap_share"}),
+                    ["year", "value_sipri_fy", "value_mod_incl", "value_mod_excl",
+                     "value_saco_realignment_and_other_items", "value_sipri_minus_mod_incl",
+                     "gap_share"])
+            .rename(columns={"value_sipri_fy": "SIPRI (FY)", "value_mod_incl": "MOD incl.",
+                             "value_mod_excl": "MOD excl.",
+                             "value_saco_realignment_and_other_items": "SACO, realignment etc.",
+                             "value_sipri_minus_mod_incl": "SIPRI − MOD incl.",
+                             "gap_share": "SIPRI above MOD incl."}))
+    y = 2024
+    r = parts.loc[y]
+    print(f"FY{y}: SIPRI {format_money(r['sipri_fy'], 'JPY')} vs MOD initial budget "
+          f"{format_money(r['mod_incl'], 'JPY')} incl. SACO/realignment "
+          f"({format_money(r['mod_excl'], 'JPY')} excl.). SACO and realignment "
+          f"({format_money(r['saco_realignment_and_other_items'], 'JPY')}) are in both, so "
+          f"they explain none of the {format_money(r['sipri_minus_mod_incl'], 'JPY')} "
+          f"({format_ratio(r['sipri_over_mod_incl'], digits=1)}) by which SIPRI is higher.")
+    incl = compare.select(mod, basis="mod_incl_saco_realignment")
+    notes = incl.loc[incl["note"].fillna("").str.contains("supplementary"), ["year", "note"]]
+    print("What the kit records about supplementary budgets:")
+    for _, n in notes.drop_duplicates("note").iterrows():
+        print(f"  FY{n['year']}: {n['note']}")
+    print("The kit has no supplementary-budget figure for FY2015–FY2024, so the remainder "
+          "cannot be split further here: it is what SIPRI counts beyond the MOD's initial "
+          "budget (supplementary budgets being the candidate the MOD series leaves out). "
+          "Do not put the two series in one chart or ratio.")
 print(db.cite("japan_mod_budget"))

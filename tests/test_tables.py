@@ -57,3 +57,10 @@ def test_format_rate(value, local, text):
 def test_unknown_column_is_named():
     with pytest.raises(KeyError, match="no column 'valu'"):
         show(db.load("japan_gdp"), ["valu"])
+
+
+def test_rows_stay_together_whatever_the_index():
+    f = pd.DataFrame({"country": ["Japan", "China"], "value": [0.0137, 0.0171],
+                      "unit": "ratio"}, index=[7, 3])
+    assert show(f).to_numpy().tolist() == [["Japan", "1.37%", "ratio"],
+                                          ["China", "1.71%", "ratio"]]

@@ -170,7 +170,7 @@ def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, *,
     for col in cols:
         fmt = _formatter(frame, col)
         if fmt is None:
-            out[col] = frame[col].astype(object).where(frame[col].notna(), "")
+            out[col] = frame[col].astype(object).where(frame[col].notna(), "").tolist()
             continue
         texts = [fmt(i) for i in range(n)]
         if col == "value":
