@@ -80,11 +80,11 @@ print(db.cite("price_indices"))
 # %% [markdown]
 # ## Why SIPRI's constant dollars change between releases
 #
-# Two releases in the raw-data folder: the one covering 1949–2023 (constant dollars of its
-# base year) and the one covering 1949–2024 (a later base year). Dividing one by the other for
-# Japan separates two effects: a *re-basing* moves every year by roughly the same factor
-# (US inflation and the base-year exchange rate), while *revisions* to the underlying data
-# move individual years.
+# Two SIPRI releases: the one `DEFBUDGET_SIPRI` names (or the newest in the folder it names)
+# and the release before it, found beside it in the same folder — or set `OLDER_RELEASE`
+# below to the path of another workbook. Dividing one by the other for Japan separates two
+# effects: a *re-basing* moves every year by roughly the same factor (US inflation and the
+# base-year exchange rate), while *revisions* to the underlying data move individual years.
 
 # %%
 import os
@@ -92,24 +92,42 @@ from pathlib import Path
 
 from defbudget.readers.sipri import sipri_release_info
 
-where = Path(os.environ.get("DEFBUDGET_SIPRI", ""))
-releases = sorted(where.glob("SIPRI-Milex-data-1949-*.xlsx")) if where.is_dir() else []
-HAVE_TWO = len(releases) >= 2
+OLDER_RELEASE = None  # or the path of another SIPRI workbook to compare with
+
+where = Path(os.environ["DEFBUDGET_SIPRI"]) if os.environ.get("DEFBUDGET_SIPRI") else None
+folder = None if where is None else where if where.is_dir() else where.parent
+found = sorted(folder.glob("SIPRI-Milex-data-*.xlsx")) if folder else []
+if OLDER_RELEASE:
+    found.append(Path(OLDER_RELEASE))
+editions = {}
+for path in found:
+    info = sipri_release_info(path)
+    editions.setdefault(info["edition"], path)  # one workbook per edition
+named_file = where is not None and where.is_file()
+newest = sipri_release_info(where)["edition"] if named_file else max(editions, default=0)
+earlier = [e for e in editions if e < newest]
+HAVE_TWO = bool(earlier) and newest in editions
 if not HAVE_TWO:
-    print("This part needs two SIPRI releases in one folder, with DEFBUDGET_SIPRI set to it "
-          "(e.g. SIPRI-Milex-data-1949-2023.xlsx and SIPRI-Milex-data-1949-2024.xlsx from "
+    print("This part needs two SIPRI releases: DEFBUDGET_SIPRI naming one workbook (or a "
+          "folder) with an earlier release beside it, or OLDER_RELEASE set above (e.g. "
+          "SIPRI-Milex-data-1949-2023.xlsx and SIPRI-Milex-data-1949-2024.xlsx from "
           "https://www.sipri.org/databases/milex; see the README). Skipped.")
 else:
-    older, newer = releases[0], releases[-1]
+    older, newer = editions[max(earlier)], (where if named_file else editions[newest])
     series = {}
     for path in (older, newer):
         rel = sipri_release_info(path)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             frame = db.read_sipri(path, sheets=["constant_usd", "current_usd", "lcu_fy"])
+        about_japan = [str(w.message) for w in caught if "Japan" in str(w.message)]
         jp = compare.select(frame, country="Japan")
         series[rel["base_year"]] = (rel, jp)
-        print(f"{path.name}: SIPRI release {rel['edition']}, constant US$ of {rel['base_year']}")
+        print(f"{path.name}: SIPRI release {rel['edition']}, constant US$ of {rel['base_year']}"
+              f" (reader notes on footnotes: {len(caught)}, "
+              f"on Japan: {len(about_japan)})")
+        for text in about_japan:
+            print("   -", text)
         print("  ", db.cite(rel["source"]))
 
 # %%

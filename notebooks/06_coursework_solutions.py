@@ -40,7 +40,7 @@ budget = compare.select(db.load("japan_mod_budget"), measure="defense_budget",
                         basis="mod_excl_saco_realignment")
 answer = compare.select(budget, year=2026)["value"].iloc[0]
 budget_fy2026_yen = answer
-print(budget_fy2026_yen)
+print(f"budget_fy2026_yen = {budget_fy2026_yen:,.0f} (JPY)")
 
 # %%
 print(check("budget_fy2026_yen", budget_fy2026_yen))
@@ -55,7 +55,7 @@ print(check("budget_fy2026_yen", budget_fy2026_yen))
 # %%
 answer = compare.select(compare.yoy(budget), year=2026)["value"].iloc[0]
 yoy_fy2026 = answer
-print(yoy_fy2026)
+print(f"yoy_fy2026 = {yoy_fy2026:.4f} (ratio)")
 
 # %%
 print(check("yoy_fy2026", yoy_fy2026))
@@ -70,7 +70,7 @@ print(check("yoy_fy2026", yoy_fy2026))
 # %%
 answer = compare.cagr(budget, start=2015, end=2025)["value"].iloc[0]
 cagr_2015_2025 = answer
-print(cagr_2015_2025)
+print(f"cagr_2015_2025 = {cagr_2015_2025:.4f} (ratio)")
 
 # %%
 print(check("cagr_2015_2025", cagr_2015_2025))
@@ -86,7 +86,7 @@ print(check("cagr_2015_2025", cagr_2015_2025))
 usd = fx.convert(budget, to="USD", rate="fy_average", on_missing="nan")
 answer = compare.select(usd, year=2025)["value"].iloc[0]
 usd_fy2025_fy_average = answer
-print(usd_fy2025_fy_average)
+print(f"usd_fy2025_fy_average = {usd_fy2025_fy_average:,.0f} (USD)")
 
 # %%
 print(check("usd_fy2025_fy_average", usd_fy2025_fy_average))
@@ -102,7 +102,7 @@ print(check("usd_fy2025_fy_average", usd_fy2025_fy_average))
 table = db.reconcile()
 answer = table.loc[table["figure_id"] == "ap-jp-draft-fy2025", "implied_rate"].iloc[0]
 implied_rate_ap_fy2025 = answer
-print(implied_rate_ap_fy2025)
+print(f"implied_rate_ap_fy2025 = {implied_rate_ap_fy2025:.2f} (JPY per USD)")
 
 # %%
 print(check("implied_rate_ap_fy2025", implied_rate_ap_fy2025))
@@ -119,7 +119,7 @@ ledger = db.load("reported_figures")
 row = ledger[ledger["figure_id"] == "thx-tomahawk-400"].iloc[0]
 answer = row["value"] / row["quantity"]
 tomahawk_unit_cost = answer
-print(tomahawk_unit_cost)
+print(f"tomahawk_unit_cost = {tomahawk_unit_cost:,.0f} (USD)")
 
 # %%
 print(check("tomahawk_unit_cost", tomahawk_unit_cost))
@@ -135,7 +135,7 @@ print(check("tomahawk_unit_cost", tomahawk_unit_cost))
 real = prices.to_constant(budget, base_year=2020, on_missing="nan").set_index("year")["value"]
 answer = real[2025] / real[2020] - 1
 real_growth_fy2020_fy2025 = answer
-print(real_growth_fy2020_fy2025)
+print(f"real_growth_fy2020_fy2025 = {real_growth_fy2020_fy2025:.4f} (ratio)")
 
 # %%
 print(check("real_growth_fy2020_fy2025", real_growth_fy2020_fy2025))
@@ -152,7 +152,7 @@ both = compare.select(db.load("japan_mod_budget"), measure="defense_budget", yea
 by_basis = both.set_index("basis")["value"]
 answer = by_basis["mod_incl_saco_realignment"] - by_basis["mod_excl_saco_realignment"]
 saco_gap_fy2025 = answer
-print(saco_gap_fy2025)
+print(f"saco_gap_fy2025 = {saco_gap_fy2025:,.0f} (JPY)")
 
 # %%
 print(check("saco_gap_fy2025", saco_gap_fy2025))

@@ -27,7 +27,7 @@ import pytest
 
 from defbudget import coursework
 
-from .conftest import RAW_DIR
+from .conftest import RAW_DIR, SIPRI_RELEASES
 
 nbclient = pytest.importorskip("nbclient")
 jupytext = pytest.importorskip("jupytext")
@@ -220,6 +220,94 @@ def test_sipri_notebooks_stop_cleanly_without_workbook(name):
 
 
 # --- each notebook answers its question ----------------------------------------------------
+
+@pytest.mark.notebook
+def test_01_growth_since_fy1990():
+    text = _text(_run(NB_DIR / "01_quickstart.py")[0])
+    # MOD excl. basis: FY1990 41,593 oku yen, FY2025 84,748 oku yen (JAPAN_MOD_BUDGET_NOTES):
+    # (84748 / 41593) ** (1 / 35) - 1 = 0.02054 -> 2.05% a year.
+    assert "CAGR FY1990–FY2025: 2.05% a year" in text
+    assert "FY2025: ¥8.47T = $56.2B at ¥150.7/$" in text
+
+
+@pytest.mark.notebook
+def test_02_implied_rates_of_the_two_figures():
+    nb, _, _ = _run(NB_DIR / "02_55_or_60_billion.py")
+    text = _text(nb)
+    # The enacted FY2025 budget incl. SACO/realignment, ¥8,700.5bn, over each dollar figure:
+    # 8700.5e9 / 55.5e9 = 156.77 and 8700.5e9 / 60.1e9 = 144.77 yen per dollar.
+    assert "The Washington Times: $55.5B for ¥8.70T implies ¥156.8/$" in text
+    assert "THX News: $60.1B for ¥8.70T implies ¥144.8/$" in text
+    # one chart per budget that has dollar figures: request, draft FY2025, initial, draft FY2026
+    assert sum(_images(c) for c in _cells(nb)) == 4
+
+
+@pytest.mark.notebook
+def test_03_explains_sipri_against_the_mod():
+    path = NB_DIR / "03_indo_pacific_sipri.py"
+    if not RAW_DIR.is_dir():
+        pytest.skip("needs the SIPRI workbook")
+    text = _text(_run(path)[0])
+    assert ("include the budgeted amount for the Special Action Committee on Okinawa (SACO) "
+            "and exclude military pensions") in text
+    assert "Supplementary budgets are excluded" in text
+    # SIPRI FY2024 8,776.4bn yen vs MOD incl. 7,949.6bn (JAPAN_MOD_BUDGET_NOTES): ¥827B apart
+    assert "FY2024: SIPRI ¥8.78T vs MOD initial budget ¥7.95T" in text
+    assert "none of the ¥827B (10.4%)" in text
+
+
+@pytest.mark.notebook
+def test_04_first_years_and_japans_goal():
+    path = NB_DIR / "04_targets_and_burden.py"
+    if not RAW_DIR.is_dir():
+        pytest.skip("needs the SIPRI workbook")
+    text = _text(_run(path)[0])
+    # Worked from the GMSD CSV and from SIPRI's 'Share of GDP' sheet with pandas alone:
+    # first year >= 0.02, first year of data, last year >= 0.02.
+    for pattern in [r"Japan\s+first in 1904 \(data from 1860\)\s+1945",
+                    r"China\s+first in 1899 \(data from 1860\)\s+2019",
+                    r"South Korea\s+first in 1952 \(data from 1949\)\s+2019",
+                    r"Australia\s+first in 1940 \(data from 1920\)\s+2019",
+                    r"India\s+first in 1949 \(data from 1947\)\s+2019",
+                    r"South Korea\s+at or above 2 % since the data begin \(1953\)\s+2024",
+                    r"United States\s+at or above 2 % since the data begin \(1949\)\s+2024",
+                    r"Japan\s+at or above 2 % since the data begin \(1952\); below in 69 later "
+                    r"years\s+1955"]:
+        assert re.search(pattern, text), pattern
+    assert "already in" not in text and "the window's first year" not in text
+    # Japan's goal on its own definition: 2% of FY2022 GDP, read here from the shipped CSV.
+    import csv
+
+    with (ROOT / "data" / "japan_gdp.csv").open(encoding="utf-8") as fh:
+        gdp22 = next(float(r["value"]) for r in csv.DictReader(fh)
+                     if r["year"] == "2022" and r["measure"] == "gdp")
+    from defbudget.formatting import format_money
+
+    assert f"= {format_money(0.02 * gdp22, 'JPY')} in FY2027" in text
+    assert "complementing initiatives combined" in text
+
+
+@pytest.mark.notebook
+def test_05_two_releases_when_defbudget_sipri_names_a_file():
+    latest = RAW_DIR / SIPRI_RELEASES["1949-2024_2"]
+    if not latest.is_file():
+        pytest.skip(f"{latest} not found")
+    nb, _, _ = _execute(NB_DIR / "05_nominal_vs_real.py", str(latest))
+    text = _text(nb)
+    assert "Skipped" not in text
+    assert "SIPRI release 2024, constant US$ of 2022" in text
+    assert "SIPRI-Milex-data-1949-2024_2.xlsx: SIPRI release 2025, constant US$ of 2023" in text
+    assert "Years whose local-currency figure was revised" in text
+
+
+@pytest.mark.parametrize("name", ["06_coursework.py", "06_coursework_solutions.py"])
+def test_06_questions_are_the_checkers_questions(name):
+    """The exercise text in the notebook is the text coursework.check marks against."""
+    nb = jupytext.read(NB_DIR / name)
+    markdown = " ".join(" ".join(c.source.split()) for c in nb.cells if c.cell_type == "markdown")
+    for ex_id, ex in coursework.EXERCISES.items():
+        assert f"`{ex_id}`" in markdown and " ".join(ex.question.split()) in markdown, ex_id
+
 
 @pytest.mark.notebook
 def test_06_coursework_student_copy_says_nothing_is_answered():
