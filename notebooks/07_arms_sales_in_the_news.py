@@ -48,8 +48,8 @@ deals = ledger[ledger["refers_to"].isin(["sale", "programme"])].copy()
 deals["reported"] = deals["value"].map(format_money)
 deals["per_unit"] = [format_money(v / q) if pd.notna(q) else "" for v, q in
                      zip(deals["value"], deals["quantity"], strict=True)]
-deals[["item", "refers_to", "stage", "year", "quantity", "amount_as_printed", "reported",
-       "per_unit", "outlet", "source"]]
+db.show(deals.assign(stage=deals["stage"].fillna("not stated")),
+        ["item", "stage", "year", "quantity", "reported", "per_unit", "outlet"])
 
 # %% [markdown]
 # ## What each figure does and does not include

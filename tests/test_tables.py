@@ -64,3 +64,8 @@ def test_rows_stay_together_whatever_the_index():
                       "unit": "ratio"}, index=[7, 3])
     assert show(f).to_numpy().tolist() == [["Japan", "1.37%", "ratio"],
                                           ["China", "1.71%", "ratio"]]
+
+
+def test_missing_integers_show_a_dash():
+    f = pd.DataFrame({"quantity": pd.array([400, None], dtype="Int64")})
+    assert show(f)["quantity"].tolist() == ["400", "–"]

@@ -54,7 +54,7 @@ def format_rate(value: float, local: str) -> str:
 
 def _plain(value) -> str:
     """A number without scientific notation or spurious digits."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if isinstance(value, bool):
         return "yes" if value else "no"
