@@ -260,7 +260,7 @@ def _chart_usd(path: Path, context: dict) -> None:
     _draw(path, lambda ax: plot.trend(
         usd, hue="basis", ax=ax,
         title="Japan: MOD initial budget in US$ at fiscal-year-average exchange rates",
-        note=f"Ends at FY{last}: a fiscal-year average needs the whole year's rates"
+        note=f"Ends at FY{last}: an average rate needs the whole year"
         if last < int(usd["year"].max()) else None))
 
 
@@ -292,7 +292,7 @@ def _chart_gmsd(path: Path, context: dict) -> None:
     group = _gmsd_group(context)
     shown = group[group["year"] >= plot.lines.BURDEN_START]
     _draw(path, lambda ax: plot.burden_vs_targets(
-        group, ax=ax, highlight="Japan",
+        group, ax=ax, highlight="Japan", years=(plot.lines.BURDEN_START, None),
         title=f"{_names(shown)}: military spending as a share of GDP, "
               f"{int(shown['year'].min())}–{int(shown['year'].max())} (GMSD)",
         note=_set_aside_note(context.get("gmsd_set_aside", {}))))
@@ -334,8 +334,8 @@ def _chart_gmsd_ranking(path: Path, context: dict) -> None:
 def _set_aside_note(set_aside: dict[str, str]) -> str | None:
     if not set_aside:
         return None
-    return (f"Left out: {', '.join(set_aside)} (GMSD level implausible against SIPRI's, "
-            "flagged highly_uncertain in the data)")
+    return (f"Left out: {', '.join(set_aside)} (GMSD level implausible against SIPRI's; "
+            "flagged highly uncertain in the data)")
 
 
 def _chart_sipri_constant(path: Path, context: dict) -> None:
