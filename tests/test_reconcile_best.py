@@ -101,3 +101,27 @@ def test_no_local_amount_gives_kind_none():
     t = reconcile(pd.concat([ledger, row], ignore_index=True))
     r = t[t["figure_id"] == "test-no-amount"].iloc[0]
     assert r["best_rate_kind"] == "none" and math.isnan(r["best_rate"])
+
+
+def test_dot_chart_draws_the_best_explanation(table):
+    from defbudget import plot
+
+    ax = plot.reconciliation_dots(table, budget="Japan FY2025 initial budget")
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks == [
+        "The Washington Times, date not recorded\nwindow 2024-12-27 to 2026-10-30",
+        "THX News ($60.0B), date not recorded\nwindow 2024-12-27 to 2025-12-31",
+        "THX News ($60.1B), date not recorded\nwindow 2024-12-27 to 2025-12-31"]
+    labels = [t.get_text() for t in ax.texts if t.get_gid() == "dot-label"]
+    assert labels[0] == ("$55.5B (implies ¥156.8/$)\nbest: spot 2026-05-08, ¥156.76/$, "
+                         "\u22120.001% from the implied rate")
+    assert labels[2] == ("$60.1B (implies ¥144.8/$)\nbest: spot 2025-06-18, ¥144.83/$, "
+                         "+0.04% from the implied rate")
+    legend = [t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts()]
+    assert "Converted at the CY2025 average rate (¥149.7/$)" in legend
+    assert "Converted at the FY2025 average rate (¥150.7/$)" in legend
+    diamonds = [ln for ln in ax.get_lines() if ln.get_marker() == "D"]
+    assert len(diamonds) == 1 and len(diamonds[0].get_xdata()) == 3
+    source = plot.get_source_text(ax).replace("\n", " ")
+    assert "Windows run from 2024-12-27, when the cabinet draft was first reported " \
+           "(Sputnik)" in source
