@@ -16,7 +16,6 @@ from plot_frames import japan_budget, sipri_like
 
 from defbudget import plot
 from defbudget.plot import get_source_text
-from defbudget.plot._style import NEGATIVE, POSITIVE
 from defbudget.schema import BasisMismatchError, coerce
 
 
