@@ -16,7 +16,6 @@ from plot_frames import japan_budget, sipri_like
 
 from defbudget import plot
 from defbudget.plot import get_source_text
-from defbudget.plot._style import NEGATIVE, POSITIVE
 from defbudget.schema import BasisMismatchError, coerce
 
 
@@ -286,7 +285,7 @@ class TestReconciliationDots:
         dots = next(col for col in ax.collections if col.get_gid() == "reported")
         assert len(dots.get_offsets()) == 3
         colours = [to_hex(c) for c in dots.get_facecolors()]
-        assert colours == [POSITIVE.lower(), POSITIVE.lower(), NEGATIVE.lower()]
+        assert colours == ["#1a1a1a", "#1a1a1a", "#ffffff"]  # unsupported: hollow
         labels = [t.get_text() for t in ax.texts if t.get_gid() == "dot-label"]
         assert labels[2] == "$80.0B (implies ¥108.8/$)\nno rate of the period supports it"
 
@@ -296,7 +295,8 @@ class TestReconciliationDots:
                   if len(ln.get_xdata()) == 2 and ln.get_xdata()[0] == ln.get_xdata()[1]}
         assert {57.8, 57.1} <= vlines
         texts = [t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts()]
-        assert "Converted at the fiscal-year-average rate (¥150.5/$)" in texts
+        assert "Converted at the FY2025 average rate (¥150.5/$)" in texts
+        assert "Converted at the CY2025 average rate (¥152.4/$)" in texts
         assert "Reported: no rate of the period supports it" in texts
         assert not any(t.get_parse_math() for t in ax.texts if t.get_gid() == "dot-label")
         assert "Converted at the rate of the publication date" in texts

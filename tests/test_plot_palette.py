@@ -89,3 +89,63 @@ def test_targets_and_estimates_never_share_a_line_style():
     assert target and estimate and not set(target) & set(estimate)
     assert "Dash-dot lines: spending targets" in plot.get_source_text(ax).replace("\n", " ")
     assert np.isfinite(ax.get_ylim()[1])
+
+
+# --------------------------------------------------------------------------- defaults
+def _gmsd_like() -> pd.DataFrame:
+    """China spikes to 51% in 1962 (as GMSD models it); three countries 1950-2019."""
+    frame = sipri_like({"Japan": 0.01, "China": 0.03, "South Korea": 0.025},
+                       years=range(1950, 2020), unit="ratio", measure="milex_share_gdp",
+                       growth=0.0)
+    frame.loc[(frame["country"] == "China") & (frame["year"] == 1962), "value"] = 0.512
+    return frame.assign(iso3=frame["country"].map({"Japan": "JPN", "China": "CHN",
+                                                   "South Korea": "KOR"}))
+
+
+def test_cross_country_burden_opens_on_1990_and_names_the_countries():
+    ax = plot.burden_vs_targets(_gmsd_like())
+    first = min(min(ln.get_xdata()) for ln in ax.get_lines() if ln.get_gid() == "final")
+    assert first == 1990
+    assert ax.get_title(loc="left").replace("\n", " ").startswith(
+        "Japan, China and South Korea: military expenditure as a share of GDP")
+    assert "From 1990; the data start in 1950" in plot.get_source_text(ax).replace("\n", " ")
+
+
+def test_outlier_is_clipped_with_its_value_printed():
+    ax = plot.burden_vs_targets(_gmsd_like(), years=(1950, None))
+    assert ax.get_ylim()[1] < 0.2  # the rest of the chart is not squashed
+    clipped = [t.get_text() for t in ax.texts if t.get_gid() == "clipped"]
+    assert clipped == ["China off the scale, peak 51.2% in 1962 \u2191"]
+
+
+def test_targets_drawn_only_where_they_apply():
+    ax = plot.burden_vs_targets(_gmsd_like())  # Japan, China, South Korea: no NATO member
+    labels = [t.get_text() for t in ax.texts if t.get_gid() == "target"]
+    assert labels == ["2.0%: Japan 2% of FY2022 GDP by FY2027"]
+    usa = sipri_like({"United States": 0.035}, unit="ratio", measure="milex_share_gdp",
+                     years=range(2015, 2025), growth=0.0).assign(iso3="USA")
+    labels = [t.get_text() for t in plot.burden_vs_targets(usa).texts
+              if t.get_gid() == "target"]
+    assert labels == ["2.0%: NATO 2% guideline (by 2024)",
+                      "3.5%: NATO Hague 3.5% core defence (by 2035)",
+                      "5.0%: NATO Hague 5% total (by 2035)"]
+    own = pd.DataFrame({"label": ["My line"], "value": [0.04]})
+    labels = [t.get_text() for t in plot.burden_vs_targets(_gmsd_like(), targets=own).texts
+              if t.get_gid() == "target"]
+    assert labels == ["4.0%: My line"]
+
+
+def test_japan_goal_on_its_own_terms():
+    frame = japan_budget(draft_year=0).assign(measure="defense_budget_share_gdp",
+                                              unit="ratio", value=0.0095)
+    targets = plot.lines._default_targets()
+    ax = plot.burden_vs_targets(frame, targets=targets[targets["applies_to"] == "JPN"])
+    caveat = [t.get_text().replace("\n", " ") for t in ax.texts
+              if t.get_gid() == "target-caveat"]
+    assert caveat == ["Japan 2% of FY2022 GDP by FY2027: the goal counts defence and related "
+                      "spending against FY2022 GDP. The line shows the MOD budget only, a "
+                      "narrower measure: the gap to the dash-dot line is not the gap to the "
+                      "goal"]
+    assert "Japan, the MOD budget only" in [t.get_text() for t in ax.texts]
+    assert "Cabinet Secretariat, Government of Japan (2022)" in plot.get_source_text(
+        ax).replace("\n", " ")

@@ -65,6 +65,6 @@ def test_many_publishers_are_counted_and_pointed_to_the_sources_sheet():
     text = plot.source_line(jp)
     first = text.split(". ")[0]
     assert first.startswith("Sources: Ministry of Defense of Japan (")
-    assert "other publications" in first and "(listed in the Excel Sources sheet)" in first
+    assert "other publications" in first and "(see the Excel Sources sheet)" in first
     ids = set(";".join(jp["source"].dropna()).split(";"))
     assert not [i for i in ids if i in text]  # no internal id on the chart

@@ -207,13 +207,19 @@ def measure_title(data: pd.DataFrame) -> str:
     return name
 
 
-def countries_text(data: pd.DataFrame, limit: int = 3) -> str:
+def countries_text(data: pd.DataFrame, limit: int = 6) -> str:
+    """The countries compared, by name: 'Japan, China, South Korea and Australia'.
+
+    Beyond *limit* names, the first few and how many others ('..., India and 12 others').
+    """
     if "country" not in data.columns:
         return ""
-    names = list(dict.fromkeys(data["country"].dropna()))
-    if len(names) <= limit:
+    names = [str(n) for n in dict.fromkeys(data["country"].dropna())]
+    if len(names) <= 1:
         return ", ".join(names)
-    return f"{len(names)} countries"
+    if len(names) <= limit:
+        return ", ".join(names[:-1]) + " and " + names[-1]
+    return ", ".join(names[:limit - 1]) + f" and {len(names) - limit + 1} others"
 
 
 def default_title(data: pd.DataFrame, suffix: str = "") -> str:

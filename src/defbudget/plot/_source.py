@@ -262,7 +262,7 @@ def _sources_phrase(ids: list[str], frame: pd.DataFrame | None = None, *,
         rest_years = set().union(*(years.get(g, set()) for g in rest))
         when = _year_runs_text(rest_years, pre)
         parts.append(f"{n_docs} other publications" + (f" for {when}" if when else "")
-                     + " (listed in the Excel Sources sheet)")
+                     + " (see the Excel Sources sheet)")
     return "; ".join(parts), len(ids) > 1
 
 
@@ -458,9 +458,12 @@ def _stage_phrase(frame: pd.DataFrame) -> str | None:
         if len(texts) > 3:
             notes.append("years without a value are left as gaps")
             texts = {}
-        for text, whos in texts.items():
-            who = f" ({'; '.join(w for w in whos if w)})" if len(texts) > 1 else ""
-            notes.append(f"{text}{who}: not available")
+        if len(texts) == 1:
+            notes.append(f"{next(iter(texts))}: not available")
+        elif texts:
+            notes.append("Not available: " + "; ".join(
+                f"{text} ({', '.join(w.replace(' basis', '') for w in whos if w)})"
+                for text, whos in texts.items()))
     return "; ".join(notes) if notes else None
 
 
