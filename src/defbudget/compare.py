@@ -245,10 +245,11 @@ def _resolve_country(frame: pd.DataFrame, name: str) -> pd.Series:
         known = _country_names(frame)
         close = difflib.get_close_matches(name, known, n=5, cutoff=0.6)
         close += [k for k in known if key and key in k.casefold() and k not in close][:5]
-        hint = (f" In this frame: {', '.join(repr(c) for c in close[:5])}." if close
+        hint = (f" Did you mean: {', '.join(repr(c) for c in close[:5])}?" if close
                 else f" The frame has {len(known)} names/codes, e.g. "
                      f"{', '.join(known[:5])}.")
-        raise UnknownCountryError(f"{err}{hint}") from None
+        raise UnknownCountryError(f"{err} No row of this frame has that country name or "
+                                  f"ISO3 code.{hint}") from None
     mask = iso3.map(lambda v: isinstance(v, str) and v.upper() == code).astype(bool)
     if not mask.any():
         names = country.dropna().unique()
@@ -329,7 +330,7 @@ def select(frame: pd.DataFrame, **criteria) -> pd.DataFrame:
     >>> cmp.select(f, country="Japn")
     Traceback (most recent call last):
     ...
-    defbudget.compare.UnknownCountryError: unknown country 'Japn': ... Did you mean: 'Japan'?
+    defbudget.compare.UnknownCountryError: unknown country 'Japn'. ... Did you mean: 'Japan'?
     """
     _require(frame, "compare.select", ())
     mask = pd.Series(True, index=frame.index)

@@ -1329,8 +1329,8 @@ def read_sipri(path: str | PathLike | None = None, *,
             country iso3  year         value unit             flag
     0         Japan  JPN  2023  5.016080e+10  USD              NaN
     1         Japan  JPN  2024  5.527390e+10  USD         estimate
-    2  Korea, North  PRK  2023           NaN  USD      unavailable
-    3  Korea, North  PRK  2024           NaN  USD  not_independent
+    2  North Korea  PRK  2023           NaN  USD      unavailable
+    3  North Korea  PRK  2024           NaN  USD  not_independent
     >>> df.loc[0, ["subregion", "footnotes", "source"]].tolist()
     ['East Asia', '56', 'sipri-milex-2025']
     """
