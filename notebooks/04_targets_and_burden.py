@@ -127,7 +127,7 @@ except SipriWorkbookNotFoundError as err:
     HAVE_SIPRI = False
     print("This notebook needs the SIPRI Military Expenditure Database workbook.\n")
     print(err)
-    print("\nSee the 'SIPRI data' section of the README. The cells below do nothing "
+    print("\nSee 'Where the SIPRI workbook comes from' in the README. The cells below do nothing "
           "until DEFBUDGET_SIPRI is set and the kernel restarted.")
 
 # %%

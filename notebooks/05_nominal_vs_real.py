@@ -111,7 +111,8 @@ if not HAVE_TWO:
     print("This part needs two SIPRI releases: DEFBUDGET_SIPRI naming one workbook (or a "
           "folder) with an earlier release beside it, or OLDER_RELEASE set above (e.g. "
           "SIPRI-Milex-data-1949-2023.xlsx and SIPRI-Milex-data-1949-2024.xlsx from "
-          "https://www.sipri.org/databases/milex; see the README). Skipped.")
+          "https://www.sipri.org/databases/milex; see 'Where the SIPRI workbook comes from' "
+          "in the README). Skipped.")
 else:
     older, newer = editions[max(earlier)], (where if named_file else editions[newest])
     series = {}

@@ -208,6 +208,15 @@ def test_every_displayed_figure_carries_its_source_line(path):
         assert shown, f"{path.name} draws charts but none was shown"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_readme_sections_a_notebook_points_to_exist(path):
+    headings = {line.lstrip("#").strip() for line in
+                (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+                if line.startswith("#")}
+    for named in re.findall(r"[Ss]ee '([^']+)' in the README", path.read_text(encoding="utf-8")):
+        assert named in headings, (path.name, named)
+
+
 @pytest.mark.notebook
 @pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS if _needs_sipri(p)))
 def test_sipri_notebooks_stop_cleanly_without_workbook(name):
