@@ -366,9 +366,9 @@ class TestSmallMultiples:
         plot.save_small_multiples(frame, tmp_path / "all.pdf", per_page=24, progress=False)
         headings = [next(t for t in texts if "page" in t and "\n" in t).split("\n")[1]
                     for texts, _ in pages[1:]]
-        assert headings == ["Asia & Oceania: East Asia, 1 of 2 (page 2 of 4)",
-                            "Asia & Oceania: East Asia, 2 of 2 (page 3 of 4)",
-                            "Europe: Western Europe (page 4 of 4)"]
+        assert headings == ["Asia & Oceania, 1 of 2 (page 2 of 4)",
+                            "Asia & Oceania, 2 of 2 (page 3 of 4)",
+                            "Europe (page 4 of 4)"]
         index = pages[0][0]
         assert index[0].endswith("Index: each country and its page")
         pairs = dict(zip(index[1::2], index[2::2], strict=True))

@@ -173,7 +173,7 @@ def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
 
     Handles the whole SIPRI database (~170 countries) in seconds. The first page is an
     index: every country with the page it is on. Countries are grouped by region (SIPRI's
-    ``subregion``, else ``region``), each page headed by its region; within a region they
+    ``region``, else ``subregion``), each page headed by its region; within a region they
     run alphabetically. Every page carries the title, the y unit, the period convention and
     the source line.
 
@@ -187,8 +187,8 @@ def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
     per_page, ncols
         Panels per page and per row.
     group
-        Column to group pages by: ``"auto"`` takes ``subregion`` (with ``region``) or
-        ``region`` when the frame has them; None runs the countries in frame order.
+        Column to group pages by: ``"auto"`` takes ``region`` (else ``subregion``) when
+        the frame has it; None runs the countries in frame order.
     progress
         Show a tqdm progress bar over the pages.
 
@@ -272,9 +272,9 @@ def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
 def _region_pages(data: pd.DataFrame, panels: list, *, col: str, group: str | None,
                   per_page: int) -> list[tuple[str | None, list]]:
     """Split the panels into pages, one region (or part of one) per page: (heading, panels)."""
-    if group == "auto":
-        group = ("subregion" if "subregion" in data.columns else
-                 "region" if "region" in data.columns else None)
+    if group == "auto":  # SIPRI's five regions fill their pages; subregions leave gaps
+        group = ("region" if "region" in data.columns else
+                 "subregion" if "subregion" in data.columns else None)
     if group is None or group not in data.columns:
         return [(None, panels[i:i + per_page]) for i in range(0, len(panels), per_page)]
     region_of = (data.dropna(subset=[group]).drop_duplicates(col).set_index(col)[group]
@@ -291,7 +291,9 @@ def _region_pages(data: pd.DataFrame, panels: list, *, col: str, group: str | No
         members = sorted(members, key=lambda kv: str(kv[0]))
         name = f"{parent[region]}: {region}" if region in parent and parent[region] != region \
             else region
-        chunks = [members[i:i + per_page] for i in range(0, len(members), per_page)]
+        k = math.ceil(len(members) / per_page)  # pages of even size: 13 + 12, not 24 + 1
+        size = math.ceil(len(members) / k)
+        chunks = [members[i:i + size] for i in range(0, len(members), size)]
         for i, chunk in enumerate(chunks):
             more = f", {i + 1} of {len(chunks)}" if len(chunks) > 1 else ""
             pages.append((f"{name}{more}", chunk))
