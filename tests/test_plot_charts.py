@@ -335,9 +335,53 @@ class TestSmallMultiples:
         out = plot.save_small_multiples(frame, tmp_path / "all.pdf", per_page=24)
         data = out.read_bytes()
         assert data.startswith(b"%PDF")
-        assert data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") == 3
+        # an index page, then 50 countries at 24 a page
+        assert data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") == 4
         assert [p.name for p in tmp_path.iterdir()] == ["all.pdf"]
         assert "3/3" in capsys.readouterr().err  # the tqdm progress bar
+
+    def test_pdf_pages_by_region_with_an_index_and_one_tick_format_per_axis(
+            self, tmp_path, monkeypatch):
+        from matplotlib.backends.backend_pdf import PdfPages
+
+        east = {f"East {i:02d}": 1e9 * (i + 1) for i in range(25)} | {"Japan": 5e10}
+        west = {"France": 6e10, "Portugal": 4e9, "Spain": 2e10}
+        frame = sipri_like(east | west, years=range(2000, 2025))
+        frame["region"] = frame["country"].map(lambda c: "Europe" if c in west
+                                               else "Asia & Oceania")
+        frame["subregion"] = frame["country"].map(lambda c: "Western Europe" if c in west
+                                                  else "East Asia")
+        pages = []
+        original = PdfPages.savefig
+
+        def record(pdf, fig=None, **kwargs):
+            texts = [t.get_text() for t in fig.texts]
+            fig.canvas.draw()
+            ticks = [[t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+                     for ax in fig.axes if ax.get_visible()]
+            pages.append((texts, ticks))
+            return original(pdf, fig, **kwargs)
+
+        monkeypatch.setattr(PdfPages, "savefig", record)
+        plot.save_small_multiples(frame, tmp_path / "all.pdf", per_page=24, progress=False)
+        headings = [next(t for t in texts if "page" in t and "\n" in t).split("\n")[1]
+                    for texts, _ in pages[1:]]
+        assert headings == ["Asia & Oceania, 1 of 2 (page 2 of 4)",
+                            "Asia & Oceania, 2 of 2 (page 3 of 4)",
+                            "Europe (page 4 of 4)"]
+        index = pages[0][0]
+        assert index[0].endswith("Index: each country and its page")
+        pairs = dict(zip(index[1::2], index[2::2], strict=True))
+        assert pairs["France"] == "4" and pairs["Portugal"] == "4"
+        assert pairs["Japan"] == "3"  # alphabetically after East 00 to East 22
+        assert len(pairs) == 29
+        for _, ticks in pages[1:]:
+            for labels in ticks:
+                nonzero = [t for t in labels if t not in ("$0", "0")]
+                decimals = {len(t.rstrip("TBMK").split(".")[1]) if "." in t else 0
+                            for t in nonzero}
+                scales = {t[-1] for t in nonzero}
+                assert len(decimals) <= 1 and len(scales) <= 1, labels
 
     def test_pdf_refuses_other_extensions(self, tmp_path):
         with pytest.raises(ValueError, match=r"multi-page \.pdf"):

@@ -72,7 +72,7 @@ def test_coinciding_series_are_said_on_the_chart():
     excl.loc[excl["year"] >= 2021, "value"] *= 0.97  # equal FY2018–2020
     ax = plot.trend(pd.concat([incl, excl], ignore_index=True), hue="basis")
     notes = [t.get_text() for t in ax.texts if t.get_gid() == "coinciding"]
-    assert notes == ["FY2018–2020: incl. SACO = excl. SACO\n(one line)"]
+    assert notes == ["FY2018–2020: incl. SACO and excl. SACO\nare equal (one line)"]
 
 
 def test_targets_and_estimates_never_share_a_line_style():

@@ -461,7 +461,7 @@ def _stage_phrase(frame: pd.DataFrame) -> str | None:
         if len(texts) == 1:
             notes.append(f"{next(iter(texts))}: not available")
         elif texts:
-            notes.append("Not available: " + "; ".join(
+            notes.append("not available: " + "; ".join(
                 f"{text} ({', '.join(w.replace(' basis', '') for w in whos if w)})"
                 for text, whos in texts.items()))
     return "; ".join(notes) if notes else None

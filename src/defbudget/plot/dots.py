@@ -86,7 +86,9 @@ def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
             text = f"{k} {format_value(v, unit)}"
             if side == "end":
                 text += f" ({format_change(v, float(complete.loc[k, start]), unit)})"
-            items.append((text, float(xpos), v, colours[k]))
+            # labels in the country's full colour (its line may be a light context tint)
+            items.append((text, float(xpos), v, own[k] if hl and palette is None
+                          else colours[k]))
         arts = c.direct_labels(ax, items, side="right" if side == "end" else "left",
                                fontsize=size)
         for art in arts:

@@ -110,14 +110,14 @@ def _mark_coinciding(ax: Axes, series: dict, *, x: str, y: str, period: str) -> 
     for a, b, start, end in _coinciding(series, x=x, y=y):
         span = f"{period}{start}–{end}"
         short = [name.split(",")[1].strip() if "," in name else name for name in (a, b)]
-        text = f"{span}: {short[0]} = {short[1]}\n(one line)"
+        text = f"{span}: {short[0]} and {short[1]}\nare equal (one line)"
         grp = series[next(iter(series))]
         mid = grp[(grp[x] >= start) & (grp[x] <= end)].dropna(subset=[y])
         if mid.empty:
             continue
-        row = mid.iloc[len(mid) // 2]
-        t = ax.annotate(text, xy=(float(row[x]), float(row[y])), xytext=(0, -14),
-                        textcoords="offset points", ha="center", va="top",
+        row = mid.loc[mid[y].astype(float).idxmin()]  # under the segment's lowest point
+        t = ax.annotate(text, xy=(float(row[x]), float(row[y])), xytext=(2, -9),
+                        textcoords="offset points", ha="left", va="top",
                         fontsize=plt.rcParams["font.size"] * 0.75, color="#333333",
                         parse_math=False, zorder=6,
                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
