@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -153,7 +154,8 @@ def _row_labels(rows: pd.DataFrame) -> list[str]:
         start, end = rec.get("window_start"), rec.get("window_end")
         if isinstance(start, str) and isinstance(end, str):
             text += f"\nwindow {start} to {end}"
-        out.append(text)
+        # a long outlet name is wrapped, or the labels squeeze the Axes to nothing
+        out.append("\n".join(textwrap.fill(line, 40) for line in text.split("\n")))
     return out
 
 
