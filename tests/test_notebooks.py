@@ -208,6 +208,22 @@ def test_every_displayed_figure_carries_its_source_line(path):
         assert shown, f"{path.name} draws charts but none was shown"
 
 
+def test_readme_command_installs_jupyterlab_and_opens_the_notebooks():
+    import tomllib
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = next(c for c in re.findall(r"```bash\n(python3 -m venv .*?)\n```", readme)
+                   if "jupyter lab" in c)
+    assert '.venv/bin/pip install -q -e ".[notebooks]"' in command
+    assert "set-default-viewer python" in command and command.endswith("jupyter lab notebooks")
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]
+    assert any(r.startswith("jupyterlab") for r in extras["notebooks"])
+    assert any(r.startswith("jupytext") for r in extras["notebooks"])
+    assert any(r.startswith("jupytext") for r in extras["test"])
+    assert "style=None" in readme
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_readme_sections_a_notebook_points_to_exist(path):
     headings = {line.lstrip("#").strip() for line in
