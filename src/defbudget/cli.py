@@ -164,12 +164,24 @@ def _measure_label(frame: pd.DataFrame, measure: str) -> str:
 
 
 def _rate_text(rate: str, frame: pd.DataFrame, to: str) -> str:
-    """'150 JPY per USD' for a fixed rate; the rate's name otherwise."""
+    """'150 JPY per USD' for a fixed rate; the rate's name otherwise, with the rates used as
+    quoted (local currency per US$: '¥150.7/$ to ¥152.4/$')."""
     if isinstance(_rate(rate), float):
         sources = frame["fx_from"].dropna().unique() if "fx_from" in frame else []
         origin = sources[0] if len(sources) == 1 else "source currency"
         return f"{rate} {origin} per {to.upper()}"
-    return rate
+    if "fx_rate" not in frame or "fx_from" not in frame:
+        return rate
+    from defbudget.tables import format_rate
+
+    used = frame.loc[frame["fx_basis"].astype(str).ne("same_currency")].dropna(
+        subset=["fx_rate"])
+    sides = {str(u) for u in used["fx_from"].dropna().unique()} | {to.upper()}
+    if used.empty or "USD" not in sides or len(sides) != 2:
+        return rate
+    local = next(u for u in sides if u != "USD")
+    lo, hi = format_rate(used["fx_rate"].min(), local), format_rate(used["fx_rate"].max(), local)
+    return f"{rate} ({lo})" if lo == hi else f"{rate} ({lo} to {hi})"
 
 
 def _fmt(value: float, unit: str) -> str:
