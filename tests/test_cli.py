@@ -311,3 +311,13 @@ def test_show_names_a_fixed_rate_with_its_units():
     proc = run("show", "japan_mod_budget", "--years", "2025", "--to", "EUR", "--rate", "160")
     assert proc.returncode == 0, proc.stderr
     assert "converted at 160 JPY per EUR" in proc.stdout
+
+
+def test_show_prints_the_rates_used_as_yen_per_dollar():
+    proc = run("show", "japan_mod_budget", "--years", "2024:2025", "--to", "USD",
+               "--basis", "mod_incl_saco_realignment")
+    assert proc.returncode == 0, proc.stderr
+    # FY2024 and FY2025 averages of the daily ECB cross rates: 152.44 and 150.74 yen per dollar
+    # (the same averages test_fx pins from the raw ECB file).
+    assert "converted at fy_average (¥150.7/$ to ¥152.4/$)" in proc.stdout
+    assert "$52.1B" in proc.stdout and "$57.7B" in proc.stdout

@@ -477,8 +477,8 @@ def test_sources_sheet_cites_known_and_flags_unknown_ids(tmp_path):
 
 
 def test_notes_sheet_has_conversion_basis_and_flag_meanings(tmp_path):
-    frame = tidy(3, unit="USD", values=[5e10, 5.1e10, 5.2e10], fx_rate=[1 / 150, 1 / 151, 0.007],
-                 fx_basis="fy_average", fx_source="ecb-eurofxref", deflator="jp_cpi",
+    frame = tidy(3, unit="USD", values=[5e10, 5.1e10, 5.2e10], fx_rate=[150.0, 151.04, 142.857],
+                 fx_from="JPY", fx_basis="fy_average", fx_source="ecb-eurofxref", deflator="jp_cpi",
                  flag=["estimate", None, None])
     out = to_excel(frame, tmp_path / "n.xlsx", notes=["Prepared for the seminar.", "=not 1"])
     ws = openpyxl.load_workbook(out)["Notes"]
@@ -486,7 +486,9 @@ def test_notes_sheet_has_conversion_basis_and_flag_meanings(tmp_path):
                      if v is not None)
     assert "Prepared for the seminar." in text and "=not 1" in text
     assert "fy_average" in text and "ecb-eurofxref" in text and "jp_cpi" in text
-    assert "0.00666667 to 0.00700000" in text or "0.00662252 to 0.007" in text
+    # rates as quoted, yen per dollar, lowest to highest
+    assert "¥142.9/$ to ¥151.0/$" in text
+    assert "local currency per US$" in text
     for code in ("estimate", "highly_uncertain", "unavailable", "draft", "request"):
         assert code in text
     assert excel.FLAG_MEANINGS["estimate"] in text

@@ -85,7 +85,7 @@ def test_fy2025_budget_at_fy2025_average(ecb_jpy_per_usd):
     expected_usd = 8_700.5e9 / expected_rate
     usd = convert(yen_frame({2025: 8_700.5e9}), to="USD", rate="fy_average")
     assert usd["value"].iloc[0] == pytest.approx(expected_usd, rel=1e-12)
-    assert 1 / usd["fx_rate"].iloc[0] == pytest.approx(expected_rate, rel=1e-12)
+    assert usd["fx_rate"].iloc[0] == pytest.approx(expected_rate, rel=1e-12)
     assert 55e9 < expected_usd < 60e9  # ~ $57.7B, between the press's $55.5B and $60.1B
 
 
@@ -236,7 +236,9 @@ def test_convert_records_basis_and_source_and_validates():
     assert usd["fx_basis"].tolist() == ["fy_average", "fy_average"]
     assert usd["fx_source"].tolist() == ["ecb-eurofxref-hist"] * 2
     assert usd["fx_from"].tolist() == ["JPY", "JPY"]
-    np.testing.assert_allclose(usd["value"], f["value"] * usd["fx_rate"])
+    # fx_rate is as quoted, yen per dollar: the dollar amount is the yen amount divided by it
+    assert usd["fx_rate"].between(130, 160).all()
+    np.testing.assert_allclose(usd["value"], f["value"] / usd["fx_rate"])
     assert usd["value"].iloc[1] == pytest.approx(
         7.9496e12 / average_rate("JPY", year=2024, period="FY"))
 

@@ -16,7 +16,6 @@ from plot_frames import japan_budget, sipri_like
 
 from defbudget import plot
 from defbudget.plot import get_source_text
-from defbudget.plot._style import NEGATIVE, POSITIVE
 from defbudget.schema import BasisMismatchError, coerce
 
 
@@ -40,7 +39,8 @@ class TestGrowthBars:
         assert heights[2019] == pytest.approx(5.0e12 / 5.1911e12 - 1)
         assert heights[2024] == pytest.approx(7.9496 / 6.8219 - 1)
         colour = {round(b.get_x() + b.get_width() / 2): to_hex(b.get_edgecolor()) for b in bars}
-        assert colour[2019] == NEGATIVE.lower() and colour[2024] == POSITIVE.lower()
+        # one meaning per colour: the bars wear Japan's colour; direction shows the sign
+        assert colour[2019] == colour[2024] == "#0072b2"
 
     def test_no_bar_across_a_gap(self):
         ax = plot.growth_bars(japan_budget(gap=(2020,)))
@@ -99,8 +99,10 @@ class TestCompareAndIndex:
         ax = plot.compare_lines(sipri_like({"Japan": 5e10, "Korea": 4e10}), highlight="Japan")
         colours = {ln.get_label(): to_hex(ln.get_color()) for ln in ax.get_lines()
                    if ln.get_gid() == "final"}
-        assert colours["Japan"] == "#0072b2" and colours["Korea"] == "#b0b0b0"
-        with pytest.raises(ValueError, match="highlight names \\['Japn'\\]"):
+        # Korea (house colour #009E73) as context: 55% towards white, worked by hand:
+        # (0 + 255*.55, 158 + 97*.55, 115 + 140*.55) = (140.25, 211.35, 192) -> #8cd3c0
+        assert colours["Japan"] == "#0072b2" and colours["Korea"] == "#8cd3c0"
+        with pytest.raises(ValueError, match=r"unknown country 'Japn'\. Nearest names: 'Japan'"):
             plot.compare_lines(sipri_like({"Japan": 5e10}), highlight="Japn")
 
     def test_compare_refuses_mixed_price_bases(self):
@@ -144,7 +146,7 @@ class TestBurdenVsTargets:
             "2.0%: NATO guideline; Japan goal (by 2027)",
             "3.5%: NATO core defence (by 2035)"]
         levels = sorted(ln.get_ydata()[0] for ln in ax.get_lines()
-                        if ln.get_linestyle() == "--" and ln.get_gid() is None)
+                        if ln.get_gid() == "target")
         assert levels == [0.02, 0.035]
         fig.canvas.draw()
         a, b = (t.get_window_extent() for t in labels)
@@ -153,7 +155,8 @@ class TestBurdenVsTargets:
         assert ax.yaxis.get_major_formatter().format_ticks([0, 0.01, 0.02]) == ["0%", "1%",
                                                                                 "2%"]
         text = _source(ax)
-        assert "nato-hague-2025" in text and "Share of GDP, in %" in text
+        assert "SIPRI Military Expenditure Database 2025" in text
+        assert "Share of GDP, in %" in text
 
     def test_close_targets_labels_do_not_overlap(self):
         frame = sipri_like({"Japan": 0.01}, unit="ratio", measure="milex_share_gdp")
@@ -282,7 +285,7 @@ class TestReconciliationDots:
         dots = next(col for col in ax.collections if col.get_gid() == "reported")
         assert len(dots.get_offsets()) == 3
         colours = [to_hex(c) for c in dots.get_facecolors()]
-        assert colours == [POSITIVE.lower(), POSITIVE.lower(), NEGATIVE.lower()]
+        assert colours == ["#1a1a1a", "#1a1a1a", "#ffffff"]  # unsupported: hollow
         labels = [t.get_text() for t in ax.texts if t.get_gid() == "dot-label"]
         assert labels[2] == "$80.0B (implies ¥108.8/$)\nno rate of the period supports it"
 
@@ -292,7 +295,8 @@ class TestReconciliationDots:
                   if len(ln.get_xdata()) == 2 and ln.get_xdata()[0] == ln.get_xdata()[1]}
         assert {57.8, 57.1} <= vlines
         texts = [t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts()]
-        assert "Converted at the fiscal-year-average rate (¥150.5/$)" in texts
+        assert "Converted at the FY2025 average rate (¥150.5/$)" in texts
+        assert "Converted at the CY2025 average rate (¥152.4/$)" in texts
         assert "Reported: no rate of the period supports it" in texts
         assert not any(t.get_parse_math() for t in ax.texts if t.get_gid() == "dot-label")
         assert "Converted at the rate of the publication date" in texts
@@ -331,9 +335,53 @@ class TestSmallMultiples:
         out = plot.save_small_multiples(frame, tmp_path / "all.pdf", per_page=24)
         data = out.read_bytes()
         assert data.startswith(b"%PDF")
-        assert data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") == 3
+        # an index page, then 50 countries at 24 a page
+        assert data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") == 4
         assert [p.name for p in tmp_path.iterdir()] == ["all.pdf"]
         assert "3/3" in capsys.readouterr().err  # the tqdm progress bar
+
+    def test_pdf_pages_by_region_with_an_index_and_one_tick_format_per_axis(
+            self, tmp_path, monkeypatch):
+        from matplotlib.backends.backend_pdf import PdfPages
+
+        east = {f"East {i:02d}": 1e9 * (i + 1) for i in range(25)} | {"Japan": 5e10}
+        west = {"France": 6e10, "Portugal": 4e9, "Spain": 2e10}
+        frame = sipri_like(east | west, years=range(2000, 2025))
+        frame["region"] = frame["country"].map(lambda c: "Europe" if c in west
+                                               else "Asia & Oceania")
+        frame["subregion"] = frame["country"].map(lambda c: "Western Europe" if c in west
+                                                  else "East Asia")
+        pages = []
+        original = PdfPages.savefig
+
+        def record(pdf, fig=None, **kwargs):
+            texts = [t.get_text() for t in fig.texts]
+            fig.canvas.draw()
+            ticks = [[t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+                     for ax in fig.axes if ax.get_visible()]
+            pages.append((texts, ticks))
+            return original(pdf, fig, **kwargs)
+
+        monkeypatch.setattr(PdfPages, "savefig", record)
+        plot.save_small_multiples(frame, tmp_path / "all.pdf", per_page=24, progress=False)
+        headings = [next(t for t in texts if "page" in t and "\n" in t).split("\n")[1]
+                    for texts, _ in pages[1:]]
+        assert headings == ["Asia & Oceania, 1 of 2 (page 2 of 4)",
+                            "Asia & Oceania, 2 of 2 (page 3 of 4)",
+                            "Europe (page 4 of 4)"]
+        index = pages[0][0]
+        assert index[0].endswith("Index: each country and its page")
+        pairs = dict(zip(index[1::2], index[2::2], strict=True))
+        assert pairs["France"] == "4" and pairs["Portugal"] == "4"
+        assert pairs["Japan"] == "3"  # alphabetically after East 00 to East 22
+        assert len(pairs) == 29
+        for _, ticks in pages[1:]:
+            for labels in ticks:
+                nonzero = [t for t in labels if t not in ("$0", "0")]
+                decimals = {len(t.rstrip("TBMK").split(".")[1]) if "." in t else 0
+                            for t in nonzero}
+                scales = {t[-1] for t in nonzero}
+                assert len(decimals) <= 1 and len(scales) <= 1, labels
 
     def test_pdf_refuses_other_extensions(self, tmp_path):
         with pytest.raises(ValueError, match=r"multi-page \.pdf"):
@@ -354,7 +402,7 @@ def test_every_chart_carries_a_source_line():
     for draw in charts:
         fig = plt.figure()
         ax = draw()
-        assert ax.figure is fig
+        assert ax.figure is not fig  # one new figure per call
         assert get_source_text(ax).startswith("Source"), draw
         plt.close(fig)
 

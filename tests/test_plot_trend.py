@@ -34,9 +34,11 @@ class TestTrend:
         _fig, ax = plt.subplots()
         assert plot.trend(japan_budget(), ax=ax) is ax
 
-    def test_draws_on_current_axes_without_ax(self):
+    def test_without_ax_draws_on_a_new_figure_never_the_current_axes(self):
         _fig, ax = plt.subplots()
-        assert plot.trend(japan_budget()) is ax
+        new = plot.trend(japan_budget())
+        assert new is not ax and new.figure is not ax.figure
+        assert not ax.get_lines() and not ax.get_title(loc="left")
 
     def test_labels_say_units_price_basis_and_period(self):
         ax = plot.trend(japan_budget())
@@ -151,7 +153,7 @@ class TestTrend:
         fig, ax = plt.subplots()
         plot.trend(japan_budget(gap=(2020,)), ax=ax)
         text = get_source_text(fig).replace("\n", " ")
-        assert text.startswith("Source: japan_mod_budget")
+        assert text.startswith("Source: Japan Ministry of Defense initial defence budgets")
         assert "Current yen (not adjusted for inflation)" in text
         assert "fiscal years Apr–Mar" in text
         assert "FY2026: draft budget (not yet enacted)" in text
@@ -162,8 +164,7 @@ class TestTrend:
                                       fx_rate=0.0066)
         ax = plot.trend(frame)
         text = get_source_text(ax).replace("\n", " ")
-        assert "converted at fiscal-year-average rates (ECB euro reference rates " \
-               "(defbudget: ecb_eurofxref))" in text
+        assert "converted at fiscal-year-average rates (ECB)" in text
         assert "Current US$ (not adjusted for inflation)" in text
 
     def test_source_line_splits_joined_source_ids(self):
@@ -171,7 +172,7 @@ class TestTrend:
                                       fx_source="frb-h10-exjpus;ecb-eurofxref-hist")
         text = plot.source_line(frame)
         assert "frb-h10-exjpus;" not in text
-        assert "(defbudget: frb-h10-exjpus)" in text and "(defbudget: ecb-eurofxref-hist)" in text
+        assert "(Fed H.10 to 1998, ECB from 1999)" in text
 
     def test_every_value_an_estimate_is_drawn_plainly_and_said_once(self):
         frame = japan_budget().assign(flag="estimate", stage="enacted")
@@ -198,7 +199,8 @@ class TestTrend:
                                       fx_basis="spot:2025-12-26")
         text = plot.source_line(frame)
         assert "Constant 2020 yen;" in text
-        assert "deflated by jp_cpi (statjp_cpi)" in text
+        assert "deflated by jp cpi;" in text  # an index unknown to defbudget.prices
+        assert "statjp_cpi" not in text
         assert "the spot rate of 2025-12-26" in text
 
     def test_source_override_and_note(self):
@@ -215,7 +217,8 @@ class TestTrend:
         lines = [t for t in fig.texts if t.get_gid() == "defbudget-source"]
         assert len(lines) == 1
         text = lines[0].get_text()
-        assert "japan_mod_budget" in text and "SIPRI Military Expenditure Database" in text
+        assert "Japan Ministry of Defense initial defence budgets" in text
+        assert "SIPRI Military Expenditure Database" in text
 
     def test_source_line_does_not_overlap_the_axis_label(self):
         fig, ax = plt.subplots(figsize=(6.5, 4), layout="constrained")

@@ -117,14 +117,17 @@ def test_convert_is_linear_and_composes(values, r1, r2, k):
              countries=[COUNTRIES[0]] * n + [COUNTRIES[1]] * n,
              years=list(range(2000, 2000 + n)) * 2, unit="JPY")
     once = convert(f, to="USD", rate=r1)
-    # provenance: the stored rate is exactly what multiplied the value
-    np.testing.assert_allclose(once["value"], f["value"] * once["fx_rate"], rtol=1e-12)
+    # provenance: the stored rate, yen per dollar as quoted, is exactly what divided the value
+    np.testing.assert_allclose(once["fx_rate"], r1, rtol=1e-15)
+    np.testing.assert_allclose(once["value"], f["value"] / once["fx_rate"], rtol=1e-12)
     # linear in the amount
     np.testing.assert_allclose(once["value"].to_numpy()[n:], once["value"].to_numpy()[:n] * k,
                                rtol=1e-12)
-    # JPY -> USD -> EUR with fixed rates equals JPY -> EUR at the product of the multipliers
+    # JPY -> USD -> EUR with fixed rates equals JPY -> EUR at the product of the multipliers;
+    # the second rate is quoted euros per dollar (r2 was given as dollars per euro)
     twice = convert(once, to="EUR", rate=r2)
-    direct_multiplier = once["fx_rate"].to_numpy() * twice["fx_rate"].to_numpy()
+    np.testing.assert_allclose(twice["fx_rate"], 1 / r2, rtol=1e-15)
+    direct_multiplier = 1 / once["fx_rate"].to_numpy() * twice["fx_rate"].to_numpy()
     np.testing.assert_allclose(twice["value"], f["value"] * direct_multiplier, rtol=1e-12)
     assert (twice["unit"] == "EUR").all() and (f["unit"] == "JPY").all()
 

@@ -35,6 +35,10 @@ _LAZY = {
     "convert": "defbudget.fx:convert",
     "reconcile": "defbudget.reconciliation:reconcile",
     "to_excel": "defbudget.excel:to_excel",
+    "countries": "defbudget.countries",
+    "tables": "defbudget.tables",
+    "show": "defbudget.tables:show",
+    "show_wide": "defbudget.tables:show_wide",
     "read_excel_export": "defbudget.excel:read_excel_export",
 }
 

@@ -215,3 +215,22 @@ class BudgetAccessor:
         """
         return self._cmp().style_table(self._frame, index=index, years=years,
                                        caption=caption, sig=sig)
+
+    def show(self, columns=None):
+        """:func:`defbudget.tables.show`: a display copy (¥8.70T, 1.37%, ¥150.7/$, marks).
+
+        Examples
+        --------
+        >>> from defbudget.compare import _example_frame
+        >>> _example_frame().budget.show(["year", "value"])["value"].tolist()
+        ['¥4.96T', '¥5.40T', '¥6.82T']
+        """
+        from defbudget.tables import show
+
+        return show(self._frame, columns)
+
+    def show_wide(self, *, index=None, years=None):
+        """:func:`defbudget.tables.show_wide`: years across, values formatted by unit."""
+        from defbudget.tables import show_wide
+
+        return show_wide(self._frame, index=index, years=years)

@@ -104,24 +104,18 @@ def _pick(frame: pd.DataFrame, column: str, wanted: str | None, option: str) -> 
 
 
 def _countries(frame: pd.DataFrame, wanted: str | None) -> pd.DataFrame:
-    """Keep the countries named by ISO3 code or display name, comma-separated."""
+    """Keep the countries named by ISO3 code or any common name, comma-separated
+    (resolved as by :func:`defbudget.compare.select`: 'South Korea', 'US', 'UK', 'Turkey')."""
     if not wanted:
         return frame
-    names = set(frame["country"].dropna().astype(str))
-    codes = set(frame["iso3"].dropna().astype(str))
-    keep = []
+    from defbudget.compare import UnknownCountryError, _resolve_country
+
+    mask = pd.Series(False, index=frame.index)
     for w in (x.strip() for x in wanted.split(",") if x.strip()):
-        if w.upper() in codes:
-            keep.append(frame["iso3"] == w.upper())
-        elif w in names:
-            keep.append(frame["country"] == w)
-        else:
-            close = difflib.get_close_matches(w, sorted(names | codes), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise LookupError(f"--countries: unknown country {w!r}{hint}")
-    mask = keep[0]
-    for k in keep[1:]:
-        mask = mask | k
+        try:
+            mask |= _resolve_country(frame, w)
+        except UnknownCountryError as err:
+            raise LookupError(f"--countries: {err}") from None
     return frame[mask]
 
 
@@ -171,12 +165,24 @@ def _measure_label(frame: pd.DataFrame, measure: str) -> str:
 
 
 def _rate_text(rate: str, frame: pd.DataFrame, to: str) -> str:
-    """'150 JPY per USD' for a fixed rate; the rate's name otherwise."""
+    """'150 JPY per USD' for a fixed rate; the rate's name otherwise, with the rates used as
+    quoted (local currency per US$: '¥150.7/$ to ¥152.4/$')."""
     if isinstance(_rate(rate), float):
         sources = frame["fx_from"].dropna().unique() if "fx_from" in frame else []
         origin = sources[0] if len(sources) == 1 else "source currency"
         return f"{rate} {origin} per {to.upper()}"
-    return rate
+    if "fx_rate" not in frame or "fx_from" not in frame:
+        return rate
+    from defbudget.tables import format_rate
+
+    used = frame.loc[frame["fx_basis"].astype(str).ne("same_currency")].dropna(
+        subset=["fx_rate"])
+    sides = {str(u) for u in used["fx_from"].dropna().unique()} | {to.upper()}
+    if used.empty or "USD" not in sides or len(sides) != 2:
+        return rate
+    local = next(u for u in sides if u != "USD")
+    lo, hi = format_rate(used["fx_rate"].min(), local), format_rate(used["fx_rate"].max(), local)
+    return f"{rate} ({lo})" if lo == hi else f"{rate} ({lo} to {hi})"
 
 
 def _fmt(value: float, unit: str) -> str:

@@ -218,30 +218,52 @@ def _finish(out: pd.DataFrame, sort: Sequence[str] | None = None) -> pd.DataFram
 
 def _country_names(frame: pd.DataFrame) -> list[str]:
     names = frame["country"].dropna().astype(str).unique().tolist()
-    codes = frame["iso3"].dropna().astype(str).unique().tolist()
+    codes = (frame["iso3"].dropna().astype(str).unique().tolist() if "iso3" in frame.columns
+             else [])
     return sorted(set(names) | set(codes))
 
 
 def _resolve_country(frame: pd.DataFrame, name: str) -> pd.Series:
-    """Boolean mask of rows whose country name or ISO3 code is *name* (case-insensitive)."""
+    """Boolean mask of rows whose country is *name*: the frame's own name or ISO3 code
+    (case-insensitive), or any name :func:`defbudget.countries.to_iso3` resolves."""
+    from defbudget.countries import CountryNameError, to_iso3
+
     if not isinstance(name, str):
         raise TypeError(f"a country is named by a string (name or ISO3 code); you passed "
                         f"{name!r}.")
     key = name.strip().casefold()
-    mask = (frame["country"].astype(object).map(lambda v: isinstance(v, str)
-                                                 and v.casefold() == key)
-            | frame["iso3"].astype(object).map(lambda v: isinstance(v, str)
-                                                and v.casefold() == key))
-    mask = mask.astype(bool)
-    if not mask.any():
+    country = frame["country"].astype(object)
+    iso3 = (frame["iso3"].astype(object) if "iso3" in frame.columns
+            else pd.Series(None, index=frame.index, dtype=object))
+    mask = (country.map(lambda v: isinstance(v, str) and v.casefold() == key)
+            | iso3.map(lambda v: isinstance(v, str) and v.casefold() == key)).astype(bool)
+    if mask.any():
+        return mask
+    try:
+        code = to_iso3(name)
+    except CountryNameError as err:
         known = _country_names(frame)
         close = difflib.get_close_matches(name, known, n=5, cutoff=0.6)
         close += [k for k in known if key and key in k.casefold() and k not in close][:5]
         hint = (f" Did you mean: {', '.join(repr(c) for c in close[:5])}?" if close
                 else f" The frame has {len(known)} names/codes, e.g. "
                      f"{', '.join(known[:5])}.")
-        raise UnknownCountryError(f"unknown country {name!r}: no row has that country name "
-                                  f"or ISO3 code.{hint}")
+        raise UnknownCountryError(f"{err} No row of this frame has that country name or "
+                                  f"ISO3 code.{hint}") from None
+    mask = iso3.map(lambda v: isinstance(v, str) and v.upper() == code).astype(bool)
+    if not mask.any():
+        names = country.dropna().unique()
+        codes = {}
+        for n in names:
+            try:
+                codes[n] = to_iso3(n)
+            except CountryNameError:
+                codes[n] = None
+        mask = country.map(lambda v: codes.get(v) == code).astype(bool)
+    if not mask.any():
+        held = sorted(map(str, country.dropna().unique()))
+        raise UnknownCountryError(f"country {name!r} ({code}) has no row in this frame; it "
+                                  f"holds {len(held)} countries, e.g. {', '.join(held[:6])}.")
     return mask
 
 
@@ -308,7 +330,7 @@ def select(frame: pd.DataFrame, **criteria) -> pd.DataFrame:
     >>> cmp.select(f, country="Japn")
     Traceback (most recent call last):
     ...
-    defbudget.compare.UnknownCountryError: unknown country 'Japn': ... Did you mean: 'Japan'?
+    defbudget.compare.UnknownCountryError: unknown country 'Japn'. ... Did you mean: 'Japan'?
     """
     _require(frame, "compare.select", ())
     mask = pd.Series(True, index=frame.index)

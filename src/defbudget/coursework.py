@@ -131,7 +131,7 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in [
         "JPY", 0.005, "rel",
         "load('japan_mod_budget'), select measure='defense_budget' and "
         "basis='mod_excl_saco_realignment', take year 2026; answer in whole yen "
-        "(a trillion yen is 1e12), not in trillions or in oku.",
+        "(a trillion yen is 10**12), not in trillions or in oku.",
         _budget_fy2026_yen),
     Exercise(
         "yoy_fy2026",
@@ -154,7 +154,7 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in [
         "rate (April 2025–March 2026).",
         "USD", 0.01, "rel",
         "fx.convert(series, to='USD', rate='fy_average') — the fiscal-year average, not the "
-        "calendar-year one; answer in whole dollars (a billion is 1e9).",
+        "calendar-year one; answer in whole dollars (a billion is 10**9).",
         _usd_fy2025_fy_average),
     Exercise(
         "implied_rate_ap_fy2025",

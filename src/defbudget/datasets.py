@@ -248,7 +248,9 @@ def load(name: str) -> pd.DataFrame:
     >>> f"{row['value'].iloc[0]:,.0f} {row['unit'].iloc[0]}"
     '8,700,500,000,000 JPY'
     """
-    return _load_cached(name).copy(deep=True)
+    from defbudget.countries import with_display_names  # one name per country everywhere
+
+    return with_display_names(_load_cached(name)).copy(deep=True)
 
 
 def _template_match(source_id: str) -> dict | None:

@@ -490,6 +490,21 @@ def _put(cell, value) -> None:
 # Column encoding for the hidden _tidy sheet (exact round trip)
 # --------------------------------------------------------------------------------------------
 
+def _rate_text(lo: float, hi: float, source, unit) -> str:
+    """An exchange rate (range) as quoted: local currency per US$ ('¥150.7/$'), or per euro
+    when the dollar is not one side ('162.3 JPY per EUR')."""
+    from defbudget.fx import _canonical
+    from defbudget.tables import format_rate
+
+    if _is_missing(source) or not isinstance(unit, str) or source == unit:
+        return f"{lo:.6g}" if lo == hi else f"{lo:.6g} to {hi:.6g}"
+    quote, base = _canonical(str(source), unit)
+    def one(v: float) -> str:
+        return format_rate(v, quote) if base == "USD" else f"{v:,.4g} {quote} per {base}"
+
+    return one(lo) if lo == hi else f"{one(lo)} to {one(hi)}"
+
+
 def _is_missing(value) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
@@ -1594,8 +1609,8 @@ def _write_notes(ws, named, data_sheets, notes: list[str], styles: _Styles) -> N
                     m &= (sub[c].isna() if _is_missing(v) else sub[c] == v).to_numpy(bool)
                 rates = sub.loc[m, "fx_rate"].dropna()
                 if len(rates):
-                    lo, hi = float(rates.min()), float(rates.max())
-                    rate = f"{lo:.6g}" if lo == hi else f"{lo:.6g} to {hi:.6g}"
+                    rate = _rate_text(float(rates.min()), float(rates.max()),
+                                      combo.get("fx_from"), sub["unit"].iloc[0])
             by = d["series"]["base_year"]
             rows.append((d["sheet"], *(None if _is_missing(combo.get(c)) else combo.get(c)
                                       for c in conv_cols), rate,
@@ -1603,7 +1618,7 @@ def _write_notes(ws, named, data_sheets, notes: list[str], styles: _Styles) -> N
     if rows:
         table(("Sheet", "Converted from", "FX basis", "FX source", "Deflator",
                "Deflator source",
-               "FX rate (units of the sheet's currency per unit of the original)",
+               "FX rate (as quoted: local currency per US$)",
                "Price base year"), rows)
     else:
         line("No currency conversion or deflation: every value is as published, in the "

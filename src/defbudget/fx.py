@@ -31,9 +31,11 @@ Conventions
   the dollar is one side, else per euro, else alphabetical — and inverts that average for the
   reverse conversion, so converting there and back returns the original amount.
 
-Frames converted by :func:`convert` carry ``fx_rate`` (units of the new ``unit`` per unit of
-the original currency, as :mod:`defbudget.schema` defines it), ``fx_basis``, ``fx_source``
-and ``fx_from`` (the original currency), so a chart or an export can print the basis.
+Frames converted by :func:`convert` carry ``fx_rate`` — the rate as it is quoted: units of
+the local currency per US dollar (``150.7`` yen per dollar, whichever way the conversion
+went; per euro when the dollar is not one side), as :mod:`defbudget.schema` defines it —
+``fx_basis``, ``fx_source`` and ``fx_from`` (the original currency), so a chart or an export
+can print the basis.
 """
 
 from __future__ import annotations
@@ -585,8 +587,9 @@ def convert(frame: pd.DataFrame, *, to: str = "USD", rate="fy_average",
     Returns
     -------
     pandas.DataFrame
-        New frame in *to* at the input's price basis, with ``fx_rate`` (units of *to* per unit
-        of the original currency), ``fx_basis`` (``fy_average``, ``cy_average``,
+        New frame in *to* at the input's price basis, with ``fx_rate`` (the rate as quoted:
+        local currency per US dollar, e.g. 150.7 for yen either way; per euro when the dollar
+        is not one side), ``fx_basis`` (``fy_average``, ``cy_average``,
         ``spot:YYYY-MM-DD`` — the fixing day actually used — or ``fixed``), ``fx_source``
         (source id of the rate) and ``fx_from`` (the original currency).
 
@@ -601,7 +604,7 @@ def convert(frame: pd.DataFrame, *, to: str = "USD", rate="fy_average",
     >>> usd[["unit", "fx_basis", "fx_source", "fx_from"]].iloc[0].tolist()
     ['USD', 'fy_average', 'ecb-eurofxref-hist', 'JPY']
     >>> row = usd.iloc[0]
-    >>> print(f"{row['value'] / 1e9:.2f} bn USD at {1 / row['fx_rate']:.2f} JPY/USD")
+    >>> print(f"{row['value'] / 1e9:.2f} bn USD at {row['fx_rate']:.2f} JPY/USD")
     52.15 bn USD at 152.44 JPY/USD
     """
     to = _check_currency(to, "to")
@@ -621,7 +624,8 @@ def convert(frame: pd.DataFrame, *, to: str = "USD", rate="fy_average",
 
     out = frame.copy()
     n = len(out)
-    fx_rate = np.full(n, np.nan)
+    fx_rate = np.full(n, np.nan)  # as quoted: local currency per US$ (per EUR without US$)
+    multiplier = np.full(n, np.nan)  # units of `to` per unit of the row's currency
     fx_basis = np.empty(n, dtype=object)
     fx_source = np.empty(n, dtype=object)
     notes: dict[int, str] = {}
@@ -633,11 +637,14 @@ def convert(frame: pd.DataFrame, *, to: str = "USD", rate="fy_average",
         src = row["unit"]
         if src == to:
             fx_rate[i], fx_basis[i], fx_source[i] = 1.0, "same_currency", None
-            continue
-        if kind == "fixed":  # arg is units of the row's currency per unit of `to`
-            fx_rate[i], fx_basis[i], fx_source[i] = 1.0 / arg, "fixed", "user"
+            multiplier[i] = 1.0
             continue
         q, b = _canonical(src, to)
+        if kind == "fixed":  # arg is units of the row's currency per unit of `to`
+            multiplier[i] = 1.0 / arg
+            fx_rate[i] = arg if q == src else 1.0 / arg
+            fx_basis[i], fx_source[i] = "fixed", "user"
+            continue
         constant = price.loc[idx] == "constant"
         year = int(row["base_year"]) if constant else int(row["year"])
         try:
@@ -653,11 +660,13 @@ def convert(frame: pd.DataFrame, *, to: str = "USD", rate="fy_average",
             fx_source[i] = None
             notes[i] = f"no {src}->{to} rate: {err}"
             continue
-        # canon is units of q per b; we need units of `to` per unit of `src`.
-        fx_rate[i] = (1.0 / canon) if q == src else canon
+        # canon is units of q per b, the way the rate is quoted; the value needs units of
+        # `to` per unit of `src`.
+        fx_rate[i] = canon
+        multiplier[i] = (1.0 / canon) if q == src else canon
         fx_basis[i], fx_source[i] = basis, source
 
-    out["value"] = out["value"].astype(float) * fx_rate
+    out["value"] = out["value"].astype(float) * multiplier
     out["unit"] = to
     if "fx_from" in out.columns:
         out["fx_from"] = out["fx_from"].where(out["fx_from"].notna(), frame["unit"])

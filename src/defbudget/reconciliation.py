@@ -7,6 +7,16 @@ the day of publication. A figure is *supported* when its implied rate — widene
 rounding of the printed amounts ("$55.4 billion" is anything from 55.35 to 55.45) — meets
 the range of daily rates over the budget year and the year before; otherwise no rate of the
 period explains it and it is flagged.
+
+Each figure also gets its *best explanation*: the named rate, within the window in which the
+reporter could have converted it, that comes closest to the rate it implies. The window
+opens when the amount became public at the figure's stage (a request, a cabinet draft, an
+enacted budget known from its draft) and closes at the figure's publication. Candidates are
+the fiscal-year and calendar-year averages of the years the window touches and the spot rate
+of each of its business days; an average that lies within the rounding of the printed
+amounts is preferred to a day's rate (a reporter more often uses a published average than a
+day's fixing), otherwise the closest is taken. Everything is in the row's own local currency
+per US dollar.
 """
 
 from __future__ import annotations
@@ -29,7 +39,10 @@ COLUMNS = ["budget", "country", "year", "basis", "stage", "outlet", "published",
            "implied_rate", "implied_rate_low", "implied_rate_high", "fy_average_rate",
            "cy_average_rate", "spot_rate", "spot_date", "spot_basis", "usd_at_fy_average",
            "usd_at_cy_average", "usd_at_spot", "rate_min", "rate_max", "rate_window",
-           "supported", "consistent_with", "verdict", "figure_id", "source", "fx_source"]
+           "supported", "consistent_with", "verdict", "best_rate_kind", "best_rate_label",
+           "best_rate", "best_rate_start", "best_rate_end", "best_rate_gap_pct",
+           "window_start", "window_end", "window_reason", "figure_id", "source",
+           "fx_source"]
 
 _STAGE_LABEL = {"request": "budget request", "draft": "cabinet draft",
                 "enacted": "initial budget", "supplementary": "supplementary budget"}
@@ -130,7 +143,7 @@ def reconcile(figures: pd.DataFrame | None = None, *, budgets=None,
     rows = ledger[(ledger["refers_to"] == "budget") & ledger["unit"].ne(ledger["local_unit"])
                   & ledger["period"].eq("FY")]
     rows = rows[rows["unit"].isin(["USD"])]
-    out = [_one(row, mod) for _, row in rows.iterrows()]
+    out = [_one(row, mod, ledger) for _, row in rows.iterrows()]
     result = pd.DataFrame(out, columns=COLUMNS)
     if budgets is not None:
         wanted = [budgets] if isinstance(budgets, str | int) else list(budgets)
@@ -173,7 +186,159 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}"
 
 
-def _one(row, mod: pd.DataFrame) -> dict:
+#: When the amount of each stage becomes public, if the ledger holds no dated report of it:
+#: (months before the fiscal year starts, what happens then). Japan: ministries submit
+#: budget requests by the end of August and the cabinet adopts the draft in late December
+#: (Ministry of Finance, "Japanese Public Finance Fact Sheet", budget process); the same
+#: amounts are enacted by the Diet before the year starts, so an enacted figure can be
+#: converted from the draft on.
+_STAGE_OPENS = {"request": (8, "the budget request (submitted by the end of August)"),
+                "draft": (4, "the cabinet draft (adopted in December)"),
+                "enacted": (4, "the cabinet draft (adopted in December), whose amount the "
+                               "enacted budget carries")}
+
+
+def _month_end(day: dt.date) -> dt.date:
+    nxt = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def _first_report(ledger: pd.DataFrame, row, stages: tuple[str, ...]
+                  ) -> tuple[dt.date, str] | None:
+    """Earliest dated ledger report of this budget at one of *stages*: (day, who)."""
+    if "published" not in ledger.columns:
+        return None
+    same = ledger[(ledger["year"] == row["year"]) & ledger["stage"].isin(stages)
+                  & ledger.get("refers_to", pd.Series("budget", index=ledger.index)).eq("budget")]
+    if "iso3" in ledger.columns and isinstance(row.get("iso3"), str):
+        same = same[same["iso3"] == row["iso3"]]
+    best = None
+    for rec in same.to_dict("records"):
+        day, month = _date_or_none(rec.get("published") if isinstance(
+            rec.get("published"), str) else None)
+        when = day or (dt.date.fromisoformat(month + "-01") if month else None)
+        if when is not None and (best is None or when < best[0]):
+            best = (when, str(rec.get("outlet") or rec.get("source")))
+    return best
+
+
+def _window(row, ledger: pd.DataFrame, data_end: dt.date) -> tuple[dt.date, dt.date, str]:
+    """(start, end, why): when the reporter could have converted this figure."""
+    year, start_month = int(row["year"]), int(row["fy_start_month"])
+    stage = str(row["stage"])
+    fy_first = fy_bounds(year, start_month)[0]
+    opens = ("request",) if stage == "request" else ("draft", "enacted")
+    first = _first_report(ledger, row, opens)
+    months, what = _STAGE_OPENS.get(stage, _STAGE_OPENS["draft"])
+    if first is not None:
+        start = first[0]
+        why = (f"from {first[0].isoformat()}, when {what.split(' (')[0]} was first reported "
+               f"({first[1]})")
+    else:
+        start = (pd.Timestamp(fy_first) - pd.DateOffset(months=months)).date()
+        why = f"from {start.isoformat()}: {what}"
+    published = row.get("published")
+    day, month = _date_or_none(published if isinstance(published, str) else None)
+    if day is not None:
+        end, until = day, f"to its publication on {day.isoformat()}"
+    elif month is not None:
+        end = _month_end(dt.date.fromisoformat(month + "-01"))
+        until = f"to the end of its publication month ({month})"
+    else:
+        end, until = _published_from_source(row.get("source"), data_end)
+        closes = _stage_closes(ledger, row, fy_first)
+        if closes is not None and closes[0] < end:
+            end, until = closes
+    if end > data_end:
+        end, until = data_end, until + f", cut at the end of the rate data ({data_end})"
+    if end < start:
+        start = end
+    return start, end, f"{why}; {until}"
+
+
+def _stage_closes(ledger: pd.DataFrame, row, fy_first: dt.date
+                  ) -> tuple[dt.date, str] | None:
+    """A figure reported at the request or draft stage was published before the next stage:
+    a request before the cabinet draft (its first dated report, else 30 November), a draft
+    before the fiscal year starts (the Diet enacts the budget before then)."""
+    stage = str(row["stage"])
+    if stage == "request":
+        nxt = _first_report(ledger, row, ("draft",))
+        if nxt is not None:
+            return (nxt[0] - dt.timedelta(days=1),
+                    f"to {(nxt[0] - dt.timedelta(days=1)).isoformat()}, before the cabinet "
+                    f"draft was reported ({nxt[1]}): publication date not recorded")
+        day = dt.date(fy_first.year - (fy_first.month <= 11), 11, 30)
+        return day, (f"to {day.isoformat()}, before the cabinet draft of December: "
+                     "publication date not recorded")
+    if stage == "draft":
+        day = fy_first - dt.timedelta(days=1)
+        return day, (f"to {day.isoformat()}, before the fiscal year (and the enacted budget) "
+                     "began: publication date not recorded")
+    return None
+
+
+def _published_from_source(source, data_end: dt.date) -> tuple[dt.date, str]:
+    """End of the window from the cited source's publication date, else the data's end."""
+    date = ""
+    if isinstance(source, str):
+        try:
+            from defbudget.datasets import _source
+
+            date = str(_source(source.split(";")[0]).get("date_published") or "")
+        except (LookupError, ValueError):
+            date = ""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        return dt.date.fromisoformat(date), f"to its source's publication on {date}"
+    if re.fullmatch(r"\d{4}-\d{2}", date):
+        return (_month_end(dt.date.fromisoformat(date + "-01")),
+                f"to the end of its source's publication month ({date})")
+    if re.fullmatch(r"\d{4}", date):
+        return dt.date(int(date), 12, 31), f"to the end of {date}, its source's year"
+    return data_end, f"to the end of the rate data ({data_end}): publication date not recorded"
+
+
+def _best(implied: float, lo: float, hi: float, local_unit: str, base: str,
+          start: dt.date, end: dt.date, fy_start_month: int) -> dict:
+    """The named rate in [start, end] closest to *implied* (see the module docstring)."""
+    none = {"best_rate_kind": "none", "best_rate_label": "none", "best_rate": float("nan"),
+            "best_rate_start": None, "best_rate_end": None, "best_rate_gap_pct": float("nan")}
+    if not math.isfinite(implied):
+        return none
+    candidates = []  # (kind, label, rate, first day, last day)
+    fy_years = {y for y in range(start.year - 1, end.year + 1)
+                if fy_bounds(y, fy_start_month)[0] <= end
+                and fy_bounds(y, fy_start_month)[1] >= start}
+    for y in sorted(fy_years):
+        rate, err = _safe(fx.average_rate, local_unit, base, year=y, period="FY",
+                          fy_start_month=fy_start_month)
+        if err is None:
+            a, b = fy_bounds(y, fy_start_month)
+            candidates.append(("fy_average", f"FY{y} average", rate, a, b))
+    for y in range(start.year, end.year + 1):
+        rate, err = _safe(fx.average_rate, local_unit, base, year=y)
+        if err is None:
+            candidates.append(("cy_average", f"CY{y} average", rate, dt.date(y, 1, 1),
+                               dt.date(y, 12, 31)))
+    try:
+        days = fx.daily_rates(local_unit, base, start=start, end=end)
+    except (fx.RateUnavailableError, ValueError):
+        days = pd.Series(dtype="float64")
+    if len(days):
+        pos = int((days - implied).abs().to_numpy().argmin())
+        day = days.index[pos].date()
+        candidates.append(("spot", f"spot {day.isoformat()}", float(days.iloc[pos]), day, day))
+    if not candidates:
+        return none
+    averages_in = [cand for cand in candidates if cand[0] != "spot" and lo <= cand[2] <= hi]
+    pool = averages_in or candidates
+    kind, label, rate, a, b = min(pool, key=lambda cand: abs(cand[2] - implied))
+    return {"best_rate_kind": kind, "best_rate_label": label, "best_rate": rate,
+            "best_rate_start": a.isoformat(), "best_rate_end": b.isoformat(),
+            "best_rate_gap_pct": (rate / implied - 1.0) * 100.0}
+
+
+def _one(row, mod: pd.DataFrame, ledger: pd.DataFrame | None = None) -> dict:
     year, start = int(row["year"]), int(row["fy_start_month"])
     usd = float(row["value"])
     local, local_src, local_unit = _local_amount(row, mod)
@@ -251,6 +416,11 @@ def _one(row, mod: pd.DataFrame) -> dict:
     def at(rate):
         return local / rate if math.isfinite(local) and math.isfinite(rate) else float("nan")
 
+    data_end = fx.coverage()[fx.ECB_SOURCE][1]
+    w_start, w_end, w_why = _window(row, ledger if ledger is not None else pd.DataFrame(),
+                                    data_end)
+    best = _best(implied, lo, hi, local_unit, base, w_start, w_end, start)
+
     return {
         "budget": label, "country": row["country"], "year": year, "basis": row["basis"],
         "stage": row["stage"], "outlet": row.get("outlet"),
@@ -262,7 +432,9 @@ def _one(row, mod: pd.DataFrame) -> dict:
         "usd_at_fy_average": at(fy_avg), "usd_at_cy_average": at(cy_avg),
         "usd_at_spot": at(spot_rate), "rate_min": rate_min, "rate_max": rate_max,
         "rate_window": window, "supported": supported,
-        "consistent_with": ";".join(matches) or None, "verdict": verdict,
+        "consistent_with": ";".join(matches) or None, "verdict": verdict, **best,
+        "window_start": w_start.isoformat(), "window_end": w_end.isoformat(),
+        "window_reason": w_why,
         "figure_id": row.get("figure_id"), "source": row["source"],
         "fx_source": fx.ECB_SOURCE if math.isfinite(rate_min) else None,
     }

@@ -213,14 +213,6 @@ def _targets_japan() -> pd.DataFrame:
     return t[t["country"] == "Japan"]
 
 
-def _targets_group() -> pd.DataFrame:
-    """Japan's 2% goal and NATO's 2% guideline (one line; the plot merges equal levels)."""
-    from defbudget.datasets import load
-
-    t = load("targets")
-    return t[t["target_id"].isin(["nato_2pct_guideline"]) | (t["country"] == "Japan")]
-
-
 # --------------------------------------------------------------------------- chart items
 def _chart_yen(path: Path, context: dict) -> None:
     from defbudget import plot
@@ -268,7 +260,7 @@ def _chart_usd(path: Path, context: dict) -> None:
     _draw(path, lambda ax: plot.trend(
         usd, hue="basis", ax=ax,
         title="Japan: MOD initial budget in US$ at fiscal-year-average exchange rates",
-        note=f"Ends at FY{last}: a fiscal-year average needs the whole year's rates"
+        note=f"Ends at FY{last}: an average rate needs the whole year"
         if last < int(usd["year"].max()) else None))
 
 
@@ -288,19 +280,29 @@ def _chart_share_gdp(path: Path, context: dict) -> None:
     share = _japan_share_gdp(context)
     _draw(path, lambda ax: plot.burden_vs_targets(
         share, targets=_targets_japan(), ax=ax,
-        title="Japan: MOD initial budget as a share of GDP, against the 2% goal",
+        title="Japan: MOD initial budget as a share of GDP, and the 2% goal (defined on "
+              "defence-related spending)",
         note=f"Share = MOD initial budget ({BASIS_LABEL[TOTAL_BASIS]}) / nominal fiscal-year "
-             "GDP (Cabinet Office ESRI, SNA 2020 base). The 2% goal counts defence and "
-             "related spending, not the MOD budget alone"))
+             "GDP (Cabinet Office ESRI, SNA 2020 base)"))
 
 
 def _chart_gmsd(path: Path, context: dict) -> None:
     from defbudget import plot
 
+    group = _gmsd_group(context)
+    shown = group[group["year"] >= plot.lines.BURDEN_START]
     _draw(path, lambda ax: plot.burden_vs_targets(
-        _gmsd_group(context), targets=_targets_group(), ax=ax, highlight="Japan",
-        title="Military spending as a share of GDP, Indo-Pacific, 1950–2019 (GMSD)",
+        group, ax=ax, highlight="Japan", years=(plot.lines.BURDEN_START, None),
+        title=f"{_names(shown)}: military spending as a share of GDP, "
+              f"{int(shown['year'].min())}–{int(shown['year'].max())} (GMSD)",
         note=_set_aside_note(context.get("gmsd_set_aside", {}))))
+
+
+def _names(frame: pd.DataFrame) -> str:
+    """'Japan, China, South Korea and Australia': the countries a chart compares."""
+    from defbudget.plot._common import countries_text
+
+    return countries_text(frame)
 
 
 def _chart_gmsd_slope(path: Path, context: dict) -> None:
@@ -310,7 +312,7 @@ def _chart_gmsd_slope(path: Path, context: dict) -> None:
     end = int(group.groupby("country")["year"].max().min())
     _draw(path, lambda ax: plot.slope(
         group, start=SLOPE_START_YEAR, end=end, ax=ax, highlight="Japan",
-        title=(f"Military spending as a share of GDP, Indo-Pacific, {SLOPE_START_YEAR} "
+        title=(f"{_names(group)}: military spending as a share of GDP, {SLOPE_START_YEAR} "
                f"and {end} (GMSD)"),
         note=_set_aside_note(context.get("gmsd_set_aside", {}))))
 
@@ -332,8 +334,8 @@ def _chart_gmsd_ranking(path: Path, context: dict) -> None:
 def _set_aside_note(set_aside: dict[str, str]) -> str | None:
     if not set_aside:
         return None
-    return (f"Left out: {', '.join(set_aside)} (GMSD level implausible against SIPRI's, "
-            "flagged highly_uncertain in the data)")
+    return (f"Left out: {', '.join(set_aside)} (GMSD level implausible against SIPRI's; "
+            "flagged highly uncertain in the data)")
 
 
 def _chart_sipri_constant(path: Path, context: dict) -> None:
@@ -342,7 +344,7 @@ def _chart_sipri_constant(path: Path, context: dict) -> None:
     frame = _sipri_measure(context, "milex")
     _draw(path, lambda ax: plot.compare_lines(
         frame[frame["year"] >= 1990], ax=ax, highlight="Japan",
-        title="Military expenditure, Indo-Pacific, in constant US$ (SIPRI)"))
+        title=f"{_names(frame)}: military expenditure, constant US$ (SIPRI)"))
 
 
 def _chart_sipri_share(path: Path, context: dict) -> None:
@@ -350,8 +352,8 @@ def _chart_sipri_share(path: Path, context: dict) -> None:
 
     frame = _sipri_measure(context, "milex_share_gdp")
     _draw(path, lambda ax: plot.burden_vs_targets(
-        frame[frame["year"] >= 1990], targets=_targets_group(), ax=ax, highlight="Japan",
-        title="Military expenditure as a share of GDP, Indo-Pacific (SIPRI)"))
+        frame[frame["year"] >= 1990], ax=ax, highlight="Japan",
+        title=f"{_names(frame)}: military expenditure as a share of GDP (SIPRI)"))
 
 
 def _chart_sipri_indexed(path: Path, context: dict) -> None:
@@ -361,7 +363,8 @@ def _chart_sipri_indexed(path: Path, context: dict) -> None:
     _draw(path, lambda ax: plot.indexed_growth(
         frame[frame["year"] >= INDEX_BASE_YEAR], base=INDEX_BASE_YEAR, ax=ax,
         highlight="Japan",
-        title=f"Real growth of military expenditure, Indo-Pacific ({INDEX_BASE_YEAR} = 100)"))
+        title=f"{_names(frame)}: real growth of military expenditure "
+              f"({INDEX_BASE_YEAR} = 100, SIPRI)"))
 
 
 def _chart_sipri_ranking(path: Path, context: dict) -> None:

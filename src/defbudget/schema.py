@@ -76,7 +76,7 @@ OPTIONAL_COLUMNS: dict[str, str] = {
     "fy_convention": "str",  # fiscal year as the source prints it, e.g. "Apr-Mar"
     "value_type": "str",  # reported | derived | transcribed | computed
     "vintage": "str",  # data release the value comes from, e.g. "2026Q2-2nd"
-    "fx_rate": "float",  # units of `unit` per unit of the original currency
+    "fx_rate": "float",  # as quoted: local currency per US$ (per EUR when US$ is not a side)
     "fx_basis": "str",  # e.g. "fy_average", "cy_average", "spot:2025-12-26", "fixed"
     "fx_source": "str",  # source id of the exchange rate
     "deflator": "str",  # price index used for constant prices, e.g. "jp_cpi"

@@ -1,14 +1,18 @@
 """Publication-quality charts of tidy defbudget frames, with a house style on request.
 
-Every chart takes the tidy frame first and keyword-only options after it, draws on
-``ax`` (default ``plt.gca()``) and returns the Axes (or the Figure of a multi-panel chart).
+Every chart takes the tidy frame first and keyword-only options after it, draws on ``ax``
+(default: a new figure, one per call) and returns the Axes (or the Figure of a multi-panel
+chart). ``style="paper"`` (default), ``"slides"`` or ``None`` (your own rcParams) picks the
+look; it is applied through a style context while the chart is drawn, so your global
+rcParams never change.
 Every chart prints a source line generated from the frame: its sources, units and price
 basis, period convention (fiscal or calendar years) and currency conversion. Draft, request
 and estimate values are drawn hollow, and the legend says so.
 
-Importing :mod:`defbudget` does not import this module or matplotlib; importing this module
-changes no rcParams. Use :func:`house_style` or ``plt.style.use("defbudget.styles.paper")``
-for the house look.
+The source line is a text of the figure itself, inside its layout: it is there however the
+figure is shown (inline in Jupyter, ``fig.savefig`` with or without ``bbox_inches="tight"``,
+:func:`save`) and in every format. Importing :mod:`defbudget` does not import this module or
+matplotlib; importing this module changes no rcParams.
 """
 
 from __future__ import annotations
@@ -22,7 +26,16 @@ from ._format import (
 )
 from ._save import save
 from ._source import add_source_line, get_source_text, period_phrase, source_line, source_title
-from ._style import OKABE_ITO, house_style, palette, set_style
+from ._style import (
+    COUNTRY_COLOURS,
+    OKABE_ITO,
+    chart_style,
+    country_colour,
+    house_style,
+    palette,
+    set_style,
+    tint,
+)
 from .bars import growth_bars, ranking_bars, stacked_composition
 from .dots import reconciliation_dots, slope
 from .lines import burden_vs_targets, compare_lines, indexed_growth, trend
@@ -30,13 +43,16 @@ from .multiples import save_small_multiples, small_multiples
 from .revisions import revision_dots, revision_lines
 
 __all__ = [
+    "COUNTRY_COLOURS",
     "OKABE_ITO",
     "IndexFormatter",
     "MoneyFormatter",
     "PercentFormatter",
     "add_source_line",
     "burden_vs_targets",
+    "chart_style",
     "compare_lines",
+    "country_colour",
     "formatter_for",
     "get_source_text",
     "growth_bars",
@@ -57,5 +73,6 @@ __all__ = [
     "source_line",
     "source_title",
     "stacked_composition",
+    "tint",
     "trend",
 ]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import inspect
+from collections.abc import Callable, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
 
 from defbudget.formatting import unit_label
@@ -21,7 +24,7 @@ from ._source import (
     all_estimates,
     source_line,
 )
-from ._style import PROVISIONAL_FACE
+from ._style import PROVISIONAL_FACE, STYLE_PROVISIONAL, STYLE_UNCERTAIN, chart_style
 
 #: Kinds of point, drawn differently: final (filled, solid line), provisional (hollow,
 #: dashed segment into it), uncertain (hollow diamond, dotted segment).
@@ -29,12 +32,101 @@ FINAL, PROVISIONAL, UNCERTAIN = "final", "provisional", "uncertain"
 
 
 def get_ax(ax: Axes | None) -> Axes:
+    """The Axes to draw on: *ax*, or a new figure's only Axes (never ``plt.gca()``, which
+    would draw over the previous chart)."""
     if ax is None:
-        return plt.gca()
+        return plt.figure().add_subplot()
     if not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes; you passed {type(ax).__name__}. "
-                        "Pass ax=fig.add_subplot() or leave it out to draw on plt.gca().")
+                        "Pass ax=fig.add_subplot() or leave it out to draw on a new figure.")
     return ax
+
+
+def highlight_names(data: pd.DataFrame, highlight, column: str, *,
+                    strict: bool = True) -> list[str]:
+    """The *highlight* names as *column* of *data* spells them. In a country column, any
+    name :func:`defbudget.countries.to_iso3` accepts ('South Korea', 'KOR', 'Korea, South')
+    is matched to the frame's name for that country; other names are kept as given. A name
+    that matches no row raises (listing the nearest), unless not *strict*: then it is kept,
+    for the chart to say it has no value."""
+    wanted = [highlight] if isinstance(highlight, str) else list(highlight or [])
+    if column != "country" or column not in data.columns:
+        return wanted
+    from defbudget.compare import UnknownCountryError, _resolve_country
+
+    out = []
+    for name in wanted:
+        if name in set(data[column]):
+            out.append(name)
+            continue
+        try:
+            mask = _resolve_country(data, name)
+        except UnknownCountryError as err:
+            if not strict:
+                out.append(name)
+                continue
+            raise ValueError(f"highlight: {err}") from None
+        out.extend(dict.fromkeys(data.loc[mask, column]))
+    return out
+
+
+def axes_inches(ax: Axes) -> tuple[float, float]:
+    """Width and height of *ax* in inches (also for an Axes on a SubFigure)."""
+    box = ax.get_window_extent()
+    dpi = ax.get_figure(root=True).dpi
+    return box.width / dpi, box.height / dpi
+
+
+def _freeze_ticks(out: object) -> None:
+    """Create each axis's template tick now, inside the chart's style context.
+
+    Matplotlib makes ticks lazily, at draw time, and copies later ticks from the first one;
+    made here, the tick labels and grid lines keep the chart's style wherever it is drawn.
+    """
+    if isinstance(out, Axes):
+        axes = [out]
+    elif isinstance(out, Figure | SubFigure):
+        axes = out.get_axes()
+    else:
+        return
+    for ax in axes:
+        for axis in ax._axis_map.values():
+            axis.majorTicks  # noqa: B018 - the lazy list creates the template tick
+            axis.minorTicks  # noqa: B018
+
+
+#: What ``style=`` does, appended to each chart function's docstring.
+STYLE_DOC = """
+    style
+        ``"paper"`` (default) or ``"slides"``: draw in that house style, through a style
+        context (your global rcParams are never changed); ``None`` draws in your own style.
+"""
+
+
+def styled(func: Callable) -> Callable:
+    """Give a chart function a ``style=`` keyword and draw it inside that style's context."""
+    @functools.wraps(func)
+    def wrapper(*args, style: str | None = "paper", **kwargs):
+        with chart_style(style):
+            out = func(*args, **kwargs)
+            _freeze_ticks(out)
+        if style is not None and isinstance(out, Axes | Figure | SubFigure):
+            # plot.save applies the style's save-time settings (fonts embedded as text)
+            out.get_figure(root=True).__dict__["_defbudget_style"] = style
+        return out
+
+    sig = inspect.signature(func)
+    params = list(sig.parameters.values())
+    extra = inspect.Parameter("style", inspect.Parameter.KEYWORD_ONLY, default="paper",
+                              annotation="str | None")
+    at = next((i for i, p in enumerate(params) if p.kind is inspect.Parameter.VAR_KEYWORD),
+              len(params))
+    wrapper.__signature__ = sig.replace(parameters=[*params[:at], extra, *params[at:]])
+    doc = func.__doc__ or ""
+    at_returns = doc.find("\n    Returns\n")
+    if at_returns >= 0:
+        wrapper.__doc__ = doc[:at_returns] + STYLE_DOC.rstrip("\n") + "\n" + doc[at_returns:]
+    return wrapper
 
 
 def check_frame(data: pd.DataFrame, columns: Sequence[str], *, func: str) -> None:
@@ -115,13 +207,19 @@ def measure_title(data: pd.DataFrame) -> str:
     return name
 
 
-def countries_text(data: pd.DataFrame, limit: int = 3) -> str:
+def countries_text(data: pd.DataFrame, limit: int = 6) -> str:
+    """The countries compared, by name: 'Japan, China, South Korea and Australia'.
+
+    Beyond *limit* names, the first few and how many others ('..., India and 12 others').
+    """
     if "country" not in data.columns:
         return ""
-    names = list(dict.fromkeys(data["country"].dropna()))
-    if len(names) <= limit:
+    names = [str(n) for n in dict.fromkeys(data["country"].dropna())]
+    if len(names) <= 1:
         return ", ".join(names)
-    return f"{len(names)} countries"
+    if len(names) <= limit:
+        return ", ".join(names[:-1]) + " and " + names[-1]
+    return ", ".join(names[:limit - 1]) + f" and {len(names) - limit + 1} others"
 
 
 def default_title(data: pd.DataFrame, suffix: str = "") -> str:
@@ -169,7 +267,7 @@ def set_title(ax: Axes, text: str) -> None:
     size = plt.rcParams["axes.titlesize"]
     if isinstance(size, str):
         size = plt.rcParams["font.size"] * 1.2
-    width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
+    width_pt = axes_inches(ax)[0] * 72
     bold = 0.62 if plt.rcParams["axes.titleweight"] == "bold" else 0.56
     chars = max(30, int(width_pt / (float(size) * bold)))
     ax.set_title(textwrap.fill(text, chars), loc="left", parse_math=False)
@@ -202,7 +300,8 @@ def draw_series(ax: Axes, x: np.ndarray, y: np.ndarray, kinds: np.ndarray, *, co
     line.set_gid("final")
     lines.append(line)
     lw = line.get_linewidth()
-    for kind, style, marker in ((PROVISIONAL, (0, (3, 2)), "o"), (UNCERTAIN, ":", "D")):
+    for kind, style, marker in ((PROVISIONAL, STYLE_PROVISIONAL, "o"),
+                                (UNCERTAIN, STYLE_UNCERTAIN, "D")):
         is_kind = kinds == kind
         if not is_kind.any():
             continue
@@ -238,7 +337,7 @@ def kind_handles(data: pd.DataFrame, kinds: pd.Series, *, markers: bool) -> list
                       label=kind_legend_text(data, FINAL).replace(
                           "Filled", "Solid" if not markers else "Filled"))]
     if PROVISIONAL in present:
-        handles.append(Line2D([], [], color=grey, linestyle=(0, (3, 2)), marker="o",
+        handles.append(Line2D([], [], color=grey, linestyle=STYLE_PROVISIONAL, marker="o",
                               markerfacecolor=PROVISIONAL_FACE, markeredgecolor=grey,
                               markeredgewidth=1.3, label=kind_legend_text(data, PROVISIONAL)))
     if UNCERTAIN in present:
@@ -295,11 +394,10 @@ def direct_labels(ax: Axes, items: list[tuple[str, float, float, str]], *,
     """
     if not items:
         return []
-    fig = ax.figure
     size = fontsize or plt.rcParams["legend.fontsize"]
     if isinstance(size, str):
         size = plt.rcParams["font.size"]
-    height_in = ax.get_position().height * fig.get_figheight()
+    height_in = axes_inches(ax)[1]
     # 1.5 line heights: the Axes shrink a little when the layout engine runs later.
     gap = (float(size) * 1.5 / 72) / max(height_in, 0.5)
     ax.get_ylim()  # apply any pending autoscaling before mapping data to axes fractions

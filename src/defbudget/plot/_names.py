@@ -10,6 +10,8 @@ MEASURE_NAMES = {
     "milex_per_capita": "Military expenditure per person",
     "milex_share_govt": "Military expenditure as a share of government spending",
     "reported_figure": "Reported figure",
+    "defense_and_related_share_gdp": "Defence and related spending as a share of GDP",
+    "defense_budget_share_gdp": "MOD budget as a share of GDP",
 }
 BASIS_NAMES = {
     "mod_excl_saco_realignment": "MOD, excl. SACO, US realignment and other items",

@@ -24,6 +24,35 @@ FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 UNHINTED_FROM_DPI = 200
 
 
+#: Settings of a house style that matplotlib reads when a file is written, not when the chart
+#: is drawn: save() applies them for a chart drawn in that style.
+SAVE_TIME_KEYS = ("pdf.fonttype", "svg.fonttype", "savefig.facecolor", "savefig.transparent")
+
+
+def _save_rc(fig: Figure) -> dict:
+    style = fig.__dict__.get("_defbudget_style")
+    if style is None:
+        return {}
+    from ._style import _style_rc
+
+    return {k: v for k, v in _style_rc(style) if k in SAVE_TIME_KEYS}
+
+
+def _layout_from_scratch(fig: Figure) -> None:
+    """Put each Axes back on its grid cell before constrained layout places it again.
+
+    Constrained layout measures the Axes where they stand, so a second save of the same
+    figure can differ from the first in the last digit of a coordinate; started from the
+    grid, every save gives the same bytes.
+    """
+    if type(fig.get_layout_engine()).__name__ != "ConstrainedLayoutEngine":
+        return
+    for ax in fig.get_axes():
+        spec = ax.get_subplotspec()
+        if spec is not None:
+            ax._set_position(spec.get_position(ax.figure), which="both")
+
+
 def save(fig: Figure | Axes, path: str | os.PathLike, *, dpi: int = 300, **kwargs) -> Path:
     """Save *fig* to *path* (.png, .svg or .pdf), replacing any old file only on success.
 
@@ -85,7 +114,8 @@ def save(fig: Figure | Axes, path: str | os.PathLike, *, dpi: int = 300, **kwarg
         # zlib level 1: a third of the save time at level 6, for files about 10% larger.
         kwargs.setdefault("pil_kwargs", {"compress_level": 1})
     refresh_layout(fig)
-    rc = {}
+    _layout_from_scratch(fig)
+    rc = _save_rc(fig)
     if fmt == "png" and dpi >= UNHINTED_FROM_DPI and mpl.rcParams["text.hinting"] == "default":
         rc["text.hinting"] = "no_hinting"  # only when the user has not chosen a hinting
     with (mpl.rc_context(rc), atomic_output(path, suffix=ext) as tmp, open(tmp, "wb") as fh):

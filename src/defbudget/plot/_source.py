@@ -102,45 +102,168 @@ def _title_from_datasets(source_id: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=1)
-def _datasets() -> tuple[tuple[str, str, frozenset[str]], ...]:
-    """(name, title, source ids) of each shipped dataset, when defbudget.datasets exists."""
-    try:
-        from defbudget import datasets
-
-        package = datasets.datapackage()
-    except (ImportError, AttributeError, OSError, ValueError, LookupError):
-        return ()
-    out = []
-    for res in package.get("resources", []):
-        ids = frozenset(str(s.get("id") or s.get("name")) for s in res.get("sources", []))
-        if res.get("name") and ids:
-            out.append((str(res["name"]), str(res.get("title") or res["name"]), ids))
-    return tuple(out)
-
-
 def _renderable(text: str) -> bool:
     """True if the default sans-serif fonts can draw *text* (no CJK: it would print boxes)."""
     return all(ord(ch) < 0x2E80 for ch in text)
 
 
-def _sources_phrase(ids: list[str], *, max_listed: int = 4) -> str:
-    """Name the sources: a dataset's title when it supplies several ids, else each title."""
-    remaining = list(ids)
-    parts: list[str] = []
-    for name, title, dataset_ids in _datasets():
-        mine = [i for i in remaining if i in dataset_ids]
-        if len(mine) >= 2 or (mine and len(remaining) > max_listed):
-            label = title if _renderable(title) else name
-            parts.append(f"{label} (defbudget dataset {name}; {len(mine)} sources, "
-                         "listed by defbudget.cite)" if len(mine) > 1 else
-                         f"{label} (defbudget: {mine[0]})")
-            remaining = [i for i in remaining if i not in mine]
-    listed = [_named(i) for i in remaining[:max_listed]]
-    if len(remaining) > max_listed:
-        listed.append(f"and {len(remaining) - max_listed} more (see the frame's 'source' "
-                      "column and defbudget.cite)")
-    return "; ".join(parts + listed)
+#: Compact names of the exchange-rate sources, for phrases such as "Fed H.10 to 1998, ECB
+#: from 1999" (matched by id prefix). Every other source is named from the citation registry.
+_RATE_NAMES = {"frb-h10": "Fed H.10", "fed-h10": "Fed H.10", "ecb": "ECB"}
+
+#: Longest registry citation printed whole on a chart; longer ones are named by publisher.
+_MAX_CITATION = 200
+
+
+@functools.lru_cache(maxsize=512)
+def _entry(source_id: str) -> tuple[tuple[str, object], ...] | None:
+    """The registry entry (datapackage source or id template) of *source_id*, or None."""
+    try:
+        from defbudget import datasets
+    except ImportError:
+        return None
+    lookup = getattr(datasets, "_source", None)
+    if not callable(lookup):
+        return None
+    for cand in dict.fromkeys((source_id, source_id.replace("_", "-"))):
+        try:
+            return tuple(lookup(cand).items())
+        except (LookupError, ValueError, OSError, AttributeError):
+            continue
+    try:  # a shipped dataset's name: its title stands for its sources
+        resources = datasets.datapackage().get("resources", [])
+    except (OSError, ValueError, LookupError, AttributeError):
+        return None
+    for res in resources:
+        if res.get("name") == source_id and res.get("title"):
+            return (("publisher", str(res["title"])),)
+    return None
+
+
+def _strip_unrenderable(text: str) -> str:
+    """Drop parentheses the fonts cannot draw ('Ministry of Defense of Japan (防衛省)')."""
+    import re
+
+    text = re.sub(r"\s*\([^()]*\)", lambda m: m.group(0) if _renderable(m.group(0)) else "",
+                  text)
+    return text.strip()
+
+
+def publisher(source_id: str) -> str:
+    """Who published *source_id*, in words (from the citation registry; the id if unknown).
+
+    Examples
+    --------
+    >>> from defbudget.plot._source import publisher
+    >>> publisher("mod-white-paper-2024")
+    'Ministry of Defense of Japan'
+    """
+    import re
+
+    entry = dict(_entry(source_id) or ())
+    pub = str(entry.get("publisher") or "")
+    pub = _strip_unrenderable(pub.split(";")[0]).rstrip(",. ")
+    # a person's name or a platform in brackets is not the publisher: 'THX News (Ivan ...)'
+    pub = re.sub(r"\s*\((?=[^()]*\s)[^()]*\)", "", pub).strip()
+    if pub and _renderable(pub):
+        return pub
+    return source_title(source_id) or source_id
+
+
+def _short_reference(source_id: str) -> str:
+    """Publisher and year, for a secondary source in a line that names several."""
+    entry = dict(_entry(source_id) or ())
+    date = str(entry.get("date_published") or "")
+    return publisher(source_id) + (f" ({date[:4]})" if date[:4].isdigit() else "")
+
+
+def human_citation(source_id: str) -> str:
+    """*source_id* as a reader would cite it: the publisher's requested citation when the
+    registry has a short one the fonts can draw, else publisher and title (or URL).
+
+    Examples
+    --------
+    >>> from defbudget.plot._source import human_citation
+    >>> human_citation("sipri-milex-2025")
+    'SIPRI Military Expenditure Database 2025, https://www.sipri.org/databases/milex'
+    """
+    import re
+
+    entry = dict(_entry(source_id) or ())
+    if not entry:
+        return source_title(source_id) or source_id
+    citation = str(entry.get("citation") or "").strip()
+    citation = re.sub(r"\s*\((?:OWID )?import[^)]*\)", "", citation).rstrip(". ")
+    if (citation and _renderable(citation) and len(citation) <= _MAX_CITATION
+            and "not recorded" not in citation):
+        return citation
+    pub = publisher(source_id)
+    title = str(entry.get("title") or "")
+    text = f"{pub}, {title}" if title and _renderable(title) and len(title) <= 80 else pub
+    path = str(entry.get("path") or "")
+    if "://" in path and len(text) + len(path) <= _MAX_CITATION:
+        text += f", {path}"
+    return text
+
+
+def _rate_name(source_id: str) -> str:
+    low = source_id.lower()
+    return next((v for k, v in _RATE_NAMES.items() if low.startswith(k)), publisher(source_id))
+
+
+def _year_runs_text(years: Iterable[int], pre: str, *, max_runs: int = 3) -> str | None:
+    runs = _runs(sorted({int(y) for y in years}))
+    if not runs or len(runs) > max_runs:
+        return None
+    return ", ".join(_run_text(a, b, pre) for a, b in runs)
+
+
+def _sources_phrase(ids: list[str], frame: pd.DataFrame | None = None, *,
+                    max_named: int = 3) -> tuple[str, bool]:
+    """Name the sources for a reader; returns (phrase, plural).
+
+    Sources are grouped by publisher. With one group, its citation (or the publisher and
+    the number of its documents); with several, each group with the years it supplies, so
+    the reader sees where the series changes source; beyond *max_named* groups the rest are
+    counted ("and 9 other publications"). Internal ids never appear: the full list is in
+    the CSV/Excel Sources sheet and ``defbudget.cite``.
+    """
+    groups: dict[str, list[str]] = {}
+    for sid in ids:
+        groups.setdefault(publisher(sid), []).append(sid)
+    years: dict[str, set[int]] = {}
+    pre = ""
+    if frame is not None and {"source", "year"} <= set(frame.columns):
+        pre = "FY" if "period" in frame and frame["period"].eq("FY").all() else ""
+        for sid_cell, year in zip(frame["source"], frame["year"], strict=True):
+            if pd.isna(year):
+                continue
+            for sid in _unique([sid_cell]):
+                years.setdefault(publisher(sid), set()).add(int(year))
+    order = sorted(groups, key=lambda g: (-len(years.get(g, ())), list(groups).index(g)))
+    named = order if len(order) <= max_named else order[:max_named - 1]
+    parts = []
+    for i, group in enumerate(named):
+        members = groups[group]
+        if len(members) > 1:
+            text = f"{group} ({len(members)} documents)"
+        elif i == 0:  # the main source, as its publisher asks to be cited
+            text = human_citation(members[0])
+        else:
+            text = _short_reference(members[0])
+        if sum(1 for g in order if years.get(g)) > 1:  # the series changes source
+            when = _year_runs_text(years.get(group, ()), pre)
+            if when:
+                text += f" for {when}"
+        parts.append(text)
+    rest = [g for g in order if g not in named]
+    if rest:
+        n_docs = sum(len(groups[g]) for g in rest)
+        rest_years = set().union(*(years.get(g, set()) for g in rest))
+        when = _year_runs_text(rest_years, pre)
+        parts.append(f"{n_docs} other publications" + (f" for {when}" if when else "")
+                     + " (see the Excel Sources sheet)")
+    return "; ".join(parts), len(ids) > 1
 
 
 def all_estimates(data: pd.DataFrame) -> bool:
@@ -166,10 +289,18 @@ def _unique(values: Iterable[object]) -> list[str]:
 
 
 def _named(source_id: str) -> str:
-    title = source_title(source_id)
-    if title and not _renderable(title):
-        title = None
-    return f"{title} (defbudget: {source_id})" if title and title != source_id else source_id
+    return human_citation(source_id)
+
+
+def _index_name(index: str) -> str:
+    """'Japan implicit GDP deflator (ESRI)' for 'jp_gdp_deflator' (from defbudget.prices)."""
+    try:
+        from defbudget.prices import INDICES
+    except ImportError:
+        INDICES = {}
+    if index in INDICES:
+        return str(INDICES[index][1]).split(",")[0]
+    return index.replace("_", " ")
 
 
 def _money_phrase(frame: pd.DataFrame) -> str | None:
@@ -202,9 +333,7 @@ def _money_phrase(frame: pd.DataFrame) -> str | None:
     if "deflator" in frame.columns:
         defl = _unique(frame["deflator"].dropna())
         if defl:
-            srcs = _unique(frame["deflator_source"].dropna()) if "deflator_source" in frame else []
-            by = ", ".join(defl) + (f" ({'; '.join(map(_named, srcs))})" if srcs else "")
-            parts.append(f"deflated by {by}")
+            parts.append(f"deflated by {', '.join(_index_name(d) for d in defl)}")
     return "; ".join(parts) if parts else None
 
 
@@ -216,7 +345,7 @@ def period_phrase(frame: pd.DataFrame) -> str | None:
     >>> import pandas as pd
     >>> from defbudget.plot import period_phrase
     >>> period_phrase(pd.DataFrame({"period": ["FY"], "fy_start_month": [4]}))
-    'fiscal years Apr–Mar, labelled by the year they start (FY2025 = Apr 2025–Mar 2026)'
+    'fiscal years Apr–Mar (FY2025 = Apr 2025–Mar 2026)'
     >>> period_phrase(pd.DataFrame({"period": ["CY"], "fy_start_month": [1]}))
     'calendar years'
     """
@@ -250,7 +379,7 @@ def _one_period(period: str, start: object) -> str:
     first = calendar.month_abbr[start]
     last = calendar.month_abbr[(start - 2) % 12 + 1]
     span = f"{first} 2025–{last} 2026"
-    return f"fiscal years {first}–{last}, labelled by the year they start (FY2025 = {span})"
+    return f"fiscal years {first}–{last} (FY2025 = {span})"
 
 
 def _fx_phrase(frame: pd.DataFrame) -> str | None:
@@ -269,8 +398,32 @@ def _fx_phrase(frame: pd.DataFrame) -> str | None:
     if "fx_source" in frame.columns:
         srcs = _unique(frame["fx_source"].dropna())
         if srcs:
-            phrase += " (" + "; ".join(_named(s) for s in srcs) + ")"
+            phrase += " (" + _rate_sources_text(srcs) + ")"
     return phrase
+
+
+def _rate_sources_text(srcs: list[str]) -> str:
+    """'Fed H.10 to 1998, ECB from 1999': each rate source and where it takes over."""
+    try:
+        from defbudget.fx import coverage
+
+        cov = coverage()
+    except (ImportError, OSError, ValueError, LookupError, AttributeError):
+        cov = {}
+    known = [s for s in srcs if s in cov]
+    if len(known) == len(srcs) and len(srcs) > 1:
+        known.sort(key=lambda s: cov[s][0])
+        out = []
+        for i, sid in enumerate(known):
+            first, last = cov[sid]
+            if i == 0:
+                out.append(f"{_rate_name(sid)} to {last.year}")
+            elif i == len(known) - 1:
+                out.append(f"{_rate_name(sid)} from {first.year}")
+            else:
+                out.append(f"{_rate_name(sid)} {first.year}–{last.year}")
+        return ", ".join(out)
+    return "; ".join(_rate_name(s) for s in srcs)
 
 
 def _stage_phrase(frame: pd.DataFrame) -> str | None:
@@ -305,9 +458,12 @@ def _stage_phrase(frame: pd.DataFrame) -> str | None:
         if len(texts) > 3:
             notes.append("years without a value are left as gaps")
             texts = {}
-        for text, whos in texts.items():
-            who = f" ({'; '.join(w for w in whos if w)})" if len(texts) > 1 else ""
-            notes.append(f"{text}{who}: not available")
+        if len(texts) == 1:
+            notes.append(f"{next(iter(texts))}: not available")
+        elif texts:
+            notes.append("not available: " + "; ".join(
+                f"{text} ({', '.join(w.replace(' basis', '') for w in whos if w)})"
+                for text, whos in texts.items()))
     return "; ".join(notes) if notes else None
 
 
@@ -343,13 +499,14 @@ def source_line(frame: pd.DataFrame, *, note: str | None = None) -> str:
     ...                   "unit": ["JPY"], "price_basis": ["current"], "base_year": [None],
     ...                   "stage": ["draft"], "value": [8.7e12], "source": ["mod_budget"]})
     >>> print(source_line(f))
-    Source: mod_budget. Current yen (not adjusted for inflation); fiscal years Apr–Mar, labelled
-    by the year they start (FY2025 = Apr 2025–Mar 2026). FY2025: draft budget (not yet enacted).
+    Source: mod_budget. Current yen (not adjusted for inflation); fiscal years Apr–Mar
+    (FY2025 = Apr 2025–Mar 2026). FY2025: draft budget (not yet enacted).
     """
     ids = _unique(frame["source"].dropna()) if "source" in frame.columns else []
     sentences = []
     if ids:
-        sentences.append(("Sources: " if len(ids) > 1 else "Source: ") + _sources_phrase(ids))
+        phrase, plural = _sources_phrase(ids, frame)
+        sentences.append(("Sources: " if plural else "Source: ") + phrase)
     basis = [p for p in (_money_phrase(frame), period_phrase(frame), _fx_phrase(frame)) if p]
     if basis:
         text = "; ".join(basis)
@@ -399,7 +556,8 @@ def add_source_line(target: Axes | Figure, text: str, *, reserve: bool = True) -
         artist = fig.text(0.008, 0.008, "", ha="left", va="bottom", fontsize=size,
                           color="#4D4D4D", gid=SOURCE_GID, linespacing=1.3,
                           parse_math=False)
-        artist.set_in_layout(False)
+        # In the layout: fig.savefig(bbox_inches="tight") (and Jupyter's inline display,
+        # which saves that way) keeps the line inside the image instead of cropping it off.
     artist.set_text(_wrap("\n".join(parts), fig, size))
     fig.__dict__["_defbudget_source_reserve"] = reserve
     refresh_layout(fig)

@@ -16,7 +16,7 @@ from defbudget.formatting import format_ratio, format_value
 from . import _common as c
 from ._format import MoneyFormatter, formatter_for
 from ._names import basis_name
-from ._style import NEGATIVE, NEUTRAL, OKABE_ITO, POSITIVE, colour_map
+from ._style import NEUTRAL, POSITIVE, colour_map, country_colour, tint
 
 __all__ = ["growth_bars", "ranking_bars", "stacked_composition"]
 
@@ -40,6 +40,7 @@ def _one_series(data: pd.DataFrame, *, func: str) -> None:
                          "small_multiples() for several.")
 
 
+@c.styled
 def growth_bars(data: pd.DataFrame, *, x: str = "year", y: str = "value",
                 ax: Axes | None = None, labels: bool = False, title: str | None = None,
                 source: bool | str = True, note: str | None = None, **kwargs) -> Axes:
@@ -111,7 +112,9 @@ def growth_bars(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     xs = frame[x].to_numpy(dtype=float)[keep]
     vals = change.to_numpy(dtype=float)[keep]
     prov = provisional.to_numpy(dtype=bool)[keep]
-    colours = np.where(vals >= 0, POSITIVE, NEGATIVE)
+    # the country's colour (rises and falls read from the bar's direction, not its colour)
+    colour = country_colour(c.first(level_frame, "country")) or POSITIVE
+    colours = np.full(len(vals), colour)
     kwargs.setdefault("width", 0.8)
     bars = ax.bar(xs, vals, color=colours, edgecolor=colours, linewidth=0.6, zorder=2,
                   **kwargs)
@@ -146,12 +149,11 @@ def growth_bars(data: pd.DataFrame, *, x: str = "year", y: str = "value",
         measure=level_frame["measure"].str.replace(r"_yoy.*$", "", regex=True))
     c.set_title(ax, title if title is not None else
                 c.default_title(measure_frame, ": change on the previous year"))
-    handles = [Patch(color=POSITIVE, label="Rise"), Patch(color=NEGATIVE, label="Fall")]
     if prov.any():
-        handles.append(Patch(facecolor="white", edgecolor="#555555", hatch=PROVISIONAL_HATCH,
-                             label="Hatched: change into or from a draft or estimate"))
-    ax.legend(handles=handles if (vals < 0).any() or prov.any() else handles[:1],
-              loc="best")
+        ax.legend(handles=[Patch(facecolor="white", edgecolor="#555555",
+                                 hatch=PROVISIONAL_HATCH,
+                                 label="Hatched: change into or from a draft or estimate")],
+                  loc="best")
     gaps = int(((~keep) & frame[x].gt(frame[x].min()).to_numpy()).sum())
     gap_note = "No bar where the previous year is unavailable" if gaps else None
     c.finish(ax, level_frame, source=source,
@@ -159,6 +161,7 @@ def growth_bars(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     return ax
 
 
+@c.styled
 def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value",
                  label: str = "country", ax: Axes | None = None,
                  highlight: str | Sequence[str] | None = None, labels: bool = True,
@@ -209,10 +212,10 @@ def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value"
     missing = int(rows[y].isna().sum())
     ranked = rows.dropna(subset=[y]).sort_values(y, ascending=False, kind="stable")
     top = ranked.head(n).iloc[::-1]
-    hl = [highlight] if isinstance(highlight, str) else list(highlight or [])
+    hl = c.highlight_names(rows, highlight, label, strict=False)
     base = c.first(top, "unit", "")
     shown_hl = [h for h in hl if h in set(top[label])]
-    colours = [POSITIVE if not shown_hl or name in shown_hl else NEUTRAL
+    colours = [(country_colour(name) or POSITIVE) if name in shown_hl else NEUTRAL
                for name in top[label]]
     kinds = c.point_kind(top).to_numpy()
     bars = ax.barh(np.arange(len(top)), top[y].to_numpy(dtype=float), color=colours,
@@ -262,16 +265,20 @@ JAPAN_COMPONENTS = ("saco", "us_realignment_local_burden",
                     "national_resilience")
 
 
-#: Fixed colours for the layers of Japan's budget (Okabe–Ito; residuals in greys).
+#: Fixed colours for the layers of Japan's budget: Japan's colour for the core, lighter tints
+#: of it for the items added to it, greys for residuals (one country, one hue).
 LAYER_COLOURS = {
-    "mod_excl_saco_realignment": OKABE_ITO[0], "saco": OKABE_ITO[1],
-    "us_realignment_local_burden": OKABE_ITO[2],
-    "saco_and_us_realignment_local_burden": OKABE_ITO[3], "new_govt_aircraft": OKABE_ITO[4],
-    "national_resilience": OKABE_ITO[5], "other_not_itemised": "#8C8C8C",
-    "total_no_breakdown": "#CFCFCF",
+    "mod_excl_saco_realignment": country_colour("JPN"),
+    "saco": tint(country_colour("JPN"), 0.3),
+    "us_realignment_local_burden": tint(country_colour("JPN"), 0.5),
+    "saco_and_us_realignment_local_burden": tint(country_colour("JPN"), 0.4),
+    "new_govt_aircraft": tint(country_colour("JPN"), 0.65),
+    "national_resilience": tint(country_colour("JPN"), 0.78),
+    "other_not_itemised": "#8C8C8C", "total_no_breakdown": "#CFCFCF",
 }
 
 
+@c.styled
 def stacked_composition(data: pd.DataFrame, *, x: str = "year", y: str = "value",
                         stack: str | None = None, order: Sequence[str] | None = None,
                         core_basis: str = "mod_excl_saco_realignment",

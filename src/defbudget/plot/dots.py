@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -15,11 +16,12 @@ from defbudget.formatting import format_change, format_money, format_value
 from . import _common as c
 from ._format import MoneyFormatter, formatter_for
 from ._source import add_source_line, source_line
-from ._style import NEGATIVE, NEUTRAL, OKABE_ITO, POSITIVE, colour_map
+from ._style import NEUTRAL, colour_map, tint
 
 __all__ = ["reconciliation_dots", "slope"]
 
 
+@c.styled
 def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
           hue: str = "country", ax: Axes | None = None, palette=None,
           highlight: str | Sequence[str] | None = None, title: str | None = None,
@@ -65,9 +67,10 @@ def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
     if complete.empty:
         raise ValueError(f"{func}: no {hue} has values in both {start} and {end}")
     keys = list(complete.index)
-    hl = [highlight] if isinstance(highlight, str) else list(highlight or [])
-    colours = ({k: (colour_map(hl).get(k, "#B0B0B0")) for k in keys} if hl and palette is None
-               else colour_map(keys, palette))
+    hl = c.highlight_names(data, highlight, hue)
+    own = colour_map(keys)
+    colours = ({k: own[k] if k in hl else tint(own[k], 0.55) for k in keys}
+               if hl and palette is None else colour_map(keys, palette))
     unit = str(c.first(data, "unit", ""))
     for k in keys:
         a, b = complete.loc[k, start], complete.loc[k, end]
@@ -84,7 +87,9 @@ def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
             text = f"{k} {format_value(v, unit)}"
             if side == "end":
                 text += f" ({format_change(v, float(complete.loc[k, start]), unit)})"
-            items.append((text, float(xpos), v, colours[k]))
+            # labels in the country's full colour (its line may be a light context tint)
+            items.append((text, float(xpos), v, own[k] if hl and palette is None
+                          else colours[k]))
         arts = c.direct_labels(ax, items, side="right" if side == "end" else "left",
                                fontsize=size)
         for art in arts:
@@ -110,31 +115,72 @@ def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
     return ax
 
 
-#: Conversions drawn as reference lines, with their colour and legend text.
+#: Conversions drawn as reference lines: (US$ column, rate column, period prefix, colour,
+#: line style). Neutral greys: colours stand for countries in every defbudget chart.
 _REFERENCES = (
-    ("usd_at_fy_average", "fy_average_rate", OKABE_ITO[2], "at the fiscal-year-average rate"),
-    ("usd_at_cy_average", "cy_average_rate", OKABE_ITO[3], "at the calendar-year-average rate"),
+    ("usd_at_fy_average", "fy_average_rate", "FY", "#4D4D4D", "-"),
+    ("usd_at_cy_average", "cy_average_rate", "CY", "#A6A6A6", "-"),
 )
+#: Reported figures: filled when a rate of the period supports them, hollow when none does.
+_REPORTED = "#1A1A1A"
 
 
+def _rate_text(rate: float, unit: str, digits: int = 1) -> str:
+    from defbudget.formatting import format_money
+
+    sign = format_money(1.0, unit, scale=1.0, sig=1)[:-1] or f"{unit} "
+    return f"{sign}{rate:.{digits}f}/$"
+
+
+def _gap_text(pct: float) -> str:
+    """'+0.04%', '-0.001%': enough decimals to show a small gap is not zero."""
+    digits = 2 if abs(pct) >= 0.01 or pct == 0 else 3
+    return f"{pct:+.{digits}f}%".replace("-", "\u2212")
+
+
+def _row_labels(rows: pd.DataFrame) -> list[str]:
+    """'Outlet, 2024-12-27' (or 'date not recorded'); the printed amount tells apart two
+    rows of one outlet and date; the second line gives the row's window."""
+    base = []
+    for rec in rows.to_dict("records"):
+        date = rec.get("published")
+        date = date if isinstance(date, str) and date else "date not recorded"
+        base.append(f"{rec['outlet']}, {date}")
+    dup = pd.Series(base).duplicated(keep=False).tolist()
+    out = []
+    for text, twin, rec in zip(base, dup, rows.to_dict("records"), strict=True):
+        if twin:
+            text = text.replace(",", f" ({format_money(rec['reported_usd'], 'USD')}),", 1)
+        start, end = rec.get("window_start"), rec.get("window_end")
+        if isinstance(start, str) and isinstance(end, str):
+            text += f"\nwindow {start} to {end}"
+        # a long outlet name is wrapped, or the labels squeeze the Axes to nothing
+        out.append("\n".join(textwrap.fill(line, 40) for line in text.split("\n")))
+    return out
+
+
+@c.styled
 def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,
                         ax: Axes | None = None, title: str | None = None,
                         source: bool | str = True, note: str | None = None) -> Axes:
-    """The US-dollar figures reported for one budget, against its conversions.
+    """The US-dollar figures reported for one budget, and the conversion that explains each.
 
-    One row per outlet: a dot at the dollar figure it printed (blue when some exchange
-    rate of the period supports it, vermillion when none does), labelled with the rate it
-    implies. Vertical lines mark the yen amount converted at the fiscal-year-average and
-    calendar-year-average rates, grey ticks the conversion at each outlet's publication
-    date (spot), and the shaded band the range the daily rates of the period allow.
+    One row per reported figure, named by outlet and publication date, with the window in
+    which it could have been converted. The dot is the dollar figure printed (hollow when
+    no rate of the period supports it), labelled with the rate it implies; the diamond is
+    the local amount converted at the rate that best explains it (``best_rate_label`` of
+    :func:`defbudget.reconcile`: a named average, or the spot rate of a day in the
+    window), labelled with that rate and its distance. Vertical lines mark the conversion
+    at the fiscal-year and calendar-year averages of the budget year, each naming its year.
 
     Parameters
     ----------
     table
         The output of :func:`defbudget.reconcile` (columns ``budget``, ``outlet``,
-        ``reported_usd``, ``local_amount``, ``implied_rate``, ``usd_at_fy_average``,
-        ``usd_at_cy_average``, ``usd_at_spot``, ``rate_min``, ``rate_max``,
-        ``supported``, ``source``, ``fx_source`` ...).
+        ``published``, ``reported_usd``, ``local_amount``, ``implied_rate``, the averages,
+        ``best_rate``/``best_rate_label``/``best_rate_gap_pct``, ``window_start``/
+        ``window_end``/``window_reason``, ``supported``, ``source``, ``fx_source`` ...).
+        Tables without the best-explanation columns are drawn without diamonds.
     budget
         Which budget to draw (e.g. ``"Japan FY2026 cabinet draft"``); needed when the
         table holds several.
@@ -161,7 +207,7 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,
     >>> fig, ax = plt.subplots()
     >>> ax = reconciliation_dots(table, ax=ax)
     >>> [t.get_text() for t in ax.get_yticklabels()]
-    ['Reuters (2024-12-27)', 'Nikkei Asia (2024-12-27)', 'Blog (2024-12-27)']
+    ['Reuters, 2024-12-27', 'Nikkei Asia, 2024-12-27', 'Blog, 2024-12-27']
     """
     func = "plot.reconciliation_dots"
     ax = c.get_ax(ax)
@@ -180,69 +226,79 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,
                  else pd.Series(True, index=rows.index))
     local = float(rows["local_amount"].median())
     local_unit = str(c.first(rows, "local_unit", "JPY"))
-    # Band: what the daily rates of the period allow for the (main) local amount.
-    if {"rate_min", "rate_max"} <= set(rows.columns) and rows["rate_min"].notna().any():
-        lo, hi = local / float(rows["rate_max"].max()), local / float(rows["rate_min"].min())
-        window = c.first(rows, "rate_window", None)
-        ax.axvspan(lo, hi, color="#E8E8E8", zorder=0, lw=0,
-                   label="Range over the daily rates"
-                   + (f", {window}" if window else " of the period"))
-    ref_handles = []
-    for col, rate_col, colour, text in _REFERENCES:
+    year = c.first(rows, "year", None)
+    for col, rate_col, prefix, colour, style in _REFERENCES:
         if col in rows.columns and rows[col].notna().any():
             val = float(rows[col].dropna().median())
             rate = c.first(rows, rate_col, None)
-            label = f"Converted {text}" + (f" (¥{float(rate):.1f}/$)" if rate else "")
-            ax.axvline(val, color=colour, linewidth=1.4, zorder=1, label=label)
-            ref_handles.append(label)
+            which = f"{prefix}{int(year)}" if year is not None else prefix
+            label = f"Converted at the {which} average rate" + (
+                f" ({_rate_text(float(rate), local_unit)})" if rate else "")
+            ax.axvline(val, color=colour, linewidth=1.4, linestyle=style, zorder=1,
+                       label=label)
     if "usd_at_spot" in rows.columns and rows["usd_at_spot"].notna().any():
         ax.plot(rows["usd_at_spot"], ys, linestyle="none", marker="|", markersize=12,
                 markeredgewidth=2, color=NEUTRAL, zorder=2,
                 label="Converted at the rate of the publication date")
-    colours = np.where(supported, POSITIVE, NEGATIVE)
+    has_best = {"best_rate", "best_rate_label"} <= set(rows.columns)
+    best_usd = pd.Series(np.nan, index=rows.index)
+    if has_best:
+        best_usd = rows["local_amount"] / rows["best_rate"]
+        for yv, rep, conv in zip(ys, rows["reported_usd"], best_usd, strict=True):
+            if np.isfinite(conv):
+                ax.plot([rep, conv], [yv, yv], color="#777777", linewidth=0.8, zorder=2)
+        ax.plot(best_usd, ys, linestyle="none", marker="D", markersize=6.5,
+                markerfacecolor="white", markeredgecolor="#1A1A1A", markeredgewidth=1.2,
+                zorder=3, label="Converted at the rate that best explains it")
+    face = [(_REPORTED if ok else "white") for ok in supported]
     dots = ax.scatter(rows["reported_usd"], ys, s=plt.rcParams["lines.markersize"] ** 2 * 2.2,
-                      c=colours, zorder=4, edgecolors="white", linewidths=0.8)
+                      c=face, zorder=4, edgecolors=_REPORTED, linewidths=1.2)
     dots.set_gid("reported")
     size = plt.rcParams["font.size"] * 0.8
     for yv, rec, ok in zip(ys, rows.to_dict("records"), supported, strict=True):
         text = format_money(rec["reported_usd"], "USD")
         if pd.notna(rec.get("implied_rate")):
-            text += f" (implies ¥{rec['implied_rate']:.1f}/$)"
+            text += f" (implies {_rate_text(rec['implied_rate'], local_unit)})"
+        if has_best and isinstance(rec.get("best_rate_label"), str) and \
+                rec["best_rate_label"] != "none" and pd.notna(rec.get("best_rate")):
+            text += (f"\nbest: {rec['best_rate_label']}, "
+                     f"{_rate_text(rec['best_rate'], local_unit, 2)}, "
+                     f"{_gap_text(rec['best_rate_gap_pct'])} from the implied rate")
         if not ok:
             text += "\nno rate of the period supports it"
-        t = ax.annotate(text, xy=(rec["reported_usd"], yv), xytext=(0, 7),
+        t = ax.annotate(text, xy=(rec["reported_usd"], yv), xytext=(0, 8),
                         textcoords="offset points", ha="center", va="bottom", fontsize=size,
-                        color="#333333" if ok else NEGATIVE,
-                        fontweight="normal" if ok else "bold", parse_math=False)
+                        color="#333333", fontweight="normal" if ok else "bold",
+                        parse_math=False, zorder=6,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                              "alpha": 0.85})
         t.set_gid("dot-label")
-    outlets = [f"{o} ({p})" if isinstance(p, str) and p else str(o)
-               for o, p in zip(rows["outlet"], rows.get("published", [None] * len(rows)),
-                               strict=True)]
-    ax.set_yticks(ys, outlets)
-    ax.set_ylim(-0.6, len(rows) - 0.1)
+    ax.set_yticks(ys, _row_labels(rows))
+    ax.set_ylim(-0.6, len(rows) - 0.05)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     ax.xaxis.set_major_formatter(MoneyFormatter("USD"))
     refs = [rows[col] for col, *_ in _REFERENCES if col in rows and rows[col].notna().any()]
     if "usd_at_spot" in rows:
         refs.append(rows["usd_at_spot"])
-    every = pd.concat([rows["reported_usd"], *refs]).dropna().astype(float)
+    every = pd.concat([rows["reported_usd"], best_usd, *refs]).dropna().astype(float)
     lo_x, hi_x = float(every.min()), float(every.max())
-    pad = (hi_x - lo_x) * 0.15 or hi_x * 0.05
-    ax.set_xlim(min(ax.get_xlim()[0], lo_x - pad), max(ax.get_xlim()[1], hi_x + pad))
+    pad = (hi_x - lo_x) * 0.22 or hi_x * 0.05
+    ax.set_xlim(lo_x - pad, hi_x + pad)
     x_lo, x_hi = ax.get_xlim()
     for t in ax.texts:  # keep dot labels inside the plot: align them away from the edges
         if t.get_gid() == "dot-label":
             frac = (t.xy[0] - x_lo) / ((x_hi - x_lo) or 1.0)
             t.set_horizontalalignment("right" if frac > 0.7 else "left" if frac < 0.3
                                       else "center")
-    ax.set_xlabel("US$, current prices (as reported, and the yen amount converted)")
+    ax.set_xlabel(f"US$, current prices (as reported, and the {local_unit} amount converted)")
     c.set_title(ax, title if title is not None else
-                f"{budget} ({format_money(local, local_unit)}): reported US$ figures "
-                "against conversions")
+                f"{budget} ({format_money(local, local_unit)}): which exchange rate explains "
+                "each reported US$ figure?")
     handles, labels = ax.get_legend_handles_labels()
-    handles += [Line2D([], [], linestyle="none", marker="o", color=POSITIVE),
-                Line2D([], [], linestyle="none", marker="o", color=NEGATIVE)]
+    handles += [Line2D([], [], linestyle="none", marker="o", color=_REPORTED),
+                Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
+                       markeredgecolor=_REPORTED)]
     labels += ["Reported: a rate of the period supports it",
                "Reported: no rate of the period supports it"]
     if not (~supported).any():
@@ -261,8 +317,21 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,
                           "period": "FY" if period else "CY",
                           "fy_start_month": 4 if period else 1})
     if source is not False:
+        windows = _window_note(rows)
         text = source if isinstance(source, str) else source_line(
-            frame, note=note or f"Reported figures from the press; {local_unit} amount "
-            f"{format_money(local, local_unit)} converted with the rates named")
+            frame, note=note or "; ".join(x for x in (
+                f"{local_unit} amount {format_money(local, local_unit)}; rates in "
+                f"{local_unit} per US$", windows) if x))
         add_source_line(ax, text)
     return ax
+
+
+def _window_note(rows: pd.DataFrame) -> str | None:
+    """Why the windows start where they do (their first clause, once each)."""
+    if "window_reason" not in rows.columns:
+        return None
+    starts = list(dict.fromkeys(str(r).split(";")[0] for r in rows["window_reason"].dropna()))
+    if not starts:
+        return None
+    return ("Windows run " + "; ".join(starts)
+            + ", to the figure's publication (undated: to its stage's end or its source's year)")

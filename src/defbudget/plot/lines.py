@@ -14,7 +14,19 @@ from defbudget.formatting import format_ratio
 
 from . import _common as c
 from ._format import IndexFormatter, PercentFormatter, formatter_for
-from ._style import NEUTRAL, colour_map
+from ._names import MEASURE_NAMES
+from ._style import (
+    NEUTRAL,
+    STYLE_TARGET,
+    TARGET_COLOUR,
+    colour_map,
+    country_colour,
+    shade,
+    tint,
+)
+
+#: Markers that tell apart the bases of one country drawn in one hue (with lightness).
+BASIS_MARKERS = ("o", "s", "^", "D", "v")
 
 __all__ = ["burden_vs_targets", "compare_lines", "indexed_growth", "trend"]
 
@@ -55,6 +67,66 @@ def _series(data: pd.DataFrame, *, x: str, y: str, hue_cols: list[str], func: st
     return out
 
 
+def _single_country_colour(data: pd.DataFrame, hue_cols: list[str]) -> str | None:
+    """The house colour of the one country a multi-series chart shows (None otherwise)."""
+    if "country" in hue_cols or "country" not in data.columns or not hue_cols:
+        return None
+    countries = data["country"].dropna().unique()
+    return country_colour(countries[0]) if len(countries) == 1 else None
+
+
+def _coinciding(series: dict, *, x: str, y: str) -> list[tuple[str, str, int, int]]:
+    """Runs of periods where two series have the same values (one hides the other)."""
+    out = []
+    items = list(series.items())
+    for i in range(len(items)):
+        for j in range(i + 1, len(items)):
+            (ka, a), (kb, b) = items[i], items[j]
+            merged = a[[x, y]].merge(b[[x, y]], on=x, suffixes=("_a", "_b")).dropna()
+            if merged.empty:
+                continue
+            same = np.isclose(merged[f"{y}_a"].astype(float), merged[f"{y}_b"].astype(float),
+                              rtol=1e-9, atol=0.0)
+            years = merged.loc[same, x].astype(int).tolist()
+            for start, end in c_runs(years):
+                if end > start:
+                    out.append((c.series_key_label(ka), c.series_key_label(kb), start, end))
+    return out
+
+
+def c_runs(years: list[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for yr in sorted(years):
+        if runs and yr == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], yr)
+        else:
+            runs.append((yr, yr))
+    return runs
+
+
+def _mark_coinciding(ax: Axes, series: dict, *, x: str, y: str, period: str) -> str | None:
+    """Say on the chart where two series coincide; returns a note for the source line."""
+    notes = []
+    for a, b, start, end in _coinciding(series, x=x, y=y):
+        span = f"{period}{start}–{end}"
+        short = [name.split(",")[1].strip() if "," in name else name for name in (a, b)]
+        text = f"{span}: {short[0]} and {short[1]}\nare equal (one line)"
+        grp = series[next(iter(series))]
+        mid = grp[(grp[x] >= start) & (grp[x] <= end)].dropna(subset=[y])
+        if mid.empty:
+            continue
+        row = mid.loc[mid[y].astype(float).idxmin()]  # under the segment's lowest point
+        t = ax.annotate(text, xy=(float(row[x]), float(row[y])), xytext=(2, -9),
+                        textcoords="offset points", ha="left", va="top",
+                        fontsize=plt.rcParams["font.size"] * 0.75, color="#333333",
+                        parse_math=False, zorder=6,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                              "alpha": 0.85})
+        t.set_gid("coinciding")
+        notes.append(f"{span}: {a} and {b} are equal")
+    return "; ".join(notes) or None
+
+
 def _annotate_events(ax: Axes, events: Mapping[float, str] | None) -> None:
     """Dotted vertical lines with labels at the top, stacked so that no two labels overlap."""
     if not events:
@@ -62,7 +134,7 @@ def _annotate_events(ax: Axes, events: Mapping[float, str] | None) -> None:
     lo, hi = ax.get_xlim()
     span = (hi - lo) or 1.0
     size = plt.rcParams["font.size"] * 0.8
-    width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
+    width_pt = c.axes_inches(ax)[0] * 72
     placed: list[tuple[int, float, float]] = []  # (level, left, right) in axes fractions
     for xval, text in sorted(events.items()):
         ax.axvline(xval, color=NEUTRAL, linestyle=":", linewidth=0.9, zorder=1)
@@ -91,7 +163,15 @@ def _draw_lines(data: pd.DataFrame, *, x: str, y: str, hue: str | Sequence[str] 
     c.check_frame(data, [x, y, *hue_cols], func=func)
     c.same_basis(data, func=func)
     series = _series(data, x=x, y=y, hue_cols=hue_cols, func=func)
-    colours = colour_map([k for k, _ in series], palette)
+    keys = [k for k, _ in series]
+    one_country = _single_country_colour(data, hue_cols)
+    if palette is None and one_country is not None:
+        # several bases (or measures) of one country: its hue, told apart by lightness
+        colours = {k: shade(one_country, i) for i, k in enumerate(keys)}
+        marker_of = {k: BASIS_MARKERS[i % len(BASIS_MARKERS)] for i, k in enumerate(keys)}
+    else:
+        colours = colour_map(keys, palette)
+        marker_of = {}
     longest = max(len(g) for _, g in series)
     show_markers = (longest <= 40) if markers == "auto" else bool(markers)
     handles = []
@@ -101,13 +181,17 @@ def _draw_lines(data: pd.DataFrame, *, x: str, y: str, hue: str | Sequence[str] 
         xs = grp[x].to_numpy(dtype=float)
         ys = grp[y].to_numpy(dtype=float)
         label = c.series_key_label(key) if key is not None else None
+        kw = dict(kwargs)
+        if show_markers and key in marker_of:
+            kw.setdefault("marker", marker_of[key])
         lines = c.draw_series(ax, xs, ys, kinds, colour=colours[key], label=label,
-                              markers=show_markers, **kwargs)
+                              markers=show_markers, **kw)
         handles.append(lines[0])
     kinds_all = c.point_kind(data)
     return ax, handles, kinds_all, show_markers, {k: g for k, g in series}
 
 
+@c.styled
 def trend(data: pd.DataFrame, *, x: str = "year", y: str = "value",
           hue: str | Sequence[str] | None = "country", ax: Axes | None = None,
           events: Mapping[float, str] | None = None, title: str | None = None,
@@ -176,7 +260,7 @@ def trend(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     >>> ax.yaxis.get_major_formatter().format_ticks([0, 5e12, 10e12])
     ['¥0', '¥5T', '¥10T']
     """
-    ax, handles, kinds, show_markers, _ = _draw_lines(
+    ax, handles, kinds, show_markers, series = _draw_lines(
         data, x=x, y=y, hue=hue, ax=ax, palette=palette, markers=markers, func="plot.trend",
         **kwargs)
     unit = str(c.first(data, "unit", ""))
@@ -188,6 +272,9 @@ def trend(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     ax.set_xlabel(xlabel if xlabel is not None else c.year_label(data))
     c.set_title(ax, title if title is not None else c.default_title(data))
     _annotate_events(ax, events)
+    period = "FY" if "period" in data.columns and data["period"].eq("FY").all() else ""
+    if len(series) > 1:
+        _mark_coinciding(ax, series, x=x, y=y, period=period)
     if legend:
         extra = c.kind_handles(data, kinds, markers=show_markers)
         shown = (handles if len(handles) > 1 else []) + extra
@@ -197,6 +284,7 @@ def trend(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     return ax
 
 
+@c.styled
 def compare_lines(data: pd.DataFrame, *, x: str = "year", y: str = "value",
                   hue: str = "country", ax: Axes | None = None,
                   highlight: str | Sequence[str] | None = None, title: str | None = None,
@@ -250,7 +338,7 @@ def compare_lines(data: pd.DataFrame, *, x: str = "year", y: str = "value",
 def _compare_core(data: pd.DataFrame, *, x: str, y: str, hue: str, ax: Axes | None,
                   highlight, title, ylabel, xlabel, palette, zero: bool, func: str,
                   **kwargs) -> tuple[Axes, tuple]:
-    hl = [highlight] if isinstance(highlight, str) else list(highlight or [])
+    hl = c.highlight_names(data, highlight, hue)
     if hl and hue in data.columns:
         unknown = [h for h in hl if h not in set(data[hue])]
         if unknown:
@@ -258,14 +346,18 @@ def _compare_core(data: pd.DataFrame, *, x: str, y: str, hue: str, ax: Axes | No
                              f"(it holds e.g. {sorted(set(data[hue].dropna()))[:8]!r})")
     if hl and palette is None:
         keys = list(dict.fromkeys(data[hue]))
-        base = colour_map(hl)
-        palette = {k: base.get(k, "#B0B0B0") for k in keys}
+        own = colour_map(keys)
+        # context series: a light tint of their own colour, so each can still be traced
+        palette = {k: own[k] if k in hl else tint(own[k], 0.55) for k in keys}
     ax, handles, kinds, show_markers, series = _draw_lines(
         data, x=x, y=y, hue=hue, ax=ax, palette=palette, markers=False, func=func, **kwargs)
+    own = colour_map(list(dict.fromkeys(data[hue]))) if hl and hue in data.columns else {}
     for h in handles:
         if hl and h.get_label() not in hl:
             h.set_zorder(2)
             h.set_linewidth(h.get_linewidth() * 0.7)
+            # the end label keeps the country's full colour, readable on white
+            h.__dict__["_defbudget_label_colour"] = own.get(h.get_label(), h.get_color())
     unit = str(c.first(data, "unit", ""))
     ax.yaxis.set_major_formatter(formatter_for(unit))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -287,7 +379,8 @@ def _legend_or_labels(ax: Axes, data: pd.DataFrame, state: tuple, *, x: str, y: 
         for h, (_key, grp) in zip(handles, series.items(), strict=True):
             last = grp.dropna(subset=[y]).iloc[-1] if grp[y].notna().any() else None
             if last is not None:
-                items.append((h.get_label(), float(last[x]), float(last[y]), h.get_color()))
+                items.append((h.get_label(), float(last[x]), float(last[y]),
+                              h.__dict__.get("_defbudget_label_colour", h.get_color())))
         c.direct_labels(ax, items)
         if extra:
             ax.legend(handles=extra, loc="upper left")
@@ -296,6 +389,7 @@ def _legend_or_labels(ax: Axes, data: pd.DataFrame, state: tuple, *, x: str, y: 
                   ncols=max(1, len(handles) // 25 + 1))
 
 
+@c.styled
 def indexed_growth(data: pd.DataFrame, *, base: int, x: str = "year", y: str = "value",
                    hue: str = "country", ax: Axes | None = None, title: str | None = None,
                    palette=None, highlight: str | Sequence[str] | None = None,
@@ -410,12 +504,14 @@ def _default_targets() -> pd.DataFrame:
                          f"a defbudget with the 'targets' dataset ({exc})") from exc
 
 
+@c.styled
 def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None,
                       x: str = "year", y: str = "value", hue: str = "country",
                       ax: Axes | None = None, title: str | None = None, palette=None,
                       highlight: str | Sequence[str] | None = None,
                       label_ends: bool | str = "auto", source: bool | str = True,
-                      note: str | None = None, **kwargs) -> Axes:
+                      note: str | None = None, years: tuple | None = None,
+                      **kwargs) -> Axes:
     """Military expenditure as a share of GDP, against spending targets drawn as lines.
 
     Parameters
@@ -425,8 +521,16 @@ def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None
     targets
         One row per target with a ``value`` (ratio), a label column (``label``/``name``)
         and optionally ``year`` (the deadline) and ``source``. Default:
-        ``defbudget.load("targets")``. Targets at the same level share one line and one
-        label (e.g. NATO's 2% guideline and Japan's 2% goal), so labels never overlap.
+        ``defbudget.load("targets")``, keeping only the targets that apply to a country
+        shown: NATO's for NATO members, Japan's goal for Japan. A frame passed here is
+        drawn whole. Targets at the same level share one line and one label. A target
+        measured otherwise than the data (Japan's goal counts defence-related spending
+        against FY2022 GDP) is said so on the chart, so no distance to it is implied.
+    years
+        ``(first, last)`` to draw (either may be None). Default: a chart of several
+        countries opens on 1990, the post-Cold-War period, unless its data start later.
+        A value that would flatten the rest (GMSD's China at 51% in 1962) is clipped at
+        the top of the chart with its value printed.
 
     Returns
     -------
@@ -456,17 +560,21 @@ def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None
         raise ValueError(f"{func} draws shares of GDP (unit 'ratio', 0.02 = 2%); the frame "
                          f"has unit(s) {sorted(units)!r}. Filter to measure "
                          "'milex_share_gdp', or divide by GDP first.")
-    targets = _default_targets() if targets is None else targets
+    data, window_note = _burden_window(data, x=x, hue=hue, years=years)
+    if targets is None:
+        targets = _applicable_targets(_default_targets(), data, hue=hue)
     if not isinstance(targets, pd.DataFrame) or "value" not in targets.columns:
         raise ValueError(f"{func}: targets must be a DataFrame with a 'value' column (ratio)")
-    label_col = _target_label_column(targets)
+    label_col = _target_label_column(targets) if len(targets) else "label"
     ax, state = _compare_core(
         data, x=x, y=y, hue=hue, ax=ax, palette=palette, highlight=highlight,
         title=title if title is not None else c.default_title(data),
         ylabel="Share of GDP (%)", xlabel=None, zero=True, func=func, **kwargs)
     ax.yaxis.set_major_formatter(PercentFormatter())
-    top = max(float(data[y].max()), float(targets["value"].max())) * 1.15
+    highest_target = float(targets["value"].max()) if len(targets) else 0.0
+    top, clipped = _burden_top(data, x=x, y=y, hue=hue, floor=highest_target)
     ax.set_ylim(0, top)
+    _mark_clipped(ax, clipped, top=top)
     _legend_or_labels(ax, data, state, x=x, y=y, label_ends=label_ends)
     groups: dict[float, list[str]] = {}
     for rec in targets.to_dict("records"):
@@ -477,14 +585,15 @@ def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None
         groups.setdefault(round(float(rec["value"]), 6), []).append(text)
     levels = sorted(groups)
     size = plt.rcParams["font.size"] * 0.8
-    fig = ax.figure
-    gap = (size * 1.3 / 72) / max(ax.get_position().height * fig.get_figheight(), 0.5)
+    width_in, height_in = c.axes_inches(ax)
+    gap = (size * 1.3 / 72) / max(height_in, 0.5)
     fracs = [lvl / top for lvl in levels]
     placed = c.spread(fracs, gap, lo=0.0, hi=0.97)
-    width_pt = ax.get_position().width * fig.get_figwidth() * 72
+    width_pt = width_in * 72
     pts = _axes_points(ax)
     for lvl, frac in zip(levels, placed, strict=True):
-        ax.axhline(lvl, color="#333333", linestyle=(0, (5, 3)), linewidth=0.9, zorder=1)
+        ax.axhline(lvl, color=TARGET_COLOUR, linestyle=STYLE_TARGET, linewidth=0.9,
+                   zorder=1, gid="target")
         label = f"{format_ratio(lvl, digits=1)}: " + "; ".join(dict.fromkeys(groups[lvl]))
         width = min(1.0, (len(label) * size * 0.55 + 8) / width_pt)
         x0 = _clearest_start(pts, width, frac, frac + gap)
@@ -494,11 +603,179 @@ def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None
                         bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none",
                               "alpha": 0.9})
         t.set_gid("target")
+    caveat = _target_caveat(ax, data, targets, label_col=label_col)
     frame_for_source = data
     if "source" in targets.columns:
         extra = targets[["source"]].dropna()
         frame_for_source = pd.concat([data, extra], ignore_index=True)
+    notes = [note or ("Dash-dot lines: spending targets as a share of GDP" if len(targets)
+                      else None), window_note, caveat]
     c.finish(ax, frame_for_source, source=source,
-             note=note or "Dashed lines: spending targets as a share of GDP")
+             note="; ".join(n for n in notes if n) or None)
     return ax
+
+
+#: First year of a cross-country burden chart unless years are given: the end of the Cold
+#: War, when most of today's series settle (and GMSD's wartime and early-PRC peaks end).
+BURDEN_START = 1990
+
+#: NATO's 32 Allies (ISO3), from NATO, "NATO member countries",
+#: https://www.nato.int/cps/en/natohq/topics_52044.htm (Sweden joined on 7 March 2024).
+NATO_MEMBERS = frozenset({
+    "ALB", "BEL", "BGR", "CAN", "HRV", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC",
+    "HUN", "ISL", "ITA", "LVA", "LTU", "LUX", "MNE", "NLD", "MKD", "NOR", "POL", "PRT",
+    "ROU", "SVK", "SVN", "ESP", "SWE", "TUR", "GBR", "USA"})
+
+
+def _burden_window(data: pd.DataFrame, *, x: str, hue: str, years: tuple | None
+                   ) -> tuple[pd.DataFrame, str | None]:
+    if years is not None:
+        first, last = (*tuple(years), None, None)[:2]
+        keep = pd.Series(True, index=data.index)
+        if first is not None:
+            keep &= data[x] >= first
+        if last is not None:
+            keep &= data[x] <= last
+        if not keep.any():
+            raise ValueError(f"plot.burden_vs_targets: no rows in years={years!r}; the frame "
+                             f"covers {int(data[x].min())}–{int(data[x].max())}")
+        return data[keep], None
+    several = hue in data.columns and data[hue].nunique() > 1
+    if several and data[x].min() < BURDEN_START <= data[x].max():
+        return (data[data[x] >= BURDEN_START],
+                f"From {BURDEN_START}; the data start in {int(data[x].min())}")
+    return data, None
+
+
+def _iso3_of(data: pd.DataFrame, hue: str) -> set[str]:
+    from ._style import _COUNTRY_NAMES
+
+    codes = set()
+    if "iso3" in data.columns:
+        codes |= {str(v) for v in data["iso3"].dropna()}
+    if hue in data.columns:
+        for name in data[hue].dropna().unique():
+            iso = _COUNTRY_NAMES.get(str(name).lower())
+            if iso:
+                codes.add(iso)
+    return codes
+
+
+def _applicable_targets(targets: pd.DataFrame, data: pd.DataFrame, *, hue: str
+                        ) -> pd.DataFrame:
+    """The targets that apply to a country shown: NATO's for Allies, a country's own."""
+    if "applies_to" not in targets.columns:
+        return targets
+    shown = _iso3_of(data, hue)
+    nato = bool(shown & NATO_MEMBERS)
+    keep = targets["applies_to"].map(
+        lambda a: (a == "NATO Allies" and nato) or (isinstance(a, str) and a in shown))
+    if "direction" in targets.columns:
+        keep &= targets["direction"].ne("up_to")  # a ceiling, not a level to reach
+    return targets[keep.astype(bool)].reset_index(drop=True)
+
+
+def _burden_top(data: pd.DataFrame, *, x: str, y: str, hue: str, floor: float
+                ) -> tuple[float, list[tuple[str, float, float]]]:
+    """Top of the y axis, and the points above it: a value more than three times the
+    95th percentile of the chart would squash the rest, so it is clipped and printed."""
+    vals = data[y].dropna().astype(float)
+    peak = float(vals.max()) if len(vals) else floor
+    usual = float(vals.quantile(0.95)) if len(vals) else floor
+    if peak <= 3 * usual or peak <= floor * 1.15:
+        return max(peak, floor) * 1.15, []
+    top = max(usual * 1.6, floor * 1.3)
+    clipped = []
+    for key, grp in (data.groupby(hue, sort=False) if hue in data.columns
+                     else [(None, data)]):
+        above = grp[grp[y].astype(float) > top]
+        if len(above):
+            row = above.loc[above[y].astype(float).idxmax()]
+            clipped.append((str(key), float(row[x]), float(row[y])))
+    return top, clipped
+
+
+def _mark_clipped(ax: Axes, clipped: list[tuple[str, float, float]], *, top: float) -> None:
+    for name, xval, yval in clipped:
+        t = ax.annotate(f"{name} off the scale, peak {format_ratio(yval, digits=1)} "
+                        f"in {int(xval)} \u2191", xy=(xval, top), xycoords="data",
+                        xytext=(0, -2), textcoords="offset points", ha="center", va="top",
+                        fontsize=plt.rcParams["font.size"] * 0.75, color="#333333",
+                        zorder=7, parse_math=False,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                              "alpha": 0.9})
+        t.set_gid("clipped")
+
+
+def _numerator(name: str) -> str:
+    """'the MOD budget' from 'MOD budget as a share of GDP' (what a share counts)."""
+    head = name.split(" as a share of")[0]
+    head = head[0].lower() + head[1:] if not head[:3].isupper() else head
+    return head if head.startswith(("the ", "military", "defence")) else f"the {head}"
+
+
+def _target_caveat(ax: Axes, data: pd.DataFrame, targets: pd.DataFrame, *,
+                   label_col: str) -> str | None:
+    """On the chart: a target measured otherwise than the lines (Japan's 2% goal)."""
+    if "measure" not in targets.columns or not len(targets):
+        return None
+    measures = set(data["measure"].dropna()) if "measure" in data.columns else set()
+    texts = []
+    for rec in targets.to_dict("records"):
+        m = rec.get("measure")
+        if not isinstance(m, str) or not measures or m in measures:
+            continue
+        ref = rec.get("gdp_reference")
+        against = (f"{ref} GDP" if isinstance(ref, str) and ref != "same year"
+                   else "GDP")
+        what = _numerator(MEASURE_NAMES.get(m, m.replace("_", " ")))
+        drawn = _numerator(MEASURE_NAMES.get(next(iter(measures)), "the lines"))
+        several = len(measures) > 1 or ("country" in data and data["country"].nunique() > 1)
+        texts.append(f"{rec[label_col]}: the goal counts {what} against {against}. The "
+                     f"line{'s show' if several else ' shows'} {drawn} only, a narrower "
+                     "measure: the gap to the dash-dot line is not the gap to the goal")
+        relabel = drawn
+    if not texts:
+        return None
+    if "country" in data.columns and data["country"].nunique() == 1:
+        name = str(data["country"].iloc[0])
+        for t in ax.texts:  # the end label says what the line measures
+            if t.get_text() == name:
+                t.set_text(f"{name}, {relabel} only")
+    import textwrap
+
+    width = max(40, int(c.axes_inches(ax)[0] * 72 / (plt.rcParams["font.size"] * 0.8 * 0.55)
+                        * 0.6))
+    body = "\n".join(textwrap.fill(t, width) for t in texts)
+    size = plt.rcParams["font.size"] * 0.75
+    w_in, h_in = c.axes_inches(ax)
+    box_w = min(0.95, (width * size * 0.55 + 10) / 72 / max(w_in, 0.5))
+    box_h = min(0.9, ((body.count("\n") + 1) * size * 1.3 + 10) / 72 / max(h_in, 0.5))
+    # the corner or side crossed by the fewest line points and clear of the target labels
+    pts = _axes_points(ax)
+    labels = [t for t in ax.texts if t.get_gid() == "target"]
+    best = None
+    for x0 in (0.01, 0.99 - box_w):
+        for y1 in (0.97, 0.8, 0.65, 0.5, 0.35):
+            y0 = y1 - box_h
+            if y0 < 0.02:
+                continue
+            n = int(((pts[:, 0] >= x0) & (pts[:, 0] <= x0 + box_w)
+                     & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)).sum())
+            for t in labels:
+                fy = t.xy[1]
+                if y0 - 0.06 <= fy <= y1 + 0.01:
+                    n += 1000
+            for lvl in [ln.get_ydata()[0] for ln in ax.get_lines() if ln.get_gid() == "target"]:
+                frac = ax.transAxes.inverted().transform(ax.transData.transform((0, lvl)))[1]
+                if y0 - 0.02 <= frac <= y1 + 0.02:
+                    n += 1000
+            if best is None or n < best[0]:
+                best = (n, x0, y1)
+    _, x0, y1 = best if best else (0, 0.01, 0.97)
+    box = ax.text(x0, y1, body, transform=ax.transAxes, ha="left", va="top",
+                  fontsize=size, color="#333333", zorder=7, parse_math=False,
+                  bbox={"boxstyle": "round,pad=0.3", "fc": "#F4F4F4", "ec": "none"})
+    box.set_gid("target-caveat")
+    return None
 

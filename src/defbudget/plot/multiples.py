@@ -40,7 +40,8 @@ def _make_axes(fig: Figure, nrows: int, ncols: int) -> list:
     size = plt.rcParams["font.size"]
     for ax in axes:
         ax.tick_params(labelsize=size * 0.7, labelbottom=True)
-        ax.yaxis.set_major_locator(MaxNLocator(4))
+        # 1-2-5 steps: every axis reads $0, $0.5B, $1.0B (never $0.75B beside $1.5B)
+        ax.yaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
         ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
     return axes
 
@@ -89,6 +90,7 @@ def _fill_axes(axes: list, panels: list[tuple[object, pd.DataFrame]], *, unit: s
     return axes[:len(panels)]
 
 
+@c.styled
 def small_multiples(data: pd.DataFrame, *, col: str = "country", ncols: int = 4,
                     sharey: bool = False, fig: Figure | None = None,
                     title: str | None = None, source: bool | str = True,
@@ -161,16 +163,19 @@ def _multiples_note(data: pd.DataFrame, sharey: bool, note: str | None) -> str:
     return "; ".join(x for x in (scale + marks, note) if x)
 
 
+@c.styled
 def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
                          col: str = "country", per_page: int = 24, ncols: int = 4,
                          sharey: bool = False, title: str | None = None,
-                         progress: bool = True, figsize: tuple[float, float] = (8.27, 11.69)
-                         ) -> Path:
+                         progress: bool = True, figsize: tuple[float, float] = (8.27, 11.69),
+                         group: str | None = "auto") -> Path:
     """Write one panel per country to a multi-page PDF (A4 portrait pages), atomically.
 
-    Handles the whole SIPRI database (~170 countries) in seconds. Every page carries the
-    title (with the page number and the first and last country on it), the y unit, the
-    period convention and the source line.
+    Handles the whole SIPRI database (~170 countries) in seconds. The first page is an
+    index: every country with the page it is on. Countries are grouped by region (SIPRI's
+    ``region``, else ``subregion``), each page headed by its region; within a region they
+    run alphabetically. Every page carries the title, the y unit, the period convention and
+    the source line.
 
     Parameters
     ----------
@@ -181,6 +186,9 @@ def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
         Destination ``.pdf``; written to a temporary file beside it, then moved into place.
     per_page, ncols
         Panels per page and per row.
+    group
+        Column to group pages by: ``"auto"`` takes ``region`` (else ``subregion``) when
+        the frame has it; None runs the countries in frame order.
     progress
         Show a tqdm progress bar over the pages.
 
@@ -202,7 +210,7 @@ def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
     >>> with tempfile.TemporaryDirectory() as d:
     ...     out = save_small_multiples(frame, pathlib.Path(d) / "all.pdf", progress=False)
     ...     out.read_bytes().count(b"/Type /Page\\n") + out.read_bytes().count(b"/Type /Page ")
-    2
+    3
     """
     from matplotlib.backends.backend_pdf import PdfPages
 
@@ -218,14 +226,15 @@ def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
     if per_page < 1 or ncols < 1:
         raise ValueError(f"{func}: per_page and ncols must be >= 1 (got {per_page}, {ncols})")
     panels = _panels(data, col, func)
-    pages = [panels[i:i + per_page] for i in range(0, len(panels), per_page)]
-    nrows = math.ceil(min(per_page, len(panels)) / ncols)
+    pages = _region_pages(data, panels, col=col, group=group, per_page=per_page)
+    nrows = math.ceil(min(per_page, max(len(p) for _, p in pages)) / ncols)
     unit = str(c.first(data, "unit", ""))
     ylim = _shared_ylim(data) if sharey else None
     head = title if title is not None else _page_title(data)
     text = source_line(data, note=_multiples_note(data, sharey, None))
     ylab, xlab = c.value_label(data), c.year_label(data)
-    iterator = enumerate(pages, start=1)
+    first_page = 2  # page 1 is the index
+    iterator = enumerate(pages, start=first_page)
     if progress:
         from tqdm.auto import tqdm
 
@@ -235,6 +244,7 @@ def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
           plt.rc_context({"figure.constrained_layout.use": False}),
           PdfPages(tmp, metadata={"Creator": "defbudget (matplotlib)",
                                   "CreationDate": None, "Title": head}) as pdf):
+        _index_page(pdf, pages, figsize=figsize, head=head, first_page=first_page)
         fig = plt.figure(figsize=figsize)
         try:
             axes = _make_axes(fig, nrows, ncols)
@@ -247,13 +257,71 @@ def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
             fig.text(0.5, 0.075, xlab, ha="center", va="center",
                      fontsize=plt.rcParams["font.size"] * 0.9)
             add_source_line(fig, text, reserve=False)
-            for number, page in iterator:
+            total = len(pages) + first_page - 1
+            for number, (region, page) in iterator:
                 _fill_axes(axes, page, unit=unit, ylim=ylim, markers=False,
                            plain_estimates=plain)
-                first, last = page[0][0], page[-1][0]
-                heading.set_text(f"{head}\npage {number} of {len(pages)}: "
-                                 f"{first} – {last}")
+                where = region or f"{page[0][0]} to {page[-1][0]}"
+                heading.set_text(f"{head}\n{where} (page {number} of {total})")
                 pdf.savefig(fig)
         finally:
             plt.close(fig)
     return path
+
+
+def _region_pages(data: pd.DataFrame, panels: list, *, col: str, group: str | None,
+                  per_page: int) -> list[tuple[str | None, list]]:
+    """Split the panels into pages, one region (or part of one) per page: (heading, panels)."""
+    if group == "auto":  # SIPRI's five regions fill their pages; subregions leave gaps
+        group = ("region" if "region" in data.columns else
+                 "subregion" if "subregion" in data.columns else None)
+    if group is None or group not in data.columns:
+        return [(None, panels[i:i + per_page]) for i in range(0, len(panels), per_page)]
+    region_of = (data.dropna(subset=[group]).drop_duplicates(col).set_index(col)[group]
+                 .to_dict())
+    parent = {}
+    if group == "subregion" and "region" in data.columns:
+        parent = (data.dropna(subset=["subregion"]).drop_duplicates("subregion")
+                  .set_index("subregion")["region"].to_dict())
+    order: dict[str, list] = {}
+    for key, grp in panels:
+        order.setdefault(str(region_of.get(key, "Other")), []).append((key, grp))
+    pages = []
+    for region, members in order.items():
+        members = sorted(members, key=lambda kv: str(kv[0]))
+        name = f"{parent[region]}: {region}" if region in parent and parent[region] != region \
+            else region
+        k = math.ceil(len(members) / per_page)  # pages of even size: 13 + 12, not 24 + 1
+        size = math.ceil(len(members) / k)
+        chunks = [members[i:i + size] for i in range(0, len(members), size)]
+        for i, chunk in enumerate(chunks):
+            more = f", {i + 1} of {len(chunks)}" if len(chunks) > 1 else ""
+            pages.append((f"{name}{more}", chunk))
+    return pages
+
+
+def _index_page(pdf, pages: list, *, figsize: tuple[float, float], head: str,
+                first_page: int) -> None:
+    """Page 1: every country, alphabetically, with the page it is on."""
+    entries = sorted(((str(key), number) for number, (_, page) in
+                      enumerate(pages, start=first_page) for key, _ in page),
+                     key=lambda e: e[0].lower())
+    fig = plt.figure(figsize=figsize)
+    try:
+        size = plt.rcParams["font.size"]
+        fig.text(0.04, 0.985, f"{head}\nIndex: each country and its page", ha="left",
+                 va="top", fontsize=size * 1.15, fontweight="bold")
+        ncols = 3 if len(entries) > 40 else 1
+        per_col = math.ceil(len(entries) / ncols)
+        line = min(0.016, 0.86 / max(per_col, 1))
+        width = 0.92 / ncols
+        for i, (name, number) in enumerate(entries):
+            col, row = divmod(i, per_col)
+            x0 = 0.04 + col * width
+            y = 0.93 - row * line
+            fig.text(x0, y, name, ha="left", va="top", fontsize=size * 0.75, gid="index")
+            fig.text(x0 + width - 0.03, y, str(number), ha="right", va="top",
+                     fontsize=size * 0.75, gid="index-page")
+        pdf.savefig(fig)
+    finally:
+        plt.close(fig)

@@ -1341,8 +1341,8 @@ def read_sipri(path: str | PathLike | None = None, *,
             country iso3  year         value unit             flag
     0         Japan  JPN  2023  5.016080e+10  USD              NaN
     1         Japan  JPN  2024  5.527390e+10  USD         estimate
-    2  Korea, North  PRK  2023           NaN  USD      unavailable
-    3  Korea, North  PRK  2024           NaN  USD  not_independent
+    2  North Korea  PRK  2023           NaN  USD      unavailable
+    3  North Korea  PRK  2024           NaN  USD  not_independent
     >>> df.loc[0, ["subregion", "footnotes", "source"]].tolist()
     ['East Asia', '56', 'sipri-milex-2025']
     """
@@ -1355,11 +1355,19 @@ def read_sipri(path: str | PathLike | None = None, *,
         key = f"sipri-{_cache.file_digest(p)}-{which}-v{READER_VERSION}"
         hit = _cache.get(key, directory=directory)
         if hit is not None:
-            return hit[0]
+            return _display_names(hit[0])
     frame, info = _read(p, shorts)
     if cache and key is not None:
         _cache.put(key, (frame, info), directory=directory)
-    return frame
+    return _display_names(frame)
+
+
+def _display_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """SIPRI's names ('Korea, South') replaced by the short display names ('South Korea')
+    where the row has an ISO3 code; states without one ('USSR') and totals keep SIPRI's."""
+    from defbudget.countries import with_display_names
+
+    return with_display_names(frame)
 
 
 def sipri_release_info(path: str | PathLike | None = None) -> dict:
