@@ -78,82 +78,167 @@ print(both.map(format_money).to_string())
 print(db.cite("price_indices"))
 
 # %% [markdown]
-# ## Why SIPRI's constant dollars change between releases
+# ## What SIPRI revised: rebasing versus revision
 #
-# Two SIPRI releases: the one `DEFBUDGET_SIPRI` names (or the newest in the folder it names)
-# and the release before it, found beside it in the same folder — or set `OLDER_RELEASE`
-# below to the path of another workbook. Dividing one by the other for Japan separates two
-# effects: a *re-basing* moves every year by roughly the same factor (US inflation and the
-# base-year exchange rate), while *revisions* to the underlying data move individual years.
+# Every SIPRI release changes numbers you may already have quoted, for two different reasons:
+#
+# - **Rebasing.** Constant-dollar figures are expressed in the prices of a base year, and
+#   each release moves the base year forward (constant 2022 US\$ in the release covering
+#   1949–2023, constant 2023 US\$ in the one covering 1949–2024). That multiplies a
+#   country's whole constant-dollar series by one factor, SIPRI's own ratio between the two
+#   price levels. Nothing about the spending changed.
+# - **Revision.** SIPRI also corrects the data: a budget turned into actual outturn, a
+#   country published new figures, an estimate became final, an exchange rate or a GDP
+#   figure was revised. Those change individual years, in current dollars too.
+#
+# `db.sipri_revisions(old, new)` separates the two. It matches countries by ISO3 code, then
+# by name (a renamed country is a rename, not a removal plus an addition), rebases the old
+# release's constant-dollar series with SIPRI's own ratio (the new release's constant-dollar
+# value of the old base year divided by its current-dollar value of that year) and only then
+# compares. Each row is one country, sheet and year that changed, with a `change` category:
+# `revised`, `flag_changed`, `added`, `removed`, `country_renamed` or `rebased`.
+#
+# The cells below look for two releases through `DEFBUDGET_SIPRI` (a workbook, or a folder
+# of them): the newest release there, and the release before it beside it.
 
 # %%
 import os
 from pathlib import Path
 
-from defbudget.readers.sipri import sipri_release_info
+import pandas as pd
+
+import defbudget as db
+from defbudget import compare, plot
+from defbudget.formatting import format_money
+from defbudget.readers.sipri import WORKBOOK_GLOB, sipri_release_info
+from defbudget.revisions import rebasing_factors
+
+
+def sipri_releases(setting: str | None) -> list[Path]:
+    """The SIPRI workbooks at DEFBUDGET_SIPRI: the file itself and those beside it, or
+    every workbook in the folder; oldest first (by edition, last data year, file name)."""
+    if not setting:
+        return []
+    where = Path(setting).expanduser()
+    folder = where if where.is_dir() else where.parent
+    found = set(folder.glob(WORKBOOK_GLOB)) | ({where} if where.is_file() else set())
+    info = {}
+    for path in found:
+        try:
+            info[path] = sipri_release_info(path)
+        except (OSError, ValueError) as exc:  # not a readable SIPRI workbook: say so
+            print(f"Left out {path.name}: {exc}")
+    return sorted(info, key=lambda p: (info[p]["edition"], info[p]["last_year"], p.name))
+
 
 OLDER_RELEASE = None  # or the path of another SIPRI workbook to compare with
 
-where = Path(os.environ["DEFBUDGET_SIPRI"]) if os.environ.get("DEFBUDGET_SIPRI") else None
-folder = None if where is None else where if where.is_dir() else where.parent
-found = sorted(folder.glob("SIPRI-Milex-data-*.xlsx")) if folder else []
+setting = os.environ.get("DEFBUDGET_SIPRI")
+releases = sipri_releases(setting)
+named = Path(setting).expanduser() if setting and Path(setting).expanduser().is_file() else None
+newer = named or (releases[-1] if releases else None)
 if OLDER_RELEASE:
-    found.append(Path(OLDER_RELEASE))
-editions = {}
-for path in found:
-    info = sipri_release_info(path)
-    editions.setdefault(info["edition"], path)  # one workbook per edition
-named_file = where is not None and where.is_file()
-newest = sipri_release_info(where)["edition"] if named_file else max(editions, default=0)
-earlier = [e for e in editions if e < newest]
-HAVE_TWO = bool(earlier) and newest in editions
-if not HAVE_TWO:
-    print("This part needs two SIPRI releases: DEFBUDGET_SIPRI naming one workbook (or a "
-          "folder) with an earlier release beside it, or OLDER_RELEASE set above (e.g. "
-          "SIPRI-Milex-data-1949-2023.xlsx and SIPRI-Milex-data-1949-2024.xlsx from "
-          "https://www.sipri.org/databases/milex; see 'Where the SIPRI workbook comes from' "
-          "in the README). Skipped.")
+    older = Path(OLDER_RELEASE).expanduser()
+else:  # the latest release of an earlier edition than the newer one
+    edition = sipri_release_info(newer)["edition"] if newer else None
+    earlier = [p for p in releases if sipri_release_info(p)["edition"] < edition] \
+        if newer else []
+    older = earlier[-1] if earlier else None
+HAVE_TWO = older is not None and newer is not None
+if HAVE_TWO:
+    for label, path in (("Old", older), ("New", newer)):
+        info = sipri_release_info(path)
+        print(f"{label} release: {path.name}: SIPRI release {info['edition']}, constant US$ "
+              f"of {info['base_year']}")
 else:
-    older, newer = editions[max(earlier)], (where if named_file else editions[newest])
-    series = {}
-    for path in (older, newer):
-        rel = sipri_release_info(path)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            frame = db.read_sipri(path, sheets=["constant_usd", "current_usd", "lcu_fy"])
-        about_japan = [str(w.message) for w in caught if "Japan" in str(w.message)]
-        jp = compare.select(frame, country="Japan")
-        series[rel["base_year"]] = (rel, jp)
-        print(f"{path.name}: SIPRI release {rel['edition']}, constant US$ of {rel['base_year']}"
-              f" (reader notes on footnotes: {len(caught)}, "
-              f"on Japan: {len(about_japan)})")
-        for text in about_japan:
-            print("   -", text)
-        print("  ", db.cite(rel["source"]))
+    print(f"This section needs two SIPRI releases of different editions; found "
+          f"{len(releases)} workbook(s) at DEFBUDGET_SIPRI. Set DEFBUDGET_SIPRI to a folder "
+          "holding two releases (for example "
+          "SIPRI-Milex-data-1949-2023.xlsx and SIPRI-Milex-data-1949-2024_2.xlsx, both from "
+          "https://www.sipri.org/databases/milex; see the README), or to one of them with "
+          "the other beside it, or set OLDER_RELEASE above. Skipped.")
 
 # %%
 if HAVE_TWO:
-    (b_old, (r_old, jp_old)), (b_new, (r_new, jp_new)) = sorted(series.items())
-    def col(jp, **kw):
-        return compare.select(jp, **kw).set_index("year")["value"]
-    cmp_ = pd.DataFrame({
-        f"constant_{b_old}": col(jp_old, price_basis="constant"),
-        f"constant_{b_new}": col(jp_new, price_basis="constant"),
-        "lcu_old": col(jp_old, unit="JPY"), "lcu_new": col(jp_new, unit="JPY"),
-    }).dropna()
-    cmp_["constant_ratio"] = cmp_[f"constant_{b_new}"] / cmp_[f"constant_{b_old}"]
-    cmp_["yen_revision"] = cmp_["lcu_new"] / cmp_["lcu_old"] - 1
-    tail = cmp_[cmp_.index >= 2010]
-    print(tail[["constant_ratio", "yen_revision"]].assign(
-        constant_ratio=tail["constant_ratio"].round(4),
-        yen_revision=tail["yen_revision"].map(format_ratio)).to_string())
-    spread = cmp_["constant_ratio"]
-    print(f"Constant-dollar ratio new/old over {cmp_.index.min()}–{cmp_.index.max()}: median "
-          f"{spread.median():.4f}, range {spread.min():.4f}–{spread.max():.4f}")
-    changed = int((cmp_["yen_revision"].abs() > 1e-9).sum())
-    print(f"Years whose local-currency figure was revised: {changed} of {len(cmp_)}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # row-level reader notes (Myanmar's fiscal year)
+        old_frame, new_frame = db.read_sipri(older), db.read_sipri(newer)
+    rev = db.sipri_revisions(old_frame, new_frame)
+    print(db.revisions_summary(rev))
+    for frame in (old_frame, new_frame):
+        print(db.cite(frame["source"].iloc[0]))
 
 # %% [markdown]
-# If the ratio were the same in every year, the two releases would differ only by re-basing;
-# its spread across years measures the revisions and changes in SIPRI's deflators. Quote a
-# constant-dollar figure with its release and base year, and never mix releases in one chart.
+# ## Japan: what changed, and what was only rebased
+#
+# In current US dollars there is no base year, so every row is a real revision. In constant
+# dollars, compare the old figure *after* rebasing (`old_value_rebased`) with the new one:
+# where they agree, the change is the base year alone (`rebased`); where they do not, SIPRI
+# also revised the year.
+
+# %%
+if HAVE_TWO:
+    japan = rev[rev["country"] == "Japan"]
+    cols = ["sheet", "year", "old_value", "old_value_rebased", "new_value", "rel_change",
+            "old_flag", "new_flag", "change"]
+    cur = japan[japan["sheet"] == "current_usd"][cols]
+    def money(v):
+        return format_money(v, "USD", sig=4)
+
+    print(cur.assign(old_value=cur["old_value"].map(money),
+                     old_value_rebased=cur["old_value_rebased"].map(money),
+                     new_value=cur["new_value"].map(money),
+                     rel_change=cur["rel_change"].map(lambda r: "" if pd.isna(r) else f"{r:+.2%}"))
+          .fillna("").to_string(index=False))
+    const = japan[japan["sheet"] == "constant_usd"]
+    print("\nJapan, constant US$:", const["change"].value_counts().to_dict())
+    factors = rebasing_factors(old_frame, new_frame)
+    if len(factors):
+        jp = factors[(factors["sheet"] == "constant_usd") & (factors["country"] == "Japan")]
+        row = jp.iloc[0]
+        print(f"SIPRI's factor from constant {row['old_base_year']} to constant "
+              f"{row['base_year']} US$ for Japan: {row['rebase_factor']:.4f} "
+              f"({row['factor_from']})")
+    else:
+        print("Both releases use the same base year: nothing to rebase.")
+
+# %%
+if HAVE_TWO:
+    group = [c for c in ("JPN", "CHN", "KOR", "AUS", "IND", "TWN")
+             if ((rev["iso3"] == c) & (rev["sheet"] == "current_usd")
+                 & (rev["change"] == "revised")).any()]
+    if group:
+        plot.revision_dots(rev, countries=group)
+    else:
+        print("None of Japan, China, South Korea, Australia, India and Taiwan has a revised "
+              "current-US$ figure between these two releases.")
+
+# %% [markdown]
+# ## Never mix editions
+#
+# SIPRI's advice is to take every figure of a chart or a table from one edition. The kit
+# enforces it: a frame holding the same country and year twice, once per release, is
+# refused by `compare.rank` with an error naming both sources, and the fix is to keep one.
+
+# %%
+if HAVE_TWO:
+    year = int(min(old_frame["year"].max(), new_frame["year"].max()))
+    mixed = pd.concat([compare.select(old_frame, measure="milex", price_basis="current",
+                                      unit="USD", period="CY"),
+                       compare.select(new_frame, measure="milex", price_basis="current",
+                                      unit="USD", period="CY")])
+    try:
+        compare.rank(mixed, year=year)
+    except ValueError as exc:
+        print(f"{type(exc).__name__}: {exc}")
+    one = compare.select(mixed, source=new_frame["source"].iloc[0])
+    top = compare.rank(one, year=year).head(5)
+    print(f"\nOne edition ({new_frame['source'].iloc[0]}), {year}, current US$:")
+    print(top[["rank", "country", "value"]].assign(
+        value=top["value"].map(format_money)).to_string(index=False))
+
+# %% [markdown]
+# Quote a SIPRI figure with its edition (and, in constant dollars, its base year), cite the
+# edition you used, and when a newer edition arrives, run `db.sipri_revisions` (or
+# `defbudget sipri diff OLD.xlsx NEW.xlsx` in a terminal) to see which of your numbers it
+# changed and why.

@@ -319,9 +319,18 @@ def test_05_two_releases_when_defbudget_sipri_names_a_file():
     nb, _, _ = _execute(NB_DIR / "05_nominal_vs_real.py", str(latest))
     text = _text(nb)
     assert "Skipped" not in text
-    assert "SIPRI release 2024, constant US$ of 2022" in text
-    assert "SIPRI-Milex-data-1949-2024_2.xlsx: SIPRI release 2025, constant US$ of 2023" in text
-    assert "Years whose local-currency figure was revised" in text
+    assert ("Old release: SIPRI-Milex-data-1949-2023.xlsx: SIPRI release 2024, constant US$ "
+            "of 2022") in text
+    assert ("New release: SIPRI-Milex-data-1949-2024_2.xlsx: SIPRI release 2025, constant US$ "
+            "of 2023") in text
+    # counts checked cell by cell in tests/test_revisions.py; Japan 2023 in current US$ read
+    # from the two workbooks' "Current US$" sheets: 50,160.3 -> 48,188.6 US$ m.
+    assert "11,126 revised" in text and "7,364 rebased" in text
+    # columns: old value, old value rebased (no base year in current US$), new, change
+    assert re.search(r"current_usd\s+2023\s+\$50\.16B\s+\$50\.16B\s+\$48\.19B\s+-3\.93%",
+                     text), text[-3000:]
+    assert "constant 2022 to constant 2023 US$ for Japan: 0.9672" in text
+    assert "appears 2 times" in text  # the mixed-editions error, printed
 
 
 @pytest.mark.parametrize("name", ["06_coursework.py", "06_coursework_solutions.py"])
