@@ -20,7 +20,6 @@ from defbudget.fx import (
     RateUnavailableError,
     average_rate,
     convert,
-    daily_rates,
     implied_rate,
     monthly_average,
     monthly_averages,
@@ -133,7 +132,11 @@ def test_fiscal_year_spanning_the_source_change_uses_both():
     # FY1998 = Apr 1998–Mar 1999: 9 H.10 months and 3 ECB months, monthly means.
     months = monthly_averages("JPY", start="1998-04", end="1999-03")
     assert months["source"].tolist() == ["frb-h10-exjpus"] * 9 + ["ecb-eurofxref-hist"] * 3
-    assert average_rate("JPY", year=1998, period="FY") == pytest.approx(months["rate"].mean())
+    # Worked from the raw files: FRED EXJPUS Apr–Dec 1998 = 131.7536, 134.896, 140.3305,
+    # 140.7874, 144.68, 134.4805, 121.0486, 120.2895, 117.0709; ECB monthly means of the daily
+    # JPY/EUR ÷ USD/EUR crosses Jan–Mar 1999 = 113.1633, 116.7168, 119.6392; mean of the 12
+    # = 127.90470 yen per dollar.
+    assert average_rate("JPY", year=1998, period="FY") == pytest.approx(127.904696, abs=1e-6)
     usd = convert(yen_frame({1998: 1e12}), to="USD")
     assert usd["fx_source"].iloc[0] == "frb-h10-exjpus;ecb-eurofxref-hist"
     with pytest.raises(RateUnavailableError, match=r"averaging='monthly'"):
@@ -142,8 +145,8 @@ def test_fiscal_year_spanning_the_source_change_uses_both():
 
 def test_monthly_average():
     assert monthly_average("JPY", year=1985, month=9) == pytest.approx(236.53, abs=0.01)
-    jan = daily_rates("JPY", start="2024-01-01", end="2024-01-31")
-    assert monthly_average("JPY", year=2024, month=1) == pytest.approx(jan.mean())
+    # ECB raw file: mean of the 22 daily crosses of January 2024 = 146.22833 yen per dollar
+    assert monthly_average("JPY", year=2024, month=1) == pytest.approx(146.228331, abs=1e-6)
     usd_per_jpy = monthly_average("USD", "JPY", year=1985, month=9)
     assert usd_per_jpy == pytest.approx(1 / 236.5273, rel=1e-5)
     with pytest.raises(ValueError, match=r"1–12"):
@@ -151,12 +154,10 @@ def test_monthly_average():
 
 
 def test_cross_rates_for_other_pairs():
-    gbp_eur = average_rate("GBP", "EUR", year=2024)
-    assert 0.84 < gbp_eur < 0.85
-    eur_gbp = daily_rates("EUR", "GBP", start="2024-01-01", end="2024-12-31")
-    assert gbp_eur == pytest.approx(np.mean(1 / eur_gbp))
-    krw = average_rate("KRW", year=2024)
-    assert 1300 < krw < 1400
+    # ECB raw file, 2024: mean of the 256 daily GBP quotes = 0.8466166 pounds per euro;
+    # mean of the daily KRW/EUR ÷ USD/EUR crosses = 1,363.5283 won per dollar
+    assert average_rate("GBP", "EUR", year=2024) == pytest.approx(0.8466166, abs=1e-7)
+    assert average_rate("KRW", year=2024) == pytest.approx(1363.52835, abs=1e-5)
 
 
 def test_before_1999_only_jpy_usd_exists():
@@ -240,13 +241,14 @@ def test_convert_records_basis_and_source_and_validates():
     assert usd["fx_rate"].between(130, 160).all()
     np.testing.assert_allclose(usd["value"], f["value"] / usd["fx_rate"])
     assert usd["value"].iloc[1] == pytest.approx(
-        7.9496e12 / average_rate("JPY", year=2024, period="FY"))
+        7.9496e12 / 152.440331)  # ECB: FY2024 mean of 256 daily crosses
 
 
 def test_convert_cy_average_on_fiscal_rows():
     usd = convert(yen_frame({2024: 1e12}), to="USD", rate="cy_average")
     assert usd["fx_basis"].iloc[0] == "cy_average"
-    assert usd["value"].iloc[0] == pytest.approx(1e12 / average_rate("JPY", year=2024))
+    # ECB: CY2024 mean of 256 daily crosses = 151.431028 yen per dollar
+    assert usd["value"].iloc[0] == pytest.approx(1e12 / 151.431028, rel=1e-8)
 
 
 def test_convert_spot_names_the_fixing_day():
@@ -268,7 +270,8 @@ def test_convert_constant_prices_use_the_base_year_rate():
     f = yen_frame({2015: 5e12}).assign(price_basis="constant", base_year=2020)
     usd = convert(f, to="USD", rate="cy_average")
     assert usd["fx_basis"].iloc[0] == "cy_average:2020"
-    assert usd["value"].iloc[0] == pytest.approx(5e12 / average_rate("JPY", year=2020))
+    # ECB: CY2020 mean of 257 daily crosses = 106.741290 yen per dollar (the base year's)
+    assert usd["value"].iloc[0] == pytest.approx(5e12 / 106.741290, rel=1e-8)
     validate(usd)
 
 
