@@ -419,7 +419,8 @@ def test_revision_dots_axes_and_source(rev):
     assert ax.yaxis.get_major_formatter().format_ticks([-0.05, 0, 0.05]) == ["-5%", "0%",
                                                                               "+5%"]
     text = get_source_text(ax).replace("\n", " ")
-    assert "sipri-milex-2024" in text and "sipri-milex-2025" in text
+    assert text.startswith("Sources: SIPRI Military Expenditure Database 2024 and 2025, "
+                           "https://www.sipri.org/databases/milex.")
     assert "SIPRI 2024 (SIPRI-Milex-data-2021-2023.xlsx) (old)" in text
     assert "SIPRI 2025 (SIPRI-Milex-data-2021-2024.xlsx) (new)" in text
     assert ax.get_title(loc="left").startswith("What SIPRI revised")

@@ -156,6 +156,10 @@ def _load(obj, side: str) -> _Release:
     else:
         raise TypeError(f"sipri_revisions: {side} must be a path to a SIPRI workbook or a "
                         f"frame from defbudget.read_sipri; you passed {type(obj).__name__}.")
+    if "country_as_published" in frame.columns:
+        # renames are SIPRI's own ('Turkey' -> 'Türkiye'): compare the names as published,
+        # not the kit's display names, which are the same in both releases
+        frame = frame.assign(country=frame["country_as_published"].fillna(frame["country"]))
     missing = [c for c in _NEEDED if c not in frame.columns]
     if missing:
         raise ValueError(f"sipri_revisions: the {side} frame lacks columns {missing}; pass "

@@ -70,6 +70,7 @@ OPTIONAL_COLUMNS: dict[str, str] = {
     "region": "str",  # SIPRI region heading, e.g. "Asia & Oceania"
     "subregion": "str",  # SIPRI sub-region heading, e.g. "East Asia"
     "currency_name": "str",  # the currency as the source names it, e.g. "Yen"
+    "country_as_published": "str",  # the source's own country name, e.g. "Korea, South"
     "note": "str",  # free-text note or resolved footnote text
     "footnotes": "str",  # footnote numbers as printed, e.g. "56"
     "symbols": "str",  # SIPRI special-note names, comma-separated

@@ -218,6 +218,35 @@ def _year_runs_text(years: Iterable[int], pre: str, *, max_runs: int = 3) -> str
     return ", ".join(_run_text(a, b, pre) for a, b in runs)
 
 
+def _editions_citation(ids: list[str]) -> str | None:
+    """One citation for several editions of one dataset, when their citations differ only
+    in the edition year: 'SIPRI Military Expenditure Database 2024 and 2025, https://...'.
+    None when they differ otherwise.
+
+    Examples
+    --------
+    >>> from defbudget.plot._source import _editions_citation
+    >>> _editions_citation(["sipri-milex-2025", "sipri-milex-2024"])
+    'SIPRI Military Expenditure Database 2024 and 2025, https://www.sipri.org/databases/milex'
+    """
+    import re
+
+    shapes = set()
+    years = []
+    for sid in ids:
+        m = re.fullmatch(r"(.+?) (\d{4}), (.+)", human_citation(sid))
+        if not m:
+            return None
+        shapes.add((m.group(1), m.group(3)))
+        years.append(m.group(2))
+    if len(shapes) != 1:
+        return None
+    (head, tail), ordered = shapes.pop(), sorted(set(years))
+    joined = ordered[0] if len(ordered) == 1 else \
+        ", ".join(ordered[:-1]) + " and " + ordered[-1]
+    return f"{head} {joined}, {tail}"
+
+
 def _sources_phrase(ids: list[str], frame: pd.DataFrame | None = None, *,
                     max_named: int = 3) -> tuple[str, bool]:
     """Name the sources for a reader; returns (phrase, plural).
@@ -246,7 +275,7 @@ def _sources_phrase(ids: list[str], frame: pd.DataFrame | None = None, *,
     for i, group in enumerate(named):
         members = groups[group]
         if len(members) > 1:
-            text = f"{group} ({len(members)} documents)"
+            text = _editions_citation(members) or f"{group} ({len(members)} documents)"
         elif i == 0:  # the main source, as its publisher asks to be cited
             text = human_citation(members[0])
         else:

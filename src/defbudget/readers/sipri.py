@@ -1364,9 +1364,12 @@ def read_sipri(path: str | PathLike | None = None, *,
 
 def _display_names(frame: pd.DataFrame) -> pd.DataFrame:
     """SIPRI's names ('Korea, South') replaced by the short display names ('South Korea')
-    where the row has an ISO3 code; states without one ('USSR') and totals keep SIPRI's."""
+    where the row has an ISO3 code; states without one ('USSR') and totals keep SIPRI's.
+    SIPRI's own name stays in ``country_as_published`` (release diffs compare those)."""
     from defbudget.countries import with_display_names
 
+    if "country" in frame.columns:
+        frame = frame.assign(country_as_published=frame["country"])
     return with_display_names(frame)
 
 
