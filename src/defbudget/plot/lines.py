@@ -211,7 +211,7 @@ def trend(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     hue
         Column(s) that split the series (default ``"country"``); ``None`` for one series.
     ax
-        Axes to draw on; default ``plt.gca()``.
+        Axes to draw on; default a new figure (one per call).
     events
         ``{x: text}`` to mark with a dotted vertical line and a label, e.g.
         ``{2022: "2022 strategy documents"}``.
