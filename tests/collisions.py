@@ -53,7 +53,9 @@ def text_problems(fig: Figure) -> list[str]:
     problems = []
     for t in _texts(fig):
         try:
-            box = t.get_window_extent(renderer)
+            # the text's own box: an Annotation's would include its arrow, which leads to
+            # the line it labels by design
+            box = Text.get_window_extent(t, renderer)
         except RuntimeError:
             continue
         if box.width <= 0 or box.height <= 0:

@@ -149,3 +149,23 @@ def test_japan_goal_on_its_own_terms():
     assert "Japan, the MOD budget only" in [t.get_text() for t in ax.texts]
     assert "Cabinet Secretariat, Government of Japan (2022)" in plot.get_source_text(
         ax).replace("\n", " ")
+
+
+def test_compare_lines_of_shares_opens_on_1990_unless_years_given():
+    ax = plot.compare_lines(_gmsd_like())
+    first = min(min(ln.get_xdata()) for ln in ax.get_lines() if ln.get_gid() == "final")
+    assert first == 1990
+    ax = plot.compare_lines(_gmsd_like(), years=(1950, None))
+    first = min(min(ln.get_xdata()) for ln in ax.get_lines() if ln.get_gid() == "final")
+    assert first == 1950
+
+
+def test_titles_name_the_countries_never_a_count():
+    names = ["Japan", "China", "South Korea", "Australia", "India", "Taiwan", "Germany",
+             "France"]
+    frame = sipri_like(dict.fromkeys(names[:4], 1e10))
+    assert plot.trend(frame).get_title(loc="left").replace("\n", " ").startswith(
+        "Japan, China, South Korea and Australia: military expenditure")
+    many = plot.trend(sipri_like(dict.fromkeys(names, 1e10))).get_title(loc="left")
+    assert many.replace("\n", " ").startswith(
+        "Japan, China, South Korea, Australia, India and 3 others:")

@@ -123,5 +123,5 @@ def test_dot_chart_draws_the_best_explanation(table):
     diamonds = [ln for ln in ax.get_lines() if ln.get_marker() == "D"]
     assert len(diamonds) == 1 and len(diamonds[0].get_xdata()) == 3
     source = plot.get_source_text(ax).replace("\n", " ")
-    assert "Windows run from 2024-12-27, when the cabinet draft was first reported " \
+    assert "windows run from 2024-12-27, when the cabinet draft was first reported " \
            "(Sputnik)" in source

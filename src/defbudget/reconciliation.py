@@ -119,7 +119,14 @@ def reconcile(figures: pd.DataFrame | None = None, *, budgets=None,
         local currency per dollar. ``rate_min``/``rate_max`` span the daily ECB rates over
         the budget's fiscal year and the one before (clipped to the data, see
         ``rate_window``). Rates that do not exist yet (a fiscal year not over) are NaN and
-        the ``verdict`` says so.
+        the ``verdict`` says so. The best explanation (see the module docstring):
+        ``best_rate_kind`` (``fy_average``, ``cy_average``, ``spot`` or ``none``),
+        ``best_rate_label`` ("FY2024 average", "CY2024 average", "spot 2025-03-31"),
+        ``best_rate`` (local currency per US$), ``best_rate_start``/``best_rate_end``
+        (ISO dates of the period averaged; equal for a spot rate), ``best_rate_gap_pct``
+        (``(best_rate / implied_rate - 1) * 100``), and the window searched:
+        ``window_start``/``window_end`` (ISO) and ``window_reason`` (why it starts and
+        ends there).
 
     Examples
     --------

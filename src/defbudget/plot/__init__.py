@@ -9,6 +9,12 @@ Every chart prints a source line generated from the frame: its sources, units an
 basis, period convention (fiscal or calendar years) and currency conversion. Draft, request
 and estimate values are drawn hollow, and the legend says so.
 
+Colours stand for countries and nothing else: Japan is the same blue in every chart
+(:data:`COUNTRY_COLOURS`, :func:`country_colour`); context series are light tints of their
+own colour; the bases of one country share its hue. Line styles stand for one meaning each:
+dashed into hollow points for drafts, requests and the source's estimates, dash-dot for
+targets.
+
 The source line is a text of the figure itself, inside its layout: it is there however the
 figure is shown (inline in Jupyter, ``fig.savefig`` with or without ``bbox_inches="tight"``,
 :func:`save`) and in every format. Importing :mod:`defbudget` does not import this module or

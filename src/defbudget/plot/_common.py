@@ -386,6 +386,20 @@ def _cluster_start(pos: np.ndarray, members: list[int], gap: float) -> float:
     return float((pos[members] - offsets).mean())
 
 
+def _settle_layout(ax: Axes) -> None:
+    """Run the figure's layout engine now, so that label spacing worked out in axes
+    fractions holds at the Axes' final height (title, source line and all)."""
+    fig = ax.get_figure(root=True)
+    engine = fig.get_layout_engine()
+    if engine is None or type(engine).__name__ not in ("ConstrainedLayoutEngine",
+                                                       "TightLayoutEngine"):
+        return
+    import contextlib
+
+    with contextlib.suppress(ValueError, RuntimeError):  # not solvable yet: go on
+        engine.execute(fig)
+
+
 def direct_labels(ax: Axes, items: list[tuple[str, float, float, str]], *,
                   side: str = "right", fontsize: float | None = None) -> list:
     """Label line ends outside the plot area, nudged apart so that no two overlap.
@@ -397,6 +411,7 @@ def direct_labels(ax: Axes, items: list[tuple[str, float, float, str]], *,
     size = fontsize or plt.rcParams["legend.fontsize"]
     if isinstance(size, str):
         size = plt.rcParams["font.size"]
+    _settle_layout(ax)
     height_in = axes_inches(ax)[1]
     # 1.5 line heights: the Axes shrink a little when the layout engine runs later.
     gap = (float(size) * 1.5 / 72) / max(height_in, 0.5)

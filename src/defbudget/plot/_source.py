@@ -248,7 +248,7 @@ def _editions_citation(ids: list[str]) -> str | None:
 
 
 def _sources_phrase(ids: list[str], frame: pd.DataFrame | None = None, *,
-                    max_named: int = 3) -> tuple[str, bool]:
+                    max_named: int = 4) -> tuple[str, bool]:
     """Name the sources for a reader; returns (phrase, plural).
 
     Sources are grouped by publisher. With one group, its citation (or the publisher and
@@ -270,7 +270,7 @@ def _sources_phrase(ids: list[str], frame: pd.DataFrame | None = None, *,
             for sid in _unique([sid_cell]):
                 years.setdefault(publisher(sid), set()).add(int(year))
     order = sorted(groups, key=lambda g: (-len(years.get(g, ())), list(groups).index(g)))
-    named = order if len(order) <= max_named else order[:max_named - 1]
+    named = order if len(order) <= max_named else order[:2]
     parts = []
     for i, group in enumerate(named):
         members = groups[group]

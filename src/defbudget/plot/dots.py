@@ -333,5 +333,5 @@ def _window_note(rows: pd.DataFrame) -> str | None:
     starts = list(dict.fromkeys(str(r).split(";")[0] for r in rows["window_reason"].dropna()))
     if not starts:
         return None
-    return ("Windows run " + "; ".join(starts)
+    return ("windows run " + "; ".join(starts)
             + ", to the figure's publication (undated: to its stage's end or its source's year)")

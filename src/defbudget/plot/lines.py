@@ -211,7 +211,7 @@ def trend(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     hue
         Column(s) that split the series (default ``"country"``); ``None`` for one series.
     ax
-        Axes to draw on; default ``plt.gca()``.
+        Axes to draw on; default a new figure (one per call).
     events
         ``{x: text}`` to mark with a dotted vertical line and a label, e.g.
         ``{2022: "2022 strategy documents"}``.
@@ -290,7 +290,8 @@ def compare_lines(data: pd.DataFrame, *, x: str = "year", y: str = "value",
                   highlight: str | Sequence[str] | None = None, title: str | None = None,
                   ylabel: str | None = None, xlabel: str | None = None, palette=None,
                   label_ends: bool | str = "auto", zero: bool = True,
-                  source: bool | str = True, note: str | None = None, **kwargs) -> Axes:
+                  source: bool | str = True, note: str | None = None,
+                  years: tuple | None = None, **kwargs) -> Axes:
     """Compare several countries' series on one axis, labelled at the line ends.
 
     All rows must share one unit and price basis (e.g. SIPRI constant-2023 US$); mixed
@@ -304,6 +305,9 @@ def compare_lines(data: pd.DataFrame, *, x: str = "year", y: str = "value",
         Country (or countries) drawn in colour; the others in grey for context.
     label_ends
         Label each line at its last point instead of a legend (``"auto"``: up to 12 lines).
+    years
+        ``(first, last)`` to draw. Shares of GDP of several countries open on 1990 by
+        default, as in :func:`burden_vs_targets`.
     Other parameters
         As for :func:`trend`.
 
@@ -327,11 +331,16 @@ def compare_lines(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     >>> sorted(t.get_text() for t in ax.texts)
     ['Australia', 'Japan']
     """
+    window_note = None
+    shares = "measure" in data.columns and set(data["measure"].dropna()) == {"milex_share_gdp"}
+    if shares or years is not None:
+        data, window_note = _burden_window(data, x=x, hue=hue, years=years)
     ax, state = _compare_core(data, x=x, y=y, hue=hue, ax=ax, highlight=highlight,
                               title=title, ylabel=ylabel, xlabel=xlabel, palette=palette,
                               zero=zero, func="plot.compare_lines", **kwargs)
+    c.finish(ax, data, source=source, note="; ".join(n for n in (note, window_note) if n)
+             or None)  # first: the end labels are spaced for the final layout
     _legend_or_labels(ax, data, state, x=x, y=y, label_ends=label_ends)
-    c.finish(ax, data, source=source, note=note)
     return ax
 
 
@@ -452,8 +461,8 @@ def indexed_growth(data: pd.DataFrame, *, base: int, x: str = "year", y: str = "
         ylabel=ylabel, xlabel=None, func=func, **kwargs)
     ax.axhline(100, color=NEUTRAL, linewidth=0.8, zorder=1)
     ax.yaxis.set_major_formatter(IndexFormatter())
-    _legend_or_labels(ax, indexed, state, x=x, y=y, label_ends=label_ends)
     c.finish(ax, data, source=source, note=note)
+    _legend_or_labels(ax, indexed, state, x=x, y=y, label_ends=label_ends)
     return ax
 
 
@@ -575,6 +584,14 @@ def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None
     top, clipped = _burden_top(data, x=x, y=y, hue=hue, floor=highest_target)
     ax.set_ylim(0, top)
     _mark_clipped(ax, clipped, top=top)
+    frame_for_source = data
+    if "source" in targets.columns:
+        extra = targets[["source"]].dropna()
+        frame_for_source = pd.concat([data, extra], ignore_index=True)
+    notes = [note or ("Dash-dot lines: spending targets as a share of GDP" if len(targets)
+                      else None), window_note]
+    c.finish(ax, frame_for_source, source=source,  # first: labels fit the final layout
+             note="; ".join(n for n in notes if n) or None)
     _legend_or_labels(ax, data, state, x=x, y=y, label_ends=label_ends)
     groups: dict[float, list[str]] = {}
     for rec in targets.to_dict("records"):
@@ -603,15 +620,7 @@ def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None
                         bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none",
                               "alpha": 0.9})
         t.set_gid("target")
-    caveat = _target_caveat(ax, data, targets, label_col=label_col)
-    frame_for_source = data
-    if "source" in targets.columns:
-        extra = targets[["source"]].dropna()
-        frame_for_source = pd.concat([data, extra], ignore_index=True)
-    notes = [note or ("Dash-dot lines: spending targets as a share of GDP" if len(targets)
-                      else None), window_note, caveat]
-    c.finish(ax, frame_for_source, source=source,
-             note="; ".join(n for n in notes if n) or None)
+    _target_caveat(ax, data, targets, label_col=label_col)
     return ax
 
 
