@@ -167,7 +167,15 @@ def publisher(source_id: str) -> str:
     pub = re.sub(r"\s*\((?=[^()]*\s)[^()]*\)", "", pub).strip()
     if pub and _renderable(pub):
         return pub
-    return source_title(source_id) or source_id
+    title = source_title(source_id) or ""
+    if title and _renderable(title):
+        return title
+    # a publisher and title the fonts cannot draw (e.g. Japanese): name the site instead
+    from urllib.parse import urlparse
+
+    host = urlparse(str(entry.get("path") or entry.get("url") or "")).hostname or ""
+    host = host.removeprefix("www.")
+    return host if host and _renderable(host) else source_id
 
 
 def _short_reference(source_id: str) -> str:
