@@ -119,3 +119,67 @@ def test_sipri_comparison_charts(name, sipri_latest, tmp_path):
     frame = context["sipri_frame"]
     assert set(INDO_PACIFIC) <= set(frame["iso3"].dropna())
     assert plt.get_fignums() == []  # every figure closed
+
+
+@pytest.fixture(scope="module")
+def constant_usd_cells(sipri_latest) -> dict[tuple[str, int], float]:
+    """(SIPRI name, year) -> constant US$ m., read straight from the workbook with openpyxl."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(sipri_latest, read_only=True, data_only=True)
+    sheet = next(n for n in wb.sheetnames if n.startswith("Constant ("))
+    header, cells = None, {}
+    for row in wb[sheet].iter_rows(values_only=True):
+        if header is None and 2023 in row:
+            header = row
+        elif header is not None and row and isinstance(row[0], str):
+            for year in (2023, 2024):
+                col = header.index(year)
+                value = row[col] if col < len(row) else None
+                if isinstance(value, (int, float)):
+                    cells[(row[0], year)] = float(value)
+    wb.close()
+    return cells
+
+
+def _drawn(item_name: str, sipri_latest, tmp_path, monkeypatch):
+    """The figure a SIPRI report item saves, caught at plot.save."""
+    from defbudget import plot
+
+    caught = {}
+    real_save = plot.save
+
+    def watch(fig, path, **kwargs):
+        caught["fig"] = fig
+        return real_save(fig, path, **kwargs)
+
+    monkeypatch.setattr(plot, "save", watch)
+    item = next(i for i in report_items(sipri=str(sipri_latest)) if i.filename == item_name)
+    item.write(tmp_path / item_name, {"sipri": str(sipri_latest)})
+    return caught["fig"]
+
+
+def test_sipri_constant_usd_chart_draws_the_workbook_values(sipri_latest, tmp_path, monkeypatch,
+                                                           constant_usd_cells):
+    fig = _drawn("sipri_constant_usd.png", sipri_latest, tmp_path, monkeypatch)
+    (ax,) = [a for a in fig.axes if a.get_lines()]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert {"Japan", "China", "South Korea", "Australia", "India"} <= set(lines)
+    japan = dict(zip(lines["Japan"].get_xdata(), lines["Japan"].get_ydata(), strict=True))
+    # the workbook's Japan row, constant (2023) US$ m. (48,189.1 in 2023), in whole dollars
+    assert japan[2023] == pytest.approx(constant_usd_cells[("Japan", 2023)] * 1e6, rel=1e-9)
+    assert min(japan) == 1990
+
+
+def test_sipri_ranking_chart_ranks_the_workbook_values(sipri_latest, tmp_path, monkeypatch,
+                                                      constant_usd_cells):
+    fig = _drawn("sipri_ranking.png", sipri_latest, tmp_path, monkeypatch)
+    (ax,) = [a for a in fig.axes if a.patches]
+    widths = sorted((p.get_width() for p in ax.patches if p.get_width() > 0), reverse=True)
+    top = sorted((v for (name, year), v in constant_usd_cells.items() if year == 2024),
+                 reverse=True)
+    # the 15 bars are the workbook's 15 largest 2024 values (United States first)
+    assert len(widths) == 15
+    assert widths == pytest.approx([v * 1e6 for v in top[:15]], rel=1e-9)
+    assert widths[0] == pytest.approx(constant_usd_cells[("United States of America", 2024)]
+                                      * 1e6, rel=1e-9)
