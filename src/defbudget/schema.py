@@ -74,6 +74,7 @@ OPTIONAL_COLUMNS: dict[str, str] = {
     "footnotes": "str",  # footnote numbers as printed, e.g. "56"
     "symbols": "str",  # SIPRI special-note names, comma-separated
     "fy_convention": "str",  # fiscal year as the source prints it, e.g. "Apr-Mar"
+    "fy_year_is": "str",  # "start"/"end": `year` is the FY's start or end year (US: end)
     "value_type": "str",  # reported | derived | transcribed | computed
     "vintage": "str",  # data release the value comes from, e.g. "2026Q2-2nd"
     "fx_rate": "float",  # units of `unit` per unit of the original currency
@@ -92,8 +93,8 @@ PERIODS = ("CY", "FY")
 PRICE_BASES = ("current", "constant")
 #: Budget stages, plus the stages of a procurement figure (a sale notified to Congress,
 #: an agreement signed, a programme cost projected) used by the reported-figures ledger.
-STAGES = ("request", "draft", "enacted", "supplementary", "actual", "estimate",
-          "notification", "agreement", "projection")
+STAGES = ("request", "draft", "proposal", "enacted", "revised", "supplementary", "actual",
+          "estimate", "notification", "agreement", "projection")
 FLAGS = ("estimate", "highly_uncertain", "unavailable", "not_independent", "derived",
          "transcribed", "outlier")
 
@@ -263,6 +264,9 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
          "ISO 3166-1 alpha-3 (e.g. JPN) or missing for aggregates"),
         ("fy_start_month", lambda v: 1 <= int(v) <= 12, "a month number 1–12"),
     ]
+    if "fy_year_is" in frame.columns:
+        checks.append(("fy_year_is", lambda v: v in ("start", "end"),
+                       "'start' or 'end' (is `year` the fiscal year's first or last year?)"))
     for col, ok, expected in checks:
         s = frame[col]
         mask = s.notna()
