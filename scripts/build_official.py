@@ -336,6 +336,7 @@ def build(folder: Path = SNAPSHOT) -> dict:
         name, cur, month, year_is = COUNTRIES[iso3]
         others = [r for r in rows if r is not row]
         differ = [r for r in others if r["value"] != row["value"]]
+        derived = row["amount_as_printed"].upper().startswith("DERIVED")
         note = row["note"]
         if others:
             note += (f" [{len(others)} other source(s), "
@@ -344,8 +345,10 @@ def build(folder: Path = SNAPSHOT) -> dict:
                     if month != 1 else "CY", "fy_start_month": month, "fy_year_is": year_is,
                     "fy_label": row["fy_label"], "measure": "defense_budget",
                     "basis": basis, "value": row["value"], "unit": cur,
-                    "price_basis": "current", "base_year": "", "stage": stage, "flag": "",
-                    "source": row["source_id"], "value_type": "reported",
+                    "price_basis": "current", "base_year": "", "stage": stage,
+                    "flag": "derived" if derived else "",
+                    "source": row["source_id"],
+                    "value_type": "derived" if derived else "reported",
                     "amount_as_printed": row["amount_as_printed"],
                     "published": row["published"], "url": row["url"], "note": note.strip()})
 
