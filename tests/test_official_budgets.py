@@ -145,3 +145,33 @@ def test_reconcile_country_filter():
     assert set(chn["country"]) == {"China"}
     with pytest.raises(KeyError, match="countries with figures"):
         reconcile(country="ATA")
+
+
+def _cli(*args: str) -> str:
+    import contextlib
+    import io
+
+    from defbudget.cli import main
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main(list(args)) == 0
+    return buf.getvalue()
+
+
+def test_cli_show_official_budgets_by_government_fiscal_year():
+    out = _cli("show", "official_budgets", "--countries", "CHN,KOR", "--years", "2015:2026")
+    assert "1,784,665,000,000" in out and "66,294,700,000,000" in out
+    assert "Jan 2025–Dec 2025" in out
+    assert "United States" not in out
+    us = _cli("show", "official_budgets", "--countries", "USA", "--years", "2025:2025")
+    assert "FY2025" in us and "Oct 2024–Sep 2025" in us and "849,800,000,000" in us
+    au = _cli("show", "official_budgets", "--countries", "AUS", "--years", "2025:2025")
+    assert "2025–26" in au and "Jul 2025–Jun 2026" in au
+
+
+def test_cli_reconcile_country():
+    out = _cli("reconcile", "--country", "CHN")
+    assert "China 2025 draft budget" in out and "Japan" not in out
+    assert "implied CNY/$" in out
+    twn = _cli("reconcile", "--country", "TWN")
+    assert "no exchange-rate source available" in twn and " n/a " in twn
