@@ -44,6 +44,7 @@ _FX_BASES = {"fy_average": "fiscal-year-average", "cy_average": "calendar-year-a
 
 #: Stages and flags whose values are not final; charts draw them hollow.
 PROVISIONAL_STAGES = {"request": "budget request", "draft": "draft budget (not yet enacted)",
+                      "proposal": "budget proposal (not yet passed)",
                       "estimate": "estimate"}
 PROVISIONAL_FLAGS = {"estimate": "estimate", "highly_uncertain": "highly uncertain estimate"}
 
