@@ -37,8 +37,8 @@ pd.set_option("display.width", 160)
 pd.set_option("display.max_colwidth", 60)
 
 japan = db.load("japan_mod_budget")
-japan = japan[japan["measure"] == "defense_budget"].assign(fy_year_is="start",
-                                                            fy_label=lambda f: "FY" + f["year"].astype(str))
+japan = japan[japan["measure"] == "defense_budget"].assign(
+    fy_year_is="start", fy_label=lambda f: "FY" + f["year"].astype(str))
 budgets = pd.concat([japan, db.load("official_budgets")], ignore_index=True)
 
 # %% [markdown]

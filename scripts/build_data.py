@@ -33,7 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build_official as official  # noqa: E402  (scripts/ sibling: official budgets, issue 17)
+import build_official as official  # scripts/ sibling: official budgets (issue 17)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -601,7 +601,8 @@ def build_japan() -> tuple[list[dict], list[str]]:
 # 2. Reported-figures ledger
 # --------------------------------------------------------------------------------------------
 
-LEDGER_FIELDS = [*TIDY, "fy_year_is", "value_type", "figure_id", "outlet", "published", "url", "refers_to",
+LEDGER_FIELDS = [*TIDY, "fy_year_is", "value_type", "figure_id", "outlet", "published", "url",
+                 "refers_to",
                  "item", "quantity", "amount_as_printed", "local_amount", "local_unit",
                  "budget_basis", "note"]
 

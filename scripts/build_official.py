@@ -398,7 +398,7 @@ def build(folder: Path = SNAPSHOT) -> dict:
 
 
 def _label(iso3: str, year: int) -> str:
-    _, _, month, year_is = COUNTRIES[iso3]
+    month = COUNTRIES[iso3][2]
     if month == 1:
         return str(year)
     if iso3 in ("AUS", "IND"):
@@ -491,7 +491,7 @@ def _notes(rows, chosen_groups, research, ledger) -> str:
         "## Bases",
         "",
     ]
-    for basis, (iso3, headline, text) in BASES.items():
+    for basis, (_iso3, headline, text) in BASES.items():
         used = any(r["basis"] == basis and r["value"] for r in rows)
         if used or headline:
             lines.append(f"- `{basis}`{' (headline)' if headline else ''}: {text}")
@@ -521,7 +521,7 @@ def _notes(rows, chosen_groups, research, ledger) -> str:
             continue
         lines.append(f"### {COUNTRIES[iso3][0]}")
         lines.append("")
-        for (_, year, basis, stage), row, why, others in sorted(
+        for (_, _y, basis, stage), row, why, others in sorted(
                 groups, key=lambda g: (g[0][2], g[0][1], STAGES.index(g[0][3]))):
             lines.append(f"**{row['fy_label']} `{basis}` {stage}: {_amount(int(row['value']))} "
                          f"{row['unit']}** (printed \"{row['amount_as_printed']}\") — "
@@ -545,7 +545,7 @@ def _notes(rows, chosen_groups, research, ledger) -> str:
            if o["value"] != row["value"]]
     if not dis:
         lines.append("None recorded.")
-    for (iso3, year, basis, stage), row, o in dis:
+    for (iso3, _y, basis, stage), row, o in dis:
         diff = int(o["value"]) - int(row["value"])
         lines.append(f"- {COUNTRIES[iso3][0]} {row['fy_label']} `{basis}` {stage}: shipped "
                      f"{_amount(int(row['value']))} ({row['source_id']}); "

@@ -198,7 +198,7 @@ def test_us_fy2025_named_by_end_year_has_october_2024_to_september_2025_bounds()
     assert fiscal_year_of("2024-10-01", 10, year_is="end") == 2025
     # a calendar year is the same whichever year names it
     assert fy_bounds(2025, 1, year_is="end") == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-    with pytest.raises(ValueError, match="year_is='middle'.*'start'.*'end'"):
+    with pytest.raises(ValueError, match=r"year_is='middle'.*'start'.*'end'"):
         fy_bounds(2025, 10, year_is="middle")
 
 
