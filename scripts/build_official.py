@@ -134,6 +134,36 @@ BASES = {
         "Act as enacted (excludes military construction and DOE, which other acts fund)."),
 }
 
+#: Quotes checked by the integrator against the stored copy of the page (search tool, corpus
+#: "pages", 2026-11-28): source id -> what was found.
+CHECKED = {
+    "xinhua-2025-03-05-china-defense-7-2": "en.people.cn page: '1.784665 trillion yuan (about "
+                                           "249 billion U.S. dollars)', as quoted",
+    "globaltimes-2026-03-05-defence-7": "stored mirror page: '2026年我国国防支出为19095.61亿元"
+                                        "人民币', as quoted",
+    "heraldcorp-2025-12-03-kor-2026-enacted": "the same MND figure and sentence (65조8642억원, "
+                                              "+7.5%) found at segye.com 2025-12-03; the "
+                                              "heraldcorp page itself was not returned",
+    "mnd-2025-10-01-key-points-2026": "mnd.gov.tw page: 'NT$949.5 billion ... 3.32% of GDP' "
+                                      "and 'Annual defense budget of NT$561.4 billion', as "
+                                      "quoted",
+    "nie-2025-02-01-ind-2025-26-mod-budget": "newindianexpress.com page: 'Rs 6,81,210.27 "
+                                             "Crore', as quoted (the same page gives 2024-25 "
+                                             "as Rs 6,21,540.85 crore, where other pages give "
+                                             "6,21,940.85: a typo on that page)",
+    "australiandefence-2025-03-defence-budget-inches-upwards": "australiandefence.com.au "
+                                                               "page: '$58,988.7 million', as "
+                                                               "quoted",
+    "dod-news-2024-05-fy2025-budget-focuses": "the $849.8 billion FY2025 DoD request found on "
+                                              "several stored pages (CRS IN12425 via "
+                                              "legistorm, sofrep); the aetc.af.mil page itself "
+                                              "was not returned",
+    "press-reuters-2025-10-01-kor": "asahi.com AJW page: '66.3 trillion won ($47.1 billion)', "
+                                    "as quoted",
+    "press-china-daily-2025-03-05-chn": "stored copy of the China Daily article: '1.78 "
+                                        "trillion yuan ($246 billion)', as quoted",
+}
+
 STAGES = ("request", "draft", "proposal", "enacted", "revised", "supplementary", "actual")
 _UNKNOWN_TERMS = {"name": "unknown",
                   "title": "Terms of the page not retrieved; cited as the source of facts"}
@@ -551,6 +581,9 @@ def _notes(rows, chosen_groups, research, ledger) -> str:
                      f"{_amount(int(row['value']))} ({row['source_id']}); "
                      f"{o['source_id']} gives {_amount(int(o['value']))} "
                      f"(difference {diff:+,} {row['unit']}).")
+    lines += ["", "## Quotes checked against the stored pages", "",
+              "A sample checked by the integrator (search tool, stored pages, 2026-11-28):", ""]
+    lines += [f"- `{sid}`: {text}." for sid, text in CHECKED.items()]
     lines += ["", "## Years not available", ""]
     for r in rows:
         if not r["value"]:
