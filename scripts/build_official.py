@@ -134,6 +134,46 @@ BASES = {
         "Act as enacted (excludes military construction and DOE, which other acts fund)."),
 }
 
+#: The research's choice where its CSV marks none but its notes do (AUS_notes.md "Preferred
+#: headline series" and "Disagreements and choices"; USA_notes.md "Preferred headline per
+#: year" and "Disagreements and choices"): (iso3, fy_label, basis, stage) -> (source id, why).
+CHOSEN_IN_NOTES = {
+    ("AUS", "2015–16", "aus_defence_portfolio_funding", "proposal"): (
+        "afr-2015-05-12-federal-budget-2015-defence-close-to-2pc",
+        "AUS_notes.md: 'Chosen: 32.1 (PBS total funding, AFR + Parliamentary Library)'"),
+    ("AUS", "2016–17", "aus_defence_portfolio_funding", "proposal"): (
+        "aspi-strategist-2016-05-04-no-surprises-defence-budget",
+        "AUS_notes.md: 'Chosen: 32.4 (budget-night, analyst reading the PBS)'"),
+    ("AUS", "2020–21", "aus_defence_portfolio_funding", "proposal"): (
+        "aspi-cost-of-defence-2020-21-part-2",
+        "AUS_notes.md: ADBR's figure probably excludes ASD; 'Chosen: 42.7'"),
+    ("AUS", "2021–22", "aus_defence_portfolio_funding", "proposal"): (
+        "aph-budget-review-2021-22-defence",
+        "AUS_notes.md: 'Rounding only. Chosen: 44,618 $m (official table)'"),
+    ("AUS", "2023–24", "aus_defence_portfolio_funding", "proposal"): (
+        "breakingdefense-2023-05-09-australia-budget-long-range-strike",
+        "AUS_notes.md preferred series: '$ million precision; ASPI 52.6 agrees'"),
+    ("AUS", "2024–25", "aus_defence_portfolio_funding", "proposal"): (
+        "australiandefence-2024-05-government-hands-down-2024-budget",
+        "AUS_notes.md: 'Chosen 55.687'"),
+    ("AUS", "2025–26", "aus_defence_portfolio_funding", "proposal"): (
+        "australiandefence-2025-03-defence-budget-inches-upwards",
+        "AUS_notes.md: 'chosen 58,988.7 $m'"),
+    ("USA", "FY2023", "usa_dod_051_discretionary_ba", "enacted"): (
+        "shephard-2022-12-23-us-fy2023-defence-budget",
+        "USA_notes.md: 'Not resolved from stored pages: both rows kept; lean 816.7 (matches "
+        "DoD/Brookings comparisons)'; 797.7 (GovWin) may exclude items"),
+    ("USA", "FY2023", "usa_national_defense_050_discretionary_ba", "enacted"): (
+        "crs-in12183-fra-caps-under-cr-faqs",
+        "USA_notes.md preferred headline: '050 discretionary, enacted ... FY2023 858.36'"),
+    ("USA", "FY2024", "usa_national_defense_050_discretionary_ba", "request"): (
+        "crs-r47582-fy2024-defense-budget-request",
+        "USA_notes.md: 'Chosen 886.4' (OMB request; 886.3 is the FRA cap)"),
+    ("USA", "FY2025", "usa_dod_051_discretionary_ba", "request"): (
+        "dod-news-2024-05-fy2025-budget-focuses",
+        "USA_notes.md: 'Same figure; chosen 849.8' (CRS rounds to 850)"),
+}
+
 #: Quotes checked by the integrator against the stored copy of the page (search tool, corpus
 #: "pages", 2026-11-28): source id -> what was found.
 CHECKED = {
@@ -300,6 +340,15 @@ def choose(rows: list[dict]) -> tuple[dict, str]:
     preferred = [r for r in rows if _is_preferred(r["note"])]
     if preferred:
         return preferred[0], "marked preferred by the research"
+    first = rows[0]
+    key = (first["iso3"], first["fy_label"], first["basis"], first["stage"])
+    if key in CHOSEN_IN_NOTES:
+        sid, why = CHOSEN_IN_NOTES[key]
+        hit = [r for r in rows if r["source_id"] == sid]
+        if not hit:
+            raise ResearchError(f"{first['_where']}: CHOSEN_IN_NOTES names {sid!r} for {key}, "
+                                "which no research row cites; update the choice.")
+        return hit[0], f"chosen in the research notes: {why}"
     if len(rows) == 1:
         return rows[0], "only source found"
     if len({r["value"] for r in rows}) == 1:
