@@ -214,3 +214,23 @@ def test_notebook_08_runs_clean():
     assert not re.search(r"\d[eE][+-]\d", joined)
     assert "Oct 2025–Sep 2026" in joined and "1,407.643 KRW/US$" in joined
     assert "no TWD rate source" in joined
+
+
+def test_excel_sheets_use_each_governments_fiscal_year_names(official, tmp_path):
+    import openpyxl
+
+    from defbudget.excel import read_excel_export, to_excel
+    rows = official[official["value"].notna() & official["basis"].isin(
+        ["usa_dod_051_discretionary_ba", "aus_defence_portfolio_funding"])
+        & official["stage"].isin(["request", "proposal"])]
+    path = tmp_path / "official.xlsx"
+    to_excel(rows, path)
+    wb = openpyxl.load_workbook(path)
+    headers = {ws.title: [c.value for c in ws[5]] for ws in wb.worksheets}
+    aus = next(h for t, h in headers.items() if "AUD" in t)
+    usa = next(h for t, h in headers.items() if "USD" in t)
+    assert "2025–26" in aus and "FY2025" in usa
+    us_sheet = next(ws for ws in wb.worksheets if "USD" in ws.title)
+    assert "labelled by the year they end in" in us_sheet["A2"].value
+    back = read_excel_export(path)
+    assert len(back) == len(rows)
