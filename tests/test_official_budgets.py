@@ -234,3 +234,21 @@ def test_excel_sheets_use_each_governments_fiscal_year_names(official, tmp_path)
     assert "labelled by the year they end in" in us_sheet["A2"].value
     back = read_excel_export(path)
     assert len(back) == len(rows)
+
+
+def test_chart_of_us_budgets_says_years_are_named_by_their_end(official, tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from defbudget import plot
+    us = official[(official["basis"] == "usa_dod_051_discretionary_ba")
+                  & (official["stage"] == "request") & official["value"].notna()]
+    text = plot.source_line(us)
+    assert "labelled by the year they end (FY2025 = Oct 2024–Sep 2025)" in text
+    fig, ax = plt.subplots()
+    plot.trend(us, ax=ax)
+    assert ax.get_xlabel() == "Fiscal year (Oct–Sep, labelled by ending year)"
+    plot.save(fig, tmp_path / "us.png")
+    plt.close(fig)
