@@ -252,3 +252,17 @@ def test_chart_of_us_budgets_says_years_are_named_by_their_end(official, tmp_pat
     assert ax.get_xlabel() == "Fiscal year (Oct–Sep, labelled by ending year)"
     plot.save(fig, tmp_path / "us.png")
     plt.close(fig)
+
+
+def test_checked_quotes_are_sources_of_shipped_rows(official, notes):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    import build_official
+
+    ledger = load("reported_figures")
+    cited = set(official["source"]) | set(ledger["source"])
+    for sid in build_official.CHECKED:
+        assert sid in cited, sid
+        assert f"- `{sid}`:" in notes

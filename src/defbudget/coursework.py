@@ -127,7 +127,8 @@ class Exercise:
     def tolerance_text(self) -> str:
         if self.tolerance_kind == "rel":
             return f"within {self.tolerance:.1%} of the expected value"
-        return f"within ±{self.tolerance:g} (ratio units) of the expected value"
+        units = "(ratio units)" if self.unit == "ratio" else self.unit
+        return f"within ±{self.tolerance:g} {units} of the expected value"
 
 
 EXERCISES: dict[str, Exercise] = {e.id: e for e in [
@@ -199,7 +200,7 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in [
         "us_fy2025_months_in_2024",
         "Fiscal-year labels: how many months of the United States' FY2025 fall in calendar "
         "year 2024?",
-        "months", 0.0, "rel",
+        "months", 0.1, "abs",
         "The US names a fiscal year by the year it ends in, and starts it in October "
         "(fiscal.FY_YEAR_IS, fiscal.FY_START_MONTH); fiscal.fy_bounds(2025, 10, "
         "year_is='end') gives its first and last day. Count the months from the first day "

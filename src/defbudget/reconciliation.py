@@ -126,7 +126,7 @@ def reconcile(figures: pd.DataFrame | None = None, *, budgets=None,
 
     Examples
     --------
-    >>> t = reconcile(budgets=[2026])
+    >>> t = reconcile(budgets=[2026], country="JPN")
     >>> for r in t.itertuples():
     ...     print(f"{r.outlet:22} ${r.reported_usd / 1e9:.1f}B {r.implied_rate:6.1f} {r.supported}")
     The Washington Times   $58.0B  155.8 True
