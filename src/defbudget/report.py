@@ -616,6 +616,7 @@ def _summary(path: Path, context: dict) -> None:
         lines.append(f"| {r['budget']} | {r['outlet']} | {_fmt_usd(r['reported_usd'])} | "
                      f"{r['implied_rate']:.1f} | {verdict} |")
     lines.append("")
+    lines += _summary_official(context)
 
     sources = sorted(set(budget["source"]) | set(table["source"]) | set(table["fx_source"])
                      | set(_gmsd_group(context)["source"]) | set(share["note"].str.extract(
@@ -630,6 +631,29 @@ def _summary(path: Path, context: dict) -> None:
             lines.append(f"- {source}")
     lines.append("")
     _write_text_atomic("\n".join(lines), path)
+
+
+def _summary_official(context: dict) -> list[str]:
+    """The latest official budget of each country of the group, with its stage and growth."""
+    from defbudget.formatting import format_money
+
+    growth = _official_growth(context)
+    from defbudget.official import HEADLINE_BASIS
+
+    growth = growth[growth["basis"] == growth["iso3"].map(HEADLINE_BASIS)]
+    lines = ["## Official budgets of the group: the latest year", "",
+             "| Country | Fiscal year | Basis | Stage | Amount | Change on previous year |",
+             "|---|---|---|---|---:|---:|"]
+    for r in growth.itertuples():
+        versus = "" if r.stage == r.compared_with else f" (vs {r.compared_with})"
+        lines.append(f"| {r.country} | {r.latest} | {r.basis} | {r.stage} | "
+                     f"{format_money(r.latest_value, r.unit, sig=4)} | "
+                     f"{r.growth:+.1%}{versus} |")
+    lines += ["", "Each government's own fiscal year (the US names its fiscal year by the year "
+              "it ends in); national currency, current prices. Sources and quotes: "
+              "`defbudget.cite(source id)` and OFFICIAL_BUDGETS_NOTES.md "
+              "(official_budgets_latest_growth.csv lists the source of every figure).", ""]
+    return lines
 
 
 # --------------------------------------------------------------------------- the report
