@@ -252,4 +252,7 @@ def test_us_fy2025_calendarised_from_its_months_oct_2024_to_sep_2025():
     assert cy.loc[2025, "value"] == pytest.approx(150.0)
     assert cy.loc[2025, "period"] == "CY"
     assert pd.isna(cy.loc[2024, "value"]) and cy.loc[2024, "flag"] == "unavailable"
+    # the note names the missing year as the US does: FY2024 = Oct 2023-Sep 2024
+    assert cy.loc[2024, "note"].startswith("CY2024 needs FY2024 (0.75·FY2024 + 0.25·FY2025")
+    assert "_fy_name_offset" not in cy.columns
     assert 2026 not in cy.index or pd.isna(cy.loc[2026, "value"])

@@ -440,7 +440,11 @@ def calendarise(frame: pd.DataFrame, *, rule: str = "sipri_even_spread",
     out["fy_start_month"] = _fill_start_months(out)
     if "fy_year_is" in out.columns:  # end-labelled fiscal years (US) -> start years
         is_fy_row = out["period"].eq("FY")
-        out.loc[is_fy_row, "year"] = start_years(out[is_fy_row]).to_numpy()
+        starts = start_years(out[is_fy_row]).to_numpy()
+        # how much the government's name of each fiscal year exceeds its start year (notes)
+        out["_fy_name_offset"] = 0
+        out.loc[is_fy_row, "_fy_name_offset"] = out.loc[is_fy_row, "year"].to_numpy() - starts
+        out.loc[is_fy_row, "year"] = starts
         out["fy_year_is"] = out["fy_year_is"].where(~is_fy_row, "start")
     if "calendarised" not in out.columns:
         out["calendarised"] = pd.Series(pd.NA, index=out.index, dtype="object")
@@ -448,12 +452,14 @@ def calendarise(frame: pd.DataFrame, *, rule: str = "sipri_even_spread",
     cy_rows = out[~is_fy]
     fy_rows = out[is_fy]
     if fy_rows.empty:
+        out = out.drop(columns="_fy_name_offset", errors="ignore")
         return coerce(out) if _is_tidy(out) else out.reset_index(drop=True)
     if rule == "majority_year":
         converted = _majority_year(fy_rows, tie=tie)
     else:
         converted = _even_spread(fy_rows)
     result = pd.concat([cy_rows, converted], ignore_index=True)
+    result = result.drop(columns="_fy_name_offset", errors="ignore")
     return coerce(result) if _is_tidy(result) else result
 
 
@@ -499,6 +505,8 @@ def _even_spread(fy: pd.DataFrame) -> pd.DataFrame:
         by_year = group.set_index(group["year"].astype(int))
         m = int(group["fy_start_month"].iloc[0])
         w_prev, w_this = (m - 1) / 12, (13 - m) / 12
+        off = (int(group["_fy_name_offset"].iloc[0]) if "_fy_name_offset" in group.columns
+               else 0)  # the US names FY t (start year) "FY t+1"
         for year, row in by_year.iterrows():
             new = row.copy()
             new["period"], new["fy_start_month"] = "CY", 1
@@ -508,19 +516,20 @@ def _even_spread(fy: pd.DataFrame) -> pd.DataFrame:
                 continue
             prev = by_year.loc[year - 1] if (year - 1) in by_year.index else None
             if prev is None or pd.isna(prev["value"]) or pd.isna(row["value"]):
-                missing = (f"FY{year - 1}" if prev is None or pd.isna(prev["value"])
-                           else f"FY{year}")
+                missing = (f"FY{year - 1 + off}" if prev is None or pd.isna(prev["value"])
+                           else f"FY{year + off}")
                 new["value"] = np.nan
                 new["flag"] = "unavailable"
-                new["note"] = (f"CY{year} needs {missing} ({w_prev:.4g}·FY{year - 1} + "
-                               f"{w_this:.4g}·FY{year}, sipri_even_spread); {missing} is "
+                new["note"] = (f"CY{year} needs {missing} ({w_prev:.4g}·FY{year - 1 + off} + "
+                               f"{w_this:.4g}·FY{year + off}, sipri_even_spread); {missing} is "
                                "missing")
             else:
                 new["value"] = w_prev * float(prev["value"]) + w_this * float(row["value"])
                 parts = []
                 for col in ("stage", "source"):
                     if col in group.columns and prev[col] != row[col]:
-                        parts.append(f"{col} FY{year - 1} {prev[col]!r}, FY{year} {row[col]!r}")
+                        parts.append(f"{col} FY{year - 1 + off} {prev[col]!r}, "
+                                     f"FY{year + off} {row[col]!r}")
                 if parts:
                     old = row["note"] if has_note and isinstance(row["note"], str) else ""
                     new["note"] = "; ".join(filter(None, [old, "mixes " + "; ".join(parts)]))
