@@ -31,15 +31,14 @@ import defbudget as db
 from defbudget import fx
 from defbudget.fiscal import fy_bounds
 from defbudget.formatting import format_money
-from defbudget.official import HEADLINE_BASIS
+from defbudget.official import HEADLINE_BASIS, budgets
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_colwidth", 60)
 
-japan = db.load("japan_mod_budget")
-japan = japan[japan["measure"] == "defense_budget"].assign(
-    fy_year_is="start", fy_label=lambda f: "FY" + f["year"].astype(str))
-budgets = pd.concat([japan, db.load("official_budgets")], ignore_index=True)
+# Japan's MOD budgets and the official_budgets dataset, each row with the government's own
+# name of its fiscal year (fy_label, built by defbudget.fiscal.official_label)
+budgets = budgets()
 
 # %% [markdown]
 # ## The 2026 budgets as announced

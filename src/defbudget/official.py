@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["HEADLINE_BASIS", "STAGE_PRIORITY", "against_sipri", "headline", "in_usd",
-           "latest_growth"]
+__all__ = ["HEADLINE_BASIS", "STAGE_PRIORITY", "against_sipri", "budgets", "headline",
+           "in_usd", "latest_growth"]
 
 #: The basis of each country's headline series (definitions: datapackage ``bases``).
 HEADLINE_BASIS = {
@@ -35,6 +35,19 @@ HEADLINE_BASIS = {
 #: Which stage stands for a year when several are shipped: the budget as passed first, then
 #: the government's proposal or draft, then a request; a later revision last.
 STAGE_PRIORITY = ("enacted", "proposal", "draft", "request", "revised")
+
+
+def budgets() -> pd.DataFrame:
+    """Japan's MOD budgets and ``official_budgets`` in one frame, every row with its
+    ``fy_label`` (the government's own name of the year) and ``fy_year_is``.
+
+    Examples
+    --------
+    >>> b = budgets()
+    >>> sorted(b.loc[b["year"] == 2025, "fy_label"].unique())
+    ['2025', '2025–26', 'FY2025']
+    """
+    return _all_budgets()
 
 
 def _all_budgets() -> pd.DataFrame:
