@@ -28,17 +28,17 @@
 import pandas as pd
 
 import defbudget as db
-from defbudget import fx
+from defbudget import fx, official
 from defbudget.fiscal import fy_bounds
 from defbudget.formatting import format_money
-from defbudget.official import HEADLINE_BASIS, budgets
+from defbudget.official import HEADLINE_BASIS
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_colwidth", 60)
 
 # Japan's MOD budgets and the official_budgets dataset, each row with the government's own
 # name of its fiscal year (fy_label, built by defbudget.fiscal.official_label)
-budgets = budgets()
+budgets = official.budgets()
 
 # %% [markdown]
 # ## The 2026 budgets as announced
