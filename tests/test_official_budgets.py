@@ -167,6 +167,9 @@ def test_cli_show_official_budgets_by_government_fiscal_year():
     assert "FY2025" in us and "Oct 2024–Sep 2025" in us and "849,800,000,000" in us
     au = _cli("show", "official_budgets", "--countries", "AUS", "--years", "2025:2025")
     assert "2025–26" in au and "Jul 2025–Jun 2026" in au
+    usd = _cli("show", "official_budgets", "--countries", "KOR,TWN", "--years", "2024:2024",
+               "--to", "USD")
+    assert "KRW/USD (cy_average)" in usd and "no rate" in usd
 
 
 def test_cli_reconcile_country():

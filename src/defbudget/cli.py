@@ -231,7 +231,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
     if args.format == "csv":
         _print_frame(frame, "csv")
         return 0
-    if "fy_label" in frame.columns and not args.to and args.real is None:
+    if "fy_label" in frame.columns and args.real is None:
         return _show_by_fiscal_year(frame)
     table = wide_table(frame)
     units = frame["unit"].dropna().unique()
@@ -272,9 +272,19 @@ def _show_by_fiscal_year(frame: pd.DataFrame) -> int:
         "unit": frame["unit"],
         "source": frame["source"],
     })
+    converted = "fx_rate" in frame.columns
+    if converted:  # the rate each row used, as local currency per unit of the target
+        out.insert(7, "rate", [
+            "" if b == "same_currency" else
+            f"{1 / r:,.4g} {f}/{u} ({b})" if pd.notna(r) and r else "no rate"
+            for r, f, u, b in zip(frame["fx_rate"], frame["fx_from"], frame["unit"],
+                                  frame["fx_basis"], strict=True)])
     _print_frame(out, "table")
-    print("value: whole units of the national currency, current prices; quotes in "
-          "OFFICIAL_BUDGETS_NOTES.md; cite a source with `defbudget datasets --cite <id>`.")
+    print(("value: whole units, converted at the rate shown (none where the fiscal year is "
+           "not over or no rate source exists); " if converted else
+           "value: whole units of the national currency, current prices; ")
+          + "quotes in OFFICIAL_BUDGETS_NOTES.md; cite a source with "
+            "`defbudget datasets --cite <id>`.")
     return 0
 
 
