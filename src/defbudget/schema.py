@@ -11,6 +11,11 @@ Required columns (see :data:`COLUMNS`)::
 
 Optional columns a layer may add (see :data:`OPTIONAL_COLUMNS`) carry provenance such as the
 exchange rate a conversion used (``fx_rate``, ``fx_basis``, ``fx_source``) or SIPRI's notes.
+
+A fiscal year's ``year`` is the calendar year it starts in, unless the optional ``fy_year_is``
+column says ``"end"``: the United States names FY2025 (October 2024 to September 2025) by the
+year it ends in, and ``official_budgets`` keeps that name (``year=2025, fy_start_month=10,
+fy_year_is="end"``). :mod:`defbudget.fiscal` and :mod:`defbudget.fx` read the column.
 """
 
 from __future__ import annotations
