@@ -18,10 +18,13 @@ SHIPPED_FILES = [
     "reconciliation_fy2025.png", "reconciliation_fy2026.png", "gmsd_burden_indo_pacific.png",
     "gmsd_burden_slope.png", "gmsd_burden_ranking.png",
     "japan_mod_budget.csv", "japan_budget_usd.csv", "reconcile.csv",
+    "official_budgets_indexed.png", "official_budgets_usd.png",
+    "official_budgets_latest_growth.png", "official_budgets_latest_growth.csv",
     "defbudget_report.xlsx", "summary.md",
 ]
 SIPRI_FILES = ["sipri_constant_usd.png", "sipri_share_gdp.png", "sipri_indexed_growth.png",
-               "sipri_ranking.png", "sipri_all_countries.pdf"]
+               "sipri_ranking.png", "sipri_all_countries.pdf", "official_vs_sipri.csv",
+               "official_vs_sipri.png"]
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +111,8 @@ def test_failing_item_is_named(tmp_path):
     assert list(tmp_path.iterdir()) == []  # nothing drawn before the bad input was found
 
 
-@pytest.mark.parametrize("name", SIPRI_FILES[:-1])
+@pytest.mark.parametrize("name", [n for n in SIPRI_FILES if n.endswith(".png")
+                                  and not n.startswith("official")])
 def test_sipri_comparison_charts(name, sipri_latest, tmp_path):
     import matplotlib.pyplot as plt
 
@@ -183,3 +187,36 @@ def test_sipri_ranking_chart_ranks_the_workbook_values(sipri_latest, tmp_path, m
     assert widths == pytest.approx([v * 1e6 for v in top[:15]], rel=1e-9)
     assert widths[0] == pytest.approx(constant_usd_cells[("United States of America", 2024)]
                                       * 1e6, rel=1e-9)
+
+
+def test_official_latest_growth_by_stage(report_dir):
+    """South Korea 2026 on 2025: enacted 65,864.2 / 61,246.9 bn won = +7.539 %; proposal
+    66,294.7 / 61,587.8 = +7.643 % (the figures of OFFICIAL_BUDGETS_NOTES.md)."""
+    g = pd.read_csv(report_dir / "official_budgets_latest_growth.csv")
+    kor = g[g["iso3"] == "KOR"].set_index("stage")
+    assert kor.loc["enacted", "growth"] == pytest.approx(0.075388, abs=5e-7)
+    assert kor.loc["proposal", "growth"] == pytest.approx(0.076426, abs=5e-7)
+    assert (kor["previous"] == "2025").all() and (kor["latest"] == "2026").all()
+    jp = g[(g["iso3"] == "JPN") & (g["basis"] == "mod_incl_saco_realignment")].iloc[0]
+    assert (jp["stage"], jp["compared_with"], jp["latest"]) == ("draft", "enacted", "FY2026")
+
+
+def test_official_against_sipri(sipri_latest, tmp_path):
+    """China 2023: the MOF draft 1,553.7 bn yuan against SIPRI's 2,098,679 m yuan (the
+    2025 release's local-currency sheet) is 74.03 %; SIPRI's China footnote comes along."""
+    import matplotlib.pyplot as plt
+
+    context = {"sipri": str(sipri_latest)}
+    items = {i.filename: i for i in report_items(sipri=str(sipri_latest))}
+    items["official_vs_sipri.csv"].write(tmp_path / "official_vs_sipri.csv", context)
+    items["official_vs_sipri.png"].write(tmp_path / "official_vs_sipri.png", context)
+    assert (tmp_path / "official_vs_sipri.png").read_bytes()[:4] == b"\x89PNG"
+    assert plt.get_fignums() == []
+    table = pd.read_csv(tmp_path / "official_vs_sipri.csv")
+    assert {"CHN", "KOR", "TWN", "AUS", "IND", "USA", "JPN"} <= set(table["iso3"])
+    chn = table[(table["iso3"] == "CHN") & (table["year"] == 2023)].iloc[0]
+    if "2024" in sipri_latest.name:  # the 1949-2024 release read above
+        assert chn["ratio"] == pytest.approx(0.7403, abs=5e-5)
+    assert chn["sipri_note"].startswith("China:")
+    us = table[table["iso3"] == "USA"]
+    assert (us["fy_label"].str.startswith("FY")).all()

@@ -252,6 +252,8 @@ def year_label(data: pd.DataFrame) -> str:
 
         start = int(start)
         span = f"{calendar.month_abbr[start]}–{calendar.month_abbr[(start - 2) % 12 + 1]}"
+        if "fy_year_is" in data.columns and data["fy_year_is"].eq("end").all():
+            return f"Fiscal year ({span}, labelled by ending year)"
         return f"Fiscal year ({span}, labelled by starting year)"
     return "Year (fiscal or calendar: see source line)"
 
