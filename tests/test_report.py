@@ -220,3 +220,28 @@ def test_official_against_sipri(sipri_latest, tmp_path):
     assert chn["sipri_note"].startswith("China:")
     us = table[table["iso3"] == "USA"]
     assert (us["fy_label"].str.startswith("FY")).all()
+
+
+@pytest.mark.parametrize("name", ["official_budgets_indexed.png", "official_budgets_usd.png"])
+def test_official_budget_charts_use_the_house_colour_of_each_country(name, tmp_path,
+                                                                    monkeypatch):
+    """Japan is the house blue here as in every chart (plot.COUNTRY_COLOURS), China
+    vermillion, South Korea bluish green."""
+    from matplotlib.colors import to_hex
+
+    from defbudget import plot
+
+    caught = {}
+    real_save = plot.save
+
+    def watch(fig, path, **kwargs):
+        caught["fig"] = fig
+        return real_save(fig, path, **kwargs)
+
+    monkeypatch.setattr(plot, "save", watch)
+    item = next(i for i in report_items() if i.filename == name)
+    item.write(tmp_path / name, {})
+    (ax,) = [a for a in caught["fig"].axes if a.get_lines()]
+    colours = {line.get_label(): to_hex(line.get_color()) for line in ax.get_lines()}
+    assert colours["Japan"] == "#0072b2"
+    assert colours["China"] == "#d55e00" and colours["South Korea"] == "#009e73"

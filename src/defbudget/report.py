@@ -409,13 +409,17 @@ def _official_headline(context: dict) -> pd.DataFrame:
 
 
 def _official_colours(context: dict) -> dict[str, str]:
-    """One colour per country in every official-budget chart: Okabe–Ito in alphabetical
-    order, black for the seventh (the United States)."""
-    from defbudget.plot import OKABE_ITO
+    """Each country's house colour (plot.country_colour: Japan blue in every chart); a
+    country without one gets the first Okabe–Ito colour no other country here uses."""
+    from defbudget.plot import OKABE_ITO, country_colour
 
     every = sorted(_official_headline(context)["country"].unique())
-    colours = [*OKABE_ITO[:6], "#000000", *OKABE_ITO[6:7]]
-    return {c: colours[i % len(colours)] for i, c in enumerate(every)}
+    out = {c: country_colour(c) for c in every}
+    spare = [x for x in OKABE_ITO if x.lower() not in {v.lower() for v in out.values() if v}]
+    for c in every:
+        if out[c] is None:
+            out[c] = spare.pop(0) if spare else "#555555"
+    return out
 
 
 def _official_usd(context: dict) -> pd.DataFrame:
