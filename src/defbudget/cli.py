@@ -21,8 +21,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from defbudget._atomic import atomic_output
-
 EXIT_USAGE = 2
 
 #: Default comparison group (ISO3): Japan, China, South Korea, Australia, India, Taiwan.
@@ -143,8 +141,10 @@ def _first_common_year(data: pd.DataFrame, hue: str) -> int:
 
 
 def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
-    if fmt == "csv":
-        frame.to_csv(sys.stdout, index=False)
+    if fmt == "csv":  # text that a spreadsheet would run as a formula is neutralised
+        from defbudget._outputs import csv_text
+
+        sys.stdout.write(csv_text(frame))
     else:
         with pd.option_context("display.max_rows", None, "display.max_columns", None,
                                "display.width", 200):
@@ -410,6 +410,18 @@ def _downloaded_sipri() -> str | None:
     return ""
 
 
+def _is_tidy_csv(path: Path) -> bool:
+    """True if *path* starts with the header of a tidy CSV the kit writes."""
+    from defbudget.schema import COLUMNS
+
+    try:
+        with open(path, "rb") as fh:
+            line = fh.readline(1 << 16).decode("utf-8", "replace").rstrip("\r\n")
+    except OSError:
+        return False
+    return line.split(",")[:len(COLUMNS)] == list(COLUMNS)
+
+
 def _cmd_sipri(args: argparse.Namespace) -> int:
     if args.path == "diff" and (args.more or not Path("diff").exists()):
         return _cmd_sipri_diff(args)
@@ -429,11 +441,16 @@ def _cmd_sipri(args: argparse.Namespace) -> int:
         raise FileExistsError(f"{out} exists; pass --force to replace it")
     if not out.parent.is_dir():
         raise FileNotFoundError(f"-o {out}: folder {out.parent} does not exist; create it first")
+    if args.to == "csv" and out.exists():  # refuse an input before reading the workbook
+        from defbudget._outputs import refuse_foreign
+
+        refuse_foreign(out, replace=args.force, ours=_is_tidy_csv, what="tidy CSV")
     sheets = [s.strip() for s in args.sheets.split(",")] if args.sheets else None
     frame = _load_sipri(args.path, sheets)
     if args.to == "csv":
-        with atomic_output(out, suffix=".csv") as tmp:
-            frame.to_csv(tmp, index=False)
+        from defbudget._outputs import write_csv
+
+        write_csv(frame, out, replace=args.force, what="tidy CSV", ours=_is_tidy_csv)
     else:
         from defbudget.excel import to_excel
 
@@ -473,8 +490,9 @@ def _cmd_sipri_diff(args: argparse.Namespace) -> int:
     print(revisions_summary(rev, threshold=args.threshold / 100, top=args.top))
     if out is not None:
         if out.suffix.lower() == ".csv":
-            with atomic_output(out, suffix=".csv") as tmp:
-                rev.to_csv(tmp, index=False)
+            from defbudget._outputs import write_csv
+
+            write_csv(rev, out, replace=args.force, what="table of revisions")
         else:
             revisions_to_excel(rev, out, overwrite=True)
         print(f"Wrote {len(rev):,} changed cells to {out}")
@@ -612,7 +630,7 @@ def _cmd_sources(args: argparse.Namespace) -> int:
 
     table = freshness()
     if args.format == "csv":
-        table.drop(columns="line").to_csv(sys.stdout, index=False)
+        _print_frame(table.drop(columns="line"), "csv")
     else:
         for line in table["line"]:
             print(f"- {line}")

@@ -39,7 +39,6 @@ import json
 import math
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -49,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from defbudget import schema
-from defbudget._atomic import new_file_mode
+from defbudget._atomic import new_file_mode, temp_beside
 
 __all__ = [
     "MAX_CHART_SERIES",
@@ -86,7 +85,9 @@ _FORBIDDEN_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _RESERVED_SHEET_NAMES = {"history"}  # Excel reserves "History"
 _MAX_SHEET_NAME = 31
 _MAX_CELL_TEXT = 32_767
-_RISKY_LEADING = ("=", "+", "-", "@")
+_RISKY_LEADING = ("=", "+", "-", "@", "\t", "\r")
+#: Rows a worksheet can hold (Excel 2007 and later), header included.
+EXCEL_MAX_ROWS = 1_048_576
 
 # Excel's escape for characters XML 1.0 cannot hold (ST_Xstring): _xHHHH_. "\r" is escaped
 # too, because XML parsers turn it into "\n". A literal "_xHHHH_" is protected as "_x005F_xHHHH_".
@@ -209,6 +210,14 @@ def to_excel(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | os.P
     True
     """
     named, kind = _normalise_frames(frames)
+    for name, frame in named.items():
+        if len(frame) + 1 > EXCEL_MAX_ROWS:
+            label = "the frame" if kind == "frame" else f"frames[{name!r}]"
+            raise ValueError(
+                f"{label} has {len(frame):,} rows; its "
+                f"tidy sheet would need {len(frame) + 1:,} rows with the header, more than "
+                f"Excel's limit of {EXCEL_MAX_ROWS:,} rows per sheet. Filter the frame "
+                "(fewer countries or years) or split it, or write a CSV instead.")
     path = _check_destination(path, overwrite=overwrite)
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string or None; got {type(title).__name__} "
@@ -405,9 +414,7 @@ def _save_atomically(workbook, path: Path, *, overwrite: bool,
                      sheets: dict[str, bytes] | None = None) -> None:
     """Save to a temp file beside *path*, then move it into place; clean up on any failure."""
     mode = new_file_mode(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = temp_beside(path, ".tmp")  # unique name; removes debris of killed runs
     try:
         workbook.save(tmp)
         _inject_sheets(tmp, sheets or {})
