@@ -620,7 +620,7 @@ def test_env_var_folder_picks_the_newest_release(tmp_path, monkeypatch):
 def test_cache_copies_and_disk_layer(tmp_path, book):
     _cache.clear()
     first = _quiet_read(book, cache_dir=tmp_path / "cache")
-    assert list((tmp_path / "cache").glob("*.parquet"))
+    assert list((tmp_path / "cache").glob("*.npz"))
     first.loc[:, "country"] = "changed"
     _cache.clear()  # the disk layer answers now
     again = _quiet_read(book, cache_dir=tmp_path / "cache")

@@ -6,11 +6,13 @@ hit. Two layers:
 
 * in memory, per session (at most :data:`MAX_ENTRIES` results, least recently used dropped);
 * optionally on disk, in a directory given by the caller or by the ``DEFBUDGET_CACHE_DIR``
-  environment variable: one Parquet file per frame (``<key>.parquet``), written atomically.
-  Parquet holds data only, so a planted cache file cannot run code (no pickle is ever
-  loaded). A cache file (or folder) not owned by you, or writable by others, is ignored
-  with a :class:`CacheWarning` saying so; a damaged one is a miss. What comes back from
-  disk is a DataFrame (or the ``(frame, info)`` pair that was stored) or nothing.
+  environment variable: one file per frame (``<key>.npz``, written atomically): numeric
+  columns as NumPy arrays, text and nullable columns as JSON, read back with
+  ``allow_pickle=False``. That format holds data only, so a planted cache file cannot run
+  code (no pickle is ever loaded). A cache file (or folder) not owned by you, or writable
+  by others, is ignored with a :class:`CacheWarning` saying so; a damaged one is a miss.
+  What comes back from disk is a DataFrame (or the ``(frame, info)`` pair that was
+  stored) or nothing.
 
 Stored frames are never handed out: :func:`get` returns a deep copy, so callers cannot
 corrupt the cache by modifying what they received.
@@ -32,8 +34,6 @@ from pathlib import Path
 
 __all__ = ["MAX_ENTRIES", "CacheWarning", "cache_dir", "clear", "file_digest", "get", "put"]
 
-#: Parquet metadata key holding what was stored beside the frame (JSON).
-_META_KEY = b"defbudget-cache"
 
 
 class CacheWarning(UserWarning):
@@ -106,21 +106,80 @@ def _trusted(path: Path) -> bool:
 
 
 def _disk_path(directory: Path, key: str) -> Path:
-    return directory / f"{key}.parquet"
+    return directory / f"{key}.npz"
+
+
+#: Dtypes rebuilt from JSON lists (anything else is not cached on disk).
+_JSON_DTYPES = {"str", "string", "object", "Int64", "Int32", "Float64", "boolean"}
+
+
+def _pack(frame) -> tuple[dict, dict] | None:
+    """(arrays, description) of *frame* for :func:`numpy.savez`, or None if a column holds
+    something that is not plain data."""
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(frame.index, pd.RangeIndex):
+        return None
+    arrays, columns = {}, []
+    for i, name in enumerate(frame.columns):
+        if not isinstance(name, str):
+            return None
+        s = frame[name]
+        dtype = str(s.dtype)
+        if isinstance(s.dtype, np.dtype) and s.dtype.kind in "biuf":
+            arrays[f"c{i}"] = s.to_numpy()
+            columns.append({"name": name, "dtype": dtype, "store": "npy"})
+            continue
+        if dtype not in _JSON_DTYPES:
+            return None
+        values = [None if pd.isna(v) else v for v in s.astype(object).tolist()]
+        if not all(v is None or isinstance(v, (str, int, float, bool)) for v in values):
+            return None
+        values = [v.item() if hasattr(v, "item") else v for v in values]
+        columns.append({"name": name, "dtype": dtype, "store": "json", "values": values})
+    index = {"start": frame.index.start, "stop": frame.index.stop, "step": frame.index.step}
+    return arrays, {"columns": columns, "index": index}
+
+
+def _unpack(arrays, desc: dict):
+    """The DataFrame described by *desc*, or None if it is not what :func:`_pack` wrote."""
+    import numpy as np
+    import pandas as pd
+
+    data = {}
+    for i, col in enumerate(desc["columns"]):
+        name, dtype, store = col["name"], col["dtype"], col["store"]
+        if not isinstance(name, str):
+            return None
+        if store == "npy":
+            arr = arrays[f"c{i}"]
+            if not isinstance(arr, np.ndarray) or arr.dtype.kind not in "biuf" or \
+                    str(arr.dtype) != dtype:
+                return None
+            data[name] = arr
+        elif store == "json" and dtype in _JSON_DTYPES and isinstance(col["values"], list):
+            data[name] = pd.array(col["values"], dtype=dtype if dtype != "str" else "str")
+        else:
+            return None
+    ix = desc["index"]
+    index = pd.RangeIndex(int(ix["start"]), int(ix["stop"]), int(ix["step"]))
+    frame = pd.DataFrame(data, index=index)
+    return frame if len(frame.columns) == len(desc["columns"]) else None
 
 
 def _load(path: Path):
     """The frame (or (frame, info)) stored in *path*, or None if it is not a cache file."""
-    import pandas as pd
-    import pyarrow.parquet as pq
+    import numpy as np
 
     try:
-        table = pq.read_table(path)
-        meta = json.loads((table.schema.metadata or {}).get(_META_KEY, b"null"))
-        frame = table.to_pandas()
+        with np.load(path, allow_pickle=False) as archive:
+            meta = json.loads(bytes(archive["meta"]).decode("utf-8"))
+            arrays = {k: archive[k] for k in archive.files if k != "meta"}
+        frame = _unpack(arrays, meta["frame"])
     except Exception:  # any damaged or foreign file is a miss, never an error
         return None
-    if not isinstance(frame, pd.DataFrame) or not isinstance(meta, dict):
+    if frame is None or not isinstance(meta, dict):
         return None
     if meta.get("kind") == "pair":
         return (frame, meta.get("info"))
@@ -165,8 +224,9 @@ def put(key: str, value, *, directory: Path | None = None) -> None:
 
 
 def _store(key: str, value, directory: Path) -> None:
-    """Write *value* (a frame, or a (frame, info) pair) as Parquet; anything else, or a
-    frame Parquet cannot hold, stays in memory only."""
+    """Write *value* (a frame, or a (frame, info) pair) as NumPy arrays and JSON; anything
+    else, or a frame holding other objects, stays in memory only."""
+    import numpy as np
     import pandas as pd
 
     if isinstance(value, pd.DataFrame):
@@ -176,21 +236,19 @@ def _store(key: str, value, directory: Path) -> None:
         frame, meta = value[0], {"kind": "pair", "info": value[1]}
     else:
         return
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
+    packed = _pack(frame)
+    if packed is None:
+        return
+    arrays, meta["frame"] = packed
     try:
-        table = pa.Table.from_pandas(frame, preserve_index=True)
-        blob = json.dumps(meta, default=str).encode("utf-8")
-        table = table.replace_schema_metadata({**(table.schema.metadata or {}),
-                                               _META_KEY: blob})
-    except (pa.ArrowException, TypeError, ValueError):
+        blob = json.dumps(meta, default=str, allow_nan=True).encode("utf-8")
+    except (TypeError, ValueError):
         return
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{key}.", suffix=".tmp")
-    os.close(fd)
     try:
-        pq.write_table(table, tmp)
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, meta=np.frombuffer(blob, dtype=np.uint8), **arrays)
         os.replace(tmp, _disk_path(directory, key))
     except BaseException:
         with contextlib.suppress(OSError):
