@@ -16,6 +16,11 @@ A fiscal year's ``year`` is the calendar year it starts in, unless the optional 
 column says ``"end"``: the United States names FY2025 (October 2024 to September 2025) by the
 year it ends in, and ``official_budgets`` keeps that name (``year=2025, fy_start_month=10,
 fy_year_is="end"``). :mod:`defbudget.fiscal` and :mod:`defbudget.fx` read the column.
+
+``iso3`` is an ISO 3166-1 alpha-3 code, missing for aggregates, with the exceptions in
+:data:`USER_ASSIGNED_CODES`: Kosovo is ``XKX`` in every dataset (SIPRI, the World Bank, GMSD
+and OWID as read by the kit), a *user-assigned* code (ISO 3166-1 leaves XAA-XZZ for users),
+not an ISO 3166-1 country code.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ __all__ = [
     "PERIODS",
     "PRICE_BASES",
     "STAGES",
+    "USER_ASSIGNED_CODES",
     "BasisMismatchError",
     "SchemaError",
     "Violation",
@@ -128,6 +134,14 @@ ISO4217 = frozenset((
 ).split())
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
+
+#: Codes in ``iso3`` that are not ISO 3166-1 codes but user-assigned ones (ISO 3166-1 leaves
+#: the range XAA-XZZ to users), each with the entity and who uses it. One code per entity in
+#: every dataset, so that joins keep it.
+USER_ASSIGNED_CODES: dict[str, str] = {
+    "XKX": "Kosovo (user-assigned code used by SIPRI, the World Bank, the IMF and the EU; "
+           "not ISO 3166-1)",
+}
 
 
 class SchemaError(ValueError):
@@ -267,7 +281,8 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
          f"snake_case, e.g. one of {MEASURES[:4]}"),
         ("basis", lambda v: isinstance(v, str) and bool(_SNAKE.match(v)), "snake_case"),
         ("iso3", lambda v: isinstance(v, str) and bool(_ISO3.match(v)),
-         "ISO 3166-1 alpha-3 (e.g. JPN) or missing for aggregates"),
+         "ISO 3166-1 alpha-3 (e.g. JPN), a user-assigned code of USER_ASSIGNED_CODES "
+         "(XKX, Kosovo), or missing for aggregates"),
         ("fy_start_month", lambda v: 1 <= int(v) <= 12, "a month number 1–12"),
     ]
     if "fy_year_is" in frame.columns:

@@ -43,6 +43,9 @@ UNIT_RULES: tuple[tuple[re.Pattern, str, str, float], ...] = (
      "USD", 1.0),
 )
 SOURCE_ID = "owid-{slug}"
+#: OWID's own codes for entities that have a user-assigned code elsewhere (Kosovo is XKX in
+#: SIPRI and the World Bank; see defbudget.schema.USER_ASSIGNED_CODES).
+OWID_USER_ASSIGNED = {"OWID_KOS": "XKX"}
 FIX = ("Download the chart again from ourworldindata.org with the grapher's 'Full data (CSV)' "
        "and use it unchanged.")
 
@@ -159,7 +162,7 @@ def read_owid_csv(path: str | PathLike, *, column: str | None = None) -> pd.Data
     coded = raw["Code"].str.strip().ne("")
     refuse_duplicates(raw.loc[coded, ["Code", "Year"]], lines[coded.to_numpy()],
                       OwidFormatError, path, "code and year")
-    code = raw["Code"].str.strip().str.upper()
+    code = raw["Code"].str.strip().str.upper().replace(OWID_USER_ASSIGNED)
     iso3 = code.where(code.str.fullmatch(r"[A-Z]{3}"))
     slug = _slug(path.stem)
     basis = "sipri" if "sipri" in slug else "gmsd" if "gmsd" in slug else "owid"
