@@ -209,15 +209,8 @@ def to_excel(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | os.P
     >>> read_excel_export(out).equals(frame)
     True
     """
+    _check_row_limit(frames)
     named, kind = _normalise_frames(frames)
-    for name, frame in named.items():
-        if len(frame) + 1 > EXCEL_MAX_ROWS:
-            label = "the frame" if kind == "frame" else f"frames[{name!r}]"
-            raise ValueError(
-                f"{label} has {len(frame):,} rows; its "
-                f"tidy sheet would need {len(frame) + 1:,} rows with the header, more than "
-                f"Excel's limit of {EXCEL_MAX_ROWS:,} rows per sheet. Filter the frame "
-                "(fewer countries or years) or split it, or write a CSV instead.")
     path = _check_destination(path, overwrite=overwrite)
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string or None; got {type(title).__name__} "
@@ -316,6 +309,20 @@ def read_excel_export(path: str | os.PathLike[str]) -> pd.DataFrame | dict[str, 
 # --------------------------------------------------------------------------------------------
 # Argument checks
 # --------------------------------------------------------------------------------------------
+
+def _check_row_limit(frames) -> None:
+    """Refuse a frame whose hidden tidy sheet would pass Excel's row limit (header included)."""
+    items = ([(None, frames)] if isinstance(frames, pd.DataFrame)
+             else list(frames.items()) if isinstance(frames, Mapping) else [])
+    for name, frame in items:
+        if isinstance(frame, pd.DataFrame) and len(frame) + 1 > EXCEL_MAX_ROWS:
+            label = "the frame" if name is None else f"frames[{name!r}]"
+            raise ValueError(
+                f"{label} has {len(frame):,} rows; its tidy sheet would need "
+                f"{len(frame) + 1:,} rows with the header, more than Excel's limit of "
+                f"{EXCEL_MAX_ROWS:,} rows per sheet. Filter the frame (fewer countries or "
+                "years) or split it, or write a CSV instead.")
+
 
 def _normalise_frames(frames) -> tuple[dict[str, pd.DataFrame], str]:
     if isinstance(frames, pd.DataFrame):

@@ -1,0 +1,59 @@
+"""The hostile corpus of the readers' WDI/OWID side, the outputs, arguments and cache.
+
+Every case of ``tests/corpus/outputs_hostile.py`` is run here; each asserts its exact
+outcome (the error class and the words that name the file, line, argument or limit and the
+fix; or the frame or file written). Errors must be the kit's own (or Python's built-in
+ones), never a raw pandas/csv/openpyxl exception.
+"""
+
+from __future__ import annotations
+
+import collections
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus.outputs_hostile import CASES
+
+THIRD_PARTY = ("pandas", "_csv", "csv", "openpyxl", "python_calamine", "defusedxml",
+               "zipfile", "numpy")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_hostile_case(name, tmp_path):
+    spec = CASES[name]
+    work = tmp_path / "case"
+    work.mkdir()
+    if spec.error is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = spec.run(work)
+        spec.check(result, work)
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(Exception) as info:
+            spec.run(work)
+    exc = info.value
+    assert type(exc).__name__ == spec.error, (
+        f"{name}: expected {spec.error}, got {type(exc).__module__}.{type(exc).__name__}: "
+        f"{exc}")
+    assert not (type(exc).__module__ or "").startswith(THIRD_PARTY), type(exc).__module__
+    message = str(exc)
+    for needle in spec.needles:
+        assert needle.replace("{tmp}", str(work)) in message, (
+            f"{name}: {needle!r} not in the message: {message}")
+    for word in spec.absent:
+        assert word not in message, f"{name}: {word!r} should not be in: {message}"
+
+
+def test_corpus_size_per_family():
+    counts = collections.Counter(c.family for c in CASES.values())
+    print("hostile outputs corpus:", dict(sorted(counts.items())), "total", len(CASES))
+    assert len(CASES) >= 70
+    assert set(counts) == {"wdi", "owid", "csv_safety", "temp", "excel", "cache", "fx",
+                           "compare_empty", "plot_nan", "cli"}
