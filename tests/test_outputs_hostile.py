@@ -57,3 +57,35 @@ def test_corpus_size_per_family():
     assert len(CASES) >= 70
     assert set(counts) == {"wdi", "owid", "csv_safety", "temp", "excel", "cache", "fx",
                            "compare_empty", "plot_nan", "cli"}
+
+
+def test_ctrl_c_during_report_is_one_line_and_leaves_no_temp(tmp_path):
+    """A real SIGINT once the report has written its first file: exit 130, one line on
+    stderr, no traceback, and no hidden temp file left in the folder."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    out = tmp_path / "rep"
+    proc = subprocess.Popen([sys.executable, "-m", "defbudget", "report", "--out", str(out),
+                             "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(1200):  # until the first finished file (at most about 2 minutes)
+            if out.is_dir() and any(not p.name.startswith(".") for p in out.iterdir()):
+                break
+            if proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        if proc.poll() is not None:
+            pytest.fail(f"the report ended before it could be interrupted: {proc.returncode}")
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert err == ("defbudget report: interrupted (Ctrl-C); files already written are "
+                   "complete, nothing is half-written\n")
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert os.listdir(out)  # what was finished stays
