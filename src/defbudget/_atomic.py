@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_output", "new_file_mode", "remove_stale_temps", "temp_beside"]
+__all__ = ["atomic_output", "named_os_error", "new_file_mode", "remove_stale_temps",
+           "temp_beside"]
 
 #: A temp file of the naming scheme before this one (``.<name>.tmp``, one per destination),
 #: older than this many seconds, is debris of an interrupted run and is removed too.
@@ -114,22 +115,20 @@ def atomic_output(path: str | os.PathLike, *, suffix: str = ".tmp") -> Iterator[
         mode = new_file_mode(path)
         tmp = temp_beside(path, suffix)
     except OSError as exc:
-        raise _named(exc, path) from exc
+        raise named_os_error(exc, path) from exc
     try:
         try:
             yield tmp
             os.chmod(tmp, mode)
             os.replace(tmp, path)
-        except OSError as exc:
-            if str(tmp) in str(exc) or exc.filename is not None:
-                raise _named(exc, path) from exc
-            raise
+        except OSError as exc:  # disk full, permissions, ...: name what the user chose
+            raise named_os_error(exc, path) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
-def _named(exc: OSError, path: Path) -> OSError:
+def named_os_error(exc: OSError, path: Path) -> OSError:
     """*exc* re-made to name *path* (what the user chose) rather than a temp file."""
     reason = exc.strerror or str(exc)
     fix = {

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from defbudget import schema
-from defbudget._atomic import new_file_mode, temp_beside
+from defbudget._atomic import named_os_error, new_file_mode, temp_beside
 
 __all__ = [
     "MAX_CHART_SERIES",
@@ -421,7 +421,10 @@ def _save_atomically(workbook, path: Path, *, overwrite: bool,
                      sheets: dict[str, bytes] | None = None) -> None:
     """Save to a temp file beside *path*, then move it into place; clean up on any failure."""
     mode = new_file_mode(path)
-    tmp = temp_beside(path, ".tmp")  # unique name; removes debris of killed runs
+    try:
+        tmp = temp_beside(path, ".tmp")  # unique name; removes debris of killed runs
+    except OSError as exc:
+        raise named_os_error(exc, path) from exc
     try:
         workbook.save(tmp)
         _inject_sheets(tmp, sheets or {})
@@ -445,6 +448,14 @@ def _save_atomically(workbook, path: Path, *, overwrite: bool,
                 os.replace(tmp, path)
             else:
                 tmp.unlink()
+    except FileExistsError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    except OSError as exc:  # disk full, permissions: name the file asked for, not the temp
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise named_os_error(exc, path) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

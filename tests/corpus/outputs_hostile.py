@@ -752,6 +752,40 @@ def _(tmp):
         t.write_text("never")
 
 
+@case("temp_disk_full_names_the_destination", "temp", error="OSError",
+      needles=("[Errno 28] cannot write '{tmp}/out.csv': No space left on device",
+               "free some disk space"), absent=(".out.csv.",))
+def _(tmp):
+    import errno
+
+    from defbudget._atomic import atomic_output
+
+    with atomic_output(tmp / "out.csv", suffix=".csv") as t:
+        raise OSError(errno.ENOSPC, "No space left on device", str(t))
+
+
+@case("excel_disk_full_names_the_workbook", "temp", error="OSError",
+      needles=("cannot write '{tmp}/japan.xlsx': No space left on device",),
+      absent=(".japan.xlsx.",))
+def _(tmp):
+    import errno
+
+    import openpyxl
+
+    from defbudget.excel import to_excel
+
+    real = openpyxl.Workbook.save
+
+    def full(self, filename):
+        raise OSError(errno.ENOSPC, "No space left on device", str(filename))
+
+    openpyxl.Workbook.save = full
+    try:
+        return to_excel(_rows(3), tmp / "japan.xlsx")
+    finally:
+        openpyxl.Workbook.save = real
+
+
 @case("temp_interrupted_write_leaves_nothing", "temp",
       check=lambda r, tmp: (r == "interrupted" and sorted(p.name for p in tmp.iterdir()) == [])
       or (_ for _ in ()).throw(AssertionError(list(tmp.iterdir()))))
