@@ -59,7 +59,7 @@ def test_corpus_size_per_family():
     counts = collections.Counter(c.family for c in CASES.values())
     print("hostile outputs corpus:", dict(sorted(counts.items())), "total", len(CASES))
     assert len(CASES) >= 70
-    assert set(counts) == {"wdi", "owid", "csv_safety", "temp", "excel", "cache", "fx",
+    assert set(counts) == {"wdi", "owid", "rates", "csv_safety", "temp", "excel", "cache", "fx",
                            "compare_empty", "plot_nan", "cli"}
 
 

@@ -7,7 +7,8 @@ argument or limit, and the fix), or a check of the exact frame or output written
 ``tests/test_outputs_hostile.py`` runs every case. Nothing binary is committed.
 
 Families: ``wdi``, ``owid`` (readers), ``csv_safety`` (formula text, foreign files),
-``temp`` (unique and stale temp files, OS errors), ``excel`` (row limit), ``cache``,
+``rates`` (ECB rate file), ``temp`` (unique and stale temp files, OS errors), ``excel``
+(row limit), ``cache``,
 ``fx``, ``compare_empty``, ``plot_nan``, ``cli`` (arguments, Ctrl-C, inf, error boundary).
 """
 
@@ -420,6 +421,44 @@ def _(tmp):
 def _(tmp):
     return _read_owid(_owid_file(tmp, "Eswatini,SWZ,1969,94.7\n",
                                  name="military-spending-as-a-share-of-gdp-gmsd.csv"))
+
+
+@case("wdi_kosovo_keeps_xkx", "wdi",
+      check=lambda f, tmp: f.loc[f["country"] == "Kosovo", "iso3"].tolist() == ["XKX"] * 2
+      or (_ for _ in ()).throw(AssertionError(f)))
+def _(tmp):
+    return _read_wdi(_wdi_file(tmp, [("Kosovo", "XKX", "1", "2")],
+                               meta='"Country Code","Region",\n"XKX","Europe & Central Asia",\n'))
+
+
+@case("gmsd_kosovo_is_xkx_like_sipri", "owid",
+      check=lambda r, tmp: r == ({"XKX"}, "XKX") or (_ for _ in ()).throw(AssertionError(r)))
+def _(tmp):
+    from defbudget import load
+    from defbudget.readers._countries import ISO3_OVERRIDES
+
+    gmsd = load("gmsd_burden")
+    return set(gmsd.loc[gmsd["country"] == "Kosovo", "iso3"]), ISO3_OVERRIDES["Kosovo"]
+
+
+@case("schema_documents_xkx_as_user_assigned", "owid",
+      check=lambda r, tmp: ("user-assigned" in r and "not ISO 3166-1" in r) or (
+          _ for _ in ()).throw(AssertionError(r)))
+def _(tmp):
+    from defbudget import schema
+
+    return schema.USER_ASSIGNED_CODES["XKX"] + " " + schema.__doc__
+
+
+@case("rate_file_over_long_field", "rates", error="RateFileError",
+      needles=("eurofxref-hist.csv", "cannot be parsed as CSV", "field larger than field limit",
+               "defbudget get rates"))
+def _(tmp):
+    from defbudget._ratefile import describe
+
+    path = tmp / "eurofxref-hist.csv"
+    path.write_text("Date,USD,JPY\n2024-01-02," + "9" * 200_000 + ",150\n")
+    return describe(path)
 
 
 # =========================================================================================
