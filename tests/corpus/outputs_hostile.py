@@ -6,10 +6,10 @@ the exact outcome: the error class and the words its message must hold (the file
 argument or limit, and the fix), or a check of the exact frame or output written.
 ``tests/test_outputs_hostile.py`` runs every case. Nothing binary is committed.
 
-Families: ``wdi``, ``owid`` (readers), ``csv_safety`` (formula text, foreign files),
-``rates`` (ECB rate file), ``temp`` (unique and stale temp files, OS errors), ``excel``
-(row limit), ``cache``,
-``fx``, ``compare_empty``, ``plot_nan``, ``cli`` (arguments, Ctrl-C, inf, error boundary).
+Families: ``wdi``, ``owid`` (readers), ``rates`` (ECB rate file), ``csv_safety`` (formula
+text, foreign files), ``temp`` (unique and stale temp files, OS errors), ``excel`` (row
+limit), ``cache``, ``fx``, ``compare_empty``, ``plot_nan``, ``cli`` (arguments, Ctrl-C, inf,
+error boundary).
 """
 
 from __future__ import annotations
