@@ -93,3 +93,48 @@ def test_ctrl_c_during_report_is_one_line_and_leaves_no_temp(tmp_path):
                    "complete, nothing is half-written\n")
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
     assert os.listdir(out)  # what was finished stays
+
+
+def _report(out: Path, **kw):
+    import subprocess
+
+    return subprocess.Popen([sys.executable, "-m", "defbudget", "report", "--out", str(out),
+                             "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            **kw)
+
+
+def test_four_simultaneous_reports_into_one_folder(tmp_path):
+    """The issue's race: four `report` runs into one folder all succeed (unique temp names)
+    and leave no temp file."""
+    out = tmp_path / "rep"
+    procs = [_report(out) for _ in range(4)]
+    results = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], [r[1] for r in results]
+    assert all(r[1] == "" for r in results), [r[1] for r in results]
+    names = sorted(p.name for p in out.iterdir())
+    assert [n for n in names if n.startswith(".")] == []
+    assert {"summary.md", "japan_mod_budget.csv", "reconcile.csv",
+            "defbudget_report.xlsx"} <= set(names)
+
+
+def test_a_later_report_removes_the_debris_of_a_killed_one(tmp_path):
+    """kill -9 during a report, then run it again: no hidden temp file is left (the killed
+    run's debris, real or laid under its dead pid, is removed)."""
+    import signal
+    import time
+
+    out = tmp_path / "rep"
+    proc = _report(out)
+    for _ in range(1200):
+        if out.is_dir() and any(not p.name.startswith(".") for p in out.iterdir()):
+            break
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    debris = out / f".summary.md.{proc.pid}-killed.md"  # as the killed run would name it
+    debris.write_text("# defbudget report — half")
+    again = _report(out)
+    _, err = again.communicate(timeout=600)
+    assert again.returncode == 0, err
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
