@@ -788,6 +788,9 @@ def build_report(out: str | os.PathLike, *, sipri: str | os.PathLike | None = No
 
     if matplotlib.get_backend().lower() not in {"agg", "pdf", "svg"}:
         matplotlib.use("Agg")  # the report only writes files; never open a window
+    if not str(os.fspath(out)).strip():
+        raise ValueError("build_report: the output folder is empty (''); name it, e.g. "
+                         "'report' (or '.' for the current folder)")
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(f"--out {out} is a file; give a folder to write the report into")

@@ -1190,6 +1190,14 @@ for _name, _argv, _needles in (
     case(_name, "cli", check=_cli_error(*_needles))(_make_cli())
 
 
+@case("build_report_empty_folder", "cli", error="ValueError",
+      needles=("build_report", "output folder is empty", "'report'"))
+def _(tmp):
+    from defbudget.report import build_report
+
+    return build_report("", progress=False)
+
+
 def _interrupted(result, tmp):
     code, _out, err = result
     assert code == 130, (code, err)
