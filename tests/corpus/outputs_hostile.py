@@ -182,6 +182,11 @@ def _(tmp):
     return _read_wdi(_wdi_file(tmp, [("Japan", "jpn", "1", "2")]))
 
 
+@case("wdi_invisible_character_in_code", "wdi", check=_japan_is_a_country)
+def _(tmp):
+    return _read_wdi(_wdi_file(tmp, [("Ja\u200bpan", "JP\u200bN", "1", "2")], meta=META_OK))
+
+
 @case("wdi_metadata_empty", "wdi", error="WdiFormatError",
       needles=(WDI_META, "is empty", "Metadata_Country_"))
 def _(tmp):
@@ -358,6 +363,13 @@ def _kosovo(frame, tmp):
     assert frame.set_index("country")["iso3"].to_dict() == {"Kosovo": "XKX", "World": None} \
         or (frame.loc[frame["country"] == "Kosovo", "iso3"].tolist() == ["XKX"]
             and frame.loc[frame["country"] == "World", "iso3"].isna().all()), frame
+
+
+@case("owid_invisible_characters_in_name_and_code", "owid",
+      check=lambda f, tmp: f[["country", "iso3"]].values.tolist() == [["Japan", "JPN"]] or (
+          _ for _ in ()).throw(AssertionError(f[["country", "iso3"]])))
+def _(tmp):
+    return _read_owid(_owid_file(tmp, "\u202eJa\u200bpan,J\u200bPN,2020,1.0\n"))
 
 
 @case("owid_kosovo_gets_xkx", "owid", check=_kosovo)

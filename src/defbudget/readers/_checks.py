@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["finish", "normalise_key", "read_csv_checked", "whole_year"]
+__all__ = ["clean_name", "finish", "normalise_key", "read_csv_checked", "whole_year"]
 
 _YEAR = re.compile(r"\d{4}")
 
@@ -33,6 +33,18 @@ def normalise_key(text: object) -> str:
     s = unicodedata.normalize("NFKC", str(text))
     s = "".join(ch for ch in s if unicodedata.category(ch) != "Cf")
     return " ".join(s.split()).upper()
+
+
+def clean_name(text: object) -> object:
+    """*text* without invisible format characters (U+200B, U+202E, ...) and outer spaces;
+    missing values stay missing.
+
+    >>> clean_name("\u202eJa\u200bpan ")
+    'Japan'
+    """
+    if not isinstance(text, str):
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
 
 
 def whole_year(text: str) -> int | None:

@@ -18,7 +18,9 @@ import numpy as np
 import pandas as pd
 
 from defbudget.readers._checks import (
+    clean_name,
     finish,
+    normalise_key,
     read_csv_checked,
     refuse_duplicates,
     refuse_non_finite,
@@ -162,13 +164,13 @@ def read_owid_csv(path: str | PathLike, *, column: str | None = None) -> pd.Data
     coded = raw["Code"].str.strip().ne("")
     refuse_duplicates(raw.loc[coded, ["Code", "Year"]], lines[coded.to_numpy()],
                       OwidFormatError, path, "code and year")
-    code = raw["Code"].str.strip().str.upper().replace(OWID_USER_ASSIGNED)
+    code = raw["Code"].map(normalise_key).replace(OWID_USER_ASSIGNED)
     iso3 = code.where(code.str.fullmatch(r"[A-Z]{3}"))
     slug = _slug(path.stem)
     basis = "sipri" if "sipri" in slug else "gmsd" if "gmsd" in slug else "owid"
     region_col = next((c for c in REGION_COLUMNS if c in raw.columns), None)
     frame = pd.DataFrame({
-        "country": raw["Entity"],
+        "country": raw["Entity"].map(clean_name),
         "iso3": iso3,
         "year": years.astype(np.int64),
         "period": "CY",

@@ -25,7 +25,9 @@ import numpy as np
 import pandas as pd
 
 from defbudget.readers._checks import (
+    clean_name,
     finish,
+    normalise_key,
     read_csv_checked,
     refuse_duplicates,
     refuse_non_finite,
@@ -76,7 +78,7 @@ def _read_metadata(path: Path) -> dict[str, str]:
             f"expected columns 'Country Code' and 'Region' in the country metadata file, "
             f"found {list(meta.columns)[:6]}. Pass the Metadata_Country_...csv that came "
             "with the download.", path=path)
-    codes = meta["Country Code"].map(lambda c: c.strip().upper())
+    codes = meta["Country Code"].map(normalise_key)
     return dict(zip(codes, meta["Region"].str.strip(), strict=True))
 
 
@@ -188,7 +190,8 @@ def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
         seen[year] = i
     raw = read_csv_checked(path, WdiFormatError, FIX, skiprows=4)
     year_cols = [c for c in raw.columns if re.fullmatch(r"\d{4}", str(c))]
-    raw["Country Code"] = raw["Country Code"].str.strip().str.upper()
+    raw["Country Code"] = raw["Country Code"].map(normalise_key)  # case, U+200B, NFKC
+    raw["Country Name"] = raw["Country Name"].map(clean_name)
     unknown = sorted(set(raw["Indicator Code"]) - set(INDICATORS))
     if unknown:
         raise WdiFormatError(
