@@ -918,6 +918,45 @@ def _(tmp):
     return _cache.get("k", directory=tmp)
 
 
+def _read_sipri_unharmed(result, tmp):
+    got, clean, replaced = result
+    pd.testing.assert_frame_equal(got, clean)
+    assert replaced, "the planted file was not under the key read_sipri uses"
+    assert not (tmp / "PWNED").exists() and not Path("PWNED").exists()
+
+
+@case("cache_planted_in_cache_dir_during_read_sipri", "cache", check=_read_sipri_unharmed)
+def _(tmp):
+    """The issue's example: a pickle planted in DEFBUDGET_CACHE_DIR under the key read_sipri
+    looks up (both the old .pkl name and the new .npz name)."""
+    from sipri_factory import make_sipri_workbook
+
+    from defbudget.readers import _cache
+    from defbudget.readers.sipri import READER_VERSION, read_sipri
+
+    book = make_sipri_workbook(tmp / "SIPRI-Milex-data-2019-2023.xlsx", sheets=("current_usd",))
+    cache = tmp / "cache"
+    cache.mkdir(mode=0o700)
+    key = f"sipri-{_cache.file_digest(book)}-current_usd-v{READER_VERSION}"
+    for name in (f"{key}.pkl", f"{key}.npz"):
+        (cache / name).write_bytes(pickle.dumps(_Boom()))
+        os.chmod(cache / name, 0o600)
+    _cache.clear()
+    old = os.environ.get("DEFBUDGET_CACHE_DIR")
+    os.environ["DEFBUDGET_CACHE_DIR"] = str(cache)
+    try:
+        got = read_sipri(book, sheets=["current_usd"])
+    finally:
+        if old is None:
+            del os.environ["DEFBUDGET_CACHE_DIR"]
+        else:
+            os.environ["DEFBUDGET_CACHE_DIR"] = old
+        _cache.clear()
+    # read_sipri looked the key up, found no usable entry and stored its own under it
+    replaced = isinstance(_cache._load(cache / f"{key}.npz"), tuple)
+    return got, read_sipri(book, sheets=["current_usd"], cache=False), replaced
+
+
 @case("cache_planted_npz_with_objects_is_a_miss", "cache", check=_no_code_ran)
 def _(tmp):
     from defbudget.readers import _cache
