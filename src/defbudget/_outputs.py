@@ -14,6 +14,7 @@ Every CSV the kit writes goes through :func:`write_csv`:
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 from collections.abc import Callable
@@ -61,8 +62,17 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 def csv_text(frame: pd.DataFrame) -> str:
     """*frame* as CSV text, neutralised (see :func:`neutralise`), without its index."""
+    safe = neutralise(frame)
+    # pandas quotes a field holding "\n" but not one holding a bare "\r", which spreadsheet
+    # programs and csv readers take for a line break: quote every text field then.
+    texts = [str(c) for c in safe.columns]
+    has_cr = any("\r" in t for t in texts) or any(
+        safe[c].astype(object).map(lambda v: isinstance(v, str) and "\r" in v).any()
+        for c in safe.columns
+        if safe[c].dtype == object or pd.api.types.is_string_dtype(safe[c].dtype))
     buffer = io.StringIO()
-    neutralise(frame).to_csv(buffer, index=False)
+    safe.to_csv(buffer, index=False,
+                quoting=csv.QUOTE_NONNUMERIC if has_cr else csv.QUOTE_MINIMAL)
     return buffer.getvalue()
 
 
@@ -77,8 +87,14 @@ def is_kit_file(path: Path, first_line: str) -> bool:
         head = _head(path)
     except OSError:
         return False
-    line = head.split(b"\n", 1)[0].rstrip(b"\r")
-    return line == first_line.rstrip("\r\n").encode("utf-8")
+    line = head.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "replace")
+    want = first_line.rstrip("\r\n")
+    if line == want:
+        return True
+    try:  # the same fields, quoted differently
+        return next(csv.reader([line])) == next(csv.reader([want]))
+    except (csv.Error, StopIteration):
+        return False
 
 
 def refuse_foreign(path: Path, *, replace: bool, ours: Callable[[Path], bool], what: str,

@@ -437,7 +437,7 @@ def _is_tidy_csv(path: Path) -> bool:
             line = fh.readline(1 << 16).decode("utf-8", "replace").rstrip("\r\n")
     except OSError:
         return False
-    return line.split(",")[:len(COLUMNS)] == list(COLUMNS)
+    return [c.strip('"') for c in line.split(",")][:len(COLUMNS)] == list(COLUMNS)
 
 
 def _cmd_sipri(args: argparse.Namespace) -> int:

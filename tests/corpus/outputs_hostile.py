@@ -512,6 +512,14 @@ def _(tmp):
     return _write(tmp, _text_frame(FORMULA_PAYLOAD))
 
 
+@case("csv_bare_cr_inside_text_is_quoted", "csv_safety",
+      check=lambda out, tmp: out == '"country","value"\n"Ja\rpan",1.5\n"\'\r",1.5\n' or (
+          _ for _ in ()).throw(AssertionError(repr(out))))
+def _(tmp):
+    """pandas leaves a field holding a bare CR unquoted, which readers take for a new row."""
+    return _write(tmp, pd.DataFrame({"country": ["Ja\rpan", "\r"], "value": [1.5, 1.5]}))
+
+
 @case("csv_column_name_is_neutralised", "csv_safety",
       check=lambda out, tmp: out.splitlines()[0] == "'=1+1,value" or (_ for _ in ()).throw(
           AssertionError(out)))
