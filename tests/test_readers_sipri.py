@@ -42,6 +42,7 @@ from defbudget.readers.sipri import (
     SYMBOLS,
     SipriFiscalYearWarning,
     SipriFormatError,
+    SipriUnknownCurrencyWarning,
     SipriWorkbookNotFoundError,
     find_sipri_workbook,
     parse_fiscal_year,
@@ -523,12 +524,15 @@ def test_unknown_country_warns_and_keeps_iso3_missing(tmp_path):
     assert df["iso3"].isna().all()
 
 
-def test_unknown_currency_is_an_error_naming_the_cell(tmp_path):
+def test_unknown_currency_warns_naming_the_cell_and_keeps_the_name(tmp_path):
     countries = [FakeCountry("Japan", "Asia & Oceania", "East Asia", "Doubloons",
                              values={2019: 1.0})]
     path = make_sipri_workbook(tmp_path / "c.xlsx", countries=countries, sheets=["lcu_cy"])
-    with pytest.raises(SipriFormatError, match=r"cell B\d+.*Doubloons"):
-        _quiet_read(path, cache=False)
+    with pytest.warns(SipriUnknownCurrencyWarning, match=r"cell B\d+.*Doubloons.*'XXX'"):
+        df = read_sipri(path, cache=False)
+    assert df["unit"].unique().tolist() == ["XXX"]
+    assert df["currency_name"].unique().tolist() == ["Doubloons"]
+    assert df.loc[df["year"] == 2019, "value"].tolist() == [1e6 * 1.0]
 
 
 # --------------------------------------------------------------------------------------

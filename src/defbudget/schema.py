@@ -117,6 +117,7 @@ ISO4217 = frozenset((
     "RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS "
     "TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR "
     "ZMW ZWL ZWG "
+    "XXX "  # ISO 4217 "no currency": a reader's unit for a currency name it does not know
     # predecessors of dissolved states and Croatia's kuna (SIPRI reports them)
     "CSK DDM HRK SUR YUM"
 ).split())
