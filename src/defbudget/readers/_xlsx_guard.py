@@ -238,11 +238,9 @@ def scan_sheet(data: bytes, member: str) -> SheetScan:
         letters = max({c for c, _r in refs}, key=lambda c: (len(c), c))
         max_col = parse_cell_ref(letters.decode() + "1")[1] + 1
         last = None
-        if max_row * max_col > MAX_GRID_CELLS:
-            far = max(refs, key=lambda cr: (len(cr[0]), cr[0], int(cr[1])) if cr[0] == letters
-                      else (0, b"", int(cr[1])))
-            if int(far[1]) < max_row:
-                far = next(cr for cr in refs if int(cr[1]) == max_row)
+        if max_row * max_col > MAX_GRID_CELLS:  # name the cell that stretches the grid most
+            width = {c: parse_cell_ref(c.decode() + "1")[1] + 1 for c in {c for c, _r in refs}}
+            far = max(refs, key=lambda cr: width[cr[0]] * int(cr[1]))
             last = (far[0] + far[1]).decode()
         rows, cols = max_row, max_col
     else:

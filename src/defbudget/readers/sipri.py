@@ -883,9 +883,10 @@ def _values(rows, header: _Header, entities: list[_Entity], cols: list[int], ctx
                 "'...' if the figure is really unavailable).", path=ctx.path, sheet=sheet,
                 cell=cell_ref(e.row, j))
         raise SipriFormatError(
-            f"found {v!r} where a number or a SIPRI marker was expected (a number, '...' or "
-            "'. .' for unavailable, 'xxx' for not independent, or an empty cell). Restore the "
-            "cell from the original SIPRI download.", path=ctx.path, sheet=sheet,
+            f"found {v!r} in the value cell of {e.name} where a number or a SIPRI marker "
+            "was expected (a number, '...' or '. .' for unavailable, 'xxx' for not "
+            "independent). Restore the cell from the original SIPRI download.",
+            path=ctx.path, sheet=sheet,
             cell=cell_ref(e.row, j))
     _check_numbers(values, flag_list, entities, cols, ctx, sheet)
     if ctx.fonts:
@@ -918,7 +919,7 @@ def _check_numbers(values: np.ndarray, flags: list, entities, cols: list[int], c
     k = int(np.flatnonzero(bad)[0])
     ncols = len(cols)
     e, j = entities[k // ncols], cols[k % ncols]
-    v = values[k]
+    v = float(values[k])
     if scaled is not None:
         what = (f"a figure that overflows to {v!r} once scaled to whole units (x {scaled:g})"
                 if not np.isfinite(v) else f"a negative figure ({v!r})")
