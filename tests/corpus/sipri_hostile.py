@@ -331,17 +331,25 @@ _add("bomb_lying_header_styles", Case(
 _add("bomb_lying_header_sheet", Case(
     "bomb", _lie_about_size("xl/worksheets/sheet2.xml", _DENSE, 8192), "SipriFormatError",
     (_F, "xl/worksheets/sheet2.xml", "lies about its size"), extra={"bomb": True}))
-for _ref, _rows, _cols in (("XFD1048576", 1_048_576, 16_384), ("A1048576", 1_048_576, 7),
-                           ("XFD1", 24, 16_384), ("ZZ20000", 20_000, 702),
-                           ("BZ5000", 5_000, 78)):
+for _ref, _rows, _cols in (("XFD1048576", 1_048_576, 16_384), ("A1048576", 1_048_576, 1),
+                           ("XFD1", 1, 16_384), ("AAA1", 1, 703), ("ZZ1000", 1_000, 702),
+                           ("A1000", 1_000, 1), ("BZ5000", 5_000, 78)):
     _row = int(re.sub(r"[A-Z]", "", _ref))
     _add(f"bomb_far_cell_{_ref}", Case(
         "bomb", _xml(_add_cell_xml(f'<c r="{_ref}"><v>1</v></c>', _row)) if _row > 31 else
         _xml(lambda d, r=_ref: d.replace(b"</row>", f'<c r="{r}"><v>1</v></c></row>'.encode(),
                                          1)),
-        "SipriFormatError", (_F, "sheet 'Current US$'", f"cell {_ref}", f"{_rows:,} rows",
-                             f"{_cols:,} columns", "over the limit of 321,600 cells"),
+        "SipriFormatError", (_F, "sheet 'Current US$'", f"cell {_ref}", "beyond ZZ999",
+                             f"{_rows:,} rows x {_cols:,} columns", "999 x 702"),
         cell=_ref, extra={"bomb": True}))
+_add("bomb_far_cell_without_reference", Case(
+    "bomb", _xml(lambda d: d.replace(b"</row>", b"<c><v>1</v></c>" * 800 + b"</row>", 1)),
+    "SipriFormatError", (_F, "sheet 'Current US$'", "beyond ZZ999", "999 x 702"),
+    cell="ADU24", extra={"bomb": True}))
+_add("grid_ZZ999_reads", Case("bomb", _xml(lambda d: _add_cell_xml(
+    '<c r="A999" t="inlineStr"><is><t>Source: SIPRI</t></is></c>', 999)(d.replace(
+        b"</row>", b'<c r="ZZ1" t="inlineStr"><is><t>x</t></is></c></row>', 1))),
+    check=_japan_2021(54100e6)))
 _add("bomb_dimension_claim_reads", Case(
     "bomb", _xml(lambda d: re.sub(rb'<dimension ref="[^"]*"/>',
                                   b'<dimension ref="A1:XFD1048576"/>', d, count=1)),
@@ -364,7 +372,8 @@ _add("entity_numeric_reads", Case("entity", _xml(_set_cell_xml(
 for _err in ("#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"):
     _add(f"formula_error_{_err.strip('#!?/').replace('/', '')}", Case(
         "formula", _xml(_set_cell_xml("E15", f'<c r="E15" t="e"><f>1/0</f><v>{_err}</v></c>')),
-        "SipriFormatError", (_F, "sheet 'Current US$'", "cell E15", f"error value '{_err}'"),
+        "SipriFormatError", (_F, "sheet 'Current US$'", "cell E15", f"error value '{_err}'",
+                             "let it calculate"),
         cell="E15"))
 _add("formula_error_without_formula", Case(
     "formula", _xml(_set_cell_xml("E15", '<c r="E15" t="e"><v>#N/A</v></c>')),

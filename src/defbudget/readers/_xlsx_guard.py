@@ -9,9 +9,10 @@ This module checks, with the standard library only and in bounded memory:
    The limits are 20 times what the real SIPRI releases need (see the constants).
 2. :func:`read_member`: one member's bytes, inflated with the same bounds (for the release
    sorter and the edition lookup, which read one small member each).
-3. :func:`scan_sheet`: a sheet's largest cell reference (the grid calamine will allocate),
-   entity references (``&name;``) that no parser should expand, and error or formula cells
-   without a cached value. The ``<dimension>`` element is not trusted: the cells are.
+3. :func:`scan_sheet`: that no cell reference lies beyond ``ZZ999`` (the grid calamine will
+   allocate), and no entity reference (``&name;``) that no parser should expand. The
+   ``<dimension>`` element is not trusted: the cells are. :func:`cell_problem` says why a
+   cell reads as empty (an error value, a formula without a cached value).
 
 Each check raises :class:`XlsxLimitError` naming the member (and the cell) and the limit;
 the reader re-raises it as its own format error with the file name and the fix.
@@ -23,12 +24,14 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from defbudget.readers._common import cell_ref, parse_cell_ref
 
 __all__ = [
     "LARGEST_REAL_GRID",
+    "MAX_CELL",
     "LARGEST_REAL_MEMBER",
     "LARGEST_REAL_RATIO",
     "MAX_FILE_BYTES",
@@ -37,6 +40,7 @@ __all__ = [
     "MAX_RATIO",
     "SheetScan",
     "XlsxLimitError",
+    "cell_problem",
     "check_zip",
     "read_member",
     "scan_sheet",
@@ -56,8 +60,13 @@ LARGEST_REAL_FILE = 839_559
 #: Limits: 20 times the real releases' largest, generous for growth.
 MAX_MEMBER_BYTES = 20 * LARGEST_REAL_MEMBER
 MAX_RATIO = 20 * LARGEST_REAL_RATIO
-MAX_GRID_CELLS = 20 * LARGEST_REAL_GRID
 MAX_FILE_BYTES = 20 * LARGEST_REAL_FILE
+#: The farthest cell a sheet may use: column ZZ (702 columns, 8.8 times the real 80) and row
+#: 999 (5 times the real 201). Checked with one byte search (no reference with three
+#: letters or four digits), it bounds calamine's dense grid to 701,298 cells (~30 MB).
+MAX_CELL = "ZZ999"
+MAX_ROWS, MAX_COLS = 999, 702
+MAX_GRID_CELLS = MAX_ROWS * MAX_COLS
 #: Members smaller than this are not held to the ratio limit (they cannot exhaust memory).
 RATIO_FLOOR_BYTES = 1 << 16
 _CHUNK = 1 << 16
@@ -152,19 +161,28 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, *, keep: bool) -> bytes
     return b"".join(pieces) if keep else b""
 
 
-def check_zip(zf: zipfile.ZipFile) -> None:
+def check_zip(zf: zipfile.ZipFile, keep: Callable[[str], bool] = lambda _n: False
+              ) -> dict[str, bytes]:
     """Inflate every member in bounded chunks; raise :class:`XlsxLimitError` on the first one
-    over the size or ratio limits, lying about its size, or damaged. Replaces ``testzip``."""
+    over the size or ratio limits, lying about its size, or damaged. Replaces ``testzip``.
+
+    Returns the bytes of the members for which *keep(name)* is true (so that later steps need
+    not inflate them again)."""
     infos = zf.infolist()
     total = sum(max(i.file_size, 0) for i in infos)
     if total > 4 * MAX_MEMBER_BYTES:
         raise XlsxLimitError(
             f"the zip members would inflate to {_mb(total)} in all, over the limit of "
             f"{_mb(4 * MAX_MEMBER_BYTES)}", member=None)
+    kept: dict[str, bytes] = {}
     for info in infos:
         if info.is_dir():
             continue
-        _inflate(zf, info, keep=False)
+        wanted = keep(info.filename)
+        data = _inflate(zf, info, keep=wanted)
+        if wanted:
+            kept[info.filename] = data
+    return kept
 
 
 def read_member(zf: zipfile.ZipFile, name: str) -> bytes:
@@ -175,6 +193,7 @@ def read_member(zf: zipfile.ZipFile, name: str) -> bytes:
 # --- sheets ----------------------------------------------------------------------------------
 
 _REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,4})([0-9]{1,9})["']""")
+_WIDE = re.compile(rb' r="(?:[A-Z]{3}|[A-Z]{1,2}[0-9]{4})')
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c[\s/>]")
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?row[\s/>]")
 _ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);)([^;\s<&]{0,40};?)")
@@ -226,65 +245,61 @@ def _positions(data: bytes) -> tuple[int, int]:
 def scan_sheet(data: bytes, member: str) -> SheetScan:
     """Check one sheet's XML before a parser builds its grid.
 
-    Raises :class:`XlsxLimitError` when the largest cell reference makes a grid over
-    :data:`MAX_GRID_CELLS`, when a cell holds an entity reference other than XML's five
-    (``&amp;`` ...), when a cell holds an error value (``t="e"``: ``#DIV/0!``, ``#REF!``...),
-    or when a formula cell has no cached value.
+    Raises :class:`XlsxLimitError` when a cell reference lies beyond :data:`MAX_CELL`
+    (column ZZ, row 999: a grid of at most :data:`MAX_GRID_CELLS` cells, whatever the
+    ``<dimension>`` claims) or when a cell holds an entity reference other than XML's five
+    (``&amp;`` ...). Formula and error cells are looked at only when a value cell comes out
+    empty (:func:`cell_problem`), so a good sheet costs a few byte searches.
     """
-    refs = _REF.findall(data)
-    n_cells = len(_CELL_TAG.findall(data))
-    if refs and n_cells <= len(refs):
-        max_row = max(int(r) for _c, r in refs)
-        letters = max({c for c, _r in refs}, key=lambda c: (len(c), c))
-        max_col = parse_cell_ref(letters.decode() + "1")[1] + 1
-        last = None
-        if max_row * max_col > MAX_GRID_CELLS:  # name the cell that stretches the grid most
-            width = {c: parse_cell_ref(c.decode() + "1")[1] + 1 for c in {c for c, _r in refs}}
-            far = max(refs, key=lambda cr: width[cr[0]] * int(cr[1]))
-            last = (far[0] + far[1]).decode()
-        rows, cols = max_row, max_col
-    else:
-        rows, cols = _positions(data) if n_cells else (0, 0)
-        last = None
-    if rows * cols > MAX_GRID_CELLS:
-        where = last or cell_ref(max(rows - 1, 0), max(cols - 1, 0))
-        raise XlsxLimitError(
-            f"the sheet's cells reach {where}, a grid of {rows:,} rows x {cols:,} columns "
-            f"({rows * cols:,} cells), over the limit of {MAX_GRID_CELLS:,} cells (20 times the "
-            "largest sheet of a real SIPRI release)", member=member, cell=where)
-    m = _ENTITY.search(data, data.find(b"<sheetData"))
-    if m:
-        cell = _cell_at(data, m.start())
-        raise XlsxLimitError(
-            f"a cell holds the entity reference '&{m.group(1).decode('utf-8', 'replace')}', "
-            "which Excel never writes (only &amp; &lt; &gt; &quot; &apos; and numeric ones)",
-            member=member, cell=cell)
-    if _ERROR_TYPE.search(data) or _FORMULA.search(data):
-        _check_formulas(data, member)
-    return SheetScan(rows, cols, last)
+    plain = b"r='" not in data and b":c " not in data
+    if (plain and b"<c>" not in data
+            and data.count(b"<c ") + data.count(b"<row ") <= data.count(b' r="')):
+        far = _WIDE.search(data)  # every cell has a reference: is any beyond ZZ999?
+        if far is not None:
+            m = _REF.search(data, far.start())
+            ref = (m.group(1) + m.group(2)).decode()
+            row, col = parse_cell_ref(ref)
+            _too_wide(ref, row + 1, col + 1, member)
+        rows = cols = 0
+    else:  # references missing or unusual: count positions as a reader would
+        rows, cols = _positions(data)
+        if rows > MAX_ROWS or cols > MAX_COLS:
+            _too_wide(cell_ref(rows - 1, cols - 1), rows, cols, member)
+    if b"&" in data:
+        m = _ENTITY.search(data, max(data.find(b"<sheetData"), 0))
+        if m:
+            cell = _cell_at(data, m.start())
+            raise XlsxLimitError(
+                f"a cell holds the entity reference '&{m.group(1).decode('utf-8', 'replace')}',"
+                " which Excel never writes (only &amp; &lt; &gt; &quot; &apos; and numeric "
+                "ones)", member=member, cell=cell)
+    return SheetScan(rows, cols, None)
 
 
-def _check_formulas(data: bytes, member: str) -> None:
-    for m in _CELL_TAG.finditer(data):
-        start = m.start()
-        end_tag = data.find(b">", start)
-        if end_tag < 0:
-            break
-        head = data[start:end_tag + 1]
-        ref = _REF.search(head)
-        cell = (ref.group(1) + ref.group(2)).decode() if ref else None
-        if head.endswith(b"/>"):
-            continue
-        close = re.compile(rb"</(?:[A-Za-z_][\w.\-]*:)?c>").search(data, end_tag)
-        body = data[end_tag + 1: close.start() if close else len(data)]
-        vm = re.search(rb"<(?:[A-Za-z_][\w.\-]*:)?v(?:\s[^>]*)?>([^<]*)<", body)
-        value = vm.group(1).decode("utf-8", "replace") if vm else ""
-        if _ERROR_TYPE.search(head):
-            raise XlsxLimitError(
-                f"the cell holds the error value {value!r} (a formula that failed), not a "
-                "figure", member=member, cell=cell)
-        if _FORMULA.search(body) and not value.strip():
-            raise XlsxLimitError(
-                "the cell holds a formula with no cached value (the file was written by a "
-                "program that does not calculate), so its figure is unknown", member=member,
-                cell=cell)
+def _too_wide(ref: str, rows: int, cols: int, member: str) -> None:
+    raise XlsxLimitError(
+        f"the sheet's cells reach {ref}, beyond {MAX_CELL} (a grid of {rows:,} rows x "
+        f"{cols:,} columns where the limit is {MAX_ROWS:,} x {MAX_COLS:,}; the largest real "
+        "SIPRI sheet is 201 x 80)", member=member, cell=ref)
+
+
+def cell_problem(data: bytes | None, ref: str) -> str | None:
+    """Why the cell *ref* reads as empty, when its XML says: an error value (``t="e"``) or a
+    formula without a cached value. None when it is simply empty (or *data* is None)."""
+    if not data:
+        return None
+    m = re.search(rb"""<(?:[A-Za-z_][\w.\-]*:)?c\s[^>]*?\br\s*=\s*["']""" + ref.encode()
+                  + rb"""["'][^>]*?(?:/>|>(.*?)</(?:[A-Za-z_][\w.\-]*:)?c>)""", data, re.S)
+    if m is None:
+        return None
+    head, body = m.group(0), m.group(1) or b""
+    vm = re.search(rb"<(?:[A-Za-z_][\w.\-]*:)?v(?:\s[^>]*)?>([^<]*)<", body)
+    value = vm.group(1).decode("utf-8", "replace") if vm else ""
+    if _ERROR_TYPE.search(head[: head.find(b">") + 1]):
+        return f"the error value {value!r} (a formula that failed), not a figure"
+    if _FORMULA.search(body) and not value.strip():
+        return ("a formula with no cached value (the file was written by a program that does "
+                "not calculate), so its figure is unknown")
+    return None
+
+

@@ -74,6 +74,7 @@ from defbudget.readers._countries import (
 from defbudget.readers._xlsx_guard import (
     MAX_FILE_BYTES,
     XlsxLimitError,
+    cell_problem,
     check_zip,
     read_member,
     scan_sheet,
@@ -406,6 +407,12 @@ def _is_encrypted_ole(path: Path) -> bool:
 
 def _open_workbook(path: Path):
     """Calamine workbook, after checking the file really is an xlsx (zip) workbook."""
+    return _open_checked(path)[0]
+
+
+def _open_checked(path: Path):
+    """Calamine workbook and the checked bytes of its worksheet members, after checking the
+    file really is an xlsx (zip) workbook within the size limits."""
     with open(path, "rb") as fh:
         head = fh.read(512)
     if not head:
@@ -445,7 +452,7 @@ def _open_workbook(path: Path):
                     "the zip archive is not an Excel workbook: it has no xl/workbook.xml "
                     f"(members: {sorted(names)[:5]}). Expected the Excel workbook; download "
                     f"it again from {DOWNLOAD_URL}.", path=path)
-            check_zip(zf)
+            sheets_xml = check_zip(zf, keep=_is_worksheet)
     except zipfile.BadZipFile as exc:
         raise SipriFormatError(
             f"the .xlsx (zip) archive is damaged or truncated ({exc}). Download the workbook "
@@ -455,11 +462,15 @@ def _open_workbook(path: Path):
     from python_calamine import CalamineWorkbook
 
     try:
-        return CalamineWorkbook.from_path(str(path))
+        return CalamineWorkbook.from_path(str(path)), sheets_xml
     except Exception as exc:  # calamine raises its own error types
         raise SipriFormatError(
             f"the workbook cannot be read ({type(exc).__name__}: {exc}). Expected an .xlsx as "
             f"saved by Excel; download it again from {DOWNLOAD_URL}.", path=path) from exc
+
+
+def _is_worksheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 
 def _limit_error(exc: XlsxLimitError, path: Path, sheet: str | None = None
@@ -774,6 +785,7 @@ class _Context:
     footnotes: dict[str, str]
     fonts: dict[tuple[int, int], str]
     base_year: int | None = None
+    xml: bytes | None = None  # the sheet's XML, to say why a cell reads as empty
 
 
 @dataclass
@@ -876,6 +888,13 @@ def _values(rows, header: _Header, entities: list[_Entity], cols: list[int], ctx
                 continue
         e, j = entities[k // ncols], cols[k % ncols]
         if v is None or (isinstance(v, str) and not v.strip()):
+            why = cell_problem(ctx.xml, cell_ref(e.row, j))
+            if why is not None:
+                raise SipriFormatError(
+                    f"the value cell of {e.name} holds {why}; expected a figure or a SIPRI "
+                    "marker ('...', '. .', 'xxx'). Open the workbook in Excel, let it "
+                    "calculate, and save it; or restore the cell from the original SIPRI "
+                    "download.", path=ctx.path, sheet=sheet, cell=cell_ref(e.row, j))
             raise SipriFormatError(
                 f"the value cell of {e.name} is empty; SIPRI marks every missing figure "
                 "('...' or '. .' unavailable, 'xxx' not independent), so an empty cell is "
@@ -1390,7 +1409,7 @@ def _normalise_sheets(sheets: str | Iterable[str] | None) -> tuple[str, ...] | N
     return tuple(out)
 
 
-def _scan_sheets(path: Path, sheet_names: list[str]) -> None:
+def _scan_sheets(path: Path, sheet_names: list[str], sheets_xml: dict[str, bytes]) -> None:
     """Bounds of each sheet's XML (grid size, entity references, error and uncached formula
     cells), checked before calamine builds its dense grid."""
     from defbudget.readers._xlsx_styles import _guard, _Hostile, _hostile_error, _sheet_parts
@@ -1406,10 +1425,22 @@ def _scan_sheets(path: Path, sheet_names: list[str]) -> None:
             member = parts.get(name)
             if member is None or member not in zf.NameToInfo:
                 continue
+            data = sheets_xml.get(member)
             try:
-                scan_sheet(read_member(zf, member), member)
+                scan_sheet(read_member(zf, member) if data is None else data, member)
             except XlsxLimitError as exc:
                 raise _limit_error(exc, path, name) from None
+
+
+def _sheet_members(path: Path) -> dict[str, str]:
+    """Sheet name → zip member (empty when workbook.xml cannot be read this way)."""
+    from defbudget.readers._xlsx_styles import _sheet_parts
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return _sheet_parts(zf)
+    except Exception:  # noqa: BLE001 - only used to explain an empty cell
+        return {}
 
 
 def _sheet_rows(wb, name: str, path: Path) -> list[list]:
@@ -1440,7 +1471,7 @@ def _check_frame(frame: pd.DataFrame, path: Path) -> None:
 def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dict]:
     from defbudget.readers._xlsx_styles import read_font_flags
 
-    wb = _open_workbook(path)
+    wb, sheets_xml = _open_checked(path)
     names = list(wb.sheet_names)
     found = _match_sheets(names, path)
     sheets_default = shorts is None
@@ -1464,13 +1495,14 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
                 "is it, restore its name from the original SIPRI download.",
                 SipriMissingSheetWarning, stacklevel=4)
     foot_name = next((n for n in names if FOOTNOTES_SHEET.search(n)), None)
-    _scan_sheets(path, [found[s] for s in shorts] + ([foot_name] if foot_name else []))
+    _scan_sheets(path, [found[s] for s in shorts] + ([foot_name] if foot_name else []),
+                 sheets_xml)
     rows_of = {s: _sheet_rows(wb, found[s], path) for s in shorts}
     footnotes: dict[str, str] = {}
     if foot_name is not None:
         footnotes, _legend = read_footnotes(_sheet_rows(wb, foot_name, path))
     try:
-        fonts = read_font_flags(path, [found[s] for s in shorts])
+        fonts = read_font_flags(path, [found[s] for s in shorts], data_of=sheets_xml)
     except SourceFormatError as exc:
         raise SipriFormatError(exc.detail, path=path, sheet=exc.sheet, cell=exc.cell) from exc
     edition = _edition_from_drawings(path)
@@ -1508,8 +1540,10 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
     base_year = None
     if "constant_usd" not in shorts and "constant_usd" in found:
         base_year = int(_KIND["constant_usd"].title.search(found["constant_usd"]).group(1))
+    members = _sheet_members(path)
     for s in shorts:
-        ctx = _Context(path, source, footnotes, fonts.get(found[s], {}), base_year)
+        ctx = _Context(path, source, footnotes, fonts.get(found[s], {}), base_year,
+                       sheets_xml.get(members.get(found[s], "")))
         parts.append(_READERS[s](rows_of[s], ctx, found[s]))
         base_year = ctx.base_year or base_year
     frame = _frame(parts)
