@@ -705,3 +705,55 @@ def test_style_methods_agree_on_generated_books(tmp_path, colour_mode):
 def test_sheet_names_documented():
     assert set(SHEET_NAMES) == {"constant_usd", "current_usd", "lcu_fy", "lcu_cy",
                                 "share_gdp", "per_capita", "share_govt", "regional"}
+
+
+# --------------------------------------------------------------------------------------
+# Units fixed at the source: derived from implied exchange rates in the raw cells
+# --------------------------------------------------------------------------------------
+
+def _raw_rates(path, countries) -> dict[str, dict[int, float]]:
+    """Implied rate (local-currency cell / Current US$ cell x 1e6) per country and year, from
+    the workbook read with calamine directly (not through read_sipri)."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    names = wb.sheet_names
+
+    def table(prefix):
+        rows = wb.get_sheet_by_name(next(n for n in names if n.startswith(prefix))).to_python()
+        head = next(i for i, r in enumerate(rows) if r and str(r[0]).strip() == "Country")
+        years = {j: int(v) for j, v in enumerate(rows[head])
+                 if isinstance(v, float) and 1940 < v < 2100}
+        out = {}
+        for r in rows[head + 1:]:
+            if r and str(r[0]).strip() in countries:
+                out[str(r[0]).strip()] = {y: r[j] for j, y in years.items()
+                                          if isinstance(r[j], float)}
+        return out
+
+    lcu, usd = table("Local currency calendar"), table("Current US$")
+    # local currency per US$: the LCU sheets are in whole units, Current US$ in US$ m.
+    return {c: {y: lcu[c][y] / (usd[c][y] * 1e6) for y in lcu[c]
+                if y in usd.get(c, {}) and usd[c][y]} for c in countries}
+
+
+@pytest.mark.sipri
+def test_croatia_is_euro_and_sierra_leone_old_leones_where_the_rates_say_so(raw_dir):
+    countries = ("Croatia", "Germany", "France", "Sierra Leone")
+    latest_rates = _raw_rates(raw_file(raw_dir, SIPRI_RELEASES["1949-2024_2"]), countries)
+    for name in sorted(SIPRI_RELEASES):
+        path = raw_file(raw_dir, SIPRI_RELEASES[name])
+        rates = _raw_rates(path, countries)
+        years = [y for y in range(1999, 2024) if y in rates["Croatia"] and y in rates["Germany"]]
+        assert len(years) >= 20
+        euro = all(round(rates["Croatia"][y], 4) == round(rates["Germany"][y], 4)
+                   == round(rates["France"][y], 4) for y in years)
+        old_leones = rates["Sierra Leone"][2020] / latest_rates["Sierra Leone"][2020]
+        assert euro  # all three releases: Croatia's "Kunas" are euros
+        assert old_leones == pytest.approx(1000 if EDITIONS[name] == 2024 else 1, rel=1e-3)
+        df = _quiet_read(path, sheets=["lcu_cy", "lcu_fy"], cache=False)
+        assert set(df.loc[df["iso3"] == "HRV", "unit"]) == {"EUR" if euro else "HRK"}
+        sle = set(df.loc[df["iso3"] == "SLE", "unit"])
+        assert sle == {"SLL" if round(old_leones) == 1000 else "SLE"}
+        assert df.loc[df["iso3"] == "HRV", "currency_name"].unique().tolist() == ["Kunas"]
+        assert df.loc[df["iso3"] == "HRV", "note"].str.contains("unit EUR").all()

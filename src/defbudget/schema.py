@@ -203,8 +203,8 @@ def _first_bad(series: pd.Series, kind: str):
     return (series.index[0] if len(series) else None), (series.iloc[0] if len(series) else None)
 
 
-def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
-             ) -> list[Violation]:
+def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True,
+             keys: bool = True) -> list[Violation]:
     """Check *frame* against the tidy contract and report every violation at once.
 
     Parameters
@@ -216,6 +216,10 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
     raise_
         If True (the default), raise :class:`SchemaError` listing all violations;
         otherwise return them.
+    keys
+        Check that no two rows share the :data:`KEY_COLUMNS` (the default). A reader that has
+        proved it cell by cell (each name and year once per sheet, sheets of distinct kinds)
+        may pass False to skip the whole-frame comparison.
 
     Returns
     -------
@@ -243,8 +247,17 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
             violations.append(Violation(
                 f"wrong dtype {s.dtype} (expected {kind})", column=col, row=row, value=val))
             continue
+    distinct: dict[str, np.ndarray] = {}  # each column's distinct values, computed once
+
+    def uniques(col: str) -> np.ndarray:
+        if col not in distinct:
+            distinct[col] = pd.unique(frame[col])
+        return distinct[col]
+
     for col in NOT_NULL:
         if col in frame.columns:
+            if not any(pd.isna(v) for v in uniques(col)):
+                continue
             bad = frame.index[frame[col].isna()]
             for row in bad[:10]:
                 violations.append(Violation("must not be missing", column=col, row=row))
@@ -266,11 +279,10 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
         ("fy_start_month", lambda v: 1 <= int(v) <= 12, "a month number 1–12"),
     ]
     for col, ok, expected in checks:
-        s = frame[col]
-        mask = s.notna()
-        present = s[mask]
         bad_values = []
-        for v in pd.unique(present):  # each distinct value checked once
+        for v in uniques(col):  # each distinct value checked once
+            if pd.isna(v):
+                continue
             try:
                 fine = bool(ok(v))
             except (TypeError, ValueError):
@@ -279,6 +291,8 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
                 bad_values.append(v)
         if not bad_values:
             continue
+        s = frame[col]
+        present = s[s.notna()]
         good = ~present.isin(bad_values)
         for row, val in present[~good].head(10).items():
             violations.append(Violation(f"unexpected value (expected {expected})",
@@ -300,12 +314,15 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
                                     value=frame.at[row, "fy_start_month"]))
     # Rule: a missing value must say why (flag), so nothing disappears silently.
     if pd.api.types.is_float_dtype(frame["value"].dtype):
-        no_reason = frame["value"].isna() & frame["flag"].isna()
-        for row in frame.index[no_reason][:10]:
+        value_na = frame["value"].isna()
+        no_reason = frame.index[value_na][frame["flag"][value_na].isna().to_numpy()]
+        for row in no_reason[:10]:
             violations.append(Violation(
                 "missing value without a flag saying why", column="value", row=row,
                 message="set flag to 'unavailable' (or drop the row)"))
     # Rule: keys are unique.
+    if not keys:
+        return _finish(violations, name, raise_)
     dup = frame.duplicated(list(KEY_COLUMNS), keep="first")
     for row in frame.index[dup][:10]:
         key = {c: frame.at[row, c] for c in ("country", "year", "measure", "basis", "source")}

@@ -535,6 +535,8 @@ def clean_name(name: str) -> str:
     >>> clean_name("Jap\u200ban"), clean_name("\u202eJapan "), clean_name("Ｊａｐａｎ")
     ('Japan', 'Japan', 'Japan')
     """
+    if name.isascii():  # NFKC leaves ASCII alone and format characters are not ASCII
+        return " ".join(name.split())
     text = unicodedata.normalize("NFKC", name)
     if not text.isascii():
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
@@ -1458,7 +1460,11 @@ def _check_frame(frame: pd.DataFrame, path: Path) -> None:
     """The tidy contract (:func:`defbudget.schema.validate`) on what the reader returns."""
     from defbudget import schema
 
-    violations = schema.validate(frame, name=path.name, raise_=False)
+    # keys=False: each name and year appear once per sheet (checked with their cells in
+    # _find_header and _check_unique_names), each sheet is of another kind (measure, unit,
+    # prices or period), and _drop_usd_duplicates removes the one overlap (US$ rows of the
+    # local-currency calendar-year sheet)
+    violations = schema.validate(frame, name=path.name, raise_=False, keys=False)
     if violations:
         shown = "; ".join(str(v) for v in violations[:5])
         raise SipriFormatError(
