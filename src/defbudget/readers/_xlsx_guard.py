@@ -31,9 +31,9 @@ from defbudget.readers._common import cell_ref, parse_cell_ref
 
 __all__ = [
     "LARGEST_REAL_GRID",
-    "MAX_CELL",
     "LARGEST_REAL_MEMBER",
     "LARGEST_REAL_RATIO",
+    "MAX_CELL",
     "MAX_FILE_BYTES",
     "MAX_GRID_CELLS",
     "MAX_MEMBER_BYTES",

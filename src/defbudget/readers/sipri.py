@@ -30,7 +30,8 @@ ratios), with SIPRI's markings kept:
 
 ============  =================================================================
 ``flag``      ``estimate`` (blue figure), ``highly_uncertain`` (red figure),
-              ``unavailable`` (". ." / "..." / blank: value missing),
+              ``unavailable`` (". ." / "...": value missing; an empty value cell is an
+              error, since SIPRI marks every gap),
               ``not_independent`` ("xxx": value missing)
 ``symbols``   SIPRI's special notes, comma-separated names (see :data:`SYMBOLS`)
 ``footnotes`` the numbered footnotes as printed, e.g. ``"56"``
@@ -44,6 +45,18 @@ ratios), with SIPRI's markings kept:
 The layout is found by content, not position: sheets by their titles, the header row by its
 "Country"/"Region" label next to year cells, years by value (float or integer), so releases
 with another first year, shifted rows or indexed colours read the same way.
+
+What is checked
+---------------
+Before any parser sees the file, every zip member is inflated in bounded steps against
+limits 20 times what the real releases need, and each sheet's cells must lie within ZZ999
+(:mod:`defbudget.readers._xlsx_guard`). Then: year headers must be whole, consecutive
+numbers not past the edition; value cells must hold a finite, non-negative number or a SIPRI
+marker; names are compared after NFKC normalisation with invisible characters removed; the
+sheet's values pass :func:`defbudget.sanity.sanity_check` (documented outliers allowed) and
+the frame passes :func:`defbudget.schema.validate`. Every refusal is a
+:class:`SipriFormatError` naming the file, sheet and cell. Croatia's and Sierra Leone's
+local-currency units are corrected by edition (:data:`UNIT_FIXES`).
 """
 
 from __future__ import annotations
@@ -1441,7 +1454,7 @@ def _sheet_members(path: Path) -> dict[str, str]:
     try:
         with zipfile.ZipFile(path) as zf:
             return _sheet_parts(zf)
-    except Exception:  # noqa: BLE001 - only used to explain an empty cell
+    except Exception:
         return {}
 
 
@@ -1629,13 +1642,21 @@ def read_sipri(path: str | PathLike | None = None, *,
     SipriWorkbookNotFoundError
         No path and no ``DEFBUDGET_SIPRI`` (the message says how to get the workbook).
     SipriFormatError
-        Not a workbook, not SIPRI's, a requested sheet missing, no header row, or text in a
-        value cell; the message names the file, sheet and cell.
+        Not a workbook, not SIPRI's, over a size limit (zip bomb, a cell beyond ZZ999), a
+        requested sheet missing, no header row, a year header that is text, mistyped or out
+        of sequence, text, an empty cell, a non-finite, negative or implausible number, an
+        error or uncalculated formula in a value cell, a country listed twice; the message
+        names the file, sheet and cell.
 
     Warns
     -----
     UnknownCountryWarning
         A country name with no ISO3 code (``iso3`` stays missing).
+    SipriUnknownCurrencyWarning
+        A currency name the reader does not know: unit ``XXX``, the name in
+        ``currency_name``.
+    SipriMissingSheetWarning
+        A full release lacks a sheet kind (default read only).
     SipriFiscalYearWarning, SipriNoteWarning
         A fiscal year or Notes cell the reader could not interpret (kept as text).
 
