@@ -251,9 +251,10 @@ def scan_sheet(data: bytes, member: str) -> SheetScan:
     (``&amp;`` ...). Formula and error cells are looked at only when a value cell comes out
     empty (:func:`cell_problem`), so a good sheet costs a few byte searches.
     """
-    plain = b"r='" not in data and b":c " not in data
-    if (plain and b"<c>" not in data
-            and data.count(b"<c ") + data.count(b"<row ") <= data.count(b' r="')):
+    # every cell has a double-quoted reference when "<c" (which also counts <col>, <cols>,
+    # <cfRule>: an over-count only sends a sheet to the slow path) occurs no more often than
+    # ' r="' (cells and rows); namespace-prefixed cells always take the slow path
+    if b":c" not in data and data.count(b"<c") <= data.count(b' r="'):
         far = _WIDE.search(data)  # every cell has a reference: is any beyond ZZ999?
         if far is not None:
             m = _REF.search(data, far.start())

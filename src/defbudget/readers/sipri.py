@@ -1424,9 +1424,10 @@ def _normalise_sheets(sheets: str | Iterable[str] | None) -> tuple[str, ...] | N
     return tuple(out)
 
 
-def _scan_sheets(path: Path, sheet_names: list[str], sheets_xml: dict[str, bytes]) -> None:
-    """Bounds of each sheet's XML (grid size, entity references, error and uncached formula
-    cells), checked before calamine builds its dense grid."""
+def _scan_sheets(path: Path, sheet_names: list[str], sheets_xml: dict[str, bytes]
+                 ) -> dict[str, str]:
+    """Bounds of each sheet's XML (cells beyond ZZ999, entity references), checked before
+    calamine builds its dense grid. Returns sheet name → zip member."""
     from defbudget.readers._xlsx_styles import _guard, _Hostile, _hostile_error, _sheet_parts
 
     with zipfile.ZipFile(path) as zf:
@@ -1434,8 +1435,8 @@ def _scan_sheets(path: Path, sheet_names: list[str], sheets_xml: dict[str, bytes
             parts = _guard("xl/workbook.xml", _sheet_parts, zf)
         except _Hostile as exc:
             raise SipriFormatError(_hostile_error(path, exc.part).detail, path=path) from None
-        except Exception:
-            return
+        except Exception:  # calamine reports a broken workbook.xml itself
+            return {}
         for name in sheet_names:
             member = parts.get(name)
             if member is None or member not in zf.NameToInfo:
@@ -1445,17 +1446,7 @@ def _scan_sheets(path: Path, sheet_names: list[str], sheets_xml: dict[str, bytes
                 scan_sheet(read_member(zf, member) if data is None else data, member)
             except XlsxLimitError as exc:
                 raise _limit_error(exc, path, name) from None
-
-
-def _sheet_members(path: Path) -> dict[str, str]:
-    """Sheet name → zip member (empty when workbook.xml cannot be read this way)."""
-    from defbudget.readers._xlsx_styles import _sheet_parts
-
-    try:
-        with zipfile.ZipFile(path) as zf:
-            return _sheet_parts(zf)
-    except Exception:
-        return {}
+    return parts
 
 
 def _sheet_rows(wb, name: str, path: Path) -> list[list]:
@@ -1514,8 +1505,8 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
                 "is it, restore its name from the original SIPRI download.",
                 SipriMissingSheetWarning, stacklevel=4)
     foot_name = next((n for n in names if FOOTNOTES_SHEET.search(n)), None)
-    _scan_sheets(path, [found[s] for s in shorts] + ([foot_name] if foot_name else []),
-                 sheets_xml)
+    members = _scan_sheets(path, [found[s] for s in shorts] + ([foot_name] if foot_name else []),
+                           sheets_xml)
     rows_of = {s: _sheet_rows(wb, found[s], path) for s in shorts}
     footnotes: dict[str, str] = {}
     if foot_name is not None:
@@ -1559,7 +1550,6 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
     base_year = None
     if "constant_usd" not in shorts and "constant_usd" in found:
         base_year = int(_KIND["constant_usd"].title.search(found["constant_usd"]).group(1))
-    members = _sheet_members(path)
     for s in shorts:
         ctx = _Context(path, source, footnotes, fonts.get(found[s], {}), base_year,
                        sheets_xml.get(members.get(found[s], "")))
