@@ -346,6 +346,13 @@ _add("bomb_far_cell_without_reference", Case(
     "bomb", _xml(lambda d: d.replace(b"</row>", b"<c><v>1</v></c>" * 800 + b"</row>", 1)),
     "SipriFormatError", (_F, "sheet 'Current US$'", "beyond ZZ999", "999 x 702"),
     cell="ADU24", extra={"bomb": True}))
+for _name, _cellxml in (("prefixed", b'<x:c r="XFD1"><x:v>1</x:v></x:c>'),
+                        ("single_quoted", b"<c r='XFD1'><v>1</v></c>"),
+                        ("reference_second", b'<c s="0" r="XFD1"><v>1</v></c>')):
+    _add(f"bomb_far_cell_{_name}", Case(
+        "bomb", _xml(lambda d, c=_cellxml: d.replace(b"</row>", c + b"</row>", 1)),
+        "SipriFormatError", (_F, "sheet 'Current US$'", "cell XFD24", "beyond ZZ999",
+                             "24 rows x 16,384 columns"), cell="XFD24", extra={"bomb": True}))
 _add("grid_ZZ999_reads", Case("bomb", _xml(lambda d: _add_cell_xml(
     '<c r="A999" t="inlineStr"><is><t>Source: SIPRI</t></is></c>', 999)(d.replace(
         b"</row>", b'<c r="ZZ1" t="inlineStr"><is><t>x</t></is></c></row>', 1))),

@@ -69,7 +69,7 @@ MAX_ROWS, MAX_COLS = 999, 702
 MAX_GRID_CELLS = MAX_ROWS * MAX_COLS
 #: Members smaller than this are not held to the ratio limit (they cannot exhaust memory).
 RATIO_FLOOR_BYTES = 1 << 16
-_CHUNK = 1 << 16
+_CHUNK = 1 << 20
 
 
 class XlsxLimitError(ValueError):
@@ -103,7 +103,7 @@ def _raw_data(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, *, keep: bool) -> bytes:
-    """Inflate *info* in chunks, refusing it as soon as it passes the limits."""
+    """Inflate *info* in 1 MB chunks, refusing it as soon as it passes the limits."""
     name = info.filename
     limit = min(MAX_MEMBER_BYTES, max(info.file_size, 0))
     if info.file_size > MAX_MEMBER_BYTES:
@@ -193,7 +193,8 @@ def read_member(zf: zipfile.ZipFile, name: str) -> bytes:
 # --- sheets ----------------------------------------------------------------------------------
 
 _REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,4})([0-9]{1,9})["']""")
-_WIDE = re.compile(rb' r="(?:[A-Z]{3}|[A-Z]{1,2}[0-9]{4})')
+_ODD_CELL = re.compile(
+    rb'<c(?: r="([A-Z]{3,}|[A-Z]{1,2}(?=[0-9]{4}))([0-9]*)|(?! r=")[\s>/])')
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c[\s/>]")
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?row[\s/>]")
 _ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);)([^;\s<&]{0,40};?)")
@@ -251,18 +252,16 @@ def scan_sheet(data: bytes, member: str) -> SheetScan:
     (``&amp;`` ...). Formula and error cells are looked at only when a value cell comes out
     empty (:func:`cell_problem`), so a good sheet costs a few byte searches.
     """
-    # every cell has a double-quoted reference when "<c" (which also counts <col>, <cols>,
-    # <cfRule>: an over-count only sends a sheet to the slow path) occurs no more often than
-    # ' r="' (cells and rows); namespace-prefixed cells always take the slow path
-    if b":c" not in data and data.count(b"<c") <= data.count(b' r="'):
-        far = _WIDE.search(data)  # every cell has a reference: is any beyond ZZ999?
-        if far is not None:
-            m = _REF.search(data, far.start())
-            ref = (m.group(1) + m.group(2)).decode()
-            row, col = parse_cell_ref(ref)
-            _too_wide(ref, row + 1, col + 1, member)
-        rows = cols = 0
-    else:  # references missing or unusual: count positions as a reader would
+    # one pass finds the first cell whose reference is beyond ZZ999, or that does not start
+    # with a double-quoted reference (then positions are counted as a reader would)
+    prefixed = _prefixed_cell(data)
+    odd = None if prefixed else _ODD_CELL.search(data)
+    if odd is not None and odd.group(1):
+        ref = (odd.group(1) + odd.group(2)).decode()
+        row, col = parse_cell_ref(ref)
+        _too_wide(ref, row + 1, col + 1, member)
+    rows = cols = 0
+    if odd is not None or prefixed:
         rows, cols = _positions(data)
         if rows > MAX_ROWS or cols > MAX_COLS:
             _too_wide(cell_ref(rows - 1, cols - 1), rows, cols, member)
@@ -275,6 +274,22 @@ def scan_sheet(data: bytes, member: str) -> SheetScan:
                 " which Excel never writes (only &amp; &lt; &gt; &quot; &apos; and numeric "
                 "ones)", member=member, cell=cell)
     return SheetScan(rows, cols, None)
+
+
+def _prefixed_cell(data: bytes) -> bool:
+    """True if a namespace-prefixed cell element (``<x:c ...>``) may occur: ':' is rare in
+    sheet XML (namespace declarations, ``x14ac:dyDescent``), so its positions are found with
+    memchr and the next bytes looked at."""
+    k = data.find(b":")
+    seen = 0
+    while k >= 0:
+        if data[k + 1:k + 2] == b"c" and data[k + 2:k + 3] in b" >/\t\r\n":
+            return True
+        seen += 1
+        if seen > 5000:  # colon-heavy text: fall back to one plain search
+            return b":c" in data
+        k = data.find(b":", k + 1)
+    return False
 
 
 def _too_wide(ref: str, rows: int, cols: int, member: str) -> None:
