@@ -129,6 +129,7 @@ ISO4217 = frozenset((
     "RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS "
     "TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR "
     "ZMW ZWL ZWG "
+    "XXX "  # ISO 4217 "no currency": a reader's unit for a currency name it does not know
     # predecessors of dissolved states and Croatia's kuna (SIPRI reports them)
     "CSK DDM HRK SUR YUM"
 ).split())
@@ -222,8 +223,8 @@ def _first_bad(series: pd.Series, kind: str):
     return (series.index[0] if len(series) else None), (series.iloc[0] if len(series) else None)
 
 
-def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
-             ) -> list[Violation]:
+def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True,
+             keys: bool = True) -> list[Violation]:
     """Check *frame* against the tidy contract and report every violation at once.
 
     Parameters
@@ -235,6 +236,10 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
     raise_
         If True (the default), raise :class:`SchemaError` listing all violations;
         otherwise return them.
+    keys
+        Check that no two rows share the :data:`KEY_COLUMNS` (the default). A reader that has
+        proved it cell by cell (each name and year once per sheet, sheets of distinct kinds)
+        may pass False to skip the whole-frame comparison.
 
     Returns
     -------
@@ -262,8 +267,20 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
             violations.append(Violation(
                 f"wrong dtype {s.dtype} (expected {kind})", column=col, row=row, value=val))
             continue
+    distinct: dict[str, np.ndarray] = {}  # each column's distinct values, computed once
+
+    def uniques(col: str) -> np.ndarray:
+        if col not in distinct:
+            distinct[col] = pd.unique(frame[col])
+        return distinct[col]
+
     for col in NOT_NULL:
         if col in frame.columns:
+            dtype = frame[col].dtype
+            if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+                continue  # a plain integer or boolean column cannot hold a missing value
+            if not any(pd.isna(v) for v in uniques(col)):
+                continue
             bad = frame.index[frame[col].isna()]
             for row in bad[:10]:
                 violations.append(Violation("must not be missing", column=col, row=row))
@@ -289,38 +306,53 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
         checks.append(("fy_year_is", lambda v: v in ("start", "end"),
                        "'start' or 'end' (is `year` the fiscal year's first or last year?)"))
     for col, ok, expected in checks:
+        bad_values = []
+        for v in uniques(col):  # each distinct value checked once
+            if pd.isna(v):
+                continue
+            try:
+                fine = bool(ok(v))
+            except (TypeError, ValueError):
+                fine = False
+            if not fine:
+                bad_values.append(v)
+        if not bad_values:
+            continue
         s = frame[col]
-        mask = s.notna()
-        try:
-            good = s[mask].map(ok).astype(bool)
-        except (TypeError, ValueError):
-            good = pd.Series(False, index=s[mask].index)
-        for row, val in s[mask][~good].head(10).items():
+        present = s[s.notna()]
+        good = ~present.isin(bad_values)
+        for row, val in present[~good].head(10).items():
             violations.append(Violation(f"unexpected value (expected {expected})",
                                         column=col, row=row, value=val))
 
     # Rule: constant prices need a base year; current prices must not have one.
-    pb, by = frame["price_basis"], frame["base_year"]
-    for row in frame.index[(pb == "constant") & by.isna()][:10]:
+    # (compared as numpy arrays: much faster than pandas string comparisons)
+    pb, by = frame["price_basis"].to_numpy(dtype=object), frame["base_year"]
+    by_na = by.isna().to_numpy()
+    for row in frame.index[(pb == "constant") & by_na][:10]:
         violations.append(Violation("constant prices need a base_year", column="base_year",
                                     row=row))
-    for row in frame.index[(pb == "current") & by.notna()][:10]:
+    for row in frame.index[(pb == "current") & ~by_na][:10]:
         violations.append(Violation("current prices must not have a base_year",
                                     column="base_year", row=row, value=by.loc[row]))
     # Rule: calendar years start in January.
-    cy_bad = (frame["period"] == "CY") & (frame["fy_start_month"] != 1)
+    cy_bad = ((frame["period"].to_numpy(dtype=object) == "CY")
+              & (frame["fy_start_month"].to_numpy() != 1))
     for row in frame.index[cy_bad][:10]:
         violations.append(Violation("a CY row must have fy_start_month 1",
                                     column="fy_start_month", row=row,
                                     value=frame.at[row, "fy_start_month"]))
     # Rule: a missing value must say why (flag), so nothing disappears silently.
     if pd.api.types.is_float_dtype(frame["value"].dtype):
-        no_reason = frame["value"].isna() & frame["flag"].isna()
-        for row in frame.index[no_reason][:10]:
+        value_na = frame["value"].isna().to_numpy()
+        no_reason = frame.index[value_na][pd.isna(frame["flag"].to_numpy(dtype=object)[value_na])]
+        for row in no_reason[:10]:
             violations.append(Violation(
                 "missing value without a flag saying why", column="value", row=row,
                 message="set flag to 'unavailable' (or drop the row)"))
     # Rule: keys are unique.
+    if not keys:
+        return _finish(violations, name, raise_)
     dup = frame.duplicated(list(KEY_COLUMNS), keep="first")
     for row in frame.index[dup][:10]:
         key = {c: frame.at[row, c] for c in ("country", "year", "measure", "basis", "source")}
