@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from defbudget import schema
+from defbudget.errors import MissingColumnError, UnknownNameError
 from defbudget.schema import BasisMismatchError, is_currency_unit, require_same_basis
 
 __all__ = [
@@ -93,7 +94,7 @@ _NEEDED = ("country", "iso3", "year", "measure", "basis", "value", "unit", "pric
            "base_year", "period", "fy_start_month", "flag", "source")
 
 
-class UnknownCountryError(LookupError):
+class UnknownCountryError(UnknownNameError):
     """A country or group member named by the caller is not in the frame."""
 
 
@@ -107,9 +108,7 @@ def _require(frame: pd.DataFrame, what: str, columns: Iterable[str] = _NEEDED) -
                         f"{type(frame).__name__}.")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise schema.SchemaError(
-            [schema.Violation("required column is missing", column=c) for c in missing],
-            name=f"the frame passed to {what}")
+        raise MissingColumnError.in_frame(missing, name=f"the frame passed to {what}")
 
 
 def _label(period, year) -> str:

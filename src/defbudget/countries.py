@@ -26,10 +26,12 @@ import functools
 import logging
 import unicodedata
 
+from defbudget.errors import UnknownNameError
+
 __all__ = ["AMBIGUOUS", "CountryNameError", "display_name", "to_iso3", "with_display_names"]
 
 
-class CountryNameError(LookupError):
+class CountryNameError(UnknownNameError):
     """A country name matches no country, or several; the message lists the nearest names."""
 
 

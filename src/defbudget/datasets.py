@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from defbudget import schema
+from defbudget.errors import UnknownNameError
 
 __all__ = ["UnknownNameError", "cite", "data_path", "datapackage", "list_datasets", "load"]
 
@@ -41,10 +42,6 @@ _DATAPACKAGE = "datapackage.json"
 #: Frictionless field types -> pandas dtypes for columns the tidy schema does not type.
 _FIELD_DTYPES = {"integer": "Int64", "number": "float64", "string": "str", "boolean": "boolean",
                  "date": "str", "year": "Int64"}
-
-
-class UnknownNameError(LookupError):
-    """A dataset name, source id or file that defbudget does not know."""
 
 
 def _data_root() -> Traversable | Path:

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from defbudget.errors import DefbudgetError
+
 __all__ = [
     "DATA_DIR_ENV",
     "ECB_RATES_URL",
@@ -79,7 +81,7 @@ SIPRI_TERMS = (
 )
 
 
-class DownloadError(OSError):
+class DownloadError(DefbudgetError, OSError):
     """A download failed or gave a file that is not what it should be; nothing was saved."""
 
 

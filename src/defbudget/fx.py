@@ -49,6 +49,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from defbudget.errors import DefbudgetError
 from defbudget.fiscal import FY_START_MONTH, fy_bounds
 from defbudget.schema import COLUMNS, coerce, is_currency_unit
 
@@ -88,7 +89,7 @@ _SPOT_RE = re.compile(r"^spot:(\d{4}-\d{2}-\d{2})$")
 _RATE_KEYWORDS = ("fy_average", "cy_average")
 
 
-class RateUnavailableError(LookupError):
+class RateUnavailableError(DefbudgetError, LookupError):
     """No rate of the requested kind exists in the data (outside coverage, period not over)."""
 
 

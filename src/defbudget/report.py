@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from defbudget.errors import DefbudgetError
+
 __all__ = ["INDO_PACIFIC", "ReportError", "ReportItem", "build_report", "report_items"]
 
 #: The default comparison group: Japan, China, South Korea, Australia, India, Taiwan (ISO3).
@@ -43,7 +45,7 @@ BASIS_LABEL = {
 }
 
 
-class ReportError(ValueError):
+class ReportError(DefbudgetError, ValueError):
     """One item of the report could not be written; the message names the item and why."""
 
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from defbudget.errors import DefbudgetError, SchemaError
+
 __all__ = [
     "COLUMNS",
     "FLAGS",
@@ -124,21 +126,7 @@ _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
 
-class SchemaError(ValueError):
-    """A frame breaks the tidy contract. ``violations`` lists every breach found."""
-
-    def __init__(self, violations: list[Violation], *, name: str = "frame"):
-        self.violations = violations
-        shown = "\n".join(f"  - {v}" for v in violations[:25])
-        more = f"\n  ... and {len(violations) - 25} more" if len(violations) > 25 else ""
-        super().__init__(
-            f"{name} breaks the defbudget tidy contract in {len(violations)} place(s):\n"
-            f"{shown}{more}\n"
-            "Fix the rows named above, or build the frame with defbudget.schema.coerce()."
-        )
-
-
-class BasisMismatchError(ValueError):
+class BasisMismatchError(DefbudgetError, ValueError):
     """Rows measured on different bases (currency, prices, period) were combined."""
 
 
@@ -245,7 +233,7 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
     for col in NOT_NULL:
         if col in frame.columns:
             bad = frame.index[frame[col].isna()]
-            for row in bad[:10]:
+            for row in bad:
                 violations.append(Violation("must not be missing", column=col, row=row))
     if missing:
         return _finish(violations, name, raise_)
@@ -271,34 +259,34 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
             good = s[mask].map(ok).astype(bool)
         except (TypeError, ValueError):
             good = pd.Series(False, index=s[mask].index)
-        for row, val in s[mask][~good].head(10).items():
+        for row, val in s[mask][~good].items():
             violations.append(Violation(f"unexpected value (expected {expected})",
                                         column=col, row=row, value=val))
 
     # Rule: constant prices need a base year; current prices must not have one.
     pb, by = frame["price_basis"], frame["base_year"]
-    for row in frame.index[(pb == "constant") & by.isna()][:10]:
+    for row in frame.index[(pb == "constant") & by.isna()]:
         violations.append(Violation("constant prices need a base_year", column="base_year",
                                     row=row))
-    for row in frame.index[(pb == "current") & by.notna()][:10]:
+    for row in frame.index[(pb == "current") & by.notna()]:
         violations.append(Violation("current prices must not have a base_year",
                                     column="base_year", row=row, value=by.loc[row]))
     # Rule: calendar years start in January.
     cy_bad = (frame["period"] == "CY") & (frame["fy_start_month"] != 1)
-    for row in frame.index[cy_bad][:10]:
+    for row in frame.index[cy_bad]:
         violations.append(Violation("a CY row must have fy_start_month 1",
                                     column="fy_start_month", row=row,
                                     value=frame.at[row, "fy_start_month"]))
     # Rule: a missing value must say why (flag), so nothing disappears silently.
     if pd.api.types.is_float_dtype(frame["value"].dtype):
         no_reason = frame["value"].isna() & frame["flag"].isna()
-        for row in frame.index[no_reason][:10]:
+        for row in frame.index[no_reason]:
             violations.append(Violation(
                 "missing value without a flag saying why", column="value", row=row,
                 message="set flag to 'unavailable' (or drop the row)"))
     # Rule: keys are unique.
     dup = frame.duplicated(list(KEY_COLUMNS), keep="first")
-    for row in frame.index[dup][:10]:
+    for row in frame.index[dup]:
         key = {c: frame.at[row, c] for c in ("country", "year", "measure", "basis", "source")}
         violations.append(Violation("duplicate key", column=",".join(KEY_COLUMNS), row=row,
                                     value=key, message="two rows describe one observation"))

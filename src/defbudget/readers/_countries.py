@@ -23,6 +23,8 @@ import threading
 import unicodedata
 import warnings
 
+from defbudget.errors import DefbudgetWarning, UnknownNameError, find_stack_level
+
 __all__ = [
     "CURRENCY_BY_NAME",
     "CURRENCY_BY_NAME_AND_COUNTRY",
@@ -35,14 +37,14 @@ __all__ = [
 ]
 
 
-class UnknownCountryWarning(UserWarning):
+class UnknownCountryWarning(DefbudgetWarning):
     """A country name could not be matched to an ISO3 code; its rows keep ``iso3`` missing.
 
     Turn it into an error with ``warnings.simplefilter("error", UnknownCountryWarning)``.
     """
 
 
-class UnknownCurrencyError(ValueError):
+class UnknownCurrencyError(UnknownNameError):
     """A currency name is not in the mapping tables of :mod:`defbudget.readers._countries`."""
 
 
@@ -277,5 +279,5 @@ def iso3_codes(names, *, context: str = "") -> dict[str, str | None]:
             warnings.warn(
                 f"{context}no ISO3 code for {hints}: their rows keep iso3 missing. If a name is "
                 "a country, add it to defbudget.readers._countries.ISO3_OVERRIDES.",
-                UnknownCountryWarning, stacklevel=3)
+                UnknownCountryWarning, stacklevel=find_stack_level())
     return {name: out[name] for name in names}

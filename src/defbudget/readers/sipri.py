@@ -61,6 +61,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from defbudget.errors import DefbudgetError, DefbudgetWarning, find_stack_level
 from defbudget.readers import _cache
 from defbudget.readers._common import SourceFormatError, cell_ref
 from defbudget.readers._countries import (
@@ -169,19 +170,19 @@ class SipriFormatError(SourceFormatError):
     """
 
 
-class SipriWorkbookNotFoundError(FileNotFoundError):
+class SipriWorkbookNotFoundError(DefbudgetError, FileNotFoundError):
     """No SIPRI workbook was given and none was found via ``DEFBUDGET_SIPRI``."""
 
 
-class SipriFiscalYearWarning(UserWarning):
+class SipriFiscalYearWarning(DefbudgetWarning):
     """A fiscal-year convention could not be read; those rows got ``fy_start_month`` 1."""
 
 
-class SipriNoteWarning(UserWarning):
+class SipriNoteWarning(DefbudgetWarning):
     """A Notes cell held text other than symbols and footnote numbers (kept in ``note``)."""
 
 
-class SipriDuplicateWarning(UserWarning):
+class SipriDuplicateWarning(DefbudgetWarning):
     """Two sheets gave different figures for one observation; the US$ sheet's is kept."""
 
 
@@ -786,14 +787,14 @@ def _entity_notes(rows, header: _Header, entities, ctx: _Context, sheet: str):
             if text is None and ctx.footnotes:
                 warnings.warn(f"{ctx.path.name}, sheet {sheet!r}, cell "
                               f"{cell_ref(e.row, col)}: footnote {num} is not in the "
-                              "Footnotes sheet.", SipriNoteWarning, stacklevel=6)
+                              "Footnotes sheet.", SipriNoteWarning, stacklevel=find_stack_level())
             elif text is not None:
                 texts.append(text)
         if rest:
             warnings.warn(f"{ctx.path.name}, sheet {sheet!r}, cell {cell_ref(e.row, col)}: "
                           f"unexpected text {rest!r} in Notes (expected symbols "
                           f"{''.join(SYMBOLS)} and footnote numbers); kept in 'note'.",
-                          SipriNoteWarning, stacklevel=6)
+                          SipriNoteWarning, stacklevel=find_stack_level())
             texts.append(f"Notes cell: {_text(cell)}")
         symbols.append(",".join(syms) or None)
         footnotes.append(",".join(nums) or None)
@@ -980,7 +981,7 @@ def _country_sheet(rows, kind: SheetKind, ctx: _Context, sheet: str) -> dict[str
                     f"fiscal year of {e.name} in {span} is not stated ({text!r}); those rows "
                     "got fy_start_month 1 (their text is in 'fy_convention'). Check the "
                     "footnote and use the calendar-year sheet if in doubt.",
-                    SipriFiscalYearWarning, stacklevel=4)
+                    SipriFiscalYearWarning, stacklevel=find_stack_level())
         extra["fy_start"] = months
         extra["fy_convention"] = conventions
     base_year = None
@@ -1153,7 +1154,7 @@ def _drop_usd_duplicates(cols: dict[str, np.ndarray]) -> np.ndarray | None:
                 f"{cols['country'][k]} {int(cols['year'][k])}: the local-currency (US$) "
                 f"figure {a!r} ({cols['flag'][k]}) differs from the Current US$ figure {b!r} "
                 f"({cols['flag'][twin]}); keeping the Current US$ one.",
-                SipriDuplicateWarning, stacklevel=5)
+                SipriDuplicateWarning, stacklevel=find_stack_level())
     return keep
 
 
