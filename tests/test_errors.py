@@ -159,3 +159,31 @@ def test_ignoring_defbudget_warning_silences_the_kit():
         errors.warn("silenced", errors.DefbudgetFutureWarning)
     assert [w for w in caught if "Atlantis" in str(w.message) or "silenced" in str(w.message)] \
         == []
+
+
+def test_a_missing_column_is_one_class_everywhere():
+    from defbudget import compare, prices, tables
+    from defbudget.plot import _common
+    frame = pd.DataFrame({"year": [2020], "value": [1.0]})
+    calls = [
+        lambda: compare.select(frame, measure="milex"),
+        lambda: prices.rebase(pd.DataFrame({"year": [2020]}), base_year=2020),
+        lambda: tables.show(frame, columns=["valu"]),
+        lambda: _common.check_frame(frame, ["country"], func="plot.trend"),
+    ]
+    for call in calls:
+        with pytest.raises(MissingColumnError) as info:
+            call()
+        assert info.value.columns  # names what is missing
+        assert isinstance(info.value, KeyError | ValueError)
+
+
+def test_an_unknown_name_is_one_class_everywhere():
+    from defbudget import coursework, datasets, prices
+    from defbudget.plot import _style
+    for call in (lambda: prices.price_index("no_such_index"),
+                 lambda: datasets.load("no-such-dataset"),
+                 lambda: coursework.check("no-such-exercise", 1.0),
+                 lambda: _style._style_name("no-such-style")):
+        with pytest.raises(UnknownNameError):
+            call()

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from defbudget import schema
-from defbudget.errors import MissingColumnError, UnknownNameError
+from defbudget.errors import ArgumentError, DataError, MissingColumnError, UnknownNameError
 from defbudget.schema import BasisMismatchError, is_currency_unit, require_same_basis
 
 __all__ = [
@@ -178,7 +178,7 @@ def _check_unique_years(frame: pd.DataFrame, what: str) -> None:
                 hints.append(f"{col} {', '.join(vals)}: keep one, e.g. "
                              f"select(frame, {col}={vals[0]!r})")
         hint = f" ({'; '.join(hints)})" if hints else ""
-        raise ValueError(
+        raise DataError(
             f"{what} needs one value per series and year, but {row['country']} "
             f"{row['measure']} ({row['basis']}, {row['unit']}) has "
             f"{len(same)} rows for {_label(row['period'], row['year'])}{hint}.")
@@ -269,7 +269,7 @@ def _resolve_country(frame: pd.DataFrame, name: str) -> pd.Series:
 def _one_measure(frame: pd.DataFrame, what: str) -> str:
     measures = frame["measure"].dropna().unique().tolist()
     if len(measures) != 1:
-        raise ValueError(
+        raise DataError(
             f"{what} works on one measure at a time; the frame has {len(measures)}: "
             f"{', '.join(map(str, measures[:6]))}. Filter first, e.g. "
             f"select(frame, measure={measures[0]!r}, unit='USD', price_basis='current').")
@@ -280,14 +280,14 @@ def _pick_year(frame: pd.DataFrame, year, what: str) -> int:
     if isinstance(year, str) and year == "latest":
         have = frame[frame["value"].notna() & ~_aggregate_mask(frame)]
         if have.empty:
-            raise ValueError(f"{what}: the frame has no country values, so no latest year.")
+            raise DataError(f"{what}: the frame has no country values, so no latest year.")
         return int(have["year"].max())
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
         raise TypeError(f"{what}: year must be an int (e.g. 2024) or 'latest'; you passed "
                         f"{year!r}.")
     if not frame["year"].eq(year).any():
-        raise ValueError(f"{what}: no rows for year {year}; the frame covers "
-                         f"{int(frame['year'].min())}–{int(frame['year'].max())}.")
+        raise DataError(f"{what}: no rows for year {year}; the frame covers "
+                        f"{int(frame['year'].min())}–{int(frame['year'].max())}.")
     return int(year)
 
 
@@ -336,8 +336,10 @@ def select(frame: pd.DataFrame, **criteria) -> pd.DataFrame:
     for col, wanted in criteria.items():
         if col not in frame.columns:
             close = difflib.get_close_matches(col, list(map(str, frame.columns)), n=3)
-            raise KeyError(f"select: no column {col!r}"
-                           + (f"; did you mean {', '.join(map(repr, close))}?" if close else "."))
+            raise MissingColumnError(
+                f"select: no column {col!r}"
+                + (f"; did you mean {', '.join(map(repr, close))}?" if close else "."),
+                columns=[col])
         values = list(wanted) if isinstance(wanted, (list, tuple, set, frozenset)) else [wanted]
         if col == "country":
             m = pd.Series(False, index=frame.index)
@@ -350,7 +352,7 @@ def select(frame: pd.DataFrame, **criteria) -> pd.DataFrame:
             if absent:
                 close = difflib.get_close_matches(str(absent[0]), [str(p) for p in present],
                                                   n=5, cutoff=0.5)
-                raise ValueError(
+                raise UnknownNameError(
                     f"select: no row has {col} == {absent[0]!r}."
                     + (f" Close values: {', '.join(map(repr, close))}." if close else
                        f" Values present: {', '.join(map(repr, sorted(map(str, present))[:8]))}"
@@ -521,7 +523,7 @@ def cagr(frame: pd.DataFrame, *, start: int, end: int) -> pd.DataFrame:
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
             raise TypeError(f"compare.cagr: {name} must be an int year; you passed {v!r}.")
     if not start < end:
-        raise ValueError(f"compare.cagr: start ({start}) must be before end ({end}).")
+        raise ArgumentError(f"compare.cagr: start ({start}) must be before end ({end}).")
     _check_unique_years(frame, "compare.cagr")
     df = frame.reset_index(drop=True)
     sid = _series_id(df)
@@ -613,8 +615,8 @@ def index_to(frame: pd.DataFrame, *, base_year: int) -> pd.DataFrame:
     df = frame.reset_index(drop=True)
     at_base = df["year"].eq(base_year) & df["value"].notna()
     if not at_base.any():
-        raise ValueError(f"compare.index_to: no series has a value in {base_year}; the frame "
-                         f"covers {int(df['year'].min())}–{int(df['year'].max())}.")
+        raise DataError(f"compare.index_to: no series has a value in {base_year}; the frame "
+                        f"covers {int(df['year'].min())}–{int(df['year'].max())}.")
     sid = _series_id(df)
     base_val = pd.Series(df["value"].where(at_base).to_numpy(), index=sid.to_numpy())
     base_val = base_val.groupby(level=0).max()
@@ -672,8 +674,8 @@ def rolling_mean(frame: pd.DataFrame, *, window: int) -> pd.DataFrame:
     """
     _require(frame, "compare.rolling_mean")
     if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
-        raise ValueError(f"compare.rolling_mean: window must be a positive int; you passed "
-                         f"{window!r}.")
+        raise ArgumentError(f"compare.rolling_mean: window must be a positive int; you passed "
+                            f"{window!r}.")
     _check_unique_years(frame, "compare.rolling_mean")
     df = frame.reset_index(drop=True)
     sid = _series_id(df).to_numpy()
@@ -769,14 +771,14 @@ def rank(frame: pd.DataFrame, *, year: int | Literal["latest"], ascending: bool 
     if not include_aggregates:
         sub = sub[sub["iso3"].notna()]
     if sub.empty:
-        raise ValueError(f"compare.rank: no country rows in {y}.")
+        raise DataError(f"compare.rank: no country rows in {y}.")
     _one_measure(sub, "compare.rank")
     _same_basis(sub, what="compare.rank")
     dup = sub[sub.duplicated(["country"], keep=False)]
     if not dup.empty:
         c = dup["country"].iloc[0]
         d = dup[dup["country"] == c]
-        raise ValueError(
+        raise DataError(
             f"compare.rank: {c} appears {len(d)} times in {y} (basis "
             f"{', '.join(map(str, d['basis'].unique()))}; source "
             f"{', '.join(map(str, d['source'].unique()))}); rank one series per country — "
@@ -816,7 +818,7 @@ def top_n(frame: pd.DataFrame, *, year: int | Literal["latest"], n: int = 10,
     ['USA', 'CHN']
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"compare.top_n: n must be a positive int; you passed {n!r}.")
+        raise ArgumentError(f"compare.top_n: n must be a positive int; you passed {n!r}.")
     ranked = rank(frame, year=year, ascending=ascending, include_aggregates=False)
     ranked = ranked[ranked["value"].notna()]
     return ranked[ranked["rank"] <= n].reset_index(drop=True)
@@ -877,8 +879,8 @@ def share_of_total(frame: pd.DataFrame, *,
     _one_measure(frame, "compare.share_of_total")
     _same_basis(frame, what="compare.share_of_total")
     if denominator not in ("reported", "sum"):
-        raise ValueError(f"compare.share_of_total: denominator must be 'reported' or 'sum'; "
-                         f"you passed {denominator!r}.")
+        raise ArgumentError(f"compare.share_of_total: denominator must be 'reported' or 'sum'; "
+                            f"you passed {denominator!r}.")
     df = frame.reset_index(drop=True)
     is_agg = _aggregate_mask(df)
     countries = df[~is_agg]
@@ -926,8 +928,9 @@ def share_of_total(frame: pd.DataFrame, *,
             level = pd.Series("World", index=countries.index)
         else:
             if total not in df.columns:
-                raise ValueError(f"compare.share_of_total: total={total!r} needs a {total!r} "
-                                 "column (SIPRI frames from defbudget.read_sipri have one).")
+                raise MissingColumnError(
+                    f"compare.share_of_total: total={total!r} needs a {total!r} column (SIPRI "
+                    "frames from defbudget.read_sipri have one).", columns=[total])
             level = countries[total].astype(object)
         rows = countries.copy()
         rows["total_name"] = level
@@ -939,7 +942,7 @@ def share_of_total(frame: pd.DataFrame, *,
             wanted = set(rows["_k"].dropna())
             agg = agg[agg["_k"].isin(wanted)]
             if agg.empty:
-                raise ValueError(
+                raise DataError(
                     f"compare.share_of_total: the frame has no reported {total} total "
                     "(an aggregate row, iso3 missing, named "
                     f"{'World' if total == 'world' else 'after the region'}) on this basis. "
@@ -973,9 +976,9 @@ def share_of_total(frame: pd.DataFrame, *,
             rows["note"] = np.where(rows["_k"].isna(), f"no {total} for this country", None)
         out = rows.drop(columns=["_k"])
     else:
-        raise ValueError(f"compare.share_of_total: total must be 'world', 'region', "
-                         f"'subregion' or a mapping like {{'Quad': ['JPN', 'USA']}}; you "
-                         f"passed {total!r}.")
+        raise ArgumentError(f"compare.share_of_total: total must be 'world', 'region', "
+                            f"'subregion' or a mapping like {{'Quad': ['JPN', 'USA']}}; you "
+                            f"passed {total!r}.")
 
     with np.errstate(divide="ignore", invalid="ignore"):
         out["value"] = (out["value"] / out["total_value"]).where(out["total_value"].ne(0))
@@ -1004,7 +1007,7 @@ def _pick_series(frame: pd.DataFrame, sel, what: str, side: str) -> pd.DataFrame
         cols = [c for c in _keys(rows) if c not in ("country", "iso3")
                 and rows[c].nunique(dropna=False) > 1]
         combos = rows[["country", *cols]].drop_duplicates().head(6).to_dict("records")
-        raise ValueError(
+        raise ArgumentError(
             f"{what}: {side}={sel!r} matches {sid.nunique()} series; name one, e.g. "
             f"{ {'country': rows['country'].iloc[0], **{c: rows[c].iloc[0] for c in cols}} }. "
             f"Series matched: {combos}")
@@ -1021,8 +1024,8 @@ def _pairwise(frame, a, b, *, what: str, op: str) -> pd.DataFrame:
     cols = ["year", "source", "value"]
     if _series_id(both).nunique() == 1 and ra[cols].reset_index(drop=True).equals(
             rb[cols].reset_index(drop=True)):
-        raise ValueError(f"{what}: a and b select the same series ({ia['country']}, "
-                         f"{ia['measure']}, {ia['basis']}).")
+        raise ArgumentError(f"{what}: a and b select the same series ({ia['country']}, "
+                            f"{ia['measure']}, {ia['basis']}).")
     left = ra.set_index("year")
     right = rb.set_index("year")
     years = sorted(set(left.index) | set(right.index))
@@ -1194,8 +1197,9 @@ def _targets_table(targets: pd.DataFrame | None) -> pd.DataFrame:
                         f"{type(t).__name__}.")
     missing = [c for c in _TARGET_NEEDED if c not in t.columns]
     if missing:
-        raise ValueError(f"targets lacks column(s) {', '.join(missing)}; start from "
-                         "load_targets() and add rows with the same columns.")
+        raise MissingColumnError(f"targets lacks column(s) {', '.join(missing)}; start from "
+                                 "load_targets() and add rows with the same columns.",
+                                 columns=missing)
     bad = t[t["unit"] != "ratio"]
     if len(bad):
         raise BasisMismatchError(
@@ -1316,7 +1320,7 @@ def against_targets(frame: pd.DataFrame, *, targets: pd.DataFrame | None = None,
         out["target_source"] = tg["source"]
         parts.append(out)
     if not parts:
-        raise ValueError(
+        raise DataError(
             "compare.against_targets: no target applies to this frame. It has measures "
             f"{sorted(map(str, frame['measure'].dropna().unique()))[:6]}; the targets are set "
             f"on {sorted(map(str, t['measure'].unique()))}. Select share-of-GDP rows (e.g. "
@@ -1384,21 +1388,21 @@ def first_year_meeting(frame: pd.DataFrame, *, target: str | float,
         if hit.empty:
             close = difflib.get_close_matches(target, t["target_id"].tolist(), n=3,
                                               cutoff=0.4)
-            raise ValueError(f"unknown target {target!r}."
-                             + (f" Did you mean {', '.join(map(repr, close))}?" if close
+            raise UnknownNameError(f"unknown target {target!r}."
+                                   + (f" Did you mean {', '.join(map(repr, close))}?" if close
                                 else "")
-                             + f" Targets: {', '.join(t['target_id'])}.")
+                                   + f" Targets: {', '.join(t['target_id'])}.")
         if hit["direction"].iloc[0] != "at_least":
-            raise ValueError(f"target {target!r} is an allowance ({hit['direction'].iloc[0]}), "
-                             "not a level that can be met.")
+            raise ArgumentError(f"target {target!r} is an allowance ({hit['direction'].iloc[0]}), "
+                                "not a level that can be met.")
         rows = against_targets(frame, targets=hit, proxy=proxy)
     else:
         if isinstance(target, bool) or not isinstance(target, (int, float, np.number)):
             raise TypeError(f"target must be a target_id or a ratio such as 0.02; you passed "
                             f"{target!r}.")
         if target > 1:
-            raise ValueError(f"target={target!r}: thresholds are ratios (0.02 = 2% of GDP), "
-                             "not percentages.")
+            raise ArgumentError(f"target={target!r}: thresholds are ratios (0.02 = 2% of GDP), "
+                                "not percentages.")
         obs = frame[~_aggregate_mask(frame)]
         _one_measure(obs, "compare.first_year_meeting")
         if not (obs["unit"] == "ratio").all():
@@ -1497,19 +1501,19 @@ class Basis:
 
     def __post_init__(self):
         if not is_currency_unit(self.unit):
-            raise ValueError(f"Basis(unit={self.unit!r}): expected an ISO 4217 currency code "
-                             "such as 'USD' or 'JPY'.")
+            raise ArgumentError(f"Basis(unit={self.unit!r}): expected an ISO 4217 currency code "
+                                "such as 'USD' or 'JPY'.")
         if self.price_basis not in schema.PRICE_BASES:
-            raise ValueError(f"Basis(price_basis={self.price_basis!r}): expected one of "
-                             f"{schema.PRICE_BASES}.")
+            raise ArgumentError(f"Basis(price_basis={self.price_basis!r}): expected one of "
+                                f"{schema.PRICE_BASES}.")
         if self.price_basis == "constant" and self.base_year is None:
-            raise ValueError("Basis(price_basis='constant') needs a base_year, e.g. "
-                             "Basis(unit='USD', price_basis='constant', base_year=2023).")
+            raise ArgumentError("Basis(price_basis='constant') needs a base_year, e.g. "
+                                "Basis(unit='USD', price_basis='constant', base_year=2023).")
         if self.price_basis == "current" and self.base_year is not None:
-            raise ValueError(f"Basis(base_year={self.base_year}) only applies to constant "
-                             "prices; pass price_basis='constant' too.")
+            raise ArgumentError(f"Basis(base_year={self.base_year}) only applies to constant "
+                                "prices; pass price_basis='constant' too.")
         if self.period not in ("CY", "FY", None):
-            raise ValueError(f"Basis(period={self.period!r}): expected 'CY', 'FY' or None.")
+            raise ArgumentError(f"Basis(period={self.period!r}): expected 'CY', 'FY' or None.")
 
 
 def compare(*frames: pd.DataFrame, basis: Basis | Mapping | None = None) -> pd.DataFrame:
@@ -1583,7 +1587,7 @@ def compare(*frames: pd.DataFrame, basis: Basis | Mapping | None = None) -> pd.D
         raise TypeError(f"compare: basis must be a Basis or a dict of its fields; you passed "
                         f"{basis!r}.")
     if not frames:
-        raise ValueError("compare: pass at least one frame.")
+        raise ArgumentError("compare: pass at least one frame.")
     for f in frames:
         _require(f, "compare.compare")
     df = pd.concat(frames, ignore_index=True)
@@ -1673,7 +1677,8 @@ def _display_index(frame: pd.DataFrame, index: Sequence[str] | None) -> list[str
         index = [index] if isinstance(index, str) else list(index)
         missing = [c for c in index if c not in frame.columns]
         if missing:
-            raise KeyError(f"wide_table: no column(s) {missing} in the frame.")
+            raise MissingColumnError(f"wide_table: no column(s) {missing} in the frame.",
+                                     columns=missing)
         return index
     varying = [c for c in _DISPLAY_KEYS if frame[c].nunique(dropna=False) > 1]
     if "source" in varying and frame.duplicated(["country", *[c for c in varying
@@ -1720,8 +1725,8 @@ def wide_table(frame: pd.DataFrame, *, index: Sequence[str] | None = None,
     if dup.any():
         others = [c for c in (*_DISPLAY_KEYS, "stage", "vintage") if c in frame.columns
                   and c not in idx and frame.loc[dup, c].nunique(dropna=False) > 1]
-        raise ValueError(f"wide_table: rows with the same {idx} and year differ in "
-                         f"{others or 'nothing'}; add them to index=, or filter with select().")
+        raise DataError(f"wide_table: rows with the same {idx} and year differ in "
+                        f"{others or 'nothing'}; add them to index=, or filter with select().")
     data = frame[[*idx, "year", values]].copy()
     for col in idx:
         if data[col].isna().any():

@@ -29,6 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from numbers import Real
 
+from defbudget.errors import UnknownNameError
+
 __all__ = [
     "EXERCISES",
     "CheckResult",
@@ -203,8 +205,8 @@ def _get(exercise_id: str) -> Exercise:
         import difflib
 
         close = difflib.get_close_matches(str(exercise_id), EXERCISES, n=3)
-        raise KeyError(f"unknown exercise {exercise_id!r}; did you mean {close or list(EXERCISES)}?"
-                       ) from None
+        raise UnknownNameError(f"unknown exercise {exercise_id!r}; did you mean "
+                               f"{close or list(EXERCISES)}?") from None
 
 
 def expected(exercise_id: str) -> float:

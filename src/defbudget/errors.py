@@ -30,6 +30,9 @@ BasisMismatchError      rows on different bases were combined             ValueE
 SourceFormatError       an input file does not have the expected layout   ValueError
 RateUnavailableError    no exchange rate of the requested kind exists     LookupError
 SanityError             values no real defence budget takes               ValueError
+ArgumentError           an argument's value is not one the function takes ValueError
+DataError               the rows do not allow the operation (none for the ValueError
+                        year asked, duplicates, several series)
 ======================  ================================================  =====================
 
 Classes defined in other modules (``SourceFormatError`` in ``defbudget.readers._common``,
@@ -70,8 +73,10 @@ if TYPE_CHECKING:  # pragma: no cover - re-exported lazily by __getattr__ below
     from defbudget.schema import BasisMismatchError
 
 __all__ = [
+    "ArgumentError",
     "BasisMismatchError",
     "CountryNameError",
+    "DataError",
     "DefbudgetError",
     "DefbudgetFutureWarning",
     "DefbudgetWarning",
@@ -182,6 +187,15 @@ def _missing(column: str) -> Any:
 class UnknownNameError(DefbudgetError, KeyError, ValueError):
     """A name defbudget does not know: a country, dataset, source id, file, index, currency,
     measure or sheet. The message lists the names it does know, or the closest ones."""
+
+
+class ArgumentError(DefbudgetError, ValueError):
+    """An argument has a value the function does not accept; the message names the choices."""
+
+
+class DataError(DefbudgetError, ValueError):
+    """The frame's rows do not allow the operation: no rows for the year asked, two rows where
+    one is needed, several measures or series where one is drawn or ranked, nothing to draw."""
 
 
 # name -> module defining it; loaded on first access so that this module imports nothing heavy

@@ -49,7 +49,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from defbudget.errors import DefbudgetError
+from defbudget.errors import ArgumentError, DefbudgetError, UnknownNameError
 from defbudget.fiscal import FY_START_MONTH, fy_bounds
 from defbudget.schema import COLUMNS, coerce, is_currency_unit
 
@@ -136,8 +136,8 @@ def _converter_for(path: str):
 
 def _check_currency(code, what: str = "currency") -> str:
     if not (isinstance(code, str) and is_currency_unit(code.upper())):
-        raise ValueError(f"{what} {code!r} is not an ISO 4217 currency code; expected e.g. "
-                         "'JPY', 'USD' or 'EUR'.")
+        raise UnknownNameError(f"{what} {code!r} is not an ISO 4217 currency code; expected e.g. "
+                               "'JPY', 'USD' or 'EUR'.")
     return code.upper()
 
 
@@ -309,12 +309,12 @@ def _period_window(year: int, period: str, fy_start_month: int | None,
     if period == "CY":
         return dt.date(year, 1, 1), dt.date(year, 12, 31), 1
     if period != "FY":
-        raise ValueError(f"period={period!r} is not supported; expected 'CY' or 'FY'.")
+        raise ArgumentError(f"period={period!r} is not supported; expected 'CY' or 'FY'.")
     if fy_start_month is None:
         country = _CURRENCY_COUNTRY.get(quote)
         if country is None:
-            raise ValueError(f"period='FY' needs fy_start_month for {quote} (no single country "
-                             "uses it); pass e.g. fy_start_month=4 for an April start.")
+            raise ArgumentError(f"period='FY' needs fy_start_month for {quote} (no single country "
+                                "uses it); pass e.g. fy_start_month=4 for an April start.")
         fy_start_month = FY_START_MONTH[country]
     start, end = fy_bounds(year, fy_start_month)
     return start, end, int(fy_start_month)
@@ -367,8 +367,8 @@ def average_rate(quote: str, base: str = "USD", *, year: int, period: str = "CY"
     quote, base = _check_currency(quote, "quote"), _check_currency(base, "base")
     year = _check_year(year)
     if averaging not in (None, "daily", "monthly"):
-        raise ValueError(f"averaging={averaging!r} is not supported; expected 'daily', "
-                         "'monthly' or None.")
+        raise ArgumentError(f"averaging={averaging!r} is not supported; expected 'daily', "
+                            "'monthly' or None.")
     start, end, _ = _period_window(year, period, fy_start_month, quote)
     return _window_average(quote, base, start, end, averaging)[0]
 
@@ -386,7 +386,7 @@ def monthly_average(quote: str, base: str = "USD", *, year: int, month: int) -> 
     """
     quote, base = _check_currency(quote, "quote"), _check_currency(base, "base")
     if not (isinstance(month, int | np.integer) and 1 <= month <= 12):
-        raise ValueError(f"month={month!r} must be an integer 1–12.")
+        raise ArgumentError(f"month={month!r} must be an integer 1–12.")
     if quote == base:
         return 1.0
     return _monthly(quote, base, pd.Period(year=_check_year(year), month=int(month),
@@ -425,7 +425,7 @@ def daily_rates(quote: str, base: str = "USD", *, start: str | dt.date | None = 
     """
     quote, base = _check_currency(quote, "quote"), _check_currency(base, "base")
     if quote == base:
-        raise ValueError(f"quote and base are both {quote}; the rate is 1.")
+        raise ArgumentError(f"quote and base are both {quote}; the rate is 1.")
     series = _daily(quote, base)
     lo = pd.Timestamp(start) if start is not None else None
     hi = pd.Timestamp(end) if end is not None else None
@@ -515,8 +515,8 @@ def implied_rate(local_amount, foreign_amount):
     local = np.asarray(local_amount, dtype=float)
     foreign = np.asarray(foreign_amount, dtype=float)
     if np.any((foreign == 0) | (foreign < 0) | (local < 0)):
-        raise ValueError(f"implied_rate needs positive amounts; got local={local_amount!r}, "
-                         f"foreign={foreign_amount!r}.")
+        raise ArgumentError(f"implied_rate needs positive amounts; got local={local_amount!r}, "
+                            f"foreign={foreign_amount!r}.")
     with np.errstate(invalid="ignore"):
         result = local / foreign
     return float(result) if result.ndim == 0 else result

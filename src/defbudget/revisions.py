@@ -33,6 +33,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from defbudget.errors import ArgumentError, DataError, MissingColumnError
+
 __all__ = [
     "CHANGES",
     "SHEETS",
@@ -123,9 +125,9 @@ def _sheet_ids(frame: pd.DataFrame) -> np.ndarray:
         [_sheet_id(n) for n in names], default=-1)
     if (ids < 0).any():
         bad = frame["measure"].to_numpy(dtype=object)[ids < 0][0]
-        raise ValueError(f"a row has measure {bad!r}, which no SIPRI sheet holds; pass a frame "
-                         "from defbudget.read_sipri (measures milex, milex_share_gdp, "
-                         "milex_per_capita, milex_share_govt).")
+        raise DataError(f"a row has measure {bad!r}, which no SIPRI sheet holds; pass a frame "
+                        "from defbudget.read_sipri (measures milex, milex_share_gdp, "
+                        "milex_per_capita, milex_share_govt).")
     return ids.astype(np.int64)
 
 
@@ -162,11 +164,12 @@ def _load(obj, side: str) -> _Release:
         frame = frame.assign(country=frame["country_as_published"].fillna(frame["country"]))
     missing = [c for c in _NEEDED if c not in frame.columns]
     if missing:
-        raise ValueError(f"sipri_revisions: the {side} frame lacks columns {missing}; pass "
-                         "the frame defbudget.read_sipri returns (or the workbook's path).")
+        raise MissingColumnError(f"sipri_revisions: the {side} frame lacks columns {missing}; "
+                                 "pass the frame defbudget.read_sipri returns (or the "
+                                 "workbook's path).", columns=missing)
     sources = [s for s in pd.unique(frame["source"].to_numpy(dtype=object)) if isinstance(s, str)]
     if len(sources) != 1 or not str(sources[0]).startswith("sipri-milex"):
-        raise ValueError(
+        raise DataError(
             f"sipri_revisions: the {side} frame must hold one SIPRI release; its source "
             f"column holds {sources[:4]}. Pass one frame per release (filter with "
             "defbudget.compare.select(frame, source=...)).")
@@ -178,8 +181,8 @@ def _load(obj, side: str) -> _Release:
                                   | (sheet_id == _sheet_id("regional")))
                                  & ~np.isnan(years_base)])
     if len(bases) > 1:
-        raise ValueError(f"sipri_revisions: the {side} frame mixes constant-price base years "
-                         f"{sorted(int(b) for b in bases)}; pass one SIPRI release per side.")
+        raise DataError(f"sipri_revisions: the {side} frame mixes constant-price base years "
+                        f"{sorted(int(b) for b in bases)}; pass one SIPRI release per side.")
     base = int(bases[0]) if len(bases) else None
     edition = _edition(source)
     years = frame["year"]
@@ -266,7 +269,7 @@ def _check_unique(code: np.ndarray, arrays: dict, label: str) -> None:
     _, first, counts = np.unique(code, return_index=True, return_counts=True)
     if (counts > 1).any():
         i = first[np.argmax(counts > 1)]
-        raise ValueError(
+        raise DataError(
             f"sipri_revisions: the {label} frame has {int((counts > 1).sum())} cells given "
             f"twice (first: {arrays['country'][i]} {arrays['year'][i]}, sheet "
             f"{arrays['sheet'][i]}); pass the frame read_sipri returns, without copied rows.")
@@ -492,8 +495,8 @@ def sipri_revisions(old, new, *, rtol: float = RTOL, include_unchanged: bool = F
     >>> print(revisions_summary(rev))  # doctest: +SKIP
     """
     if not (isinstance(rtol, (int, float)) and 0 <= rtol < 1):
-        raise ValueError(f"sipri_revisions: rtol={rtol!r}; expected a relative tolerance "
-                         "in [0, 1), e.g. 1e-9 (the default) or 0.001 to ignore changes "
+        raise ArgumentError(f"sipri_revisions: rtol={rtol!r}; expected a relative tolerance "
+                            "in [0, 1), e.g. 1e-9 (the default) or 0.001 to ignore changes "
                          "below 0.1 %.")
     key = _cache_key(old, new, rtol, include_unchanged)
     if key is not None:
@@ -787,8 +790,8 @@ def revisions_summary(revisions: pd.DataFrame, *, threshold: float = 0.01, top: 
     missing = [c for c in ("change", "sheet", "rel_change", "old_release", "new_release")
                if c not in revisions.columns]
     if missing:
-        raise ValueError(f"revisions_summary: the frame lacks {missing}; pass what "
-                         "defbudget.sipri_revisions returns.")
+        raise MissingColumnError(f"revisions_summary: the frame lacks {missing}; pass what "
+                                 "defbudget.sipri_revisions returns.", columns=missing)
     rev = revisions[revisions["change"] != "unchanged"]
     lines: list[str] = []
     first = revisions.iloc[0] if len(revisions) else {}
@@ -944,8 +947,8 @@ def revisions_to_excel(revisions: pd.DataFrame, path: str | os.PathLike, *,
             tidy[c] = rows[c]
         frames[side] = tidy.reset_index(drop=True)
     if not frames:
-        raise ValueError("revisions_to_excel: no changed cells to write (the two releases "
-                         "agree); nothing was written.")
+        raise DataError("revisions_to_excel: no changed cells to write (the two releases "
+                        "agree); nothing was written.")
     notes = str(revisions_summary(revisions)).split("\n\n")[0].split("\n")
     notes.append("Sheets named 'new ...' hold the new release's value of every changed cell, "
                  "'old ...' the old release's value as printed (constant prices in its own "

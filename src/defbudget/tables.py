@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
 
+from defbudget.errors import DataError, MissingColumnError
 from defbudget.formatting import CURRENCY_SYMBOLS, format_money, format_ratio, format_value
 
 __all__ = ["format_rate", "show", "show_wide"]
@@ -163,8 +164,8 @@ def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, *,
     cols = list(frame.columns) if columns is None else list(columns)
     missing = [c for c in cols if c not in frame.columns]
     if missing:
-        raise KeyError(f"show(): no column {missing[0]!r}; the frame has "
-                       f"{', '.join(map(str, frame.columns))}.")
+        raise MissingColumnError(f"show(): no column {missing[0]!r}; the frame has "
+                                 f"{', '.join(map(str, frame.columns))}.", columns=missing)
     out = {}
     n = len(frame)
     for col in cols:
@@ -202,7 +203,7 @@ def show_wide(frame: pd.DataFrame, *, index: Sequence[str] | None = None,
     else:
         have = frame["unit"].dropna().unique().tolist()
         if len(have) != 1:
-            raise ValueError(f"show_wide: the frame mixes units {have}; put 'unit' in index.")
+            raise DataError(f"show_wide: the frame mixes units {have}; put 'unit' in index.")
         units = have * len(wide)
     body = [[format_value(v, u) for v in row] for row, u in
             zip(wide.to_numpy(), units, strict=True)]

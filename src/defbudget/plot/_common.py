@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
 
+from defbudget.errors import DataError, MissingColumnError, UnknownNameError
 from defbudget.formatting import unit_label
 from defbudget.schema import require_same_basis
 
@@ -65,7 +66,7 @@ def highlight_names(data: pd.DataFrame, highlight, column: str, *,
             if not strict:
                 out.append(name)
                 continue
-            raise ValueError(f"highlight: {err}") from None
+            raise UnknownNameError(f"highlight: {err}") from None
         out.extend(dict.fromkeys(data.loc[mask, column]))
     return out
 
@@ -136,12 +137,13 @@ def check_frame(data: pd.DataFrame, columns: Sequence[str], *, func: str) -> Non
                         "defbudget.read_sipri(path).")
     missing = [c for c in columns if c not in data.columns]
     if missing:
-        raise ValueError(f"{func} needs column(s) {missing!r}, which the frame lacks "
-                         f"(it has {list(data.columns)!r}). Pass a tidy defbudget frame, or "
-                         "name the columns to use with the x=/y=/hue= keywords.")
+        raise MissingColumnError(f"{func} needs column(s) {missing!r}, which the frame lacks "
+                                 f"(it has {list(data.columns)!r}). Pass a tidy defbudget "
+                                 "frame, or name the columns to use with the x=/y=/hue= keywords.",
+                                 columns=missing)
     if data.empty:
-        raise ValueError(f"{func} was given an empty frame: nothing to draw. Check the "
-                         "filters applied before the call.")
+        raise DataError(f"{func} was given an empty frame: nothing to draw. Check the "
+                        "filters applied before the call.")
 
 
 def same_basis(data: pd.DataFrame, *, func: str) -> None:

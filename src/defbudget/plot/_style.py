@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 
+from defbudget.errors import ArgumentError, UnknownNameError
 from defbudget.styles import STYLES
 
 __all__ = ["COUNTRY_COLOURS", "NEGATIVE", "NEUTRAL", "OKABE_ITO", "POSITIVE",
@@ -70,8 +71,8 @@ def palette(n: int) -> list[str]:
 
 def _style_name(name: str) -> str:
     if name not in STYLES:
-        raise ValueError(f"unknown defbudget style {name!r}; expected one of {STYLES} "
-                         f"(or pass any matplotlib style straight to plt.style.use)")
+        raise UnknownNameError(f"unknown defbudget style {name!r}; expected one of {STYLES} "
+                               f"(or pass any matplotlib style straight to plt.style.use)")
     return f"defbudget.styles.{name}"
 
 
@@ -132,8 +133,8 @@ def chart_style(style: str | None = "paper") -> Iterator[None]:
         yield
         return
     if not isinstance(style, str) or style not in STYLES:
-        raise ValueError(f"style must be one of {STYLES} or None (your own rcParams); you "
-                         f"passed {style!r}")
+        raise ArgumentError(f"style must be one of {STYLES} or None (your own rcParams); you "
+                            f"passed {style!r}")
     with mpl.rc_context(dict(_style_rc(style))):
         yield
         # The first figure of a session may load the backend inside this context, and
@@ -243,13 +244,13 @@ def colour_map(keys: Sequence[object], colours: Sequence[str] | dict | None = No
     if isinstance(colours, dict):
         missing = [k for k in keys if k not in colours]
         if missing:
-            raise ValueError(f"palette has no colour for {missing!r}; add them to the dict "
-                             f"(keys present: {list(colours)!r})")
+            raise ArgumentError(f"palette has no colour for {missing!r}; add them to the dict "
+                                f"(keys present: {list(colours)!r})")
         return {k: colours[k] for k in keys}
     if colours is not None:
         seq = list(colours)
         if not seq:
-            raise ValueError("palette is empty; pass a list of colours or None")
+            raise ArgumentError("palette is empty; pass a list of colours or None")
         return {k: seq[i % len(seq)] for i, k in enumerate(keys)}
     out: dict[object, str] = {}
     per_country: dict[str, int] = {}

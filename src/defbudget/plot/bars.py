@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from defbudget.errors import DataError
 from defbudget.formatting import format_ratio, format_value
 
 from . import _common as c
@@ -35,9 +36,9 @@ def _one_series(data: pd.DataFrame, *, func: str) -> None:
     n = data[keys].drop_duplicates().shape[0] if keys else 1
     if n > 1:
         combos = data[keys].drop_duplicates().head(4).to_dict("records")
-        raise ValueError(f"{func} draws one series; the frame holds {n} (e.g. {combos}). "
-                         "Filter it to one country, measure and basis first, or use "
-                         "small_multiples() for several.")
+        raise DataError(f"{func} draws one series; the frame holds {n} (e.g. {combos}). "
+                        "Filter it to one country, measure and basis first, or use "
+                        "small_multiples() for several.")
 
 
 @c.styled
@@ -86,9 +87,9 @@ def growth_bars(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     _one_series(data, func=func)
     frame = data.sort_values(x).reset_index(drop=True)
     if frame[x].duplicated().any():
-        raise ValueError(f"{func}: more than one row per {x} (e.g. {x}="
-                         f"{frame.loc[frame[x].duplicated(), x].iloc[0]!r}); filter to one "
-                         "stage and source first.")
+        raise DataError(f"{func}: more than one row per {x} (e.g. {x}="
+                        f"{frame.loc[frame[x].duplicated(), x].iloc[0]!r}); filter to one "
+                        "stage and source first.")
     kinds = c.point_kind(frame)
     if _is_change_frame(frame):
         change = frame[y].astype(float)
@@ -201,12 +202,12 @@ def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value"
     rows = data[data["year"] == year]
     if rows.empty:
         years = sorted(set(data["year"]))
-        raise ValueError(f"{func}: no rows for year={year!r}; the frame covers "
-                         f"{years[0]}–{years[-1]}")
+        raise DataError(f"{func}: no rows for year={year!r}; the frame covers "
+                        f"{years[0]}–{years[-1]}")
     if rows[label].duplicated().any():
         dup = rows.loc[rows[label].duplicated(), label].iloc[0]
-        raise ValueError(f"{func}: {dup!r} has several rows in {year}; filter to one "
-                         "measure and basis first")
+        raise DataError(f"{func}: {dup!r} has several rows in {year}; filter to one "
+                        "measure and basis first")
     if countries_only and "iso3" in rows.columns and rows["iso3"].notna().any():
         rows = rows[rows["iso3"].notna()]  # aggregates (World, regions) have no ISO code
     missing = int(rows[y].isna().sum())
@@ -388,13 +389,13 @@ def _japan_layers(data: pd.DataFrame, *, x: str, y: str, core_basis: str, total_
     core = levels[levels["basis"] == core_basis].set_index(x)[y]
     total = levels[levels["basis"] == total_basis].set_index(x)[y]
     if core.empty or total.empty:
-        raise ValueError(f"{func}: needs rows on basis {core_basis!r} (the core) and "
-                         f"{total_basis!r} (the total); the frame has bases "
-                         f"{sorted(set(data['basis']))!r}. Pass stack='basis' to stack the "
-                         "rows as given.")
+        raise DataError(f"{func}: needs rows on basis {core_basis!r} (the core) and "
+                        f"{total_basis!r} (the total); the frame has bases "
+                        f"{sorted(set(data['basis']))!r}. Pass stack='basis' to stack the "
+                        "rows as given.")
     for name, s in (("core", core), ("total", total)):
         if s.index.duplicated().any():
-            raise ValueError(f"{func}: several {name} rows per {x}; filter to one stage")
+            raise DataError(f"{func}: several {name} rows per {x}; filter to one stage")
     parts = data[data["measure"] == measure]
     comp = parts.pivot_table(index=x, columns="basis", values=y, aggfunc="sum")
     order = [b for b in JAPAN_COMPONENTS if b in comp.columns]
@@ -406,9 +407,9 @@ def _japan_layers(data: pd.DataFrame, *, x: str, y: str, core_basis: str, total_
     bad = residual < -0.005 * total.reindex(core.index)
     if bad.any():
         yr = residual[bad].index[0]
-        raise ValueError(f"{func}: in {x}={yr} the core ({core[yr]:,.0f}) plus components "
-                         f"({listed[yr]:,.0f}) exceed the total ({total[yr]:,.0f}); check "
-                         "the bases passed as core_basis and total_basis.")
+        raise DataError(f"{func}: in {x}={yr} the core ({core[yr]:,.0f}) plus components "
+                        f"({listed[yr]:,.0f}) exceed the total ({total[yr]:,.0f}); check "
+                        "the bases passed as core_basis and total_basis.")
     other = "other_not_itemised"
     wide[other] = residual.clip(lower=0)
     # A total with no core figure is drawn whole, as "total, breakdown not available".

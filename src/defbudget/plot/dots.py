@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
+from defbudget.errors import ArgumentError, DataError, UnknownNameError
 from defbudget.formatting import format_change, format_money, format_value
 
 from . import _common as c
@@ -60,12 +61,12 @@ def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
         index=hue, columns="year", values=y, aggfunc="first")
     for yr in (start, end):
         if yr not in wide.columns:
-            raise ValueError(f"{func}: no values in year {yr}; the frame covers "
-                             f"{int(data['year'].min())}–{int(data['year'].max())}")
+            raise DataError(f"{func}: no values in year {yr}; the frame covers "
+                            f"{int(data['year'].min())}–{int(data['year'].max())}")
     complete = wide.dropna(subset=[start, end])
     dropped = sorted(set(data[hue]) - set(complete.index))
     if complete.empty:
-        raise ValueError(f"{func}: no {hue} has values in both {start} and {end}")
+        raise DataError(f"{func}: no {hue} has values in both {start} and {end}")
     keys = list(complete.index)
     hl = c.highlight_names(data, highlight, hue)
     own = colour_map(keys)
@@ -214,12 +215,12 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,
     c.check_frame(table, ["budget", "outlet", "reported_usd", "local_amount"], func=func)
     budgets = list(dict.fromkeys(table["budget"]))
     if budget is None and len(budgets) > 1:
-        raise ValueError(f"{func}: the table holds {len(budgets)} budgets; pass budget= one "
-                         f"of {budgets!r}")
+        raise ArgumentError(f"{func}: the table holds {len(budgets)} budgets; pass budget= one "
+                            f"of {budgets!r}")
     budget = budget if budget is not None else budgets[0]
     rows = table[table["budget"] == budget]
     if rows.empty:
-        raise ValueError(f"{func}: no rows for budget {budget!r}; choose one of {budgets!r}")
+        raise UnknownNameError(f"{func}: no rows for budget {budget!r}; choose one of {budgets!r}")
     rows = rows.sort_values("reported_usd").reset_index(drop=True)
     ys = np.arange(len(rows))
     supported = (rows["supported"].fillna(False).astype(bool) if "supported" in rows

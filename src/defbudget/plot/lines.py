@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
+from defbudget.errors import ArgumentError, DataError, MissingColumnError, UnknownNameError
 from defbudget.formatting import format_ratio
 
 from . import _common as c
@@ -53,7 +54,7 @@ def _series(data: pd.DataFrame, *, x: str, y: str, hue_cols: list[str], func: st
             differ = [col for col in ("measure", "basis", "unit", "source", "stage")
                       if col in rows.columns and rows[col].nunique(dropna=False) > 1]
             split = differ[0] if differ else "basis"
-            raise ValueError(
+            raise DataError(
                 f"{func} found {len(rows)} rows for series {c.series_key_label(key)!r} at "
                 f"{x}={year!r} (they differ in {differ or 'nothing — exact duplicates'}). "
                 "Filter the frame to one measure and basis, or split the series with "
@@ -351,8 +352,8 @@ def _compare_core(data: pd.DataFrame, *, x: str, y: str, hue: str, ax: Axes | No
     if hl and hue in data.columns:
         unknown = [h for h in hl if h not in set(data[hue])]
         if unknown:
-            raise ValueError(f"highlight names {unknown!r}, not found in column {hue!r} "
-                             f"(it holds e.g. {sorted(set(data[hue].dropna()))[:8]!r})")
+            raise UnknownNameError(f"highlight names {unknown!r}, not found in column {hue!r} "
+                                   f"(it holds e.g. {sorted(set(data[hue].dropna()))[:8]!r})")
     if hl and palette is None:
         keys = list(dict.fromkeys(data[hue]))
         own = colour_map(keys)
@@ -441,9 +442,9 @@ def indexed_growth(data: pd.DataFrame, *, base: int, x: str = "year", y: str = "
         at_base = grp.loc[grp[x] == base, y].dropna()
         if at_base.empty or at_base.iloc[0] == 0:
             years = sorted(grp.loc[grp[y].notna(), x].tolist())
-            raise ValueError(f"{func}: series {key!r} has no non-zero value in {x}={base} "
-                             f"(it has {years[:3]}…{years[-3:]}); choose a base period that "
-                             "every series covers, or filter the series out.")
+            raise DataError(f"{func}: series {key!r} has no non-zero value in {x}={base} "
+                            f"(it has {years[:3]}…{years[-3:]}); choose a base period that "
+                            "every series covers, or filter the series out.")
         frames.append(grp.assign(**{y: grp[y] / at_base.iloc[0] * 100.0}))
     indexed = pd.concat(frames, ignore_index=True)
     units = list(dict.fromkeys(data["unit"].dropna())) if "unit" in data else []
@@ -498,8 +499,9 @@ def _target_label_column(targets: pd.DataFrame) -> str:
     for col in ("label", "name", "target", "title", "description"):
         if col in targets.columns:
             return col
-    raise ValueError("targets frame needs a label column ('label' or 'name') and a 'value' "
-                     f"column (a ratio, 0.02 = 2%); it has {list(targets.columns)!r}")
+    raise MissingColumnError("targets frame needs a label column ('label' or 'name') and a "
+                             f"'value' column (a ratio, 0.02 = 2%); it has "
+                             f"{list(targets.columns)!r}", columns=["label"])
 
 
 def _default_targets() -> pd.DataFrame:
@@ -508,9 +510,9 @@ def _default_targets() -> pd.DataFrame:
 
         return load("targets")
     except (ImportError, KeyError, LookupError, FileNotFoundError, ValueError) as exc:
-        raise ValueError("burden_vs_targets needs target levels: pass targets=<frame with "
-                         "'label' and 'value' (ratio) columns and a 'source'>, or install "
-                         f"a defbudget with the 'targets' dataset ({exc})") from exc
+        raise ArgumentError("burden_vs_targets needs target levels: pass targets=<frame with "
+                            "'label' and 'value' (ratio) columns and a 'source'>, or install "
+                            f"a defbudget with the 'targets' dataset ({exc})") from exc
 
 
 @c.styled
@@ -566,14 +568,14 @@ def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None
     c.check_frame(data, [x, y, hue], func=func)
     units = set(data["unit"].dropna()) if "unit" in data.columns else {"ratio"}
     if units != {"ratio"}:
-        raise ValueError(f"{func} draws shares of GDP (unit 'ratio', 0.02 = 2%); the frame "
-                         f"has unit(s) {sorted(units)!r}. Filter to measure "
-                         "'milex_share_gdp', or divide by GDP first.")
+        raise DataError(f"{func} draws shares of GDP (unit 'ratio', 0.02 = 2%); the frame "
+                        f"has unit(s) {sorted(units)!r}. Filter to measure "
+                        "'milex_share_gdp', or divide by GDP first.")
     data, window_note = _burden_window(data, x=x, hue=hue, years=years)
     if targets is None:
         targets = _applicable_targets(_default_targets(), data, hue=hue)
     if not isinstance(targets, pd.DataFrame) or "value" not in targets.columns:
-        raise ValueError(f"{func}: targets must be a DataFrame with a 'value' column (ratio)")
+        raise ArgumentError(f"{func}: targets must be a DataFrame with a 'value' column (ratio)")
     label_col = _target_label_column(targets) if len(targets) else "label"
     ax, state = _compare_core(
         data, x=x, y=y, hue=hue, ax=ax, palette=palette, highlight=highlight,
@@ -646,8 +648,8 @@ def _burden_window(data: pd.DataFrame, *, x: str, hue: str, years: tuple | None
         if last is not None:
             keep &= data[x] <= last
         if not keep.any():
-            raise ValueError(f"plot.burden_vs_targets: no rows in years={years!r}; the frame "
-                             f"covers {int(data[x].min())}–{int(data[x].max())}")
+            raise DataError(f"plot.burden_vs_targets: no rows in years={years!r}; the frame "
+                            f"covers {int(data[x].min())}–{int(data[x].max())}")
         return data[keep], None
     several = hue in data.columns and data[hue].nunique() > 1
     if several and data[x].min() < BURDEN_START <= data[x].max():
