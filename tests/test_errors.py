@@ -92,7 +92,10 @@ def test_keyerror_family_prints_its_message_unquoted():
 
 
 def test_missing_column_error_is_a_schema_error_with_failure_cases():
-    err = MissingColumnError.in_frame(["source", "flag"], name="the frame passed to f")
+    from defbudget.schema import Violation
+    err = MissingColumnError.in_frame(
+        [Violation("required column is missing", column=c) for c in ("source", "flag")],
+        name="the frame passed to f")
     assert isinstance(err, SchemaError) and isinstance(err, KeyError)
     assert err.columns == ("source", "flag")
     assert "the frame passed to f breaks the defbudget tidy contract in 2 place(s)" in str(err)
@@ -175,6 +178,7 @@ def test_a_missing_column_is_one_class_everywhere():
         with pytest.raises(MissingColumnError) as info:
             call()
         assert info.value.columns  # names what is missing
+        assert info.value.failure_cases["column"].tolist() == list(info.value.columns)
         assert isinstance(info.value, KeyError | ValueError)
 
 

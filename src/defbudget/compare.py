@@ -108,7 +108,9 @@ def _require(frame: pd.DataFrame, what: str, columns: Iterable[str] = _NEEDED) -
                         f"{type(frame).__name__}.")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise MissingColumnError.in_frame(missing, name=f"the frame passed to {what}")
+        raise MissingColumnError.in_frame(
+            [schema.Violation("required column is missing", column=c) for c in missing],
+            name=f"the frame passed to {what}")
 
 
 def _label(period, year) -> str:

@@ -165,23 +165,27 @@ class MissingColumnError(SchemaError, KeyError):
 
     def __init__(self, message: str, *, columns: Iterable[str] = ()):
         self.columns = tuple(columns)
-        self.violations = [_missing(c) for c in self.columns]
+        self.violations = []
         Exception.__init__(self, message)
 
     @classmethod
-    def in_frame(cls, columns: Iterable[str], *, name: str = "frame") -> MissingColumnError:
-        """The error for *columns* missing from the frame called *name*."""
-        columns = tuple(columns)
+    def in_frame(cls, violations: Sequence[Any], *, name: str = "frame") -> MissingColumnError:
+        """The tidy-contract error for *violations*, ``schema.Violation`` s naming the columns."""
         err = cls.__new__(cls)
-        SchemaError.__init__(err, [_missing(c) for c in columns], name=name)
-        err.columns = columns
+        SchemaError.__init__(err, violations, name=name)
+        err.columns = tuple(v.column for v in err.violations)
         return err
 
+    @property
+    def failure_cases(self) -> pd.DataFrame:
+        """One row per missing column (rule ``required column is missing``)."""
+        if self.violations:
+            return super().failure_cases
+        import pandas as pd
 
-def _missing(column: str) -> Any:
-    from defbudget.schema import Violation  # schema imports this module: no import at the top
-
-    return Violation("required column is missing", column=column)
+        return pd.DataFrame({"rule": "required column is missing", "column": list(self.columns),
+                             "row": None, "value": None, "message": ""},
+                            columns=["rule", "column", "row", "value", "message"])
 
 
 class UnknownNameError(DefbudgetError, KeyError, ValueError):
