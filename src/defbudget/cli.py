@@ -340,6 +340,9 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")  # the report only writes files; never open a window
     from defbudget.report import build_report
 
     sipri = args.sipri if args.sipri is not None else _downloaded_sipri()
@@ -760,6 +763,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "compare" and args.measure is None:
         args.measure = "constant_usd" if args.sipri is not None else "share_gdp"
+    shown = warnings.showwarning
     warnings.showwarning = _one_line_warning
     try:
         return args.func(args)
@@ -771,6 +775,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = " ".join(str(exc).split()) or type(exc).__name__
         print(f"defbudget {args.command}: error: {text}", file=sys.stderr)
         return EXIT_USAGE
+    finally:
+        warnings.showwarning = shown  # main() may run inside a notebook or a test
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -95,7 +95,7 @@ def to_iso3(name: str) -> str:
     return _to_iso3(_key(name), name.strip())
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)  # names come from users: bounded
 def _to_iso3(key: str, name: str) -> str:
     from defbudget.readers._countries import ISO3_OVERRIDES, _converter
 

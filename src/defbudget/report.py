@@ -190,9 +190,12 @@ def _sipri(context: dict) -> pd.DataFrame:
         from defbudget.readers.sipri import read_sipri
 
         path = context["sipri"] or None  # "" -> $DEFBUDGET_SIPRI
+        from defbudget.readers.sipri import SipriFiscalYearWarning
+
         with warnings.catch_warnings():
-            # Fiscal-year footnote warnings concern the local-currency sheets we do not read.
-            warnings.simplefilter("ignore")
+            # Fiscal-year footnote warnings concern the local-currency sheets we do not read;
+            # every other warning (an unknown country, a note) reaches the caller.
+            warnings.simplefilter("ignore", SipriFiscalYearWarning)
             return read_sipri(path, sheets=["constant_usd", "share_gdp"])
     return _cached(context, "sipri_frame", make)
 
@@ -593,11 +596,10 @@ def build_report(out: str | os.PathLike, *, sipri: str | os.PathLike | None = No
     >>> from defbudget.report import build_report
     >>> files = build_report("report", progress=False)  # doctest: +SKIP
     """
-    import matplotlib
     from tqdm.auto import tqdm
 
-    if matplotlib.get_backend().lower() not in {"agg", "pdf", "svg"}:
-        matplotlib.use("Agg")  # the report only writes files; never open a window
+    # The backend is the caller's: each figure is closed once saved, so none is shown (the
+    # CLI entry point selects Agg; a notebook keeps its own backend).
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(f"--out {out} is a file; give a folder to write the report into")

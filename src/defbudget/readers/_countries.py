@@ -205,7 +205,8 @@ def currency_code(name: str, *, iso3: str | None, country: str) -> str:
 
 _COCO_LOCK = threading.Lock()
 _COCO = None
-_ISO3_CACHE: dict[str, str | None] = {}
+_ISO3_CACHE: dict[str, str] = {}  # matched names only, so an unknown name warns on every call
+_ISO3_CACHE_MAX = 4096
 
 
 def _converter():
@@ -268,7 +269,10 @@ def iso3_codes(names, *, context: str = "") -> dict[str, str | None]:
         unknown = []
         for name, code in zip(todo, codes, strict=True):
             ok = isinstance(code, str) and len(code) == 3 and code.isupper()
-            _ISO3_CACHE[" ".join(str(name).split())] = code if ok else None
+            if ok:
+                if len(_ISO3_CACHE) >= _ISO3_CACHE_MAX:
+                    _ISO3_CACHE.clear()
+                _ISO3_CACHE[" ".join(str(name).split())] = code
             out[name] = code if ok else None
             if not ok:
                 unknown.append(name)

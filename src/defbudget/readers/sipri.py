@@ -1403,7 +1403,7 @@ def sipri_release_info(path: str | PathLike | None = None) -> dict:
     if hit is not None:
         return hit
     with warnings.catch_warnings():  # row-level warnings belong to read_sipri, not here
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", DefbudgetWarning)
         _, info = _read(p, None)
     _cache.put(key, info)
     return info
