@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from defbudget._deprecate import renamed_keywords
+
 __all__ = ["BudgetAccessor"]
 
 
@@ -73,16 +75,17 @@ class BudgetAccessor:
         """
         return self._cmp().cagr(self._frame, start=start, end=end)
 
-    def index_to(self, *, base_year: int) -> pd.DataFrame:
+    @renamed_keywords(base_year="index_year")
+    def index_to(self, *, index_year: int) -> pd.DataFrame:
         """:func:`defbudget.compare.index_to` (unit ``index``, base year = 100).
 
         Examples
         --------
         >>> from defbudget.compare import _example_frame
-        >>> _example_frame().budget.index_to(base_year=2022)["value"].round(1).tolist()
+        >>> _example_frame().budget.index_to(index_year=2022)["value"].round(1).tolist()
         [91.8, 100.0, 126.3]
         """
-        return self._cmp().index_to(self._frame, base_year=base_year)
+        return self._cmp().index_to(self._frame, index_year=index_year)
 
     def rolling_mean(self, *, window: int) -> pd.DataFrame:
         """:func:`defbudget.compare.rolling_mean` (the series' unit).

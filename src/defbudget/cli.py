@@ -515,7 +515,7 @@ def _cmd_chart(args: argparse.Namespace) -> int:
         elif kind == "indexed":
             base = args.base or _first_common_year(data, hue)
             draw = lambda ax: plot.indexed_growth(  # noqa: E731
-                data[data["year"] >= base], base=base, hue=hue, ax=ax, title=title)
+                data[data["year"] >= base], index_year=base, hue=hue, ax=ax, title=title)
         elif kind == "growth":
             if data.groupby(["country", "basis"]).ngroups != 1:
                 raise ValueError("chart growth draws one series; pick one with --basis and "

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from defbudget import schema
+from defbudget._deprecate import renamed_keywords
 from defbudget.errors import ArgumentError, DataError, MissingColumnError, UnknownNameError
 from defbudget.schema import BasisMismatchError, is_currency_unit, require_same_basis
 
@@ -576,48 +577,50 @@ def cagr(frame: pd.DataFrame, *, start: int, end: int) -> pd.DataFrame:
     return _finish(out)
 
 
-def index_to(frame: pd.DataFrame, *, base_year: int) -> pd.DataFrame:
-    """Index each series to its value in *base_year* (= 100).
+@renamed_keywords(base_year="index_year")
+def index_to(frame: pd.DataFrame, *, index_year: int) -> pd.DataFrame:
+    """Index each series to its value in *index_year* (= 100).
 
     Parameters
     ----------
     frame
         A tidy frame; it may hold many series.
-    base_year
+    index_year
         The label year whose value becomes 100 (for a fiscal year, the year it starts in).
         Not to be confused with the price ``base_year`` column of constant-price series,
-        which is kept unchanged.
+        which is kept unchanged. (Called ``base_year=`` before; the old keyword still works,
+        with a FutureWarning.)
 
     Returns
     -------
     pandas.DataFrame
         Tidy frame, unit ``index``, ``measure`` ``<measure>_index`` plus ``_real``/``_nominal``
-        for money, and an ``index_year`` column. A series without a value in *base_year*
+        for money, and an ``index_year`` column. A series without a value in *index_year*
         gives NaN rows flagged ``unavailable`` with a ``note``.
 
     Raises
     ------
     ValueError
-        No series has a value in *base_year*.
+        No series has a value in *index_year*.
 
     Examples
     --------
     >>> import defbudget.compare as cmp
-    >>> cmp.index_to(cmp._example_frame(), base_year=2022)[["year", "value", "unit"]]
+    >>> cmp.index_to(cmp._example_frame(), index_year=2022)[["year", "value", "unit"]]
        year       value   unit
     0  2002   91.763726  index
     1  2022  100.000000  index
     2  2023  126.319785  index
     """
     _require(frame, "compare.index_to")
-    if isinstance(base_year, bool) or not isinstance(base_year, (int, np.integer)):
-        raise TypeError(f"compare.index_to: base_year must be an int year; you passed "
-                        f"{base_year!r}.")
+    if isinstance(index_year, bool) or not isinstance(index_year, (int, np.integer)):
+        raise TypeError(f"compare.index_to: index_year must be an int year; you passed "
+                        f"{index_year!r}.")
     _check_unique_years(frame, "compare.index_to")
     df = frame.reset_index(drop=True)
-    at_base = df["year"].eq(base_year) & df["value"].notna()
+    at_base = df["year"].eq(index_year) & df["value"].notna()
     if not at_base.any():
-        raise DataError(f"compare.index_to: no series has a value in {base_year}; the frame "
+        raise DataError(f"compare.index_to: no series has a value in {index_year}; the frame "
                         f"covers {int(df['year'].min())}–{int(df['year'].max())}.")
     sid = _series_id(df)
     base_val = pd.Series(df["value"].where(at_base).to_numpy(), index=sid.to_numpy())
@@ -628,7 +631,7 @@ def index_to(frame: pd.DataFrame, *, base_year: int) -> pd.DataFrame:
     out = df.copy()
     with np.errstate(divide="ignore", invalid="ignore"):
         out["value"] = (df["value"] / denom * 100.0).where(denom.ne(0))
-    lab = _label(df["period"].iloc[0] if df["period"].nunique() == 1 else "CY", base_year)
+    lab = _label(df["period"].iloc[0] if df["period"].nunique() == 1 else "CY", index_year)
     notes = pd.Series(None, index=df.index, dtype=object)
     notes[denom.isna()] = f"no {lab} value in this series to index to"
     notes[denom.eq(0)] = f"{lab} value is zero: cannot index to it"
@@ -637,7 +640,7 @@ def index_to(frame: pd.DataFrame, *, base_year: int) -> pd.DataFrame:
     out["flag"] = df["flag"].where(~(out["value"].isna() & df["flag"].isna()), "unavailable")
     out["measure"] = df["measure"] + "_index" + _suffix(df["unit"], df["price_basis"])
     out["unit"] = "index"
-    out["index_year"] = base_year
+    out["index_year"] = index_year
     out["value_type"] = "computed"
     return _finish(out)
 
@@ -1489,7 +1492,7 @@ class Basis:
     >>> Basis(price_basis="constant")
     Traceback (most recent call last):
     ...
-    ValueError: Basis(price_basis='constant') needs a base_year, e.g. ...
+    defbudget.errors.ArgumentError: Basis(price_basis='constant') needs a base_year, e.g. ...
     """
 
     unit: str = "USD"
@@ -1650,11 +1653,10 @@ def compare(*frames: pd.DataFrame, basis: Basis | Mapping | None = None) -> pd.D
                     f"of {sorted(prices.INDICES)} or a frame from prices.price_index().")
             parts.append(prices.to_constant(rows, base_year=target, index=index))
         elif basis.unit == "USD":
+            # the caller's rate is used as given (a fixed number or a spot date converts
+            # every year at that rate; fx_rate/fx_basis record it), never swapped for another
             parts.append(prices.constant_usd(rows, base_year=target, method=basis.method,
-                                             index=basis.index,
-                                             rate=basis.rate if basis.rate in (
-                                                 "fy_average", "cy_average") else
-                                             "fy_average"))
+                                             index=basis.index, rate=basis.rate))
         else:
             raise BasisMismatchError(
                 f"compare can put {unit} at constant prices into constant US$ only; for "

@@ -31,6 +31,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from defbudget._deprecate import renamed_keywords
 from defbudget.schema import coerce
 
 __all__ = [
@@ -125,7 +126,8 @@ def fy_start_month(iso3: str, *, year: int | None = None) -> int:
     return FY_START_MONTH[code]
 
 
-def fy_bounds(year: int, start_month: int) -> tuple[dt.date, dt.date]:
+@renamed_keywords(start_month="fy_start_month")
+def fy_bounds(year: int, fy_start_month: int) -> tuple[dt.date, dt.date]:
     """First and last day of the fiscal year that starts in *year*.
 
     Examples
@@ -135,13 +137,14 @@ def fy_bounds(year: int, start_month: int) -> tuple[dt.date, dt.date]:
     >>> fy_bounds(2025, 1)
     (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
     """
-    m = _check_month(start_month)
+    m = _check_month(fy_start_month)
     first = dt.date(int(year), m, 1)
     last = dt.date(int(year) + 1, m, 1) - dt.timedelta(days=1)
     return first, last
 
 
-def fiscal_year_of(date: dt.date | str, start_month: int) -> int:
+@renamed_keywords(start_month="fy_start_month")
+def fiscal_year_of(date: dt.date | str, fy_start_month: int) -> int:
     """The fiscal year (labelled by its start year) containing *date*.
 
     Examples
@@ -151,20 +154,22 @@ def fiscal_year_of(date: dt.date | str, start_month: int) -> int:
     >>> fiscal_year_of("2026-04-01", 4)
     2026
     """
-    m = _check_month(start_month)
+    m = _check_month(fy_start_month)
     d = pd.Timestamp(date)
     return d.year if d.month >= m else d.year - 1
 
 
-def fy_label(year: int, start_month: int, *, naming: str = "start") -> str:
+@renamed_keywords(start_month="fy_start_month")
+def fy_label(year: int, fy_start_month: int, *, naming: str = "start") -> str:
     """A fiscal year's name with the months it spans.
 
     Parameters
     ----------
     year
         The fiscal year as a defbudget frame labels it: the calendar year it starts in.
-    start_month
-        Month the fiscal year starts in (1–12).
+    fy_start_month
+        Month the fiscal year starts in (1–12). (Called ``start_month`` before; the old
+        keyword still works, with a FutureWarning.)
     naming
         ``"start"`` (defbudget, SIPRI, Japan) names the year by its start; ``"end"`` by the
         year it ends in, as the US government does.
@@ -172,7 +177,7 @@ def fy_label(year: int, start_month: int, *, naming: str = "start") -> str:
     Returns
     -------
     str
-        E.g. ``"FY2025 (Apr 2025–Mar 2026)"``; ``"CY2025"`` when *start_month* is 1.
+        E.g. ``"FY2025 (Apr 2025–Mar 2026)"``; ``"CY2025"`` when *fy_start_month* is 1.
 
     Examples
     --------
@@ -183,7 +188,7 @@ def fy_label(year: int, start_month: int, *, naming: str = "start") -> str:
     >>> fy_label(2025, 1)
     'CY2025'
     """
-    m = _check_month(start_month)
+    m = _check_month(fy_start_month)
     if naming not in ("start", "end"):
         raise ValueError(f"naming={naming!r} is not supported; expected 'start' or 'end'.")
     if m == 1:

@@ -49,7 +49,13 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from defbudget.errors import ArgumentError, DefbudgetError, UnknownNameError
+from defbudget.errors import (
+    ArgumentError,
+    DefbudgetError,
+    DefbudgetFutureWarning,
+    UnknownNameError,
+    warn,
+)
 from defbudget.fiscal import FY_START_MONTH, fy_bounds
 from defbudget.schema import COLUMNS, coerce, is_currency_unit
 
@@ -432,15 +438,36 @@ def daily_rates(quote: str, base: str = "USD", *, start: str | dt.date | None = 
     return series.loc[lo:hi].copy()
 
 
-def spot(date: str | dt.date, quote: str, base: str = "USD") -> Spot:
-    """The ECB reference rate on *date*, or on the last business day before it.
+def _old_date_first(func: str, quote, base, old: tuple, date):
+    """(quote, base, date) from a call in the old order ``func(date, quote, base)``."""
+    if date is None and not (isinstance(quote, str) and len(quote) == 3 and quote.isalpha()):
+        if len(old) > 1:
+            raise ArgumentError(f"{func}() takes (quote, base, *, date=...); got "
+                                f"{2 + len(old)} positional arguments.")
+        warn(f"{func}(date, quote, base) is now {func}(quote, base, *, date=...); the old "
+             "order will stop working in the next release.", DefbudgetFutureWarning)
+        return base, (old[0] if old else "USD"), quote
+    if old:
+        raise ArgumentError(f"{func}() takes (quote, base, *, date=...); pass date= by name.")
+    if date is None:
+        raise ArgumentError(f"{func}() needs date=, e.g. {func}('JPY', date='2025-12-26').")
+    return quote, base, date
+
+
+def spot(quote: str, base: str = "USD", *old: str, date: str | dt.date | None = None) -> Spot:
+    """The ECB reference rate of *quote* per *base* on *date*, or on the last business day
+    before it.
+
+    The old order ``spot(date, quote, base)`` still works for one release, with a
+    :class:`~defbudget.errors.DefbudgetFutureWarning`.
 
     Examples
     --------
-    >>> s = spot("2025-12-27", "JPY")  # a Saturday: Wednesday 24 December's fixing
+    >>> s = spot("JPY", date="2025-12-27")  # a Saturday: Wednesday 24 December's fixing
     >>> s.date, round(s.rate, 2), s.source
     (datetime.date(2025, 12, 24), 155.96, 'ecb-eurofxref-hist')
     """
+    quote, base, date = _old_date_first("spot", quote, base, old, date)
     quote, base = _check_currency(quote, "quote"), _check_currency(base, "base")
     day = pd.Timestamp(date).normalize()
     if quote == base:
@@ -459,15 +486,20 @@ def spot(date: str | dt.date, quote: str, base: str = "USD") -> Spot:
     return Spot(float(series.iloc[pos]), series.index[pos].date(), _rate_file().source)
 
 
-def rate_on(date: str | dt.date, quote: str, base: str = "USD") -> float:
+def rate_on(quote: str, base: str = "USD", *old: str, date: str | dt.date | None = None
+            ) -> float:
     """Units of *quote* per *base* on *date* (last business day before it if none that day).
+
+    The old order ``rate_on(date, quote, base)`` still works for one release, with a
+    :class:`~defbudget.errors.DefbudgetFutureWarning`.
 
     Examples
     --------
-    >>> round(rate_on("2024-12-27", "JPY"), 2)
+    >>> round(rate_on("JPY", date="2024-12-27"), 2)
     157.79
     """
-    return spot(date, quote, base).rate
+    quote, base, date = _old_date_first("rate_on", quote, base, old, date)
+    return spot(quote, base, date=date).rate
 
 
 def rate_range(quote: str, base: str = "USD", *, start: str | dt.date,
@@ -696,7 +728,7 @@ def _rate_for(kind: str, arg, q: str, b: str, year: int, period: str, start_mont
     """(fx_basis, fx_source, units of q per b) for one row."""
     suffix = f":{year}" if constant else ""
     if kind == "spot":
-        s = spot(arg, q, b)
+        s = spot(q, b, date=arg)
         return f"spot:{s.date.isoformat()}", s.source, s.rate
     if kind == "fy_average" and period == "FY":
         m = int(start_month)

@@ -315,7 +315,7 @@ def real_growth(frame: pd.DataFrame, *, index=None, base_year: int | None = None
 
 
 def constant_usd(frame: pd.DataFrame, *, base_year: int, method: str = "sipri",
-                 index=None, rate: str = "fy_average") -> pd.DataFrame:
+                 index=None, rate: str | float = "fy_average") -> pd.DataFrame:
     """Constant US dollars of *base_year* by a named method.
 
     Parameters
@@ -332,8 +332,8 @@ def constant_usd(frame: pd.DataFrame, *, base_year: int, method: str = "sipri",
     index
         Override the price index of the method.
     rate
-        ``"fy_average"`` (the rows' own period) or ``"cy_average"``; see
-        :func:`defbudget.fx.convert`.
+        ``"fy_average"`` (the rows' own period), ``"cy_average"``, ``"spot:YYYY-MM-DD"`` or a
+        fixed number of local currency per US$; see :func:`defbudget.fx.convert`.
 
     Returns
     -------

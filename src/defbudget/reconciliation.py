@@ -370,7 +370,7 @@ def _one(row, mod: pd.DataFrame, ledger: pd.DataFrame | None = None) -> dict:
     day, month = _date_or_none(published if isinstance(published, str) else None)
     spot_rate, spot_date, spot_basis = float("nan"), None, "no publication date"
     if day is not None:
-        s, err = _safe(fx.spot, day, local_unit, base)
+        s, err = _safe(fx.spot, local_unit, base, date=day)
         if err is None:
             spot_rate, spot_date, spot_basis = s.rate, s.date.isoformat(), "spot on publication"
     elif month is not None:

@@ -366,7 +366,7 @@ def _chart_sipri_indexed(path: Path, context: dict) -> None:
 
     frame = _sipri_measure(context, "milex")
     _draw(path, lambda ax: plot.indexed_growth(
-        frame[frame["year"] >= INDEX_BASE_YEAR], base=INDEX_BASE_YEAR, ax=ax,
+        frame[frame["year"] >= INDEX_BASE_YEAR], index_year=INDEX_BASE_YEAR, ax=ax,
         highlight="Japan",
         title=f"{_names(frame)}: real growth of military expenditure "
               f"({INDEX_BASE_YEAR} = 100, SIPRI)"))

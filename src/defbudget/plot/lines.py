@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
+from defbudget._deprecate import renamed_keywords
 from defbudget.errors import ArgumentError, DataError, MissingColumnError, UnknownNameError
 from defbudget.formatting import format_ratio
 
@@ -399,22 +400,25 @@ def _legend_or_labels(ax: Axes, data: pd.DataFrame, state: tuple, *, x: str, y: 
                   ncols=max(1, len(handles) // 25 + 1))
 
 
+@renamed_keywords(base="index_year")
 @c.styled
-def indexed_growth(data: pd.DataFrame, *, base: int, x: str = "year", y: str = "value",
+def indexed_growth(data: pd.DataFrame, *, index_year: int, x: str = "year", y: str = "value",
                    hue: str = "country", ax: Axes | None = None, title: str | None = None,
                    palette=None, highlight: str | Sequence[str] | None = None,
                    label_ends: bool | str = "auto", source: bool | str = True,
                    note: str | None = None, **kwargs) -> Axes:
-    """Growth of each series as an index, *base* = 100 (e.g. each country's 2014 level).
+    """Growth of each series as an index, *index_year* = 100 (e.g. each country's 2014 level).
 
-    The index is computed per series as ``100 * value / value[base]``; a series without a
-    value in *base* raises, naming it. Series in different currencies may be indexed
+    The index is computed per series as ``100 * value / value[index_year]``; a series without
+    a value in *index_year* raises, naming it. Series in different currencies may be indexed
     together (the index has no unit), but not a mix of current and constant prices.
+    (*index_year* was called ``base=`` before; the old keyword still works, with a
+    FutureWarning.)
 
     Returns
     -------
     matplotlib.axes.Axes
-        The y axis reads 100 at the base period, with a reference line there.
+        The y axis reads 100 at the index year, with a reference line there.
 
     Examples
     --------
@@ -428,7 +432,7 @@ def indexed_growth(data: pd.DataFrame, *, base: int, x: str = "year", y: str = "
     >>> frame = coerce(pd.DataFrame(rows).assign(period="CY", fy_start_month=1,
     ...     measure="milex", basis="sipri", price_basis="current", source="sipri_milex_2025"))
     >>> fig, ax = plt.subplots()
-    >>> ax = indexed_growth(frame, ax=ax, base=2020)
+    >>> ax = indexed_growth(frame, ax=ax, index_year=2020)
     >>> ax.get_ylabel()
     'Index, 2020 = 100 (current prices, national currency)'
     """
@@ -439,11 +443,12 @@ def indexed_growth(data: pd.DataFrame, *, base: int, x: str = "year", y: str = "
     require_same_basis(data, what=func, columns=("price_basis", "base_year"))
     frames = []
     for key, grp in data.groupby(hue, sort=False):
-        at_base = grp.loc[grp[x] == base, y].dropna()
+        at_base = grp.loc[grp[x] == index_year, y].dropna()
         if at_base.empty or at_base.iloc[0] == 0:
             years = sorted(grp.loc[grp[y].notna(), x].tolist())
-            raise DataError(f"{func}: series {key!r} has no non-zero value in {x}={base} "
-                            f"(it has {years[:3]}…{years[-3:]}); choose a base period that "
+            raise DataError(f"{func}: series {key!r} has no non-zero value in "
+                            f"{x}={index_year} (it has {years[:3]}…{years[-3:]}); choose a base "
+                            "period that "
                             "every series covers, or filter the series out.")
         frames.append(grp.assign(**{y: grp[y] / at_base.iloc[0] * 100.0}))
     indexed = pd.concat(frames, ignore_index=True)
@@ -454,11 +459,11 @@ def indexed_growth(data: pd.DataFrame, *, base: int, x: str = "year", y: str = "
     currency = ("national currency" if len(units) > 1
                 else c.value_label(data, capitalise=False).split(",")[0])
     period = "FY" if set(data.get("period", pd.Series(dtype=str)).dropna()) == {"FY"} else ""
-    ylabel = f"Index, {period}{base} = 100 ({prices}, {currency})"
+    ylabel = f"Index, {period}{index_year} = 100 ({prices}, {currency})"
     ax, state = _compare_core(
         indexed, x=x, y=y, hue=hue, ax=ax, palette=palette, highlight=highlight, zero=False,
         title=title if title is not None else
-        c.default_title(data, f", indexed to {period}{base} = 100"),
+        c.default_title(data, f", indexed to {period}{index_year} = 100"),
         ylabel=ylabel, xlabel=None, func=func, **kwargs)
     ax.axhline(100, color=NEUTRAL, linewidth=0.8, zorder=1)
     ax.yaxis.set_major_formatter(IndexFormatter())
