@@ -32,7 +32,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,12 @@ from defbudget import schema
 from defbudget._deprecate import renamed_keywords
 from defbudget.errors import ArgumentError, DataError, MissingColumnError, UnknownNameError
 from defbudget.schema import BasisMismatchError, is_currency_unit, require_same_basis
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pandas.io.formats.style import Styler
+
+#: One series of a frame: a country (name or ISO3), or a mapping of column to value.
+Selection: TypeAlias = str | Mapping[str, object]
 
 __all__ = [
     "BASIS_COLUMNS",
@@ -298,7 +304,7 @@ def _pick_year(frame: pd.DataFrame, year, what: str) -> int:
 # selection
 # --------------------------------------------------------------------------------------------
 
-def select(frame: pd.DataFrame, **criteria) -> pd.DataFrame:
+def select(frame: pd.DataFrame, **criteria: Any) -> pd.DataFrame:
     """Rows whose columns equal the given values; unknown values raise with close matches.
 
     Parameters
@@ -1094,7 +1100,7 @@ def _pairwise(frame, a, b, *, what: str, op: str) -> pd.DataFrame:
     return _finish(out, sort=("year",))
 
 
-def difference(frame: pd.DataFrame, a, b) -> pd.DataFrame:
+def difference(frame: pd.DataFrame, a: Selection, b: Selection) -> pd.DataFrame:
     """Year-by-year difference *a − b* between two countries or two sources.
 
     Parameters
@@ -1130,7 +1136,7 @@ def difference(frame: pd.DataFrame, a, b) -> pd.DataFrame:
     return _pairwise(frame, a, b, what="compare.difference", op="difference")
 
 
-def ratio(frame: pd.DataFrame, a, b) -> pd.DataFrame:
+def ratio(frame: pd.DataFrame, a: Selection, b: Selection) -> pd.DataFrame:
     """Year-by-year ratio *a / b* between two countries or two sources.
 
     Parameters
@@ -1744,7 +1750,7 @@ def wide_table(frame: pd.DataFrame, *, index: Sequence[str] | None = None,
 
 def style_table(frame: pd.DataFrame, *, index: Sequence[str] | None = None,
                 years: Iterable[int] | None = None, caption: str | None = None,
-                sig: int = 3):
+                sig: int = 3) -> Styler:
     """A pandas ``Styler`` for notebooks: years across, values formatted by their unit.
 
     Money prints as ``¥8.70T``/``$55.5B``, ratios as ``1.37%``, indices as ``104.2`` (with

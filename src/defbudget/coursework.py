@@ -238,7 +238,7 @@ class CheckResult:
         return self.message
 
 
-def check(exercise_id: str, answer) -> CheckResult:
+def check(exercise_id: str, answer: object) -> CheckResult:
     """Check *answer* to exercise *exercise_id*; the result's text says right or gives a hint.
 
     ``None`` is "not answered yet". Anything that is not a finite real number (a string, a

@@ -326,8 +326,12 @@ def _bibtex(src: dict) -> str:
     if src.get("date_accessed"):
         fields["urldate"] = src["date_accessed"]
     fields["note"] = "; ".join(notes)
-    body = ",\n".join(f"  {k} = {{{esc(v) if k != 'author' else '{' + esc(v) + '}'}}}"
-                      for k, v in fields.items() if v)
+    def value(key: str, text: str) -> str:
+        if key == "url":  # verbatim in biblatex/url.sty: percent-encode braces, escape nothing
+            return text.replace("{", "%7B").replace("}", "%7D")
+        return "{" + esc(text) + "}" if key == "author" else esc(text)
+
+    body = ",\n".join(f"  {k} = {{{value(k, v)}}}" for k, v in fields.items() if v)
     return f"@misc{{{src['id']},\n{body}\n}}"
 
 

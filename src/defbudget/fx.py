@@ -523,7 +523,7 @@ def rate_range(quote: str, base: str = "USD", *, start: str | dt.date,
                      window.index[-1].date(), _rate_file().source)
 
 
-def implied_rate(local_amount, foreign_amount):
+def implied_rate(local_amount: float, foreign_amount: float) -> float:
     """The exchange rate a conversion implies: *local_amount* / *foreign_amount*.
 
     Parameters

@@ -172,7 +172,8 @@ def _deflators(rows: pd.DataFrame, idx: pd.DataFrame, name: str) -> pd.DataFrame
     return idx[["year", "period", "fy_start_month", "value", "source"]]
 
 
-def to_constant(frame: pd.DataFrame, *, base_year: int, index="jp_cpi_all_items",
+def to_constant(frame: pd.DataFrame, *, base_year: int,
+                index: str | pd.DataFrame = "jp_cpi_all_items",
                 on_missing: str = "raise") -> pd.DataFrame:
     """Express money values at the prices of *base_year* using a named price index.
 
@@ -260,8 +261,8 @@ def to_constant(frame: pd.DataFrame, *, base_year: int, index="jp_cpi_all_items"
     return coerce(out) if all(c in out.columns for c in COLUMNS) else out
 
 
-def real_growth(frame: pd.DataFrame, *, index=None, base_year: int | None = None
-                ) -> pd.DataFrame:
+def real_growth(frame: pd.DataFrame, *, index: str | pd.DataFrame | None = None,
+                base_year: int | None = None) -> pd.DataFrame:
     """Year-on-year real growth of each series, as a ratio (0.05 = 5 %).
 
     Parameters
@@ -315,7 +316,8 @@ def real_growth(frame: pd.DataFrame, *, index=None, base_year: int | None = None
 
 
 def constant_usd(frame: pd.DataFrame, *, base_year: int, method: str = "sipri",
-                 index=None, rate: str | float = "fy_average") -> pd.DataFrame:
+                 index: str | pd.DataFrame | None = None, rate: str | float = "fy_average"
+                 ) -> pd.DataFrame:
     """Constant US dollars of *base_year* by a named method.
 
     Parameters

@@ -29,11 +29,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from defbudget.errors import ArgumentError, DataError, MissingColumnError
+
+#: One SIPRI release: the workbook's path, or the frame read_sipri returns.
+Release: TypeAlias = str | os.PathLike[str] | pd.DataFrame
 
 __all__ = [
     "CHANGES",
@@ -366,7 +370,7 @@ def _factors(o: dict, n: dict, old_base: int, new_base: int,
     return table
 
 
-def rebasing_factors(old, new) -> pd.DataFrame:
+def rebasing_factors(old: Release, new: Release) -> pd.DataFrame:
     """SIPRI's own factor from the old constant-price base year to the new one, per series.
 
     Parameters
@@ -433,8 +437,8 @@ def _take(arr: np.ndarray, idx: np.ndarray, fill) -> np.ndarray:
     return out
 
 
-def sipri_revisions(old, new, *, rtol: float = RTOL, include_unchanged: bool = False
-                    ) -> pd.DataFrame:
+def sipri_revisions(old: Release, new: Release, *, rtol: float = RTOL,
+                    include_unchanged: bool = False) -> pd.DataFrame:
     """Every value, flag and name that changed between two SIPRI releases.
 
     Parameters

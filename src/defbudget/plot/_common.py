@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeAlias
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -30,6 +31,10 @@ from ._style import PROVISIONAL_FACE, STYLE_PROVISIONAL, STYLE_UNCERTAIN, chart_
 #: Kinds of point, drawn differently: final (filled, solid line), provisional (hollow,
 #: dashed segment into it), uncertain (hollow diamond, dotted segment).
 FINAL, PROVISIONAL, UNCERTAIN = "final", "provisional", "uncertain"
+
+
+#: What ``palette=`` accepts: colours by key, a list cycled over the keys, or None.
+Palette: TypeAlias = Mapping[Any, str] | Sequence[str] | None
 
 
 def get_ax(ax: Axes | None) -> Axes:

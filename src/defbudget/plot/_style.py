@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -234,14 +235,14 @@ def shade(colour: str, index: int) -> str:
     return tint(colour, min(0.25 + 0.2 * (index - 1), 0.7))
 
 
-def colour_map(keys: Sequence[object], colours: Sequence[str] | dict | None = None
+def colour_map(keys: Sequence[object], colours: Mapping[Any, str] | Sequence[str] | None = None
                ) -> dict[object, str]:
     """Map each key to a colour (a caller's dict or list wins over the palette).
 
     Without *colours*, a country (or a (country, ...) tuple) gets its house colour, so
     Japan is the same blue in every chart; other keys take the palette's unused colours.
     """
-    if isinstance(colours, dict):
+    if isinstance(colours, Mapping):
         missing = [k for k in keys if k not in colours]
         if missing:
             raise ArgumentError(f"palette has no colour for {missing!r}; add them to the dict "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -44,7 +45,7 @@ def _one_series(data: pd.DataFrame, *, func: str) -> None:
 @c.styled
 def growth_bars(data: pd.DataFrame, *, x: str = "year", y: str = "value",
                 ax: Axes | None = None, labels: bool = False, title: str | None = None,
-                source: bool | str = True, note: str | None = None, **kwargs) -> Axes:
+                source: bool | str = True, note: str | None = None, **kwargs: Any) -> Axes:
     """Year-on-year change as bars: rises in blue, falls in vermillion.
 
     Parameters
@@ -168,7 +169,7 @@ def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value"
                  highlight: str | Sequence[str] | None = None, labels: bool = True,
                  countries_only: bool = True, title: str | None = None,
                  source: bool | str = True,
-                 note: str | None = None, **kwargs) -> Axes:
+                 note: str | None = None, **kwargs: Any) -> Axes:
     """The top *n* countries in *year*, as horizontal bars, largest at the top.
 
     Rows without a value are left out (and counted in the source line); estimates are
@@ -285,7 +286,7 @@ def stacked_composition(data: pd.DataFrame, *, x: str = "year", y: str = "value"
                         core_basis: str = "mod_excl_saco_realignment",
                         total_basis: str = "mod_incl_saco_realignment",
                         component_measure: str = "defense_budget_component",
-                        ax: Axes | None = None, title: str | None = None, palette=None,
+                        ax: Axes | None = None, title: str | None = None, palette: c.Palette = None,
                         source: bool | str = True, note: str | None = None) -> Axes:
     """Stacked bars of a budget's parts by year, e.g. Japan's MOD core + SACO + realignment.
 

@@ -24,7 +24,7 @@ __all__ = ["reconciliation_dots", "slope"]
 
 @c.styled
 def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
-          hue: str = "country", ax: Axes | None = None, palette=None,
+          hue: str = "country", ax: Axes | None = None, palette: c.Palette = None,
           highlight: str | Sequence[str] | None = None, title: str | None = None,
           source: bool | str = True, note: str | None = None) -> Axes:
     """Slope chart: each country's value in *start* joined to its value in *end*.

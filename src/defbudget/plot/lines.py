@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -197,9 +198,9 @@ def _draw_lines(data: pd.DataFrame, *, x: str, y: str, hue: str | Sequence[str] 
 def trend(data: pd.DataFrame, *, x: str = "year", y: str = "value",
           hue: str | Sequence[str] | None = "country", ax: Axes | None = None,
           events: Mapping[float, str] | None = None, title: str | None = None,
-          ylabel: str | None = None, xlabel: str | None = None, palette=None,
+          ylabel: str | None = None, xlabel: str | None = None, palette: c.Palette = None,
           markers: bool | str = "auto", zero: bool = True, legend: bool = True,
-          source: bool | str = True, note: str | None = None, **kwargs) -> Axes:
+          source: bool | str = True, note: str | None = None, **kwargs: Any) -> Axes:
     """Draw one or more series over time; draft, request and estimate points drawn hollow.
 
     Parameters
@@ -290,10 +291,10 @@ def trend(data: pd.DataFrame, *, x: str = "year", y: str = "value",
 def compare_lines(data: pd.DataFrame, *, x: str = "year", y: str = "value",
                   hue: str = "country", ax: Axes | None = None,
                   highlight: str | Sequence[str] | None = None, title: str | None = None,
-                  ylabel: str | None = None, xlabel: str | None = None, palette=None,
+                  ylabel: str | None = None, xlabel: str | None = None, palette: c.Palette = None,
                   label_ends: bool | str = "auto", zero: bool = True,
                   source: bool | str = True, note: str | None = None,
-                  years: tuple | None = None, **kwargs) -> Axes:
+                  years: tuple | None = None, **kwargs: Any) -> Axes:
     """Compare several countries' series on one axis, labelled at the line ends.
 
     All rows must share one unit and price basis (e.g. SIPRI constant-2023 US$); mixed
@@ -348,7 +349,7 @@ def compare_lines(data: pd.DataFrame, *, x: str = "year", y: str = "value",
 
 def _compare_core(data: pd.DataFrame, *, x: str, y: str, hue: str, ax: Axes | None,
                   highlight, title, ylabel, xlabel, palette, zero: bool, func: str,
-                  **kwargs) -> tuple[Axes, tuple]:
+                  **kwargs: Any) -> tuple[Axes, tuple]:
     hl = c.highlight_names(data, highlight, hue)
     if hl and hue in data.columns:
         unknown = [h for h in hl if h not in set(data[hue])]
@@ -404,9 +405,9 @@ def _legend_or_labels(ax: Axes, data: pd.DataFrame, state: tuple, *, x: str, y: 
 @c.styled
 def indexed_growth(data: pd.DataFrame, *, index_year: int, x: str = "year", y: str = "value",
                    hue: str = "country", ax: Axes | None = None, title: str | None = None,
-                   palette=None, highlight: str | Sequence[str] | None = None,
+                   palette: c.Palette = None, highlight: str | Sequence[str] | None = None,
                    label_ends: bool | str = "auto", source: bool | str = True,
-                   note: str | None = None, **kwargs) -> Axes:
+                   note: str | None = None, **kwargs: Any) -> Axes:
     """Growth of each series as an index, *index_year* = 100 (e.g. each country's 2014 level).
 
     The index is computed per series as ``100 * value / value[index_year]``; a series without
@@ -523,11 +524,11 @@ def _default_targets() -> pd.DataFrame:
 @c.styled
 def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None,
                       x: str = "year", y: str = "value", hue: str = "country",
-                      ax: Axes | None = None, title: str | None = None, palette=None,
+                      ax: Axes | None = None, title: str | None = None, palette: c.Palette = None,
                       highlight: str | Sequence[str] | None = None,
                       label_ends: bool | str = "auto", source: bool | str = True,
                       note: str | None = None, years: tuple | None = None,
-                      **kwargs) -> Axes:
+                      **kwargs: Any) -> Axes:
     """Military expenditure as a share of GDP, against spending targets drawn as lines.
 
     Parameters

@@ -98,7 +98,7 @@ def _source_frame(rows: pd.DataFrame) -> pd.DataFrame:
 
 def revision_dots(revisions: pd.DataFrame, *, countries: str | Sequence[str] | None = None,
                   sheet: str = "current_usd", years: tuple[int, int] | None = None,
-                  ax: Axes | None = None, palette=None, title: str | None = None,
+                  ax: Axes | None = None, palette: c.Palette = None, title: str | None = None,
                   source: bool | str = True, note: str | None = None) -> Axes:
     """The relative revision of each year's value, as dots: new ÷ old − 1, by year.
 
@@ -206,7 +206,7 @@ def revision_dots(revisions: pd.DataFrame, *, countries: str | Sequence[str] | N
 
 def revision_lines(revisions: pd.DataFrame, *, countries: str | Sequence[str],
                    sheet: str = "current_usd", years: tuple[int, int] | None = None,
-                   ax: Axes | None = None, palette=None, title: str | None = None,
+                   ax: Axes | None = None, palette: c.Palette = None, title: str | None = None,
                    source: bool | str = True, note: str | None = None) -> Axes:
     """Old against new by year: each country's series in both releases.
 

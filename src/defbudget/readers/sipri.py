@@ -222,6 +222,15 @@ SHEET_KINDS: tuple[SheetKind, ...] = (
               "milex", "USD", "constant", "CY", 1e9, first_label=REGION_LABEL),
 )
 _KIND = {k.short: k for k in SHEET_KINDS}
+
+
+def _constant_base_year(sheet: str) -> int:
+    """The price year in a ``Constant (YYYY) US$`` sheet name; a clear error if it has none."""
+    m = _KIND["constant_usd"].title.search(sheet)
+    if m is None:
+        raise SipriFormatError(f"sheet {sheet!r} is not a 'Constant (YYYY) US$' sheet: its name "
+                               "gives no price year.", sheet=sheet)
+    return int(m.group(1))
 #: Short name → what the sheet holds.
 SHEET_NAMES: dict[str, str] = {
     "constant_usd": "Constant (YYYY) US$: milex, USD at constant YYYY prices (US$ m. × 1e6)",
@@ -997,8 +1006,7 @@ def read_constant_usd_sheet(rows, ctx: _Context, sheet: str) -> dict[str, np.nda
     SIPRI prints US$ m.; values are × 1e6 (the scale is taken from the sheet's notes when they
     state one). The base year comes from the sheet name and must agree with the title.
     """
-    m = _KIND["constant_usd"].title.search(sheet)
-    base = int(m.group(1))
+    base = _constant_base_year(sheet)
     title = _text(rows[0][0]) if rows and rows[0] else ""
     t = _BASE_YEAR_NOTE.search(title)
     if t and int(t.group(1)) != base:
@@ -1231,14 +1239,14 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
     parts = []
     base_year = None
     if "constant_usd" not in shorts and "constant_usd" in found:
-        base_year = int(_KIND["constant_usd"].title.search(found["constant_usd"]).group(1))
+        base_year = _constant_base_year(found["constant_usd"])
     for s in shorts:
         ctx = _Context(path, source, footnotes, fonts.get(found[s], {}), base_year)
         parts.append(_READERS[s](rows_of[s], ctx, found[s]))
         base_year = ctx.base_year or base_year
     frame = _frame(parts)
     if "constant_usd" in found:
-        base_year = int(_KIND["constant_usd"].title.search(found["constant_usd"]).group(1))
+        base_year = _constant_base_year(found["constant_usd"])
     title = ""
     for s in shorts:
         rows = rows_of[s]
