@@ -1527,6 +1527,69 @@ class Basis:
             raise ArgumentError(f"Basis(period={self.period!r}): expected 'CY', 'FY' or None.")
 
 
+def _to_period(df: pd.DataFrame, basis: Basis) -> pd.DataFrame:
+    """Step 1 of :func:`compare`: the period convention of *basis*."""
+    from defbudget import fiscal
+
+    if basis.period == "CY":
+        fy = df["period"].eq("FY") & df["fy_start_month"].ne(1)
+        if fy.any():
+            df = pd.concat([df[~fy], fiscal.calendarise(df[fy], rule=basis.rule)],
+                           ignore_index=True)
+        df.loc[df["period"].eq("FY"), "period"] = "CY"  # FY starting in January is a CY
+    elif basis.period == "FY":
+        cy = df[df["period"].eq("CY")]
+        if len(cy):
+            raise BasisMismatchError(
+                f"compare cannot turn calendar years into fiscal years ({cy['country'].iloc[0]} "
+                f"{cy['measure'].iloc[0]} is by CY): no rule splits a calendar year into "
+                "fiscal years. Use Basis(period='CY') to calendarise the fiscal years instead.")
+        require_same_basis(df.reset_index(drop=True), what="compare (period='FY')",
+                           columns=("fy_start_month",))
+    return df
+
+
+def _to_prices(rows: pd.DataFrame, basis: Basis, *, unit: str, price_basis: str,
+               base_year: int | None) -> pd.DataFrame:
+    """Step 2 of :func:`compare`: the currency and prices of *basis*, for rows sharing one
+    unit, price basis and base year."""
+    from defbudget import fx, prices
+
+    pb, by = price_basis, base_year
+    target = basis.base_year
+    if basis.price_basis == "current":
+        if pb == "constant":
+            raise BasisMismatchError(
+                f"compare cannot turn constant ({by}) prices into current prices "
+                f"({rows['country'].iloc[0]} {rows['measure'].iloc[0]} in {unit}); use "
+                "the source's current-price series, or compare at constant prices with "
+                f"Basis(price_basis='constant', base_year={by}).")
+        return rows if unit == basis.unit else fx.convert(rows, to=basis.unit, rate=basis.rate)
+    if pb == "constant" and unit != basis.unit:
+        raise BasisMismatchError(
+            f"compare cannot convert constant-{by} {unit} into constant {basis.unit}: "
+            "the source's constant prices embed its own exchange rate. Use its current "
+            f"{unit} series instead, which compare deflates and converts.")
+    if unit == basis.unit:
+        if pb == "constant" and by == target:
+            return rows
+        index = basis.index or DEFAULT_INDEX.get(unit)
+        if index is None:
+            raise BasisMismatchError(
+                f"compare has no price index for {unit}; pass Basis(index=...) with one "
+                f"of {sorted(prices.INDICES)} or a frame from prices.price_index().")
+        return prices.to_constant(rows, base_year=target, index=index)
+    if basis.unit == "USD":
+        # the caller's rate is used as given (a fixed number or a spot date converts
+        # every year at that rate; fx_rate/fx_basis record it), never swapped for another
+        return prices.constant_usd(rows, base_year=target, method=basis.method,
+                                   index=basis.index, rate=basis.rate)
+    raise BasisMismatchError(
+        f"compare can put {unit} at constant prices into constant US$ only; for "
+        f"constant {basis.unit}, first convert with fx.convert(frame, to="
+        f"{basis.unit!r}) at current prices.")
+
+
 def compare(*frames: pd.DataFrame, basis: Basis | Mapping | None = None) -> pd.DataFrame:
     """Put several frames — countries, sources — on one basis, so they can be compared.
 
@@ -1588,8 +1651,6 @@ def compare(*frames: pd.DataFrame, basis: Basis | Mapping | None = None) -> pd.D
     ...
     defbudget.schema.BasisMismatchError: compare aligns money; ... is in 'ratio', ...
     """
-    from defbudget import fiscal, fx, prices
-
     if basis is None:
         basis = Basis()
     elif isinstance(basis, Mapping):
@@ -1609,65 +1670,11 @@ def compare(*frames: pd.DataFrame, basis: Basis | Mapping | None = None) -> pd.D
             f"compare aligns money; {r['country']} {r['measure']} is in {r['unit']!r}, which "
             "has no currency or price basis to convert. Compare shares and indices directly "
             "(they are already unit-free), or select the money rows.")
-
-    # 1. period
-    if basis.period == "CY":
-        fy = df["period"].eq("FY") & df["fy_start_month"].ne(1)
-        if fy.any():
-            df = pd.concat([df[~fy], fiscal.calendarise(df[fy], rule=basis.rule)],
-                           ignore_index=True)
-        df.loc[df["period"].eq("FY"), "period"] = "CY"  # FY starting in January is a CY
-    elif basis.period == "FY":
-        cy = df[df["period"].eq("CY")]
-        if len(cy):
-            raise BasisMismatchError(
-                f"compare cannot turn calendar years into fiscal years ({cy['country'].iloc[0]} "
-                f"{cy['measure'].iloc[0]} is by CY): no rule splits a calendar year into "
-                "fiscal years. Use Basis(period='CY') to calendarise the fiscal years instead.")
-        require_same_basis(df.reset_index(drop=True), what="compare (period='FY')",
-                           columns=("fy_start_month",))
-
-    # 2. prices and currency
-    parts = []
-    for (unit, pb, by), rows in df.groupby(["unit", "price_basis", "base_year"], dropna=False,
-                                          sort=False):
-        by = None if pd.isna(by) else int(by)
-        if basis.price_basis == "current":
-            if pb == "constant":
-                raise BasisMismatchError(
-                    f"compare cannot turn constant ({by}) prices into current prices "
-                    f"({rows['country'].iloc[0]} {rows['measure'].iloc[0]} in {unit}); use "
-                    "the source's current-price series, or compare at constant prices with "
-                    f"Basis(price_basis='constant', base_year={by}).")
-            parts.append(rows if unit == basis.unit else
-                         fx.convert(rows, to=basis.unit, rate=basis.rate))
-            continue
-        target = basis.base_year
-        if pb == "constant" and unit != basis.unit:
-            raise BasisMismatchError(
-                f"compare cannot convert constant-{by} {unit} into constant {basis.unit}: "
-                "the source's constant prices embed its own exchange rate. Use its current "
-                f"{unit} series instead, which compare deflates and converts.")
-        if unit == basis.unit:
-            if pb == "constant" and by == target:
-                parts.append(rows)
-                continue
-            index = basis.index or DEFAULT_INDEX.get(unit)
-            if index is None:
-                raise BasisMismatchError(
-                    f"compare has no price index for {unit}; pass Basis(index=...) with one "
-                    f"of {sorted(prices.INDICES)} or a frame from prices.price_index().")
-            parts.append(prices.to_constant(rows, base_year=target, index=index))
-        elif basis.unit == "USD":
-            # the caller's rate is used as given (a fixed number or a spot date converts
-            # every year at that rate; fx_rate/fx_basis record it), never swapped for another
-            parts.append(prices.constant_usd(rows, base_year=target, method=basis.method,
-                                             index=basis.index, rate=basis.rate))
-        else:
-            raise BasisMismatchError(
-                f"compare can put {unit} at constant prices into constant US$ only; for "
-                f"constant {basis.unit}, first convert with fx.convert(frame, to="
-                f"{basis.unit!r}) at current prices.")
+    df = _to_period(df, basis)
+    parts = [_to_prices(rows, basis, unit=unit, price_basis=pb,
+                        base_year=None if pd.isna(by) else int(by))
+             for (unit, pb, by), rows in df.groupby(["unit", "price_basis", "base_year"],
+                                                    dropna=False, sort=False)]
     out = schema.coerce(pd.concat(parts, ignore_index=True))
     _same_basis(out, what="compare")
     return out.sort_values(["country", "measure", "basis", "year"], kind="stable").reset_index(

@@ -161,7 +161,7 @@ def _row_labels(rows: pd.DataFrame) -> list[str]:
 
 
 @c.styled
-def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,
+def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,  # noqa: C901 - reason in the docstring
                         ax: Axes | None = None, title: str | None = None,
                         source: bool | str = True, note: str | None = None) -> Axes:
     """The US-dollar figures reported for one budget, and the conversion that explains each.
@@ -173,6 +173,9 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,
     :func:`defbudget.reconcile`: a named average, or the spot rate of a day in the
     window), labelled with that rate and its distance. Vertical lines mark the conversion
     at the fiscal-year and calendar-year averages of the budget year, each naming its year.
+    (Complexity, C901: one branch per kind of row the table may hold — explained, hollow,
+    no window, no rate — drawn in one pass so the rows stay aligned; it splits with the
+    plot package's reconciliation module.)
 
     Parameters
     ----------

@@ -731,9 +731,13 @@ def _numerator(name: str) -> str:
     return head if head.startswith(("the ", "military", "defence")) else f"the {head}"
 
 
-def _target_caveat(ax: Axes, data: pd.DataFrame, targets: pd.DataFrame, *,
+def _target_caveat(ax: Axes, data: pd.DataFrame, targets: pd.DataFrame, *,  # noqa: C901 - reason in the docstring
                    label_col: str) -> str | None:
-    """On the chart: a target measured otherwise than the lines (Japan's 2% goal)."""
+    """On the chart: a target measured otherwise than the lines (Japan's 2% goal).
+
+    (Complexity, C901: each caveat the chart may need — other measure, other
+    definition, proxy series — is one guarded sentence; they are read together.)
+    """
     if "measure" not in targets.columns or not len(targets):
         return None
     measures = set(data["measure"].dropna()) if "measure" in data.columns else set()
