@@ -49,7 +49,7 @@ db.show(budgets, ["outlet", "year", "stage", "amount_as_printed", "local_amount"
 # rates, and a verdict.
 
 # %%
-table = db.reconcile()
+table = db.reconcile(country="Japan")
 db.show(table, ["budget", "outlet", "reported_usd", "local_amount", "implied_rate",
                 "fy_average_rate", "spot_rate", "supported"])
 

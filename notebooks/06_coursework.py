@@ -143,6 +143,24 @@ saco_gap_fy2025 = None
 print(check("saco_gap_fy2025", saco_gap_fy2025))
 
 # %% [markdown]
+# ## Exercise 9: `us_fy2025_months_in_2024`
+#
+# Fiscal-year labels: how many months of the United States' FY2025 fall in calendar year 2024?
+#
+# Governments name fiscal years differently. Japan's FY2025 starts in April 2025; Australia's
+# and India's "2025–26" start in July and April 2025; the US names its fiscal year by the
+# year it *ends* in. `defbudget.fiscal.official_label` prints each government's own name.
+#
+# Unit: months. Accepted within ±0.1 months of the expected value.
+
+# %%
+# Your code here: compute the answer with defbudget, then assign it.
+us_fy2025_months_in_2024 = None
+
+# %%
+print(check("us_fy2025_months_in_2024", us_fy2025_months_in_2024))
+
+# %% [markdown]
 # ## Summary
 
 # %%
@@ -155,6 +173,7 @@ names = [
     'tomahawk_unit_cost',
     'real_growth_fy2020_fy2025',
     'saco_gap_fy2025',
+    'us_fy2025_months_in_2024',
 ]
 results = [check(name, globals()[name]) for name in names]
 done = sum(r.passed is True for r in results)

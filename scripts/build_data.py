@@ -32,6 +32,9 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import build_official as official  # scripts/ sibling: official budgets (issue 17)
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 RAW = Path(os.environ.get("DEFBUDGET_RAW_DIR", ROOT.parent / "shared" / "data" / "raw"))
@@ -602,7 +605,8 @@ def build_japan() -> tuple[list[dict], list[str]]:  # noqa: C901 - see docstring
 # 2. Reported-figures ledger
 # --------------------------------------------------------------------------------------------
 
-LEDGER_FIELDS = [*TIDY, "value_type", "figure_id", "outlet", "published", "url", "refers_to",
+LEDGER_FIELDS = [*TIDY, "fy_year_is", "value_type", "figure_id", "outlet", "published", "url",
+                 "refers_to",
                  "item", "quantity", "amount_as_printed", "local_amount", "local_unit",
                  "budget_basis", "note"]
 
@@ -759,6 +763,10 @@ def build_ledger() -> tuple[list[dict], list[str]]:
         row["measure"] = "reported_figure"
         row["value"] = _num(Decimal(row["value"]))
         row["local_amount"] = _num(row["local_amount"] or None)
+        assert row["figure_id"] not in seen, row["figure_id"]
+        seen.add(row["figure_id"])
+        rows.append(row)
+    for row in official.build()["ledger"]:
         assert row["figure_id"] not in seen, row["figure_id"]
         seen.add(row["figure_id"])
         rows.append(row)
@@ -921,6 +929,7 @@ F = {  # field descriptions shared by the tidy files
                                "(e.g. 9.04e12 yen), when given."),
     "local_unit": ("string", "ISO 4217 currency of local_amount."),
     "budget_basis": ("string", "What the outlet says the budget figure includes, in words."),
+    **official.FIELD_TEXT,
 }
 
 
@@ -964,8 +973,33 @@ def build_all() -> tuple[dict[str, str], list[dict]]:
     ledger, lf = build_ledger()
     gmsd, gf = build_gmsd()
     gdp, df = build_gdp()
+    off = official.build()
+    ours = {s["id"]: s for s in SOURCES}
+    clash = [s["id"] for s in off["sources"] if s["id"] in ours and s != ours[s["id"]]]
+    if clash:
+        sys.exit(f"build_data: official-budget source ids {clash} are already used by other "
+                 "sources; rename them in the research files.")
+    SOURCES.extend(s for s in off["sources"] if s["id"] not in ours)
     files = {"japan_mod_budget.csv": _write(japan, jf), "reported_figures.csv": _write(ledger, lf),
-             "gmsd_burden.csv": _write(gmsd, gf), "japan_gdp.csv": _write(gdp, df)}
+             "gmsd_burden.csv": _write(gmsd, gf), "japan_gdp.csv": _write(gdp, df),
+             "official_budgets.csv": _write(off["rows"], official.OFFICIAL_FIELDS),
+             "OFFICIAL_BUDGETS_NOTES.md": off["notes"]}
+    off_resource = official.resource(off["rows"], off["sources"])
+    off_resource["schema"] = {"fields": _fields(official.OFFICIAL_FIELDS, {
+        "value": "Budget in whole units of the national currency (yuan, won, NT dollars, "
+                 "Australian dollars, rupees, US dollars); empty when not available.",
+        "unit": "ISO 4217 code of the national currency: CNY, KRW, TWD, AUD, INR, USD.",
+        "basis": "The budget basis, defined in the resource's `bases`.",
+        "year": "Fiscal year: the calendar year it starts in, except US rows, which carry "
+                "the year it ends in (see fy_year_is).",
+        "fy_start_month": "First month of the fiscal year: 1 (China, South Korea, Taiwan), "
+                          "7 (Australia), 4 (India), 10 (United States).",
+        "stage": "request, draft, proposal, enacted, revised, supplementary or actual, as "
+                 "the source reports it.",
+        "published": "Publication date of the cited source.",
+        "url": "URL of the cited source.",
+        "amount_as_printed": "The amount as the source printed it.",
+        "note": "Choice among sources, caveats; the quote is in OFFICIAL_BUDGETS_NOTES.md."})}
     resources = [
         _resource(
             "japan_mod_budget",
@@ -1003,7 +1037,10 @@ def build_all() -> tuple[dict[str, str], list[dict]]:
                                 "(e.g. 55500000000 for '$55.5 billion').",
                        "basis": "mod_incl_saco_realignment / mod_excl_saco_realignment where "
                                 "the figure is identifiable as a MOD basis; unspecified* when "
-                                "the outlet does not say; sale_value or programme_cost."}),
+                                "the outlet does not say; sale_value or programme_cost; for "
+                                "other countries the official_budgets basis.",
+                       "fy_year_is": "'end' for US fiscal years named by the year they end "
+                                     "in; empty (= start) otherwise."}),
         _resource(
             "gmsd_burden",
             "Military spending as a share of GDP, 172 countries, 1816-2019 (GMSD via OWID)",
@@ -1018,6 +1055,7 @@ def build_all() -> tuple[dict[str, str], list[dict]]:
                                "highly_uncertain for countries whose level is implausible "
                                "against SIPRI's (the note gives the ratio)."},
             constants=GMSD_CONSTANTS),
+        off_resource,
         _resource(
             "japan_gdp",
             "Japan GDP by fiscal year, FY1994-FY2025: nominal, real and implicit deflator "

@@ -80,6 +80,17 @@ MUTATIONS: tuple[Mutation, ...] = (
       "first, last = fy_bounds(year - 1, start)[0], fy_bounds(year, start)[1]",
       "first, last = fy_bounds(year, start)[0], fy_bounds(year, start)[1]",
       ("tests/test_reconcile.py",)),
+    # readers: the SIPRI workbook's units
+    M("sipri-current-usd-millions", "readers/sipri.py",
+      "SheetKind(\"current_usd\", re.compile(r\"^\\s*current\\s+us\\$\", re.I),\n"
+      "              \"milex\", \"USD\", \"current\", \"CY\", 1e6)",
+      "SheetKind(\"current_usd\", re.compile(r\"^\\s*current\\s+us\\$\", re.I),\n"
+      "              \"milex\", \"USD\", \"current\", \"CY\", 1e3)",
+      ("tests/test_readers_sipri.py",)),
+    M("sipri-note-scale", "readers/sipri.py",
+      "(re.compile(r\"US\\s?\\$\\s?m\\b|millions? of US\", re.I), 1e6)",
+      "(re.compile(r\"US\\s?\\$\\s?m\\b|millions? of US\", re.I), 1e3)",
+      ("tests/test_readers_sipri.py",)),
     # sanity: the plausibility limits
     M("sanity-negative", "sanity.py", "    if value < 0:\n", "    if value < -1:\n",
       ("tests/test_schema.py", "tests/test_properties.py")),

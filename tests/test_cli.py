@@ -321,3 +321,53 @@ def test_show_prints_the_rates_used_as_yen_per_dollar():
     # (the same averages test_fx pins from the raw ECB file).
     assert "converted at fy_average (¥150.7/$ to ¥152.4/$)" in proc.stdout
     assert "$52.1B" in proc.stdout and "$57.7B" in proc.stdout
+
+
+def _saved_figure(monkeypatch, *argv):
+    """Run `defbudget chart ...` in process and return the figure it saved."""
+    import matplotlib
+
+    from defbudget import cli, plot
+
+    matplotlib.use("Agg")
+    saved = {}
+    real_save = plot.save
+
+    def watch(fig, path, **kwargs):
+        saved["fig"] = fig
+        return real_save(fig, path, **kwargs)
+
+    monkeypatch.setattr(plot, "save", watch)
+    assert cli.main(["chart", *argv]) == 0
+    return saved["fig"]
+
+
+def test_chart_trend_draws_both_bases_of_the_shipped_series(tmp_path, monkeypatch):
+    fig = _saved_figure(monkeypatch, "trend", "-o", str(tmp_path / "t.png"))
+    (ax,) = [a for a in fig.axes if a.get_lines()]
+    drawn = {}
+    for line in ax.get_lines():
+        drawn.update({(line.get_label(), int(x)): y
+                      for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True)
+                      if x == x})
+    # data/japan_mod_budget.csv: FY2025 ¥8,700.5 bn incl. and ¥8,474.8 bn excl. SACO etc.
+    values = sorted(v for (label, year), v in drawn.items() if year == 2025 and v == v)
+    top = max(values)
+    unit = next(u for u in (1, 1e9, 1e12) if top == pytest.approx(8_700.5e9 / u, rel=1e-9))
+    assert values[0] == pytest.approx(8_474.8e9 / unit, rel=1e-9)
+    assert "Source" in " ".join(t.get_text() for t in fig.texts)
+
+
+def test_chart_burden_opens_on_1990_with_the_countries_asked(tmp_path, monkeypatch):
+    fig = _saved_figure(monkeypatch, "burden", "--countries", "Japan,China,South Korea",
+                        "-o", str(tmp_path / "b.png"))
+    (ax,) = [a for a in fig.axes if a.get_lines()]
+    series = {line.get_label(): line for line in ax.get_lines()
+              if line.get_label() in {"Japan", "China", "South Korea"}}
+    assert set(series) == {"Japan", "China", "South Korea"}
+    assert min(min(line.get_xdata()) for line in series.values()) == 1990
+    gmsd = pd.read_csv(ROOT / "data" / "gmsd_burden.csv")
+    japan = gmsd.query("iso3 == 'JPN' and year == 2019")["value"].item()
+    line = series["Japan"]
+    assert dict(zip(line.get_xdata(), line.get_ydata(), strict=True))[2019] == \
+        pytest.approx(japan)

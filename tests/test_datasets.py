@@ -88,7 +88,7 @@ def test_list_datasets():
     assert got.loc["gmsd_burden", "rows"] == 14_700
     assert got.loc["gmsd_burden", "units"] == "ratio"
     assert got.loc["japan_gdp", "units"] == "JPY, index"
-    assert got.loc["reported_figures", "units"] == "USD, JPY"
+    assert got.loc["reported_figures", "units"] == "USD, JPY, ratio"  # shares of GDP (issue 17)
     assert set(OURS) <= set(table["name"])
 
 
@@ -328,15 +328,25 @@ def test_ledger_pinned_figures(ledger):
     assert by_id.loc["thx-tomahawk-400", "quantity"] == 400
     sales = ledger[ledger["refers_to"] == "sale"]
     assert (sales["period"] == "CY").all()
-    budgets = ledger[ledger["refers_to"] == "budget"]
+    budgets = ledger[(ledger["refers_to"] == "budget") & ledger["iso3"].eq("JPN")]
     assert (budgets["period"] == "FY").all() and (budgets["fy_start_month"] == 4).all()
+    # other countries' budgets (issue 17): their own fiscal years
+    others = ledger[(ledger["refers_to"] == "budget") & ledger["iso3"].ne("JPN")]
+    months = {"CHN": 1, "KOR": 1, "TWN": 1, "AUS": 7, "IND": 4, "USA": 10}
+    assert set(others["iso3"]) <= set(months)
+    assert (others["fy_start_month"] == others["iso3"].map(months)).all()
+    assert (others["period"] == others["fy_start_month"].map(
+        lambda m: "CY" if m == 1 else "FY")).all()
 
 
 def test_ledger_columns_are_coherent(ledger):
     assert set(ledger["measure"]) == {"reported_figure"}
     assert set(ledger["refers_to"]) == {"budget", "sale", "programme"}
     has_local = ledger["local_amount"].notna()
-    assert (ledger.loc[has_local, "local_unit"] == "JPY").all()
+    currency = {"JPN": "JPY", "CHN": "CNY", "KOR": "KRW", "TWN": "TWD", "AUS": "AUD",
+                "IND": "INR", "USA": "USD"}
+    assert (ledger.loc[has_local, "local_unit"]
+            == ledger.loc[has_local, "iso3"].map(currency)).all()
     assert ledger.loc[~has_local, "local_unit"].isna().all()
     for pub in ledger["published"].dropna():
         assert _valid_date(pub), pub

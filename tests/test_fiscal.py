@@ -184,3 +184,75 @@ def test_unknown_rule_is_refused():
 def test_module_exports():
     for name in fiscal.__all__:
         assert hasattr(fiscal, name)
+
+
+# --------------------------------------------------------------------- end-labelled fiscal years
+def test_us_fy2025_named_by_end_year_has_october_2024_to_september_2025_bounds():
+    import datetime as dt
+
+    from defbudget.fiscal import fiscal_year_of, fy_bounds, start_year
+    assert fy_bounds(2025, 10, year_is="end") == (dt.date(2024, 10, 1), dt.date(2025, 9, 30))
+    assert fy_bounds(2024, 10) == (dt.date(2024, 10, 1), dt.date(2025, 9, 30))
+    assert start_year(2025, 10, "end") == 2024
+    assert fiscal_year_of("2024-09-30", 10, year_is="end") == 2024
+    assert fiscal_year_of("2024-10-01", 10, year_is="end") == 2025
+    # a calendar year is the same whichever year names it
+    assert fy_bounds(2025, 1, year_is="end") == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    with pytest.raises(ValueError, match=r"year_is='middle'.*'start'.*'end'"):
+        fy_bounds(2025, 10, year_is="middle")
+
+
+def test_official_labels_are_each_governments_own():
+    from defbudget.fiscal import official_label
+    assert official_label("USA", 2025, 10, year_is="end") == "FY2025"
+    assert official_label("USA", 2024, 10, year_is="start") == "FY2025"
+    assert official_label("AUS", 2025, 7) == "2025–26"
+    assert official_label("IND", 2025, 4) == "2025–26"
+    assert official_label("IND", 1999, 4) == "1999–00"
+    assert official_label("JPN", 2025, 4) == "FY2025"
+    assert official_label("CHN", 2025, 1) == "2025"
+    assert official_label("TWN", 2026, 1) == "2026"
+
+
+def test_us_fy2025_average_rate_uses_october_2024_to_september_2025():
+    """KRW per USD over US FY2025 named by its end year equals the average over the months
+    Oct 2024–Sep 2025 computed here from the daily series, and differs from the Oct 2025
+    start that a start-year reading of '2025' would give."""
+    import datetime as dt
+
+    from defbudget import fx
+    days = fx.daily_rates("KRW", "USD", start=dt.date(2024, 10, 1), end=dt.date(2025, 9, 30))
+    assert days.index[0].date() == dt.date(2024, 10, 1)
+    assert days.index[-1].date() == dt.date(2025, 9, 30)
+    expected = float(days.mean())
+    got = fx.average_rate("KRW", "USD", year=2025, period="FY", fy_start_month=10,
+                          year_is="end")
+    assert got == pytest.approx(expected, rel=1e-12)
+    same = fx.average_rate("KRW", "USD", year=2024, period="FY", fy_start_month=10)
+    assert got == pytest.approx(same, rel=1e-12)
+    # convert() reads the frame's fy_year_is column
+    frame = pd.DataFrame({"country": "United States", "iso3": "USA", "year": [2025],
+                          "period": "FY", "fy_start_month": 10, "fy_year_is": "end",
+                          "measure": "defense_budget", "basis": "x", "value": [1e9],
+                          "unit": "KRW", "price_basis": "current", "source": "example"})
+    usd = fx.convert(frame, to="USD", rate="fy_average")
+    assert usd["value"].iloc[0] == pytest.approx(1e9 / expected, rel=1e-12)
+
+
+def test_us_fy2025_calendarised_from_its_months_oct_2024_to_sep_2025():
+    """Even spread: CY2025 = 9/12 of FY2025 (Jan-Sep 2025) + 3/12 of FY2026 (Oct-Dec 2025).
+    With FY2025 = 120 and FY2026 = 240 (end-labelled): 0.75*120 + 0.25*240 = 150."""
+    from defbudget.fiscal import calendarise
+    frame = pd.DataFrame({"country": "United States", "iso3": "USA", "year": [2025, 2026],
+                          "period": "FY", "fy_start_month": 10, "fy_year_is": "end",
+                          "measure": "defense_budget", "basis": "x", "value": [120.0, 240.0],
+                          "unit": "USD", "price_basis": "current", "source": "example"})
+    cy = calendarise(frame).set_index("year")
+    # CY2024 needs FY2024 (Oct 2023-Sep 2024), absent; CY2025 is complete
+    assert cy.loc[2025, "value"] == pytest.approx(150.0)
+    assert cy.loc[2025, "period"] == "CY"
+    assert pd.isna(cy.loc[2024, "value"]) and cy.loc[2024, "flag"] == "unavailable"
+    # the note names the missing year as the US does: FY2024 = Oct 2023-Sep 2024
+    assert cy.loc[2024, "note"].startswith("CY2024 needs FY2024 (0.75·FY2024 + 0.25·FY2025")
+    assert "_fy_name_offset" not in cy.columns
+    assert 2026 not in cy.index or pd.isna(cy.loc[2026, "value"])

@@ -407,18 +407,26 @@ def test_every_chart_carries_a_source_line():
         plt.close(fig)
 
 
-def test_house_style_image_matches_explicit_rcparams():
-    """The one image test: plt.style.use('defbudget.styles.paper') is what house_style does."""
-    from matplotlib.testing.compare import compare_images
-
+def test_house_style_is_the_paper_file_and_style_none_keeps_the_users():
+    """What the chart shows follows paper.mplstyle (values read from the file itself, not
+    from matplotlib's style machinery); with style=None the user's rcParams win."""
+    style_file = Path(plot.__file__).parents[1] / "styles" / "paper.mplstyle"
+    rc = {}
+    for line in style_file.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if ":" in line:
+            key, value = (part.strip() for part in line.split(":", 1))
+            rc[key] = value
+    assert rc["axes.spines.top"] == "False" and rc["axes.titlelocation"] == "left"
     frame = japan_budget()
-    paths = []
-    for i, ctx in enumerate((plot.house_style("paper"),
-                             plt.style.context("defbudget.styles.paper"))):
-        with ctx:
-            fig, ax = plt.subplots()
-            plot.trend(frame, ax=ax)
-            path = Path(plt.matplotlib.get_cachedir()) / f"defbudget_style_{i}.png"
-            plot.save(fig, path, dpi=72)
-            paths.append(path)
-    assert compare_images(str(paths[0]), str(paths[1]), tol=0) is None
+    ax = plot.trend(frame, style="paper")
+    assert not ax.spines["top"].get_visible() and not ax.spines["right"].get_visible()
+    assert ax.get_title() == "" and ax.get_title(loc="left")  # the title is on the left
+    assert ax._left_title.get_fontsize() == float(rc["axes.titlesize"])
+    assert ax.get_lines()[0].get_linewidth() == float(rc["lines.linewidth"])
+    plt.close(ax.figure)
+    with plt.rc_context({"axes.spines.top": True, "lines.linewidth": 3.0}):
+        mine = plot.trend(frame, style=None)
+    assert mine.spines["top"].get_visible()
+    assert mine.get_lines()[0].get_linewidth() == 3.0
+    plt.close(mine.figure)

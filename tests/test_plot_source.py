@@ -68,3 +68,16 @@ def test_many_publishers_are_counted_and_pointed_to_the_sources_sheet():
     assert "other publications" in first and "(see the Excel Sources sheet)" in first
     ids = set(";".join(jp["source"].dropna()).split(";"))
     assert not [i for i in ids if i in text]  # no internal id on the chart
+
+
+def test_every_shipped_source_is_named_in_characters_the_chart_fonts_draw():
+    """A Japanese publisher or title would print as empty boxes (and warn in Jupyter): the
+    source line falls back to the site's host name, e.g. the Sankei article on Yahoo! News."""
+    from defbudget.datasets import datapackage
+    from defbudget.plot._source import _renderable, _short_reference, publisher
+
+    ids = [s["id"] for s in datapackage()["sources"]]
+    assert len(ids) > 20
+    for sid in ids:
+        assert _renderable(publisher(sid)) and _renderable(_short_reference(sid)), sid
+    assert publisher("press-sankei-yahoo-2024-12") == "news.yahoo.co.jp"

@@ -701,3 +701,15 @@ def test_style_methods_agree_on_generated_books(tmp_path, colour_mode):
 def test_sheet_names_documented():
     assert set(SHEET_NAMES) == {"constant_usd", "current_usd", "lcu_fy", "lcu_cy",
                                 "share_gdp", "per_capita", "share_govt", "regional"}
+
+
+def test_us_dollar_sheets_default_to_millions_when_their_notes_name_no_unit():
+    """SIPRI prints US$ m.; a sheet whose notes do not say so is still read in millions, and
+    notes that say billions are honoured."""
+    from defbudget.readers.sipri import SHEET_KINDS, _scale
+
+    kinds = {k.short: k for k in SHEET_KINDS}
+    for short in ("current_usd", "constant_usd"):
+        assert _scale("Military expenditure by country", kinds[short]) == 1e6
+        assert _scale("Figures are in US$ b.", kinds[short]) == 1e9
+    assert _scale("Figures are in US $m.", kinds["lcu_fy"]) == 1.0  # local currency: as is

@@ -28,7 +28,11 @@ def test_best_columns_are_part_of_the_output(table):
     assert [c for c in COLUMNS if c in BEST] == BEST
     assert list(table.columns) == COLUMNS
     fy25_26 = table[table["year"].isin([2025, 2026])]
-    assert fy25_26["best_rate_kind"].isin(["fy_average", "cy_average", "spot"]).all()
+    # the ECB set has no New Taiwan dollar: those rows name no best rate and say why
+    twd = fy25_26["local_unit"].eq("TWD")
+    assert fy25_26.loc[~twd, "best_rate_kind"].isin(["fy_average", "cy_average", "spot"]).all()
+    assert (fy25_26.loc[twd, "best_rate_kind"] == "none").all() and twd.any()
+    assert fy25_26.loc[twd, "verdict"].str.startswith("no exchange-rate source available").all()
     assert fy25_26["window_reason"].str.len().gt(0).all()
 
 
@@ -125,3 +129,24 @@ def test_dot_chart_draws_the_best_explanation(table):
     source = plot.get_source_text(ax).replace("\n", " ")
     assert "windows run from 2024-12-27, when the cabinet draft was first reported " \
            "(Sputnik)" in source
+
+
+@pytest.mark.parametrize("budget", ["Japan FY2025 budget request", "Japan FY2025 initial budget",
+                                    "Japan FY2026 cabinet draft"])
+def test_dot_chart_on_its_own_figure_has_no_overlapping_text(budget):
+    """Drawn without ax= (as in a notebook), the chart makes room for its row labels, dot
+    labels and legend: no two texts overlap and none leaves the canvas."""
+    import sys
+    from pathlib import Path
+
+    import matplotlib.pyplot as plt
+
+    from defbudget import plot
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from collisions import text_problems
+
+    ax = plot.reconciliation_dots(reconcile(), budget=budget)
+    ax.figure.canvas.draw()
+    assert text_problems(ax.figure) == []
+    plt.close(ax.figure)

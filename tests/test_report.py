@@ -18,10 +18,13 @@ SHIPPED_FILES = [
     "reconciliation_fy2025.png", "reconciliation_fy2026.png", "gmsd_burden_indo_pacific.png",
     "gmsd_burden_slope.png", "gmsd_burden_ranking.png",
     "japan_mod_budget.csv", "japan_budget_usd.csv", "reconcile.csv",
+    "official_budgets_indexed.png", "official_budgets_usd.png",
+    "official_budgets_latest_growth.png", "official_budgets_latest_growth.csv",
     "defbudget_report.xlsx", "summary.md",
 ]
 SIPRI_FILES = ["sipri_constant_usd.png", "sipri_share_gdp.png", "sipri_indexed_growth.png",
-               "sipri_ranking.png", "sipri_all_countries.pdf"]
+               "sipri_ranking.png", "sipri_all_countries.pdf", "official_vs_sipri.csv",
+               "official_vs_sipri.png"]
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +111,8 @@ def test_failing_item_is_named(tmp_path):
     assert list(tmp_path.iterdir()) == []  # nothing drawn before the bad input was found
 
 
-@pytest.mark.parametrize("name", SIPRI_FILES[:-1])
+@pytest.mark.parametrize("name", [n for n in SIPRI_FILES if n.endswith(".png")
+                                  and not n.startswith("official")])
 def test_sipri_comparison_charts(name, sipri_latest, tmp_path):
     import matplotlib.pyplot as plt
 
@@ -119,3 +123,125 @@ def test_sipri_comparison_charts(name, sipri_latest, tmp_path):
     frame = context["sipri_frame"]
     assert set(INDO_PACIFIC) <= set(frame["iso3"].dropna())
     assert plt.get_fignums() == []  # every figure closed
+
+
+@pytest.fixture(scope="module")
+def constant_usd_cells(sipri_latest) -> dict[tuple[str, int], float]:
+    """(SIPRI name, year) -> constant US$ m., read straight from the workbook with openpyxl."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(sipri_latest, read_only=True, data_only=True)
+    sheet = next(n for n in wb.sheetnames if n.startswith("Constant ("))
+    header, cells = None, {}
+    for row in wb[sheet].iter_rows(values_only=True):
+        if header is None and 2023 in row:
+            header = row
+        elif header is not None and row and isinstance(row[0], str):
+            for year in (2023, 2024):
+                col = header.index(year)
+                value = row[col] if col < len(row) else None
+                if isinstance(value, (int, float)):
+                    cells[(row[0], year)] = float(value)
+    wb.close()
+    return cells
+
+
+def _drawn(item_name: str, sipri_latest, tmp_path, monkeypatch):
+    """The figure a SIPRI report item saves, caught at plot.save."""
+    from defbudget import plot
+
+    caught = {}
+    real_save = plot.save
+
+    def watch(fig, path, **kwargs):
+        caught["fig"] = fig
+        return real_save(fig, path, **kwargs)
+
+    monkeypatch.setattr(plot, "save", watch)
+    item = next(i for i in report_items(sipri=str(sipri_latest)) if i.filename == item_name)
+    item.write(tmp_path / item_name, {"sipri": str(sipri_latest)})
+    return caught["fig"]
+
+
+def test_sipri_constant_usd_chart_draws_the_workbook_values(sipri_latest, tmp_path, monkeypatch,
+                                                           constant_usd_cells):
+    fig = _drawn("sipri_constant_usd.png", sipri_latest, tmp_path, monkeypatch)
+    (ax,) = [a for a in fig.axes if a.get_lines()]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert {"Japan", "China", "South Korea", "Australia", "India"} <= set(lines)
+    japan = dict(zip(lines["Japan"].get_xdata(), lines["Japan"].get_ydata(), strict=True))
+    # the workbook's Japan row, constant (2023) US$ m. (48,189.1 in 2023), in whole dollars
+    assert japan[2023] == pytest.approx(constant_usd_cells[("Japan", 2023)] * 1e6, rel=1e-9)
+    assert min(japan) == 1990
+
+
+def test_sipri_ranking_chart_ranks_the_workbook_values(sipri_latest, tmp_path, monkeypatch,
+                                                      constant_usd_cells):
+    fig = _drawn("sipri_ranking.png", sipri_latest, tmp_path, monkeypatch)
+    (ax,) = [a for a in fig.axes if a.patches]
+    widths = sorted((p.get_width() for p in ax.patches if p.get_width() > 0), reverse=True)
+    top = sorted((v for (name, year), v in constant_usd_cells.items() if year == 2024),
+                 reverse=True)
+    # the 15 bars are the workbook's 15 largest 2024 values (United States first)
+    assert len(widths) == 15
+    assert widths == pytest.approx([v * 1e6 for v in top[:15]], rel=1e-9)
+    assert widths[0] == pytest.approx(constant_usd_cells[("United States of America", 2024)]
+                                      * 1e6, rel=1e-9)
+
+
+def test_official_latest_growth_by_stage(report_dir):
+    """South Korea 2026 on 2025: enacted 65,864.2 / 61,246.9 bn won = +7.539 %; proposal
+    66,294.7 / 61,587.8 = +7.643 % (the figures of OFFICIAL_BUDGETS_NOTES.md)."""
+    g = pd.read_csv(report_dir / "official_budgets_latest_growth.csv")
+    kor = g[g["iso3"] == "KOR"].set_index("stage")
+    assert kor.loc["enacted", "growth"] == pytest.approx(0.075388, abs=5e-7)
+    assert kor.loc["proposal", "growth"] == pytest.approx(0.076426, abs=5e-7)
+    assert (kor["previous"] == "2025").all() and (kor["latest"] == "2026").all()
+    jp = g[(g["iso3"] == "JPN") & (g["basis"] == "mod_incl_saco_realignment")].iloc[0]
+    assert (jp["stage"], jp["compared_with"], jp["latest"]) == ("draft", "enacted", "FY2026")
+
+
+def test_official_against_sipri(sipri_latest, tmp_path):
+    """China 2023: the MOF draft 1,553.7 bn yuan against SIPRI's 2,098,679 m yuan (the
+    2025 release's local-currency sheet) is 74.03 %; SIPRI's China footnote comes along."""
+    import matplotlib.pyplot as plt
+
+    context = {"sipri": str(sipri_latest)}
+    items = {i.filename: i for i in report_items(sipri=str(sipri_latest))}
+    items["official_vs_sipri.csv"].write(tmp_path / "official_vs_sipri.csv", context)
+    items["official_vs_sipri.png"].write(tmp_path / "official_vs_sipri.png", context)
+    assert (tmp_path / "official_vs_sipri.png").read_bytes()[:4] == b"\x89PNG"
+    assert plt.get_fignums() == []
+    table = pd.read_csv(tmp_path / "official_vs_sipri.csv")
+    assert {"CHN", "KOR", "TWN", "AUS", "IND", "USA", "JPN"} <= set(table["iso3"])
+    chn = table[(table["iso3"] == "CHN") & (table["year"] == 2023)].iloc[0]
+    if "2024" in sipri_latest.name:  # the 1949-2024 release read above
+        assert chn["ratio"] == pytest.approx(0.7403, abs=5e-5)
+    assert chn["sipri_note"].startswith("China:")
+    us = table[table["iso3"] == "USA"]
+    assert (us["fy_label"].str.startswith("FY")).all()
+
+
+@pytest.mark.parametrize("name", ["official_budgets_indexed.png", "official_budgets_usd.png"])
+def test_official_budget_charts_use_the_house_colour_of_each_country(name, tmp_path,
+                                                                    monkeypatch):
+    """Japan is the house blue here as in every chart (plot.COUNTRY_COLOURS), China
+    vermillion, South Korea bluish green."""
+    from matplotlib.colors import to_hex
+
+    from defbudget import plot
+
+    caught = {}
+    real_save = plot.save
+
+    def watch(fig, path, **kwargs):
+        caught["fig"] = fig
+        return real_save(fig, path, **kwargs)
+
+    monkeypatch.setattr(plot, "save", watch)
+    item = next(i for i in report_items() if i.filename == name)
+    item.write(tmp_path / name, {})
+    (ax,) = [a for a in caught["fig"].axes if a.get_lines()]
+    colours = {line.get_label(): to_hex(line.get_color()) for line in ax.get_lines()}
+    assert colours["Japan"] == "#0072b2"
+    assert colours["China"] == "#d55e00" and colours["South Korea"] == "#009e73"

@@ -238,6 +238,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
     if args.format == "csv":
         _print_frame(frame, "csv")
         return 0
+    if "fy_label" in frame.columns and args.real is None:
+        return _show_by_fiscal_year(frame)
     table = wide_table(frame)
     units = frame["unit"].dropna().unique()
     if len(units) == 1:  # one unit: print ¥8.70T / $57.7B / 1.29% rather than 8.7e+12
@@ -249,6 +251,47 @@ def _cmd_show(args: argparse.Namespace) -> int:
     print("unit: " + "; ".join(" ".join(r) for r in basis.itertuples(index=False))
           + (f" (base year {args.real}, {args.index})" if args.real is not None else "")
           + (f"; converted at {_rate_text(args.rate, frame, args.to)}" if args.to else ""))
+    return 0
+
+
+def _show_by_fiscal_year(frame: pd.DataFrame) -> int:
+    """Budgets by fiscal year as each government writes it (official_budgets), one per line."""
+    from defbudget.fiscal import fy_bounds
+
+    order = {s: i for i, s in enumerate(("request", "draft", "proposal", "enacted", "revised",
+                                         "supplementary", "actual"))}
+    frame = frame.assign(_stage=frame["stage"].map(order).fillna(-1)).sort_values(
+        ["country", "basis", "year", "_stage"], kind="stable")
+
+    def months(r) -> str:
+        first, last = fy_bounds(int(r.year), int(r.fy_start_month),
+                                year_is=r.fy_year_is if isinstance(r.fy_year_is, str)
+                                else "start")
+        return f"{first:%b %Y}–{last:%b %Y}"
+
+    out = pd.DataFrame({
+        "country": frame["country"],
+        "fiscal year": frame["fy_label"],
+        "months": [months(r) for r in frame.itertuples()],
+        "basis": frame["basis"],
+        "stage": frame["stage"].fillna(""),
+        "value": [f"{v:,.0f}" if pd.notna(v) else "unavailable" for v in frame["value"]],
+        "unit": frame["unit"],
+        "source": frame["source"],
+    })
+    converted = "fx_rate" in frame.columns
+    if converted:  # the rate each row used, as local currency per unit of the target
+        out.insert(7, "rate", [
+            "" if b == "same_currency" else
+            f"{1 / r:,.4g} {f}/{u} ({b})" if pd.notna(r) and r else "no rate"
+            for r, f, u, b in zip(frame["fx_rate"], frame["fx_from"], frame["unit"],
+                                  frame["fx_basis"], strict=True)])
+    _print_frame(out, "table")
+    print(("value: whole units, converted at the rate shown (none where the fiscal year is "
+           "not over or no rate source exists); " if converted else
+           "value: whole units of the national currency, current prices; ")
+          + "quotes in OFFICIAL_BUDGETS_NOTES.md; cite a source with "
+            "`defbudget datasets --cite <id>`.")
     return 0
 
 
@@ -307,7 +350,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 def _cmd_reconcile(args: argparse.Namespace) -> int:
     from defbudget.reconciliation import reconcile
 
-    table = reconcile()
+    table = reconcile(country=args.country.split(",") if args.country else None)
     if args.budget:
         hit = table[table["budget"].str.contains(args.budget, case=False, regex=False)]
         if hit.empty:
@@ -319,16 +362,21 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
         return 0
     for budget, grp in table.groupby("budget", sort=False):
         first = grp.iloc[0]
-        print(f"{budget}: ¥{first['local_amount'] / 1e12:.3f}T; FY-average rate "
-              f"{first['fy_average_rate']:.2f} ¥/$ → {_fmt(first['usd_at_fy_average'], 'USD')}"
+        unit = first["local_unit"]
+        sym = "¥" if unit == "JPY" else unit
+        local = (f"¥{first['local_amount'] / 1e12:.3f}T" if unit == "JPY"
+                 else _fmt(first["local_amount"], unit))
+        print(f"{budget}: {local}; fiscal-year average rate "
+              f"{first['fy_average_rate']:.2f} {sym}/$ → "
+              f"{_fmt(first['usd_at_fy_average'], 'USD')}"
               if pd.notna(first["fy_average_rate"]) else
-              f"{budget}: ¥{first['local_amount'] / 1e12:.3f}T; FY-average rate not yet "
-              "available")
+              f"{budget}: {local}; fiscal-year average rate not available")
         out = pd.DataFrame({
             "outlet": grp["outlet"],
             "reported": [_fmt(v, "USD") for v in grp["reported_usd"]],
-            "implied ¥/$": grp["implied_rate"].round(1),
-            "supported": grp["supported"].map({True: "yes", False: "NO"}),
+            f"implied {sym}/$": grp["implied_rate"].round(1 if unit != "CNY" else 3),
+            "supported": grp["supported"].map({True: "yes", False: "NO"}).where(
+                ~grp["verdict"].str.startswith("no exchange-rate source"), "n/a"),
             # The verdict's first clause; `--format csv` gives it whole, with matching dates.
             "verdict": grp["verdict"].str.split(";").str[0],
         })
@@ -702,10 +750,13 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default 10)")
     p.set_defaults(func=_cmd_compare)
 
-    p = _sub(sub, "reconcile", "check press US$ figures against the yen budget and FX rates",
+    p = _sub(sub, "reconcile", "check press US$ figures against the local budget and FX rates",
              "  defbudget reconcile\n  defbudget reconcile --budget FY2025\n"
+             "  defbudget reconcile --country CHN\n"
              "  defbudget reconcile --format csv > reconcile.csv")
     p.add_argument("--budget", help="only budgets whose label contains this, e.g. FY2025")
+    p.add_argument("--country", help="only these countries (ISO3 or names, comma-separated), "
+                                     "e.g. CHN or KOR,TWN")
     p.add_argument("--format", choices=["table", "csv"], default="table")
     p.set_defaults(func=_cmd_reconcile)
 

@@ -107,6 +107,13 @@ def _saco_gap_fy2025() -> float:
     return _value(_budget("mod_incl_saco_realignment"), 2025) - _value(_budget(), 2025)
 
 
+def _us_fy2025_months_in_2024() -> float:
+    from .fiscal import FY_START_MONTH, FY_YEAR_IS, fy_bounds
+
+    first, _ = fy_bounds(2025, FY_START_MONTH["USA"], year_is=FY_YEAR_IS["USA"])
+    return float(12 - first.month + 1) if first.year == 2024 else 0.0
+
+
 @dataclass(frozen=True)
 class Exercise:
     """One exercise: what is asked, how it is checked, and the hint given on a miss."""
@@ -122,7 +129,8 @@ class Exercise:
     def tolerance_text(self) -> str:
         if self.tolerance_kind == "rel":
             return f"within {self.tolerance:.1%} of the expected value"
-        return f"within ±{self.tolerance:g} (ratio units) of the expected value"
+        units = "(ratio units)" if self.unit == "ratio" else self.unit
+        return f"within ±{self.tolerance:g} {units} of the expected value"
 
 
 EXERCISES: dict[str, Exercise] = {e.id: e for e in [
@@ -190,6 +198,16 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in [
         "Both bases are in japan_mod_budget (basis 'mod_incl_saco_realignment' and "
         "'mod_excl_saco_realignment'); subtract excl from incl for 2025.",
         _saco_gap_fy2025),
+    Exercise(
+        "us_fy2025_months_in_2024",
+        "Fiscal-year labels: how many months of the United States' FY2025 fall in calendar "
+        "year 2024?",
+        "months", 0.1, "abs",
+        "The US names a fiscal year by the year it ends in, and starts it in October "
+        "(fiscal.FY_YEAR_IS, fiscal.FY_START_MONTH); fiscal.fy_bounds(2025, 10, "
+        "year_is='end') gives its first and last day. Count the months from the first day "
+        "to December 2024.",
+        _us_fy2025_months_in_2024),
 ]}
 
 

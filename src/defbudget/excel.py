@@ -980,22 +980,46 @@ def _price_text(price_basis, base_year) -> str:
     return f"constant {int(base_year)} prices" if price_basis == "constant" else "current prices"
 
 
-def _period_text(period: str, start: int) -> str:
+def _period_text(period: str, start: int, year_is: str = "start", iso3: str | None = None
+                 ) -> str:
     if period == "CY":
         return "calendar years (January–December)"
     if start == 1:
         return "fiscal years = calendar years (January–December)"
     end = _MONTHS[(start - 2) % 12]
+    if year_is == "end":
+        return (f"fiscal years {_MONTHS[start - 1]}–{end}, labelled by the year they end in "
+                f"({_year_label(2025, period, start, year_is, iso3)} = {_MONTHS[start - 1]} "
+                f"2024 – {end} 2025)")
     return (f"fiscal years {_MONTHS[start - 1]}–{end}, labelled by the year they start in "
-            f"({_year_label(2025, period, start)} = {_MONTHS[start - 1]} 2025 – {end} 2026)")
+            f"({_year_label(2025, period, start, year_is, iso3)} = {_MONTHS[start - 1]} 2025 "
+            f"– {end} 2026)")
 
 
-def _year_label(year: int, period: str, start: int):
+def _year_label(year: int, period: str, start: int, year_is: str = "start",
+                iso3: str | None = None):
     if period == "CY":
         return int(year)
+    if iso3 is not None:  # one government's sheet: its own name for the year
+        from defbudget.fiscal import official_label
+
+        label = official_label(iso3, int(year), int(start), year_is=year_is)
+        return int(label) if label.isdigit() else label
     if start in (1, 4):
         return f"FY{year}"
     return f"FY{year}/{(year + 1) % 100:02d}"
+
+
+def _sheet_fy(sub: pd.DataFrame) -> tuple[str, str | None]:
+    """(year_is, iso3) of a data sheet: the government's naming when one country fills it."""
+    year_is = "start"
+    if "fy_year_is" in sub.columns:
+        named = set(sub["fy_year_is"].dropna())
+        if named == {"end"}:
+            year_is = "end"
+    countries = sub["iso3"].dropna().unique() if "iso3" in sub.columns else []
+    iso3 = str(countries[0]) if len(countries) == 1 else None
+    return year_is, iso3
 
 
 def _unit_display(unit: str, max_abs: float) -> tuple[str, str, str]:
@@ -1197,7 +1221,8 @@ def _write_data_sheet(ws, sub: pd.DataFrame, skey: tuple, *, frame_key: str | No
     _put(ws.cell(row=1, column=1), heading)
     ws.cell(row=1, column=1).font = styles.title
     line2 = (f"Unit: {unit_short} ({unit}). {scaling} Prices: "
-             f"{_price_text(price_basis, base_year)}. Period: {_period_text(period, start)}. "
+             f"{_price_text(price_basis, base_year)}. Period: "
+             f"{_period_text(period, start, *_sheet_fy(sub))}. "
              f"Measure: {measure}.")
     _put(ws.cell(row=2, column=1), line2)
     source_ids = sorted({str(s) for s in sub["source"].dropna()})
@@ -1210,7 +1235,7 @@ def _write_data_sheet(ws, sub: pd.DataFrame, skey: tuple, *, frame_key: str | No
 
     # Table header.
     headers = [d.replace("_", " ").capitalize() if d != "iso3" else "ISO3" for d in dims]
-    headers += [_year_label(y, period, start) for y in years]
+    headers += [_year_label(y, period, start, *_sheet_fy(sub)) for y in years]
     for j, text in enumerate(headers, start=1):
         cell = ws.cell(row=header_row, column=j)
         _put(cell, text)
@@ -1329,7 +1354,7 @@ def _write_data_sheet(ws, sub: pd.DataFrame, skey: tuple, *, frame_key: str | No
             "rows": n_rows, "years": [years[0], years[-1]] if years else [],
             "chart_rows": len(chart_rows) if n_rows else 0, "unit_label": unit_short,
             "number_format": fmt, "sources": source_ids, "flags_used": sorted(used_cats),
-            "period_text": _period_text(period, start)}
+            "period_text": _period_text(period, start, *_sheet_fy(sub))}
 
 
 def _year_width(fmt: str, max_abs: float, year_headers: list) -> float:

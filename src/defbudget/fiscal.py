@@ -5,9 +5,14 @@ convention of SIPRI's financial-year sheet ("Financial years are always treated 
 in the specified year. For example for countries with an FY of October-September, FY1974
 means October 1974-September 1975"). Japan's FY2025 is April 2025 to March 2026.
 
-Beware the United States: the US government names its fiscal year by the year it *ends* in
-(FY2025 = October 2024 to September 2025). In a defbudget frame that year is ``year=2024``;
-:func:`fy_label` with ``naming="end"`` prints the official US name.
+A frame may instead carry a year as its government writes it: the optional ``fy_year_is``
+column says whether ``year`` is the calendar year the fiscal year **starts** in (``"start"``,
+the default when the column is absent or empty) or **ends** in (``"end"``). The United States
+names its fiscal year by the year it ends in, so the shipped ``official_budgets`` rows for
+US FY2025 (October 2024 to September 2025) have ``year=2025, fy_start_month=10,
+fy_year_is="end"``. :func:`fy_bounds`, :func:`calendarise` and the fiscal-year averages of
+:mod:`defbudget.fx` read the column, so both conventions give the same months.
+:func:`official_label` prints each government's own name ("FY2025", "2025–26", "2025").
 
 Two calendarisation rules are offered, and the result always names the one used in its
 ``calendarised`` column:
@@ -37,12 +42,18 @@ from defbudget.schema import coerce
 __all__ = [
     "FY_START_MONTH",
     "FY_START_MONTH_HISTORY",
+    "FY_YEAR_IS",
     "RULES",
+    "YEAR_IS",
     "calendarise",
     "fiscal_year_of",
     "fy_bounds",
     "fy_label",
     "fy_start_month",
+    "official_label",
+    "official_labels",
+    "start_year",
+    "start_years",
 ]
 
 #: Month (1–12) in which the current fiscal year starts, keyed by ISO 3166-1 alpha-3.
@@ -70,6 +81,19 @@ FY_START_MONTH_HISTORY: Mapping[str, tuple[tuple[int, int], ...]] = {
 }
 #: Transition periods that were not 12 months long, so no start month describes them.
 _TRANSITION_YEARS: Mapping[str, tuple[int, ...]] = {"TWN": (1999,)}
+
+#: Which calendar year a government's own fiscal-year name gives: ``"end"`` where the name is
+#: the year the fiscal year ends in (the US: FY2025 = October 2024 to September 2025, 31 U.S.C.
+#: § 1102), ``"start"`` elsewhere (Japan's FY2025 starts in April 2025; Australia's and India's
+#: "2025–26" start in July and April 2025).
+FY_YEAR_IS: Mapping[str, str] = {"USA": "end"}
+#: Values of the ``fy_year_is`` column.
+YEAR_IS = ("start", "end")
+#: How a government writes a fiscal year that is not a calendar year: ``"split"`` for
+#: "2025–26" (Australia's Budget Papers, India's Union Budget), ``"fy"`` for "FY2025" (Japan,
+#: the United States, and the default). Calendar years are written "2025".
+_LABEL_STYLE: Mapping[str, str] = {"AUS": "split", "IND": "split", "NZL": "split",
+                                   "GBR": "split", "PAK": "split"}
 
 #: The calendarisation rules :func:`calendarise` knows.
 RULES = ("sipri_even_spread", "majority_year")
@@ -126,9 +150,60 @@ def fy_start_month(iso3: str, *, year: int | None = None) -> int:
     return FY_START_MONTH[code]
 
 
+_country_start_month = fy_start_month  # for functions whose fy_start_month= shadows it
+
+
+def _check_year_is(year_is) -> str:
+    if year_is is None or (not isinstance(year_is, str) and pd.isna(year_is)):
+        return "start"
+    if year_is not in YEAR_IS:
+        raise ValueError(f"year_is={year_is!r} is not understood; expected 'start' (the year "
+                         "is the calendar year the fiscal year starts in) or 'end' (the year "
+                         "it ends in, as the US names its fiscal years).")
+    return year_is
+
+
 @renamed_keywords(start_month="fy_start_month")
-def fy_bounds(year: int, fy_start_month: int) -> tuple[dt.date, dt.date]:
-    """First and last day of the fiscal year that starts in *year*.
+def start_year(year: int, fy_start_month: int, year_is: str | None = "start") -> int:
+    """The calendar year a fiscal year starts in, whichever year names it.
+
+    Parameters
+    ----------
+    year
+        The fiscal year's name: its start year (``year_is="start"``) or its end year
+        (``year_is="end"``).
+    fy_start_month
+        First month of the fiscal year (1–12).
+    year_is
+        ``"start"`` (default; also for None) or ``"end"``.
+
+    Examples
+    --------
+    >>> start_year(2025, 10, "end")  # US FY2025 starts in October 2024
+    2024
+    >>> start_year(2025, 4), start_year(2025, 1, "end")
+    (2025, 2025)
+    """
+    m = _check_month(fy_start_month)
+    if _check_year_is(year_is) == "end" and m != 1:
+        return int(year) - 1
+    return int(year)
+
+
+@renamed_keywords(start_month="fy_start_month")
+def fy_bounds(year: int, fy_start_month: int, *, year_is: str | None = "start"
+              ) -> tuple[dt.date, dt.date]:
+    """First and last day of a fiscal year.
+
+    Parameters
+    ----------
+    year
+        The fiscal year: the calendar year it starts in, or with ``year_is="end"`` the one it
+        ends in (the US naming).
+    fy_start_month
+        First month of the fiscal year (1–12).
+    year_is
+        ``"start"`` (default) or ``"end"``.
 
     Examples
     --------
@@ -136,16 +211,20 @@ def fy_bounds(year: int, fy_start_month: int) -> tuple[dt.date, dt.date]:
     (datetime.date(2025, 4, 1), datetime.date(2026, 3, 31))
     >>> fy_bounds(2025, 1)
     (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    >>> fy_bounds(2025, 10, year_is="end")  # US FY2025
+    (datetime.date(2024, 10, 1), datetime.date(2025, 9, 30))
     """
     m = _check_month(fy_start_month)
+    year = start_year(year, m, year_is)
     first = dt.date(int(year), m, 1)
     last = dt.date(int(year) + 1, m, 1) - dt.timedelta(days=1)
     return first, last
 
 
 @renamed_keywords(start_month="fy_start_month")
-def fiscal_year_of(date: dt.date | str, fy_start_month: int) -> int:
-    """The fiscal year (labelled by its start year) containing *date*.
+def fiscal_year_of(date: dt.date | str, fy_start_month: int, *,
+                   year_is: str | None = "start") -> int:
+    """The fiscal year containing *date*, named by its start year (or end year).
 
     Examples
     --------
@@ -153,14 +232,110 @@ def fiscal_year_of(date: dt.date | str, fy_start_month: int) -> int:
     2025
     >>> fiscal_year_of("2026-04-01", 4)
     2026
+    >>> fiscal_year_of("2024-10-01", 10, year_is="end")  # first day of US FY2025
+    2025
     """
     m = _check_month(fy_start_month)
     d = pd.Timestamp(date)
-    return d.year if d.month >= m else d.year - 1
+    first = d.year if d.month >= m else d.year - 1
+    return first + 1 if _check_year_is(year_is) == "end" and m != 1 else first
 
 
 @renamed_keywords(start_month="fy_start_month")
-def fy_label(year: int, fy_start_month: int, *, naming: str = "start") -> str:
+def official_label(iso3: str | None, year: int, fy_start_month: int | None = None, *,
+                   year_is: str | None = None) -> str:
+    """A fiscal year as its government writes it: "FY2025", "2025–26" or "2025".
+
+    Parameters
+    ----------
+    iso3
+        Country (ISO3); decides the style: Australia and India write "2025–26", Japan and
+        the United States "FY2025", calendar-year countries "2025".
+    year
+        The year as the frame holds it.
+    fy_start_month
+        First month of the fiscal year; the country's convention when omitted.
+    year_is
+        Whether *year* is the start or the end year (see :data:`FY_YEAR_IS`); ``"start"`` when
+        omitted.
+
+    Examples
+    --------
+    >>> official_label("USA", 2025, 10, year_is="end")
+    'FY2025'
+    >>> official_label("AUS", 2025, 7), official_label("IND", 2025, 4)
+    ('2025–26', '2025–26')
+    >>> official_label("JPN", 2025, 4), official_label("CHN", 2025, 1)
+    ('FY2025', '2025')
+    >>> official_label("USA", 2024, 10)  # a start-labelled frame row of US FY2025
+    'FY2025'
+    """
+    code = iso3.upper() if isinstance(iso3, str) else None
+    if fy_start_month is None or (not isinstance(fy_start_month, int | np.integer)
+                                  and pd.isna(fy_start_month)):
+        fy_start_month = _country_start_month(code, year=int(year)) if code else 1
+    m = _check_month(int(fy_start_month))
+    if m == 1:
+        return f"{int(year)}"
+    first = start_year(year, m, year_is)
+    style = _LABEL_STYLE.get(code or "", "fy")
+    if style == "split":
+        return f"{first}–{(first + 1) % 100:02d}"
+    named = first + 1 if FY_YEAR_IS.get(code or "", "start") == "end" else first
+    return f"FY{named}"
+
+
+def _year_is_column(frame: pd.DataFrame) -> pd.Series:
+    if "fy_year_is" in frame.columns:
+        col = frame["fy_year_is"].astype("object")
+        return col.where(col.notna(), "start")
+    return pd.Series("start", index=frame.index, dtype="object")
+
+
+def start_years(frame: pd.DataFrame) -> pd.Series:
+    """Each row's fiscal year as the calendar year it starts in (reads ``fy_year_is``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"year": [2025, 2025], "period": "FY", "fy_start_month": [10, 4],
+    ...                   "fy_year_is": ["end", "start"]})
+    >>> start_years(f).tolist()
+    [2024, 2025]
+    """
+    months = frame["fy_start_month"] if "fy_start_month" in frame.columns else 1
+    months = pd.Series(months, index=frame.index)
+    out = [start_year(int(y), int(m), e) for y, m, e in
+           zip(frame["year"], months, _year_is_column(frame), strict=True)]
+    return pd.Series(out, index=frame.index, dtype="int64")
+
+
+def official_labels(frame: pd.DataFrame) -> pd.Series:
+    """:func:`official_label` of every row of a tidy frame (CY rows give "2025").
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"iso3": ["USA", "AUS", "CHN"], "year": [2025, 2025, 2025],
+    ...     "period": ["FY", "FY", "CY"], "fy_start_month": [10, 7, 1],
+    ...     "fy_year_is": ["end", "start", "start"]})
+    >>> official_labels(f).tolist()
+    ['FY2025', '2025–26', '2025']
+    """
+    iso = frame["iso3"] if "iso3" in frame.columns else pd.Series(None, index=frame.index)
+    months = (frame["fy_start_month"] if "fy_start_month" in frame.columns
+              else pd.Series(1, index=frame.index))
+    if "period" in frame.columns:
+        months = months.where(frame["period"].ne("CY"), 1)
+    out = [official_label(i if isinstance(i, str) else None, int(y), int(m), year_is=e)
+           for i, y, m, e in zip(iso, frame["year"], months, _year_is_column(frame),
+                                 strict=True)]
+    return pd.Series(out, index=frame.index, dtype="object")
+
+
+@renamed_keywords(start_month="fy_start_month")
+def fy_label(year: int, fy_start_month: int, *, naming: str = "start",
+             year_is: str | None = "start") -> str:
     """A fiscal year's name with the months it spans.
 
     Parameters
@@ -168,11 +343,12 @@ def fy_label(year: int, fy_start_month: int, *, naming: str = "start") -> str:
     year
         The fiscal year as a defbudget frame labels it: the calendar year it starts in.
     fy_start_month
-        Month the fiscal year starts in (1–12). (Called ``start_month`` before; the old
-        keyword still works, with a FutureWarning.)
+        Month the fiscal year starts in (1–12).
     naming
         ``"start"`` (defbudget, SIPRI, Japan) names the year by its start; ``"end"`` by the
         year it ends in, as the US government does.
+    year_is
+        Whether *year* is the start (default) or the end year of the fiscal year.
 
     Returns
     -------
@@ -187,13 +363,15 @@ def fy_label(year: int, fy_start_month: int, *, naming: str = "start") -> str:
     'FY2025 (Oct 2024–Sep 2025)'
     >>> fy_label(2025, 1)
     'CY2025'
+    >>> fy_label(2025, 10, naming="end", year_is="end")
+    'FY2025 (Oct 2024–Sep 2025)'
     """
     m = _check_month(fy_start_month)
     if naming not in ("start", "end"):
         raise ValueError(f"naming={naming!r} is not supported; expected 'start' or 'end'.")
     if m == 1:
         return f"CY{int(year)}"
-    first, last = fy_bounds(year, m)
+    first, last = fy_bounds(year, m, year_is=year_is)
     name = first.year if naming == "start" else last.year
     return (f"FY{name} ({_MONTH_ABBR[first.month]} {first.year}–"
             f"{_MONTH_ABBR[last.month]} {last.year})")
@@ -269,18 +447,28 @@ def calendarise(frame: pd.DataFrame, *, rule: str = "sipri_even_spread",
                            f"{list(frame.columns)}.")
     out = frame.copy()
     out["fy_start_month"] = _fill_start_months(out)
+    if "fy_year_is" in out.columns:  # end-labelled fiscal years (US) -> start years
+        is_fy_row = out["period"].eq("FY")
+        starts = start_years(out[is_fy_row]).to_numpy()
+        # how much the government's name of each fiscal year exceeds its start year (notes)
+        out["_fy_name_offset"] = 0
+        out.loc[is_fy_row, "_fy_name_offset"] = out.loc[is_fy_row, "year"].to_numpy() - starts
+        out.loc[is_fy_row, "year"] = starts
+        out["fy_year_is"] = out["fy_year_is"].where(~is_fy_row, "start")
     if "calendarised" not in out.columns:
         out["calendarised"] = pd.Series(pd.NA, index=out.index, dtype="object")
     is_fy = out["period"].eq("FY")
     cy_rows = out[~is_fy]
     fy_rows = out[is_fy]
     if fy_rows.empty:
+        out = out.drop(columns="_fy_name_offset", errors="ignore")
         return coerce(out) if _is_tidy(out) else out.reset_index(drop=True)
     if rule == "majority_year":
         converted = _majority_year(fy_rows, tie=tie)
     else:
         converted = _even_spread(fy_rows)
     result = pd.concat([cy_rows, converted], ignore_index=True)
+    result = result.drop(columns="_fy_name_offset", errors="ignore")
     return coerce(result) if _is_tidy(result) else result
 
 
@@ -326,6 +514,8 @@ def _even_spread(fy: pd.DataFrame) -> pd.DataFrame:
         by_year = group.set_index(group["year"].astype(int))
         m = int(group["fy_start_month"].iloc[0])
         w_prev, w_this = (m - 1) / 12, (13 - m) / 12
+        off = (int(group["_fy_name_offset"].iloc[0]) if "_fy_name_offset" in group.columns
+               else 0)  # the US names FY t (start year) "FY t+1"
         for year, row in by_year.iterrows():
             new = row.copy()
             new["period"], new["fy_start_month"] = "CY", 1
@@ -335,19 +525,20 @@ def _even_spread(fy: pd.DataFrame) -> pd.DataFrame:
                 continue
             prev = by_year.loc[year - 1] if (year - 1) in by_year.index else None
             if prev is None or pd.isna(prev["value"]) or pd.isna(row["value"]):
-                missing = (f"FY{year - 1}" if prev is None or pd.isna(prev["value"])
-                           else f"FY{year}")
+                missing = (f"FY{year - 1 + off}" if prev is None or pd.isna(prev["value"])
+                           else f"FY{year + off}")
                 new["value"] = np.nan
                 new["flag"] = "unavailable"
-                new["note"] = (f"CY{year} needs {missing} ({w_prev:.4g}·FY{year - 1} + "
-                               f"{w_this:.4g}·FY{year}, sipri_even_spread); {missing} is "
+                new["note"] = (f"CY{year} needs {missing} ({w_prev:.4g}·FY{year - 1 + off} + "
+                               f"{w_this:.4g}·FY{year + off}, sipri_even_spread); {missing} is "
                                "missing")
             else:
                 new["value"] = w_prev * float(prev["value"]) + w_this * float(row["value"])
                 parts = []
                 for col in ("stage", "source"):
                     if col in group.columns and prev[col] != row[col]:
-                        parts.append(f"{col} FY{year - 1} {prev[col]!r}, FY{year} {row[col]!r}")
+                        parts.append(f"{col} FY{year - 1 + off} {prev[col]!r}, "
+                                     f"FY{year + off} {row[col]!r}")
                 if parts:
                     old = row["note"] if has_note and isinstance(row["note"], str) else ""
                     new["note"] = "; ".join(filter(None, [old, "mixes " + "; ".join(parts)]))

@@ -311,7 +311,7 @@ def _monthly(quote: str, base: str, month: pd.Period) -> tuple[float, str]:
 
 
 def _period_window(year: int, period: str, fy_start_month: int | None,
-                   quote: str) -> tuple[dt.date, dt.date, int]:
+                   quote: str, year_is: str | None = "start") -> tuple[dt.date, dt.date, int]:
     if period == "CY":
         return dt.date(year, 1, 1), dt.date(year, 12, 31), 1
     if period != "FY":
@@ -322,7 +322,7 @@ def _period_window(year: int, period: str, fy_start_month: int | None,
             raise ArgumentError(f"period='FY' needs fy_start_month for {quote} (no single country "
                                 "uses it); pass e.g. fy_start_month=4 for an April start.")
         fy_start_month = FY_START_MONTH[country]
-    start, end = fy_bounds(year, fy_start_month)
+    start, end = fy_bounds(year, fy_start_month, year_is=year_is)
     return start, end, int(fy_start_month)
 
 
@@ -334,7 +334,8 @@ def _check_year(year) -> int:
 
 # --------------------------------------------------------------------------- public rates
 def average_rate(quote: str, base: str = "USD", *, year: int, period: str = "CY",
-                 fy_start_month: int | None = None, averaging: str | None = None) -> float:
+                 fy_start_month: int | None = None, averaging: str | None = None,
+                 year_is: str | None = "start") -> float:
     """Average exchange rate over a calendar or fiscal year.
 
     Parameters
@@ -351,6 +352,10 @@ def average_rate(quote: str, base: str = "USD", *, year: int, period: str = "CY"
     averaging
         ``"daily"`` (mean of daily ECB fixings), ``"monthly"`` (mean of monthly means) or
         None: daily where daily rates exist (1999 on), else monthly (H.10, JPY/USD).
+    year_is
+        For ``period="FY"``: ``"start"`` (default) when *year* is the calendar year the fiscal
+        year starts in, ``"end"`` when it is the year it ends in (US FY2025 = Oct 2024–Sep
+        2025 is ``year=2025, fy_start_month=10, year_is="end"``).
 
     Returns
     -------
@@ -375,7 +380,7 @@ def average_rate(quote: str, base: str = "USD", *, year: int, period: str = "CY"
     if averaging not in (None, "daily", "monthly"):
         raise ArgumentError(f"averaging={averaging!r} is not supported; expected 'daily', "
                             "'monthly' or None.")
-    start, end, _ = _period_window(year, period, fy_start_month, quote)
+    start, end, _ = _period_window(year, period, fy_start_month, quote, year_is)
     return _window_average(quote, base, start, end, averaging)[0]
 
 
@@ -604,7 +609,8 @@ def convert(frame: pd.DataFrame, *, to: str = "USD", rate="fy_average",
             the average over each row's own period: its fiscal year for ``FY`` rows (with the
             row's ``fy_start_month``), its calendar year for ``CY`` rows;
         ``"cy_average"``
-            the calendar-year average of each row's year;
+            the calendar-year average of each row's year (an ``FY`` row's ``fy_year_is`` column
+        says whether its year is the fiscal year's start or end year; start when absent);
         ``"spot:YYYY-MM-DD"``
             the ECB reference rate of that day (or the last business day before);
         a number
@@ -666,6 +672,8 @@ def convert(frame: pd.DataFrame, *, to: str = "USD", rate="fy_average",
                                                                              index=out.index)
     start_months = (out["fy_start_month"] if "fy_start_month" in out.columns
                     else pd.Series(1, index=out.index))
+    year_is = (out["fy_year_is"].astype("object").where(out["fy_year_is"].notna(), "start")
+               if "fy_year_is" in out.columns else pd.Series("start", index=out.index))
     for i, (idx, row) in enumerate(out.iterrows()):
         src = row["unit"]
         if src == to:
@@ -682,7 +690,8 @@ def convert(frame: pd.DataFrame, *, to: str = "USD", rate="fy_average",
         year = int(row["base_year"]) if constant else int(row["year"])
         try:
             basis, source, canon = _rate_for(kind, arg, q, b, year, row["period"],
-                                             start_months.loc[idx], constant)
+                                             start_months.loc[idx], constant,
+                                             year_is.loc[idx])
         except RateUnavailableError as err:
             if on_missing == "raise":
                 raise RateUnavailableError(
@@ -724,7 +733,7 @@ def convert(frame: pd.DataFrame, *, to: str = "USD", rate="fy_average",
 
 
 def _rate_for(kind: str, arg, q: str, b: str, year: int, period: str, start_month,
-              constant: bool) -> tuple[str, str, float]:
+              constant: bool, year_is: str = "start") -> tuple[str, str, float]:
     """(fx_basis, fx_source, units of q per b) for one row."""
     suffix = f":{year}" if constant else ""
     if kind == "spot":
@@ -732,7 +741,7 @@ def _rate_for(kind: str, arg, q: str, b: str, year: int, period: str, start_mont
         return f"spot:{s.date.isoformat()}", s.source, s.rate
     if kind == "fy_average" and period == "FY":
         m = int(start_month)
-        start, end = fy_bounds(year, m)
+        start, end = fy_bounds(year, m, year_is="start" if constant else year_is)
         value, source, _ = _window_average(q, b, start, end, None)
         return ("fy_average" if m != 1 else "cy_average") + suffix, source, value
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)

@@ -28,7 +28,7 @@ import re
 import pandas as pd
 
 from defbudget import fx
-from defbudget.fiscal import fy_bounds
+from defbudget.fiscal import fy_bounds, official_label
 from defbudget.schema import require_same_basis
 
 __all__ = ["COLUMNS", "reconcile"]
@@ -46,6 +46,17 @@ COLUMNS = ["budget", "country", "year", "basis", "stage", "outlet", "published",
 
 _STAGE_LABEL = {"request": "budget request", "draft": "cabinet draft",
                 "enacted": "initial budget", "supplementary": "supplementary budget"}
+#: Stage names for the other governments' budgets (official_budgets).
+_STAGE_LABEL_OTHER = {"request": "budget request", "draft": "draft budget",
+                      "proposal": "budget proposal", "enacted": "enacted budget",
+                      "revised": "revised estimate", "supplementary": "supplementary budget",
+                      "actual": "actual spending"}
+#: Currency of each country whose budgets the kit ships (local amounts, rates).
+_CURRENCY = {"JPN": "JPY", "CHN": "CNY", "KOR": "KRW", "TWN": "TWD", "AUS": "AUD",
+             "IND": "INR", "USA": "USD"}
+#: When a ledger row's stage has no shipped figure, the stage whose amount stands in for it,
+#: in order (a press report of a proposal is compared with the proposal, else the draft...).
+_STAGE_FALLBACK = ("proposal", "draft", "enacted", "request", "revised")
 #: Bases of the MOD series a ledger row can name; any other basis ("not stated") is read as
 #: the figure including SACO/realignment costs, the one the press reports
 #: (JAPAN_MOD_BUDGET_NOTES.md: "This is the figure the press usually reports").
@@ -83,6 +94,8 @@ def _date_or_none(text) -> tuple[dt.date | None, str | None]:
         return dt.date.fromisoformat(text), text[:7]
     if re.fullmatch(r"\d{4}-\d{2}", text):
         return None, text
+    if re.fullmatch(r"\d{4}", text):  # only the year is known: no publication-day rate
+        return None, None
     raise ValueError(f"published date {text!r} is not ISO (YYYY-MM-DD or YYYY-MM); fix the "
                      "ledger row.")
 
@@ -95,7 +108,7 @@ def _safe(fn, *args, **kwargs):
 
 
 def reconcile(figures: pd.DataFrame | None = None, *, budgets=None,
-              local: pd.DataFrame | None = None) -> pd.DataFrame:
+              local: pd.DataFrame | None = None, country=None) -> pd.DataFrame:
     """Back-solve and judge the exchange rate of every reported dollar figure of a budget.
 
     Parameters
@@ -109,7 +122,10 @@ def reconcile(figures: pd.DataFrame | None = None, *, budgets=None,
         years such as ``2025``. All when omitted.
     local
         Local-currency budgets to take the amount from when a ledger row prints none;
-        ``defbudget.load("japan_mod_budget")`` when omitted.
+        ``defbudget.load("japan_mod_budget")`` and ``defbudget.load("official_budgets")``
+        (China, South Korea, Taiwan, Australia, India, United States) when omitted.
+    country
+        Restrict to one or more countries (ISO3 codes such as ``"CHN"`` or display names).
 
     Returns
     -------
@@ -130,7 +146,7 @@ def reconcile(figures: pd.DataFrame | None = None, *, budgets=None,
 
     Examples
     --------
-    >>> t = reconcile(budgets=[2026])
+    >>> t = reconcile(budgets=[2026], country="JPN")
     >>> for r in t.itertuples():
     ...     print(f"{r.outlet:22} ${r.reported_usd / 1e9:.1f}B {r.implied_rate:6.1f} {r.supported}")
     The Washington Times   $58.0B  155.8 True
@@ -140,7 +156,8 @@ def reconcile(figures: pd.DataFrame | None = None, *, budgets=None,
     from defbudget.datasets import load
 
     ledger = load("reported_figures") if figures is None else figures
-    mod = load("japan_mod_budget") if local is None else local
+    mod = (pd.concat([load("japan_mod_budget"), load("official_budgets")], ignore_index=True)
+           if local is None else local)
     need = {"refers_to", "unit", "local_unit", "local_amount", "value", "year",
             "fy_start_month", "stage", "basis"}
     missing = sorted(need - set(ledger.columns))
@@ -148,8 +165,17 @@ def reconcile(figures: pd.DataFrame | None = None, *, budgets=None,
         raise KeyError(f"the ledger lacks columns {missing}; expected the layout of "
                        "defbudget.load('reported_figures').")
     rows = ledger[(ledger["refers_to"] == "budget") & ledger["unit"].ne(ledger["local_unit"])
-                  & ledger["period"].eq("FY")]
-    rows = rows[rows["unit"].isin(["USD"])]
+                  & ledger["period"].isin(["FY", "CY"])]
+    rows = rows[rows["unit"].isin(["USD"]) & rows["iso3"].ne("USA")]
+    if country is not None:
+        wanted = [country] if isinstance(country, str) else list(country)
+        keys = {str(c).strip().upper() for c in wanted}
+        hit = rows["iso3"].str.upper().isin(keys) | rows["country"].str.upper().isin(keys)
+        if not hit.any():
+            known = sorted(set(rows["iso3"].dropna()))
+            raise KeyError(f"no reported dollar figures for country {country!r}; countries "
+                           f"with figures: {', '.join(known)}.")
+        rows = rows[hit]
     out = [_one(row, mod, ledger) for _, row in rows.iterrows()]
     result = pd.DataFrame(out, columns=COLUMNS)
     if budgets is not None:
@@ -169,9 +195,13 @@ def reconcile(figures: pd.DataFrame | None = None, *, budgets=None,
 
 def _local_amount(row, mod: pd.DataFrame) -> tuple[float, str, str]:
     """(amount, where it came from, local unit)."""
+    iso3 = row.get("iso3")
+    default_unit = _CURRENCY.get(iso3, "JPY")
     unit = row["local_unit"] if isinstance(row.get("local_unit"), str) else None
     if pd.notna(row.get("local_amount")):
-        return float(row["local_amount"]), "as printed with the figure", unit or "JPY"
+        return float(row["local_amount"]), "as printed with the figure", unit or default_unit
+    if iso3 != "JPN":
+        return _official_amount(row, mod, unit or default_unit)
     basis = row["basis"] if row["basis"] in _MOD_BASES else _DEFAULT_BASIS
     pick = mod[(mod["iso3"] == row["iso3"]) & (mod["year"] == row["year"])
                & (mod["period"] == "FY") & (mod["basis"] == basis)
@@ -187,6 +217,41 @@ def _local_amount(row, mod: pd.DataFrame) -> tuple[float, str, str]:
     how = (f"MOD {chosen['stage']} figure, {basis}"
            + ("" if row["basis"] in _MOD_BASES else " (basis not stated; assumed)"))
     return float(chosen["value"]), how, str(chosen["unit"])
+
+
+def _official_amount(row, mod: pd.DataFrame, unit: str) -> tuple[float, str, str]:
+    """The shipped official budget (official_budgets) of the row's country, year and basis."""
+    pick = mod[(mod["iso3"] == row["iso3"]) & (mod["year"] == row["year"])
+               & (mod["measure"] == "defense_budget") & mod["value"].notna()]
+    if "fy_year_is" in mod.columns and isinstance(row.get("fy_year_is"), str):
+        pick = pick[pick["fy_year_is"].fillna("start") == row["fy_year_is"]]
+    pick = pick[pick["basis"] == row["basis"]]
+    if pick.empty:
+        return float("nan"), (f"no local amount printed, none shipped for basis "
+                              f"{row['basis']!r}"), unit
+    require_same_basis(pick, what="reconcile")
+    stage = row["stage"] if isinstance(row.get("stage"), str) else None
+    order = [stage, *_STAGE_FALLBACK] if stage else list(_STAGE_FALLBACK)
+    for want in order:
+        same = pick[pick["stage"] == want]
+        if not same.empty:
+            chosen = same.iloc[0]
+            break
+    else:
+        chosen = pick.iloc[0]
+    how = f"official {chosen['stage']} figure, {row['basis']} ({chosen['source']})"
+    if chosen["stage"] != stage:
+        how += f"; the press figure is of stage {stage or 'not stated'}"
+    return float(chosen["value"]), how, str(chosen["unit"])
+
+
+def _has_rates(quote: str, base: str) -> bool:
+    """Whether the kit has any rate source for the pair (the ECB set lacks e.g. TWD)."""
+    try:
+        fx.spot(quote, base, date="2020-01-02")
+    except fx.RateUnavailableError:
+        return False
+    return True
 
 
 def _fmt(x: float) -> str:
@@ -347,10 +412,17 @@ def _best(implied: float, lo: float, hi: float, local_unit: str, base: str,
 
 def _one(row, mod: pd.DataFrame, ledger: pd.DataFrame | None = None) -> dict:
     year, start = int(row["year"]), int(row["fy_start_month"])
+    year_is = row.get("fy_year_is") if isinstance(row.get("fy_year_is"), str) else "start"
     usd = float(row["value"])
     local, local_src, local_unit = _local_amount(row, mod)
     base = str(row["unit"])
-    label = f"{row['country']} FY{year} {_STAGE_LABEL.get(row['stage'], row['stage'])}"
+    iso3 = row.get("iso3") if isinstance(row.get("iso3"), str) else None
+    fy_name = official_label(iso3, year, start, year_is=year_is)
+    if iso3 == "JPN" or iso3 is None:
+        label = f"{row['country']} FY{year} {_STAGE_LABEL.get(row['stage'], row['stage'])}"
+    else:
+        label = (f"{row['country']} {fy_name} "
+                 f"{_STAGE_LABEL_OTHER.get(row['stage'], row['stage'] or 'budget')}")
 
     implied = fx.implied_rate(local, usd) if math.isfinite(local) else float("nan")
     d_usd = _half_unit(usd, row.get("amount_as_printed"))
@@ -360,9 +432,9 @@ def _one(row, mod: pd.DataFrame, ledger: pd.DataFrame | None = None) -> dict:
 
     problems = []
     fy_avg, err = _safe(fx.average_rate, local_unit, base, year=year, period="FY",
-                        fy_start_month=start)
+                        fy_start_month=start, year_is=year_is)
     if err:
-        problems.append(f"FY{year} average not available")
+        problems.append(f"{fy_name} average not available")
     cy_avg, err = _safe(fx.average_rate, local_unit, base, year=year)
     if err:
         problems.append(f"CY{year} average not available")
@@ -378,7 +450,8 @@ def _one(row, mod: pd.DataFrame, ledger: pd.DataFrame | None = None) -> dict:
         spot_rate, err = _safe(fx.monthly_average, local_unit, base, year=y, month=m)
         spot_date, spot_basis = month, "average of the publication month"
 
-    first, last = fy_bounds(year - 1, start)[0], fy_bounds(year, start)[1]
+    first = fy_bounds(year - 1, start, year_is=year_is)[0]
+    last = fy_bounds(year, start, year_is=year_is)[1]
     rng, err = _safe(fx.rate_range, local_unit, base, start=first, end=last)
     if err:
         rate_min = rate_max = float("nan")
@@ -401,7 +474,7 @@ def _one(row, mod: pd.DataFrame, ledger: pd.DataFrame | None = None) -> dict:
                    if spot_basis.startswith("spot") else
                    "consistent with the average rate of the publication month")
     elif "fy_average" in matches:
-        verdict = f"consistent with the FY{year} average rate"
+        verdict = f"consistent with the {fy_name} average rate"
     elif "cy_average" in matches:
         verdict = f"consistent with the CY{year} average rate"
     elif supported:
@@ -411,6 +484,11 @@ def _one(row, mod: pd.DataFrame, ledger: pd.DataFrame | None = None) -> dict:
                    f"the rate of {hits.size} days matches, {hits.index[0].date()} to "
                    f"{hits.index[-1].date()}" if hits.size else
                    "within the range of daily rates of the period (no day's rate matches)")
+    elif not math.isfinite(rate_min) and not _has_rates(local_unit, base):
+        verdict = (f"no exchange-rate source available: the ECB reference rates the kit "
+                   f"ships do not include {local_unit}, so the implied {_fmt(implied)} "
+                   f"{local_unit}/{base} cannot be checked")
+        problems = []
     elif not math.isfinite(rate_min):
         verdict = (f"no daily rates for {window}; no average rate matches the implied "
                    f"{_fmt(implied)} {local_unit}/{base}")

@@ -154,7 +154,7 @@ def _japan_share_gdp(context: dict) -> pd.DataFrame:
 def _reconcile_table(context: dict) -> pd.DataFrame:
     from defbudget.reconciliation import reconcile
 
-    return _cached(context, "reconcile", reconcile)
+    return _cached(context, "reconcile", lambda: reconcile(country="JPN"))
 
 
 def _budget_label(table: pd.DataFrame, year: int) -> str:
@@ -394,6 +394,160 @@ def _chart_sipri_multiples(path: Path, context: dict) -> None:
         progress=False)
 
 
+# --------------------------------------------------------------------------- official budgets
+#: Base year of the official-budget growth chart: each government's fiscal year 2015 = 100.
+OFFICIAL_BASE_YEAR = 2015
+
+
+def _official_headline(context: dict) -> pd.DataFrame:
+    """Japan and the official_budgets group, one headline budget per country and year."""
+    def make():
+        from defbudget.official import headline
+
+        frame = headline()
+        # one dataset name per series in the charts' source line (rows keep their sources
+        # in the CSV and in OFFICIAL_BUDGETS_NOTES.md)
+        frame = frame.assign(source=frame["iso3"].map(
+            lambda i: "japan_mod_budget" if i == "JPN" else "official_budgets"))
+        return frame[frame["year"] >= OFFICIAL_BASE_YEAR].reset_index(drop=True)
+    return _cached(context, "official_headline", make)
+
+
+def _official_colours(context: dict) -> dict[str, str]:
+    """Each country's house colour (plot.country_colour: Japan blue in every chart); a
+    country without one gets the first Okabe–Ito colour no other country here uses."""
+    from defbudget.plot import OKABE_ITO, country_colour
+
+    every = sorted(_official_headline(context)["country"].unique())
+    out = {c: country_colour(c) for c in every}
+    spare = [x for x in OKABE_ITO if x.lower() not in {v.lower() for v in out.values() if v}]
+    for c in every:
+        if out[c] is None:
+            out[c] = spare.pop(0) if spare else "#555555"
+    return out
+
+
+def _official_usd(context: dict) -> pd.DataFrame:
+    from defbudget.official import in_usd
+
+    return _cached(context, "official_usd", lambda: in_usd(_official_headline(context)))
+
+
+def _left_out(frame: pd.DataFrame, kept: pd.DataFrame, why: str) -> str | None:
+    gone = sorted(set(frame["country"]) - set(kept["country"]))
+    return f"Not shown: {', '.join(gone)} ({why})." if gone else None
+
+
+def _chart_official_indexed(path: Path, context: dict) -> None:
+    from defbudget import plot
+
+    frame = _official_headline(context)
+    has_base = frame.loc[frame["year"] == OFFICIAL_BASE_YEAR, "country"].unique()
+    kept = frame[frame["country"].isin(has_base)]
+    note = " ".join(filter(None, [
+        "Each government's own fiscal year (US FY ends in September, Australia's "
+        "2015–16 and India's start in 2015); headline basis and latest stage of each year.",
+        _left_out(frame, kept, f"no figure on its headline basis for {OFFICIAL_BASE_YEAR}")]))
+    _draw(path, lambda ax: plot.indexed_growth(
+        kept, base=OFFICIAL_BASE_YEAR, ax=ax, note=note,
+        palette={c: _official_colours(context)[c] for c in kept["country"].unique()},
+        title=f"Official defence budgets in national currency, {OFFICIAL_BASE_YEAR} = 100"),
+        figsize=(9, 5.6))
+
+
+def _chart_official_usd(path: Path, context: dict) -> None:
+    from defbudget import plot
+
+    usd = _official_usd(context)
+    usd = usd[usd["iso3"] != "USA"]  # eight to twenty times the others: it would flatten them
+    kept = usd[usd["value"].notna()]
+    note = " ".join(filter(None, [
+        "Completed fiscal years only (an average rate needs the whole year); calendar years "
+        "converted at calendar-year averages.",
+        _left_out(usd, kept, "no TWD/USD rate source in the kit"),
+        "The United States (DoD budget about $850B) is left out for scale."]))
+    _draw(path, lambda ax: plot.trend(
+        kept, hue="country", ax=ax, note=note,
+        palette={c: _official_colours(context)[c] for c in kept["country"].unique()},
+        title="Official defence budgets in US$ at fiscal-year-average exchange rates"),
+        figsize=(9, 5.6))
+
+
+def _official_growth(context: dict) -> pd.DataFrame:
+    from defbudget.official import latest_growth
+
+    return _cached(context, "official_growth", latest_growth)
+
+
+def _chart_official_growth(path: Path, context: dict) -> None:
+    from defbudget import plot
+    from defbudget.official import HEADLINE_BASIS
+
+    growth = _official_growth(context)
+    growth = growth[growth["basis"] == growth["iso3"].map(HEADLINE_BASIS)]
+    growth = growth.sort_values("growth", kind="stable").reset_index(drop=True)
+    labels = [f"{r.country} {r.latest} {r.stage}"
+              + ("" if r.stage == r.compared_with else f" (vs {r.compared_with})")
+              for r in growth.itertuples()]
+    colours = _official_colours(context)
+
+    def draw(ax):
+        ax.barh(range(len(growth)), growth["growth"] * 100,
+                color=[colours[c] for c in growth["country"]])
+        ax.set_yticks(range(len(growth)), labels)
+        ax.axvline(0, color="0.3", linewidth=0.8)
+        for i, g in enumerate(growth["growth"]):
+            ax.annotate(f"{g * 100:+.1f}%", (g * 100, i), xytext=(4 if g >= 0 else -4, 0),
+                        textcoords="offset points", va="center",
+                        ha="left" if g >= 0 else "right", fontsize=8)
+        ax.set_xlabel("Change on the previous fiscal year, same stage, national currency (%)")
+        ax.margins(x=0.15)
+        ax.set_title("Latest official defence budgets: change on the year before, by stage")
+        plot.add_source_line(ax, "Source: defbudget official_budgets and japan_mod_budget "
+                                 "(quotes in OFFICIAL_BUDGETS_NOTES.md); headline basis of "
+                                 "each country; current prices.")
+    _draw(path, draw, figsize=(9, 5.6))
+
+
+def _csv_official_growth(path: Path, context: dict) -> None:
+    _write_csv_atomic(_official_growth(context), path)
+
+
+def _official_sipri(context: dict) -> pd.DataFrame:
+    def make():
+        from defbudget.official import against_sipri
+        from defbudget.readers.sipri import read_sipri
+
+        path = context["sipri"] or None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            lcu = read_sipri(path, sheets=["lcu_fy"])
+        return against_sipri(lcu, _official_headline(context))
+    return _cached(context, "official_sipri", make)
+
+
+def _csv_official_sipri(path: Path, context: dict) -> None:
+    _write_csv_atomic(_official_sipri(context), path)
+
+
+def _chart_official_sipri(path: Path, context: dict) -> None:
+    from defbudget import plot
+
+    table = _official_sipri(context)
+    frame = table.rename(columns={"ratio": "value"}).assign(
+        unit="ratio", measure="official_to_sipri",
+        basis="headline", price_basis="current", source="official_budgets")
+    frame = frame[frame["value"].notna()]
+    _draw(path, lambda ax: plot.trend(
+        frame, hue="country", ax=ax,
+        palette={c: _official_colours(context)[c] for c in frame["country"].unique()},
+        title="Official defence budgets as a share of SIPRI's military expenditure",
+        note="Same fiscal year and national currency (SIPRI local-currency financial-year "
+             "sheet). Below 100%: SIPRI counts spending the headline budget leaves out; "
+             "SIPRI's footnotes on what it counts are in official_vs_sipri.csv (sipri_note)."),
+        figsize=(9, 5.6))
+
+
 # --------------------------------------------------------------------------- table items
 def _csv_budget(path: Path, context: dict) -> None:
     _write_csv_atomic(_japan_all(context), path)
@@ -482,6 +636,7 @@ def _summary(path: Path, context: dict) -> None:
         lines.append(f"| {r['budget']} | {r['outlet']} | {_fmt_usd(r['reported_usd'])} | "
                      f"{r['implied_rate']:.1f} | {verdict} |")
     lines.append("")
+    lines += _summary_official(context)
 
     sources = sorted(set(budget["source"]) | set(table["source"]) | set(table["fx_source"])
                      | set(_gmsd_group(context)["source"]) | set(share["note"].str.extract(
@@ -497,6 +652,29 @@ def _summary(path: Path, context: dict) -> None:
             lines.append(f"- {source}")
     lines.append("")
     _write_text_atomic("\n".join(lines), path)
+
+
+def _summary_official(context: dict) -> list[str]:
+    """The latest official budget of each country of the group, with its stage and growth."""
+    from defbudget.formatting import format_money
+
+    growth = _official_growth(context)
+    from defbudget.official import HEADLINE_BASIS
+
+    growth = growth[growth["basis"] == growth["iso3"].map(HEADLINE_BASIS)]
+    lines = ["## Official budgets of the group: the latest year", "",
+             "| Country | Fiscal year | Basis | Stage | Amount | Change on previous year |",
+             "|---|---|---|---|---:|---:|"]
+    for r in growth.itertuples():
+        versus = "" if r.stage == r.compared_with else f" (vs {r.compared_with})"
+        lines.append(f"| {r.country} | {r.latest} | {r.basis} | {r.stage} | "
+                     f"{format_money(r.latest_value, r.unit, sig=4)} | "
+                     f"{r.growth:+.1%}{versus} |")
+    lines += ["", "Each government's own fiscal year (the US names its fiscal year by the year "
+              "it ends in); national currency, current prices. Sources and quotes: "
+              "`defbudget.cite(source id)` and OFFICIAL_BUDGETS_NOTES.md "
+              "(official_budgets_latest_growth.csv lists the source of every figure).", ""]
+    return lines
 
 
 # --------------------------------------------------------------------------- the report
@@ -540,6 +718,18 @@ def report_items(*, sipri: str | os.PathLike | None = None) -> list[ReportItem]:
                    "The budget converted to US$ with the rate used", _csv_usd),
         ReportItem("reconcile.csv", "Press US$ figures with their implied rates and verdicts",
                    _csv_reconcile),
+        ReportItem("official_budgets_indexed.png",
+                   f"Official budgets of the group in national currency, "
+                   f"{OFFICIAL_BASE_YEAR} = 100", _chart_official_indexed),
+        ReportItem("official_budgets_usd.png",
+                   "Official budgets in US$ at fiscal-year-average rates (complete years)",
+                   _chart_official_usd),
+        ReportItem("official_budgets_latest_growth.png",
+                   "The latest official budgets' change on the year before, by stage",
+                   _chart_official_growth),
+        ReportItem("official_budgets_latest_growth.csv",
+                   "The latest year's growth of every official basis and stage",
+                   _csv_official_growth),
     ]
     if sipri is not None:
         items += [
@@ -556,6 +746,11 @@ def report_items(*, sipri: str | os.PathLike | None = None) -> list[ReportItem]:
                        _chart_sipri_ranking),
             ReportItem("sipri_all_countries.pdf",
                        "Small multiples: every country, constant US$", _chart_sipri_multiples),
+            ReportItem("official_vs_sipri.csv",
+                       "Official budget against SIPRI's figure, same year and currency, with "
+                       "SIPRI's footnotes", _csv_official_sipri),
+            ReportItem("official_vs_sipri.png",
+                       "Official budget as a share of SIPRI's figure", _chart_official_sipri),
         ]
     items += [
         ReportItem("defbudget_report.xlsx", "The key frames as a formatted Excel workbook",

@@ -11,6 +11,11 @@ Required columns (see :data:`COLUMNS`)::
 
 Optional columns a layer may add (see :data:`OPTIONAL_COLUMNS`) carry provenance such as the
 exchange rate a conversion used (``fx_rate``, ``fx_basis``, ``fx_source``) or SIPRI's notes.
+
+A fiscal year's ``year`` is the calendar year it starts in, unless the optional ``fy_year_is``
+column says ``"end"``: the United States names FY2025 (October 2024 to September 2025) by the
+year it ends in, and ``official_budgets`` keeps that name (``year=2025, fy_start_month=10,
+fy_year_is="end"``). :mod:`defbudget.fiscal` and :mod:`defbudget.fx` read the column.
 """
 
 from __future__ import annotations
@@ -77,6 +82,7 @@ OPTIONAL_COLUMNS: dict[str, str] = {
     "footnotes": "str",  # footnote numbers as printed, e.g. "56"
     "symbols": "str",  # SIPRI special-note names, comma-separated
     "fy_convention": "str",  # fiscal year as the source prints it, e.g. "Apr-Mar"
+    "fy_year_is": "str",  # "start"/"end": `year` is the FY's start or end year (US: end)
     "value_type": "str",  # reported | derived | transcribed | computed
     "vintage": "str",  # data release the value comes from, e.g. "2026Q2-2nd"
     "fx_rate": "float",  # as quoted: local currency per US$ (per EUR when US$ is not a side)
@@ -95,8 +101,8 @@ PERIODS = ("CY", "FY")
 PRICE_BASES = ("current", "constant")
 #: Budget stages, plus the stages of a procurement figure (a sale notified to Congress,
 #: an agreement signed, a programme cost projected) used by the reported-figures ledger.
-STAGES = ("request", "draft", "enacted", "supplementary", "actual", "estimate",
-          "notification", "agreement", "projection")
+STAGES = ("request", "draft", "proposal", "enacted", "revised", "supplementary", "actual",
+          "estimate", "notification", "agreement", "projection")
 FLAGS = ("estimate", "highly_uncertain", "unavailable", "not_independent", "derived",
          "transcribed", "outlier")
 
@@ -252,6 +258,9 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
          "ISO 3166-1 alpha-3 (e.g. JPN) or missing for aggregates"),
         ("fy_start_month", lambda v: 1 <= int(v) <= 12, "a month number 1–12"),
     ]
+    if "fy_year_is" in frame.columns:
+        checks.append(("fy_year_is", lambda v: v in ("start", "end"),
+                       "'start' or 'end' (is `year` the fiscal year's first or last year?)"))
     for col, ok, expected in checks:
         s = frame[col]
         mask = s.notna()

@@ -37,11 +37,12 @@ FINAL, PROVISIONAL, UNCERTAIN = "final", "provisional", "uncertain"
 Palette: TypeAlias = Mapping[Any, str] | Sequence[str] | None
 
 
-def get_ax(ax: Axes | None) -> Axes:
+def get_ax(ax: Axes | None, *, figsize: tuple[float, float] | None = None) -> Axes:
     """The Axes to draw on: *ax*, or a new figure's only Axes (never ``plt.gca()``, which
-    would draw over the previous chart)."""
+    would draw over the previous chart), *figsize* inches when given (a chart that needs
+    more room than the style's default size, such as one with long row labels)."""
     if ax is None:
-        return plt.figure().add_subplot()
+        return plt.figure(figsize=figsize).add_subplot()
     if not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes; you passed {type(ax).__name__}. "
                         "Pass ax=fig.add_subplot() or leave it out to draw on a new figure.")
@@ -258,6 +259,8 @@ def year_label(data: pd.DataFrame) -> str:
 
         start = int(start)
         span = f"{calendar.month_abbr[start]}–{calendar.month_abbr[(start - 2) % 12 + 1]}"
+        if "fy_year_is" in data.columns and data["fy_year_is"].eq("end").all():
+            return f"Fiscal year ({span}, labelled by ending year)"
         return f"Fiscal year ({span}, labelled by starting year)"
     return "Year (fiscal or calendar: see source line)"
 
@@ -405,6 +408,33 @@ def _settle_layout(ax: Axes) -> None:
 
     with contextlib.suppress(ValueError, RuntimeError):  # not solvable yet: go on
         engine.execute(fig)
+
+
+def keep_inside(ax: Axes, texts: list, *, pad_pt: float = 4.0) -> None:
+    """Shift annotations placed in offset points sideways so that each lies within the
+    Axes, measured after the layout has run (a narrow inline figure in Jupyter leaves less
+    room than a report PNG). A text wider than the Axes is centred on them."""
+    if not texts:
+        return
+    _settle_layout(ax)
+    fig = ax.get_figure(root=True)
+    renderer = fig.canvas.get_renderer()
+    box = ax.get_window_extent(renderer)
+    pad = pad_pt * fig.dpi / 72
+    for t in texts:
+        if t.anncoords != "offset points":
+            continue
+        bb = t.get_window_extent(renderer)
+        if bb.width + 2 * pad >= box.width:
+            shift = (box.x0 + box.x1) / 2 - (bb.x0 + bb.x1) / 2
+        elif bb.x0 < box.x0 + pad:
+            shift = box.x0 + pad - bb.x0
+        elif bb.x1 > box.x1 - pad:
+            shift = box.x1 - pad - bb.x1
+        else:
+            continue
+        ox, oy = t.xyann
+        t.xyann = (ox + shift * 72 / fig.dpi, oy)
 
 
 def direct_labels(ax: Axes, items: list[tuple[str, float, float, str]], *,

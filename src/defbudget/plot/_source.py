@@ -44,6 +44,7 @@ _FX_BASES = {"fy_average": "fiscal-year-average", "cy_average": "calendar-year-a
 
 #: Stages and flags whose values are not final; charts draw them hollow.
 PROVISIONAL_STAGES = {"request": "budget request", "draft": "draft budget (not yet enacted)",
+                      "proposal": "budget proposal (not yet passed)",
                       "estimate": "estimate"}
 PROVISIONAL_FLAGS = {"estimate": "estimate", "highly_uncertain": "highly uncertain estimate"}
 
@@ -167,7 +168,15 @@ def publisher(source_id: str) -> str:
     pub = re.sub(r"\s*\((?=[^()]*\s)[^()]*\)", "", pub).strip()
     if pub and _renderable(pub):
         return pub
-    return source_title(source_id) or source_id
+    title = source_title(source_id) or ""
+    if title and _renderable(title):
+        return title
+    # a publisher and title the fonts cannot draw (e.g. Japanese): name the site instead
+    from urllib.parse import urlparse
+
+    host = urlparse(str(entry.get("path") or entry.get("url") or "")).hostname or ""
+    host = host.removeprefix("www.")
+    return host if host and _renderable(host) else source_id
 
 
 def _short_reference(source_id: str) -> str:
@@ -382,10 +391,14 @@ def period_phrase(frame: pd.DataFrame) -> str | None:
         return None
     cols = ["period"] + (["fy_start_month"] if "fy_start_month" in frame.columns else [])
     combos = frame[cols].drop_duplicates().dropna(subset=["period"])
+    ends = (frame.loc[frame["fy_year_is"].eq("end"), cols].drop_duplicates()
+            if "fy_year_is" in frame.columns else combos.iloc[0:0])
+    end_keys = {(r["period"], r.get("fy_start_month")) for r in ends.to_dict("records")}
     phrases = {}
     for rec in combos.to_dict("records"):
-        phrases[(rec["period"], rec.get("fy_start_month"))] = _one_period(
-            rec["period"], rec.get("fy_start_month"))
+        key = (rec["period"], rec.get("fy_start_month"))
+        phrases[key] = _one_period(rec["period"], rec.get("fy_start_month"),
+                                   "end" if key in end_keys else "start")
     if len(phrases) == 1:
         return next(iter(phrases.values()))
     if "country" not in frame.columns:
@@ -401,12 +414,15 @@ def period_phrase(frame: pd.DataFrame) -> str | None:
     return "; ".join(out)
 
 
-def _one_period(period: str, start: object) -> str:
+def _one_period(period: str, start: object, year_is: str = "start") -> str:
     if period != "FY" or pd.isna(start) or int(start) == 1:
         return "calendar years"
     start = int(start)
     first = calendar.month_abbr[start]
     last = calendar.month_abbr[(start - 2) % 12 + 1]
+    if year_is == "end":  # the US naming (fiscal.FY_YEAR_IS)
+        span = f"{first} 2024–{last} 2025"
+        return f"fiscal years {first}–{last}, labelled by the year they end (FY2025 = {span})"
     span = f"{first} 2025–{last} 2026"
     return f"fiscal years {first}–{last} (FY2025 = {span})"
 

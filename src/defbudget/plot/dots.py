@@ -214,7 +214,11 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,  # no
     ['Reuters, 2024-12-27', 'Nikkei Asia, 2024-12-27', 'Blog, 2024-12-27']
     """
     func = "plot.reconciliation_dots"
-    ax = c.get_ax(ax)
+    if ax is None:  # row labels left, legend right and a label per dot: it needs width
+        n_rows = int((table["budget"] == (budget or table["budget"].iloc[0])).sum()) \
+            if "budget" in table and len(table) else 1
+        width = max(9.0, plt.rcParams["figure.figsize"][0])
+        ax = c.get_ax(None, figsize=(width, 2.4 + 1.0 * max(n_rows, 2)))
     c.check_frame(table, ["budget", "outlet", "reported_usd", "local_amount"], func=func)
     budgets = list(dict.fromkeys(table["budget"]))
     if budget is None and len(budgets) > 1:
@@ -327,6 +331,7 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,  # no
                 f"{local_unit} amount {format_money(local, local_unit)}; rates in "
                 f"{local_unit} per US$", windows) if x))
         add_source_line(ax, text)
+    c.keep_inside(ax, [t for t in ax.texts if t.get_gid() == "dot-label"])
     return ax
 
 

@@ -395,7 +395,7 @@ def _legend_or_labels(ax: Axes, data: pd.DataFrame, state: tuple, *, x: str, y: 
                               h.__dict__.get("_defbudget_label_colour", h.get_color())))
         c.direct_labels(ax, items)
         if extra:
-            ax.legend(handles=extra, loc="upper left")
+            ax.legend(handles=extra, loc="best")  # where it hides the fewest points
     else:
         ax.legend(handles=handles + extra, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                   ncols=max(1, len(handles) // 25 + 1))
