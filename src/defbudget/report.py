@@ -449,7 +449,7 @@ def _chart_official_indexed(path: Path, context: dict) -> None:
         "2015–16 and India's start in 2015); headline basis and latest stage of each year.",
         _left_out(frame, kept, f"no figure on its headline basis for {OFFICIAL_BASE_YEAR}")]))
     _draw(path, lambda ax: plot.indexed_growth(
-        kept, base=OFFICIAL_BASE_YEAR, ax=ax, note=note,
+        kept, index_year=OFFICIAL_BASE_YEAR, ax=ax, note=note,
         palette={c: _official_colours(context)[c] for c in kept["country"].unique()},
         title=f"Official defence budgets in national currency, {OFFICIAL_BASE_YEAR} = 100"),
         figsize=(9, 5.6))
@@ -516,11 +516,19 @@ def _csv_official_growth(path: Path, context: dict) -> None:
 def _official_sipri(context: dict) -> pd.DataFrame:
     def make():
         from defbudget.official import against_sipri
-        from defbudget.readers.sipri import read_sipri
+        from defbudget.readers.sipri import (
+            SipriDuplicateWarning,
+            SipriFiscalYearWarning,
+            SipriNoteWarning,
+            read_sipri,
+        )
 
         path = context["sipri"] or None
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            # the workbook's own notes concern sheets and rows the comparison does not use;
+            # an unknown country still reaches the caller
+            for category in (SipriFiscalYearWarning, SipriNoteWarning, SipriDuplicateWarning):
+                warnings.simplefilter("ignore", category)
             lcu = read_sipri(path, sheets=["lcu_fy"])
         return against_sipri(lcu, _official_headline(context))
     return _cached(context, "official_sipri", make)
