@@ -97,8 +97,8 @@ if HAVE_SIPRI:
 # %%
 if HAVE_SIPRI:
     base = 2014
-    dplot.indexed_growth(const, base=base, highlight="Japan")
-    idx = compare.index_to(const, base_year=base)
+    dplot.indexed_growth(const, index_year=base, highlight="Japan")
+    idx = compare.index_to(const, index_year=base)
     print(f"Constant-dollar spending in {latest}, {base} = 100:")
     print(db.show(compare.select(idx, year=latest).sort_values("value", ascending=False),
                   ["country", "value"]).to_string(index=False))

@@ -92,7 +92,7 @@ for row in y2026[y2026["value"].notna()].itertuples():
         usd, rate_text = row.value, "already in US$"
     elif len(published) == 10:
         try:
-            spot = fx.spot(published, row.unit, "USD")
+            spot = fx.spot(row.unit, "USD", date=published)
             usd = row.value / spot.rate
             rate_text = f"{spot.rate:,.3f} {row.unit}/US$ on {spot.date}"
         except fx.RateUnavailableError:

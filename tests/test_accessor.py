@@ -33,7 +33,7 @@ CASES = [
     ("yoy", {}, {}),
     ("yoy", {"pct": False}, {"pct": False}),
     ("cagr", {"start": 2002, "end": 2023}, {"start": 2002, "end": 2023}),
-    ("index_to", {"base_year": 2022}, {"base_year": 2022}),
+    ("index_to", {"index_year": 2022}, {"index_year": 2022}),
     ("rolling_mean", {"window": 2}, {"window": 2}),
     ("select", {"year": 2023}, {"year": 2023}),
     ("wide_table", {}, {}),
@@ -86,5 +86,5 @@ def test_accessor_does_not_mutate():
     f = _example_frame()
     before = f.copy(deep=True)
     f.budget.yoy()
-    f.budget.index_to(base_year=2022)
+    f.budget.index_to(index_year=2022)
     pd.testing.assert_frame_equal(f, before)

@@ -196,7 +196,7 @@ class TestCagr:
 class TestIndexAndRolling:
     def test_index_to(self):
         f = series({2020: 50.0, 2021: 100.0, 2022: 150.0})
-        out = cmp.index_to(f, base_year=2021)
+        out = cmp.index_to(f, index_year=2021)
         assert out["value"].tolist() == [50.0, 100.0, 150.0]
         assert set(out["unit"]) == {"index"}
         assert set(out["index_year"]) == {2021}
@@ -205,14 +205,14 @@ class TestIndexAndRolling:
     def test_index_series_without_base_year(self):
         a = series({2020: 50.0, 2021: 100.0}, country="Japan", iso3="JPN")
         b = series({2020: 10.0}, country="China", iso3="CHN")
-        out = cmp.index_to(pd.concat([a, b]), base_year=2021)
+        out = cmp.index_to(pd.concat([a, b]), index_year=2021)
         chn = out[out["iso3"] == "CHN"].iloc[0]
         assert math.isnan(chn["value"]) and chn["flag"] == "unavailable"
         assert "no 2021 value" in chn["note"]
 
     def test_index_with_no_base_anywhere_raises(self):
         with pytest.raises(ValueError, match="no series has a value in 1990"):
-            cmp.index_to(series({2020: 1.0}), base_year=1990)
+            cmp.index_to(series({2020: 1.0}), index_year=1990)
 
     def test_rolling_mean_never_spans_a_gap(self):
         f = series({2000: 1.0, 2001: 2.0, 2002: 3.0, 2004: 5.0, 2005: 6.0, 2006: 7.0})
@@ -595,7 +595,7 @@ class TestJapanShipped:
         assert gap.loc[2026, "value"] == (90353 - 88093) * 1e8
 
     def test_index_to_fy2022(self, japan):
-        out = cmp.index_to(incl(japan), base_year=2022).set_index("year")
+        out = cmp.index_to(incl(japan), index_year=2022).set_index("year")
         assert out.loc[2022, "value"] == 100.0
         assert out.loc[2026, "value"] == pytest.approx(90353 / 54005 * 100)
 

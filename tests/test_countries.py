@@ -90,7 +90,7 @@ def test_every_chart_highlight_resolves(gmsd, name):
     group = compare.select(gmsd, country=["JPN", "CHN", code])
     year = 2019 if code != "TWN" else 2018
     for draw in (lambda: dplot.compare_lines(group, highlight=name),
-                 lambda: dplot.indexed_growth(group, base=2018, highlight=name),
+                 lambda: dplot.indexed_growth(group, index_year=2018, highlight=name),
                  lambda: dplot.burden_vs_targets(group, highlight=name),
                  lambda: dplot.ranking_bars(group, year=year, highlight=name),
                  lambda: dplot.slope(group, start=2018, end=2019, highlight=name)):

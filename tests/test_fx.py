@@ -190,20 +190,20 @@ def test_unknown_currency_and_period():
 
 # ------------------------------------------------------------------ spot rates
 def test_spot_uses_last_business_day_before(ecb_jpy_per_usd):
-    sat = spot("2025-12-27", "JPY")
+    sat = spot("JPY", date="2025-12-27")
     assert sat.date == dt.date(2025, 12, 24)  # 25, 26 Dec: TARGET holidays; 27: Saturday
     assert sat.rate == pytest.approx(ecb_jpy_per_usd[dt.date(2025, 12, 24)], rel=1e-12)
-    assert rate_on("2025-12-24", "JPY") == sat.rate
-    assert rate_on(dt.date(2024, 3, 29), "JPY") == rate_on("2024-03-28", "JPY")  # Good Friday
-    assert spot("2024-03-28", "USD", "JPY").rate == pytest.approx(
+    assert rate_on("JPY", date="2025-12-24") == sat.rate
+    assert rate_on("JPY", date=dt.date(2024, 3, 29)) == rate_on("JPY", date="2024-03-28")
+    assert spot("USD", "JPY", date="2024-03-28").rate == pytest.approx(
         1 / ecb_jpy_per_usd[dt.date(2024, 3, 28)])
 
 
 def test_spot_outside_coverage():
     with pytest.raises(RateUnavailableError, match=r"monthly_average"):
-        rate_on("1998-06-01", "JPY")
+        rate_on("JPY", date="1998-06-01")
     with pytest.raises(RateUnavailableError, match=r"ends 2026-10-30"):
-        rate_on("2027-01-15", "JPY")
+        rate_on("JPY", date="2027-01-15")
 
 
 def test_rate_range(ecb_jpy_per_usd):
@@ -254,7 +254,7 @@ def test_convert_cy_average_on_fiscal_rows():
 def test_convert_spot_names_the_fixing_day():
     usd = convert(yen_frame({2025: 9e12}), to="USD", rate="spot:2025-12-27")
     assert usd["fx_basis"].iloc[0] == "spot:2025-12-24"
-    assert usd["value"].iloc[0] == pytest.approx(9e12 / rate_on("2025-12-24", "JPY"))
+    assert usd["value"].iloc[0] == pytest.approx(9e12 / rate_on("JPY", date="2025-12-24"))
 
 
 def test_convert_fixed_rate_is_units_of_the_row_currency_per_target():

@@ -113,7 +113,7 @@ class TestCompareAndIndex:
 
     def test_indexed_growth_is_100_in_base_year(self):
         frame = sipri_like({"Japan": 50e9, "Korea": 40e9})
-        ax = plot.indexed_growth(frame, base=2018)
+        ax = plot.indexed_growth(frame, index_year=2018)
         for ln in (ln for ln in ax.get_lines() if ln.get_gid() == "final"):
             xs = list(ln.get_xdata())
             assert ln.get_ydata()[xs.index(2018.0)] == pytest.approx(100.0)
@@ -127,7 +127,7 @@ class TestCompareAndIndex:
         frame = sipri_like({"Japan": 50e9})
         frame = frame[frame["year"] != 2018]
         with pytest.raises(ValueError, match="'Japan' has no non-zero value in year=2018"):
-            plot.indexed_growth(frame, base=2018)
+            plot.indexed_growth(frame, index_year=2018)
 
 
 class TestBurdenVsTargets:
@@ -393,7 +393,7 @@ def test_every_chart_carries_a_source_line():
         lambda: plot.trend(japan_budget()),
         lambda: plot.growth_bars(japan_budget()),
         lambda: plot.compare_lines(sipri_like({"Japan": 5e10})),
-        lambda: plot.indexed_growth(sipri_like({"Japan": 5e10}), base=2015),
+        lambda: plot.indexed_growth(sipri_like({"Japan": 5e10}), index_year=2015),
         lambda: plot.ranking_bars(sipri_like({"Japan": 5e10}), year=2020),
         lambda: plot.slope(sipri_like({"Japan": 5e10}), start=2015, end=2020),
         lambda: plot.stacked_composition(_japan_parts()),

@@ -64,7 +64,7 @@ CHARTS = [
     ("compare_lines", lambda **kw: plot.compare_lines(sipri_like({"Japan": 5e10,
                                                                  "China": 2e11}), **kw)),
     ("indexed_growth", lambda **kw: plot.indexed_growth(sipri_like({"Japan": 5e10}),
-                                                        base=2015, **kw)),
+                                                        index_year=2015, **kw)),
     ("burden_vs_targets", lambda **kw: plot.burden_vs_targets(_burden(), targets=TARGETS,
                                                               **kw)),
     ("growth_bars", lambda **kw: plot.growth_bars(japan_budget(), **kw)),

@@ -67,7 +67,7 @@ def test_index_to_is_100_at_base_and_scale_free(values, pick, scale):
              countries=[COUNTRIES[0]] * n + [COUNTRIES[1]] * n,
              years=list(range(2000, 2000 + n)) * 2)
     before = f.copy()
-    out = compare.index_to(f, base_year=base)
+    out = compare.index_to(f, index_year=base)
     a = out[out["iso3"] == "JPN"].set_index("year")["value"]
     b = out[out["iso3"] == "FRA"].set_index("year")["value"]
     assert a[base] == pytest.approx(100.0, rel=1e-12) and b[base] == pytest.approx(100.0)

@@ -89,7 +89,7 @@ def test_rate_columns(table):
 def test_spot_on_publication(table):
     sputnik = table.set_index("figure_id").loc["sputnik-jp-draft-fy2025"]
     assert sputnik["spot_date"] == "2024-12-27"
-    assert sputnik["spot_rate"] == pytest.approx(fx.rate_on("2024-12-27", "JPY"))
+    assert sputnik["spot_rate"] == pytest.approx(fx.rate_on("JPY", date="2024-12-27"))
     assert sputnik["verdict"] == "consistent with the spot rate on publication"
     assert sputnik["usd_at_spot"] == pytest.approx(8.7e12 / sputnik["spot_rate"])
     diplomat = table.set_index("figure_id").loc["diplomat-jp-draft-fy2026"]

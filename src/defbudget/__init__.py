@@ -42,7 +42,7 @@ _LAZY = {
     "read_excel_export": "defbudget.excel:read_excel_export",
 }
 
-__all__ = ["__version__", *sorted(_LAZY)]
+__all__ = ["__version__", "clear_caches", *sorted(_LAZY)]
 
 
 def __getattr__(name: str):
@@ -55,6 +55,38 @@ def __getattr__(name: str):
     value = getattr(module, attr) if attr else module
     globals()[name] = value
     return value
+
+
+#: Module-level dict caches (besides functools caches and readers._cache), emptied by
+#: clear_caches() when their module is loaded.
+_DICT_CACHES = (
+    ("defbudget.readers._countries", "_ISO3_CACHE"),
+    ("defbudget.readers._xlsx_styles", "_REF_MEMO"),
+)
+
+
+def clear_caches() -> None:
+    """Empty every in-memory cache of defbudget (parsed workbooks, rates, names, datasets).
+
+    Useful after replacing a data file during a session, or to free memory; files cached on
+    disk are left alone. Modules not yet imported are not imported.
+    """
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if module is None or not (name == "defbudget" or name.startswith("defbudget.")):
+            continue
+        for value in list(vars(module).values()):
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear) and getattr(value, "__module__", None) == name:
+                clear()
+    for name, attr in _DICT_CACHES:
+        cache = getattr(sys.modules.get(name), attr, None)
+        if cache is not None:
+            cache.clear()
+    store = sys.modules.get("defbudget.readers._cache")
+    if store is not None:
+        store.clear()
 
 
 def __dir__():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import tempfile
 import time
 from collections.abc import Iterator
@@ -26,17 +27,36 @@ __all__ = ["atomic_output", "named_os_error", "new_file_mode", "remove_stale_tem
 LEGACY_TEMP_AGE = 600
 
 
+def _create(folder: Path, prefix: str, suffix: str) -> Path:
+    """A new empty file in *folder*, created with mode 0o666 so the kernel applies the umask
+    (the process umask itself is never read or changed)."""
+    for _ in range(100):
+        name = folder / f"{prefix}{secrets.token_hex(6)}{suffix}"
+        try:
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:  # pragma: no cover - 48 random bits
+            continue
+        os.close(fd)
+        return name
+    raise FileExistsError(f"could not create a temporary file in {folder}")  # pragma: no cover
+
+
 def new_file_mode(path: Path) -> int:
     """Permission bits for *path*: those of the file it replaces, else 0o666 minus the umask.
 
     (:func:`tempfile.mkstemp` creates files readable by their owner only; a chart or workbook
-    should be as readable as one written with ``open()``.)
+    should be as readable as one written with ``open()``.) The umask is observed by creating
+    a probe file beside *path*, not by ``os.umask``, which would change it for every thread
+    for a moment.
     """
+    path = Path(path)
     if path.exists():
         return path.stat().st_mode & 0o7777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+    probe = _create(path.parent if str(path.parent) else Path("."), ".defbudget-probe.", "")
+    try:
+        return probe.stat().st_mode & 0o7777
+    finally:
+        probe.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:
@@ -100,7 +120,8 @@ def atomic_output(path: str | os.PathLike, *, suffix: str = ".tmp") -> Iterator[
 
     An interrupted write never leaves a half-written file under *path*, and an existing file
     is replaced only once the new one is complete. An OS error names *path*, the
-    destination the caller chose, never the temp file.
+    destination the caller chose, never the temp file. A new file gets the permissions
+    ``open()`` would give it (0o666 minus the umask); a replaced file keeps its own.
 
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as d:

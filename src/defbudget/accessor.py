@@ -13,7 +13,17 @@ to :func:`~defbudget.compare.style_table`); see those for parameters, units and 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
 import pandas as pd
+
+from defbudget._deprecate import renamed_keywords
+
+if TYPE_CHECKING:  # pragma: no cover - for annotations only: no import of compare here
+    from pandas.io.formats.style import Styler
+
+    from defbudget.compare import Basis, Selection
 
 __all__ = ["BudgetAccessor"]
 
@@ -40,7 +50,7 @@ class BudgetAccessor:
 
         return compare
 
-    def select(self, **criteria) -> pd.DataFrame:
+    def select(self, **criteria: Any) -> pd.DataFrame:
         """:func:`defbudget.compare.select`.
 
         Examples
@@ -73,16 +83,17 @@ class BudgetAccessor:
         """
         return self._cmp().cagr(self._frame, start=start, end=end)
 
-    def index_to(self, *, base_year: int) -> pd.DataFrame:
+    @renamed_keywords(base_year="index_year")
+    def index_to(self, *, index_year: int) -> pd.DataFrame:
         """:func:`defbudget.compare.index_to` (unit ``index``, base year = 100).
 
         Examples
         --------
         >>> from defbudget.compare import _example_frame
-        >>> _example_frame().budget.index_to(base_year=2022)["value"].round(1).tolist()
+        >>> _example_frame().budget.index_to(index_year=2022)["value"].round(1).tolist()
         [91.8, 100.0, 126.3]
         """
-        return self._cmp().index_to(self._frame, base_year=base_year)
+        return self._cmp().index_to(self._frame, index_year=index_year)
 
     def rolling_mean(self, *, window: int) -> pd.DataFrame:
         """:func:`defbudget.compare.rolling_mean` (the series' unit).
@@ -95,7 +106,7 @@ class BudgetAccessor:
         """
         return self._cmp().rolling_mean(self._frame, window=window)
 
-    def rank(self, *, year, ascending: bool = False,
+    def rank(self, *, year: int | Literal["latest"], ascending: bool = False,
              include_aggregates: bool = False) -> pd.DataFrame:
         """:func:`defbudget.compare.rank`.
 
@@ -108,7 +119,8 @@ class BudgetAccessor:
         return self._cmp().rank(self._frame, year=year, ascending=ascending,
                                 include_aggregates=include_aggregates)
 
-    def top_n(self, *, year, n: int = 10, ascending: bool = False) -> pd.DataFrame:
+    def top_n(self, *, year: int | Literal["latest"], n: int = 10,
+              ascending: bool = False) -> pd.DataFrame:
         """:func:`defbudget.compare.top_n` (countries only).
 
         Examples
@@ -119,7 +131,8 @@ class BudgetAccessor:
         """
         return self._cmp().top_n(self._frame, year=year, n=n, ascending=ascending)
 
-    def share_of_total(self, *, total="world", denominator="reported") -> pd.DataFrame:
+    def share_of_total(self, *, total: str | Mapping[str, Sequence[str]] = "world",
+                       denominator: str = "reported") -> pd.DataFrame:
         """:func:`defbudget.compare.share_of_total` (unit ``ratio``).
 
         Examples
@@ -131,7 +144,7 @@ class BudgetAccessor:
         """
         return self._cmp().share_of_total(self._frame, total=total, denominator=denominator)
 
-    def difference(self, a, b) -> pd.DataFrame:
+    def difference(self, a: Selection, b: Selection) -> pd.DataFrame:
         """:func:`defbudget.compare.difference` (a − b, in the common unit).
 
         Examples
@@ -142,7 +155,7 @@ class BudgetAccessor:
         """
         return self._cmp().difference(self._frame, a, b)
 
-    def ratio(self, a, b) -> pd.DataFrame:
+    def ratio(self, a: Selection, b: Selection) -> pd.DataFrame:
         """:func:`defbudget.compare.ratio` (a / b, unit ``ratio``).
 
         Examples
@@ -153,7 +166,8 @@ class BudgetAccessor:
         """
         return self._cmp().ratio(self._frame, a, b)
 
-    def against_targets(self, *, targets=None, proxy: bool = False) -> pd.DataFrame:
+    def against_targets(self, *, targets: pd.DataFrame | None = None,
+                        proxy: bool = False) -> pd.DataFrame:
         """:func:`defbudget.compare.against_targets` (gap in ratio points of GDP).
 
         Examples
@@ -166,7 +180,8 @@ class BudgetAccessor:
         """
         return self._cmp().against_targets(self._frame, targets=targets, proxy=proxy)
 
-    def first_year_meeting(self, *, target, targets=None, strict: bool = False,
+    def first_year_meeting(self, *, target: str | float,
+                           targets: pd.DataFrame | None = None, strict: bool = False,
                            proxy: bool = False) -> pd.DataFrame:
         """:func:`defbudget.compare.first_year_meeting`.
 
@@ -181,7 +196,7 @@ class BudgetAccessor:
         return self._cmp().first_year_meeting(self._frame, target=target, targets=targets,
                                               strict=strict, proxy=proxy)
 
-    def to_basis(self, basis=None) -> pd.DataFrame:
+    def to_basis(self, basis: Basis | Mapping[str, object] | None = None) -> pd.DataFrame:
         """:func:`defbudget.compare.compare` of this frame alone.
 
         Examples
@@ -193,7 +208,8 @@ class BudgetAccessor:
         """
         return self._cmp().compare(self._frame, basis=basis)
 
-    def wide_table(self, *, index=None, years=None, values: str = "value") -> pd.DataFrame:
+    def wide_table(self, *, index: Sequence[str] | None = None,
+                   years: Iterable[int] | None = None, values: str = "value") -> pd.DataFrame:
         """:func:`defbudget.compare.wide_table`.
 
         Examples
@@ -204,7 +220,8 @@ class BudgetAccessor:
         """
         return self._cmp().wide_table(self._frame, index=index, years=years, values=values)
 
-    def style(self, *, index=None, years=None, caption: str | None = None, sig: int = 3):
+    def style(self, *, index: Sequence[str] | None = None, years: Iterable[int] | None = None,
+              caption: str | None = None, sig: int = 3) -> Styler:
         """:func:`defbudget.compare.style_table` (a pandas Styler).
 
         Examples
@@ -216,7 +233,7 @@ class BudgetAccessor:
         return self._cmp().style_table(self._frame, index=index, years=years,
                                        caption=caption, sig=sig)
 
-    def show(self, columns=None):
+    def show(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """:func:`defbudget.tables.show`: a display copy (¥8.70T, 1.37%, ¥150.7/$, marks).
 
         Examples
@@ -229,7 +246,8 @@ class BudgetAccessor:
 
         return show(self._frame, columns)
 
-    def show_wide(self, *, index=None, years=None):
+    def show_wide(self, *, index: Sequence[str] | None = None,
+                  years: Iterable[int] | None = None) -> pd.DataFrame:
         """:func:`defbudget.tables.show_wide`: years across, values formatted by unit."""
         from defbudget.tables import show_wide
 

@@ -403,6 +403,9 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")  # the report only writes files; never open a window
     from defbudget.report import build_report
 
     if not args.out.strip():
@@ -610,7 +613,7 @@ def _cmd_chart(args: argparse.Namespace) -> int:
         elif kind == "indexed":
             base = args.base or _first_common_year(data, hue)
             draw = lambda ax: plot.indexed_growth(  # noqa: E731
-                data[data["year"] >= base], base=base, hue=hue, ax=ax, title=title)
+                data[data["year"] >= base], index_year=base, hue=hue, ax=ax, title=title)
         elif kind == "growth":
             if data.groupby(["country", "basis"]).ngroups != 1:
                 raise ValueError("chart growth draws one series; pick one with --basis and "
@@ -865,6 +868,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "compare" and args.measure is None:
         args.measure = "constant_usd" if args.sipri is not None else "share_gdp"
+    shown = warnings.showwarning
     warnings.showwarning = _one_line_warning
     try:
         return args.func(args)
@@ -882,6 +886,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = " ".join(str(exc).split()) or type(exc).__name__
         print(f"defbudget {args.command}: error: {text}", file=sys.stderr)
         return EXIT_USAGE
+    finally:
+        warnings.showwarning = shown  # main() may run inside a notebook or a test
 
 
 #: Modules whose exceptions mean bad input or a bad environment, not a bug in defbudget.

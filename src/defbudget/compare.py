@@ -32,13 +32,21 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from defbudget import schema
+from defbudget._deprecate import renamed_keywords
+from defbudget.errors import ArgumentError, DataError, MissingColumnError, UnknownNameError
 from defbudget.schema import BasisMismatchError, is_currency_unit, require_same_basis
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pandas.io.formats.style import Styler
+
+#: One series of a frame: a country (name or ISO3), or a mapping of column to value.
+Selection: TypeAlias = str | Mapping[str, object]
 
 __all__ = [
     "BASIS_COLUMNS",
@@ -93,7 +101,7 @@ _NEEDED = ("country", "iso3", "year", "measure", "basis", "value", "unit", "pric
            "base_year", "period", "fy_start_month", "flag", "source")
 
 
-class UnknownCountryError(LookupError):
+class UnknownCountryError(UnknownNameError):
     """A country or group member named by the caller is not in the frame."""
 
 
@@ -107,7 +115,7 @@ def _require(frame: pd.DataFrame, what: str, columns: Iterable[str] = _NEEDED) -
                         f"{type(frame).__name__}.")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise schema.SchemaError(
+        raise MissingColumnError.in_frame(
             [schema.Violation("required column is missing", column=c) for c in missing],
             name=f"the frame passed to {what}")
     if frame.empty:
@@ -183,7 +191,7 @@ def _check_unique_years(frame: pd.DataFrame, what: str) -> None:
                 hints.append(f"{col} {', '.join(vals)}: keep one, e.g. "
                              f"select(frame, {col}={vals[0]!r})")
         hint = f" ({'; '.join(hints)})" if hints else ""
-        raise ValueError(
+        raise DataError(
             f"{what} needs one value per series and year, but {row['country']} "
             f"{row['measure']} ({row['basis']}, {row['unit']}) has "
             f"{len(same)} rows for {_label(row['period'], row['year'])}{hint}.")
@@ -274,7 +282,7 @@ def _resolve_country(frame: pd.DataFrame, name: str) -> pd.Series:
 def _one_measure(frame: pd.DataFrame, what: str) -> str:
     measures = frame["measure"].dropna().unique().tolist()
     if len(measures) != 1:
-        raise ValueError(
+        raise DataError(
             f"{what} works on one measure at a time; the frame has {len(measures)}: "
             f"{', '.join(map(str, measures[:6]))}. Filter first, e.g. "
             f"select(frame, measure={measures[0]!r}, unit='USD', price_basis='current').")
@@ -285,14 +293,14 @@ def _pick_year(frame: pd.DataFrame, year, what: str) -> int:
     if isinstance(year, str) and year == "latest":
         have = frame[frame["value"].notna() & ~_aggregate_mask(frame)]
         if have.empty:
-            raise ValueError(f"{what}: the frame has no country values, so no latest year.")
+            raise DataError(f"{what}: the frame has no country values, so no latest year.")
         return int(have["year"].max())
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
         raise TypeError(f"{what}: year must be an int (e.g. 2024) or 'latest'; you passed "
                         f"{year!r}.")
     if not frame["year"].eq(year).any():
-        raise ValueError(f"{what}: no rows for year {year}; the frame covers "
-                         f"{int(frame['year'].min())}–{int(frame['year'].max())}.")
+        raise DataError(f"{what}: no rows for year {year}; the frame covers "
+                        f"{int(frame['year'].min())}–{int(frame['year'].max())}.")
     return int(year)
 
 
@@ -300,7 +308,7 @@ def _pick_year(frame: pd.DataFrame, year, what: str) -> int:
 # selection
 # --------------------------------------------------------------------------------------------
 
-def select(frame: pd.DataFrame, **criteria) -> pd.DataFrame:
+def select(frame: pd.DataFrame, **criteria: Any) -> pd.DataFrame:
     """Rows whose columns equal the given values; unknown values raise with close matches.
 
     Parameters
@@ -341,8 +349,10 @@ def select(frame: pd.DataFrame, **criteria) -> pd.DataFrame:
     for col, wanted in criteria.items():
         if col not in frame.columns:
             close = difflib.get_close_matches(col, list(map(str, frame.columns)), n=3)
-            raise KeyError(f"select: no column {col!r}"
-                           + (f"; did you mean {', '.join(map(repr, close))}?" if close else "."))
+            raise MissingColumnError(
+                f"select: no column {col!r}"
+                + (f"; did you mean {', '.join(map(repr, close))}?" if close else "."),
+                columns=[col])
         values = list(wanted) if isinstance(wanted, (list, tuple, set, frozenset)) else [wanted]
         if col == "country":
             m = pd.Series(False, index=frame.index)
@@ -355,7 +365,7 @@ def select(frame: pd.DataFrame, **criteria) -> pd.DataFrame:
             if absent:
                 close = difflib.get_close_matches(str(absent[0]), [str(p) for p in present],
                                                   n=5, cutoff=0.5)
-                raise ValueError(
+                raise UnknownNameError(
                     f"select: no row has {col} == {absent[0]!r}."
                     + (f" Close values: {', '.join(map(repr, close))}." if close else
                        f" Values present: {', '.join(map(repr, sorted(map(str, present))[:8]))}"
@@ -526,7 +536,7 @@ def cagr(frame: pd.DataFrame, *, start: int, end: int) -> pd.DataFrame:
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
             raise TypeError(f"compare.cagr: {name} must be an int year; you passed {v!r}.")
     if not start < end:
-        raise ValueError(f"compare.cagr: start ({start}) must be before end ({end}).")
+        raise ArgumentError(f"compare.cagr: start ({start}) must be before end ({end}).")
     _check_unique_years(frame, "compare.cagr")
     df = frame.reset_index(drop=True)
     sid = _series_id(df)
@@ -577,49 +587,51 @@ def cagr(frame: pd.DataFrame, *, start: int, end: int) -> pd.DataFrame:
     return _finish(out)
 
 
-def index_to(frame: pd.DataFrame, *, base_year: int) -> pd.DataFrame:
-    """Index each series to its value in *base_year* (= 100).
+@renamed_keywords(base_year="index_year")
+def index_to(frame: pd.DataFrame, *, index_year: int) -> pd.DataFrame:
+    """Index each series to its value in *index_year* (= 100).
 
     Parameters
     ----------
     frame
         A tidy frame; it may hold many series.
-    base_year
+    index_year
         The label year whose value becomes 100 (for a fiscal year, the year it starts in).
         Not to be confused with the price ``base_year`` column of constant-price series,
-        which is kept unchanged.
+        which is kept unchanged. (Called ``base_year=`` before; the old keyword still works,
+        with a FutureWarning.)
 
     Returns
     -------
     pandas.DataFrame
         Tidy frame, unit ``index``, ``measure`` ``<measure>_index`` plus ``_real``/``_nominal``
-        for money, and an ``index_year`` column. A series without a value in *base_year*
+        for money, and an ``index_year`` column. A series without a value in *index_year*
         gives NaN rows flagged ``unavailable`` with a ``note``.
 
     Raises
     ------
     ValueError
-        No series has a value in *base_year*.
+        No series has a value in *index_year*.
 
     Examples
     --------
     >>> import defbudget.compare as cmp
-    >>> cmp.index_to(cmp._example_frame(), base_year=2022)[["year", "value", "unit"]]
+    >>> cmp.index_to(cmp._example_frame(), index_year=2022)[["year", "value", "unit"]]
        year       value   unit
     0  2002   91.763726  index
     1  2022  100.000000  index
     2  2023  126.319785  index
     """
     _require(frame, "compare.index_to")
-    if isinstance(base_year, bool) or not isinstance(base_year, (int, np.integer)):
-        raise TypeError(f"compare.index_to: base_year must be an int year; you passed "
-                        f"{base_year!r}.")
+    if isinstance(index_year, bool) or not isinstance(index_year, (int, np.integer)):
+        raise TypeError(f"compare.index_to: index_year must be an int year; you passed "
+                        f"{index_year!r}.")
     _check_unique_years(frame, "compare.index_to")
     df = frame.reset_index(drop=True)
-    at_base = df["year"].eq(base_year) & df["value"].notna()
+    at_base = df["year"].eq(index_year) & df["value"].notna()
     if not at_base.any():
-        raise ValueError(f"compare.index_to: no series has a value in {base_year}; the frame "
-                         f"covers {int(df['year'].min())}–{int(df['year'].max())}.")
+        raise DataError(f"compare.index_to: no series has a value in {index_year}; the frame "
+                        f"covers {int(df['year'].min())}–{int(df['year'].max())}.")
     sid = _series_id(df)
     base_val = pd.Series(df["value"].where(at_base).to_numpy(), index=sid.to_numpy())
     base_val = base_val.groupby(level=0).max()
@@ -629,7 +641,7 @@ def index_to(frame: pd.DataFrame, *, base_year: int) -> pd.DataFrame:
     out = df.copy()
     with np.errstate(divide="ignore", invalid="ignore"):
         out["value"] = (df["value"] / denom * 100.0).where(denom.ne(0))
-    lab = _label(df["period"].iloc[0] if df["period"].nunique() == 1 else "CY", base_year)
+    lab = _label(df["period"].iloc[0] if df["period"].nunique() == 1 else "CY", index_year)
     notes = pd.Series(None, index=df.index, dtype=object)
     notes[denom.isna()] = f"no {lab} value in this series to index to"
     notes[denom.eq(0)] = f"{lab} value is zero: cannot index to it"
@@ -638,7 +650,7 @@ def index_to(frame: pd.DataFrame, *, base_year: int) -> pd.DataFrame:
     out["flag"] = df["flag"].where(~(out["value"].isna() & df["flag"].isna()), "unavailable")
     out["measure"] = df["measure"] + "_index" + _suffix(df["unit"], df["price_basis"])
     out["unit"] = "index"
-    out["index_year"] = base_year
+    out["index_year"] = index_year
     out["value_type"] = "computed"
     return _finish(out)
 
@@ -677,8 +689,8 @@ def rolling_mean(frame: pd.DataFrame, *, window: int) -> pd.DataFrame:
     """
     _require(frame, "compare.rolling_mean")
     if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
-        raise ValueError(f"compare.rolling_mean: window must be a positive int; you passed "
-                         f"{window!r}.")
+        raise ArgumentError(f"compare.rolling_mean: window must be a positive int; you passed "
+                            f"{window!r}.")
     _check_unique_years(frame, "compare.rolling_mean")
     df = frame.reset_index(drop=True)
     sid = _series_id(df).to_numpy()
@@ -774,14 +786,14 @@ def rank(frame: pd.DataFrame, *, year: int | Literal["latest"], ascending: bool 
     if not include_aggregates:
         sub = sub[sub["iso3"].notna()]
     if sub.empty:
-        raise ValueError(f"compare.rank: no country rows in {y}.")
+        raise DataError(f"compare.rank: no country rows in {y}.")
     _one_measure(sub, "compare.rank")
     _same_basis(sub, what="compare.rank")
     dup = sub[sub.duplicated(["country"], keep=False)]
     if not dup.empty:
         c = dup["country"].iloc[0]
         d = dup[dup["country"] == c]
-        raise ValueError(
+        raise DataError(
             f"compare.rank: {c} appears {len(d)} times in {y} (basis "
             f"{', '.join(map(str, d['basis'].unique()))}; source "
             f"{', '.join(map(str, d['source'].unique()))}); rank one series per country — "
@@ -821,7 +833,7 @@ def top_n(frame: pd.DataFrame, *, year: int | Literal["latest"], n: int = 10,
     ['USA', 'CHN']
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"compare.top_n: n must be a positive int; you passed {n!r}.")
+        raise ArgumentError(f"compare.top_n: n must be a positive int; you passed {n!r}.")
     ranked = rank(frame, year=year, ascending=ascending, include_aggregates=False)
     ranked = ranked[ranked["value"].notna()]
     return ranked[ranked["rank"] <= n].reset_index(drop=True)
@@ -882,8 +894,8 @@ def share_of_total(frame: pd.DataFrame, *,
     _one_measure(frame, "compare.share_of_total")
     _same_basis(frame, what="compare.share_of_total")
     if denominator not in ("reported", "sum"):
-        raise ValueError(f"compare.share_of_total: denominator must be 'reported' or 'sum'; "
-                         f"you passed {denominator!r}.")
+        raise ArgumentError(f"compare.share_of_total: denominator must be 'reported' or 'sum'; "
+                            f"you passed {denominator!r}.")
     df = frame.reset_index(drop=True)
     is_agg = _aggregate_mask(df)
     countries = df[~is_agg]
@@ -931,8 +943,9 @@ def share_of_total(frame: pd.DataFrame, *,
             level = pd.Series("World", index=countries.index)
         else:
             if total not in df.columns:
-                raise ValueError(f"compare.share_of_total: total={total!r} needs a {total!r} "
-                                 "column (SIPRI frames from defbudget.read_sipri have one).")
+                raise MissingColumnError(
+                    f"compare.share_of_total: total={total!r} needs a {total!r} column (SIPRI "
+                    "frames from defbudget.read_sipri have one).", columns=[total])
             level = countries[total].astype(object)
         rows = countries.copy()
         rows["total_name"] = level
@@ -944,7 +957,7 @@ def share_of_total(frame: pd.DataFrame, *,
             wanted = set(rows["_k"].dropna())
             agg = agg[agg["_k"].isin(wanted)]
             if agg.empty:
-                raise ValueError(
+                raise DataError(
                     f"compare.share_of_total: the frame has no reported {total} total "
                     "(an aggregate row, iso3 missing, named "
                     f"{'World' if total == 'world' else 'after the region'}) on this basis. "
@@ -978,9 +991,9 @@ def share_of_total(frame: pd.DataFrame, *,
             rows["note"] = np.where(rows["_k"].isna(), f"no {total} for this country", None)
         out = rows.drop(columns=["_k"])
     else:
-        raise ValueError(f"compare.share_of_total: total must be 'world', 'region', "
-                         f"'subregion' or a mapping like {{'Quad': ['JPN', 'USA']}}; you "
-                         f"passed {total!r}.")
+        raise ArgumentError(f"compare.share_of_total: total must be 'world', 'region', "
+                            f"'subregion' or a mapping like {{'Quad': ['JPN', 'USA']}}; you "
+                            f"passed {total!r}.")
 
     with np.errstate(divide="ignore", invalid="ignore"):
         out["value"] = (out["value"] / out["total_value"]).where(out["total_value"].ne(0))
@@ -1009,7 +1022,7 @@ def _pick_series(frame: pd.DataFrame, sel, what: str, side: str) -> pd.DataFrame
         cols = [c for c in _keys(rows) if c not in ("country", "iso3")
                 and rows[c].nunique(dropna=False) > 1]
         combos = rows[["country", *cols]].drop_duplicates().head(6).to_dict("records")
-        raise ValueError(
+        raise ArgumentError(
             f"{what}: {side}={sel!r} matches {sid.nunique()} series; name one, e.g. "
             f"{ {'country': rows['country'].iloc[0], **{c: rows[c].iloc[0] for c in cols}} }. "
             f"Series matched: {combos}")
@@ -1026,8 +1039,8 @@ def _pairwise(frame, a, b, *, what: str, op: str) -> pd.DataFrame:
     cols = ["year", "source", "value"]
     if _series_id(both).nunique() == 1 and ra[cols].reset_index(drop=True).equals(
             rb[cols].reset_index(drop=True)):
-        raise ValueError(f"{what}: a and b select the same series ({ia['country']}, "
-                         f"{ia['measure']}, {ia['basis']}).")
+        raise ArgumentError(f"{what}: a and b select the same series ({ia['country']}, "
+                            f"{ia['measure']}, {ia['basis']}).")
     left = ra.set_index("year")
     right = rb.set_index("year")
     years = sorted(set(left.index) | set(right.index))
@@ -1091,7 +1104,7 @@ def _pairwise(frame, a, b, *, what: str, op: str) -> pd.DataFrame:
     return _finish(out, sort=("year",))
 
 
-def difference(frame: pd.DataFrame, a, b) -> pd.DataFrame:
+def difference(frame: pd.DataFrame, a: Selection, b: Selection) -> pd.DataFrame:
     """Year-by-year difference *a − b* between two countries or two sources.
 
     Parameters
@@ -1127,7 +1140,7 @@ def difference(frame: pd.DataFrame, a, b) -> pd.DataFrame:
     return _pairwise(frame, a, b, what="compare.difference", op="difference")
 
 
-def ratio(frame: pd.DataFrame, a, b) -> pd.DataFrame:
+def ratio(frame: pd.DataFrame, a: Selection, b: Selection) -> pd.DataFrame:
     """Year-by-year ratio *a / b* between two countries or two sources.
 
     Parameters
@@ -1199,8 +1212,9 @@ def _targets_table(targets: pd.DataFrame | None) -> pd.DataFrame:
                         f"{type(t).__name__}.")
     missing = [c for c in _TARGET_NEEDED if c not in t.columns]
     if missing:
-        raise ValueError(f"targets lacks column(s) {', '.join(missing)}; start from "
-                         "load_targets() and add rows with the same columns.")
+        raise MissingColumnError(f"targets lacks column(s) {', '.join(missing)}; start from "
+                                 "load_targets() and add rows with the same columns.",
+                                 columns=missing)
     bad = t[t["unit"] != "ratio"]
     if len(bad):
         raise BasisMismatchError(
@@ -1321,7 +1335,7 @@ def against_targets(frame: pd.DataFrame, *, targets: pd.DataFrame | None = None,
         out["target_source"] = tg["source"]
         parts.append(out)
     if not parts:
-        raise ValueError(
+        raise DataError(
             "compare.against_targets: no target applies to this frame. It has measures "
             f"{sorted(map(str, frame['measure'].dropna().unique()))[:6]}; the targets are set "
             f"on {sorted(map(str, t['measure'].unique()))}. Select share-of-GDP rows (e.g. "
@@ -1389,21 +1403,21 @@ def first_year_meeting(frame: pd.DataFrame, *, target: str | float,
         if hit.empty:
             close = difflib.get_close_matches(target, t["target_id"].tolist(), n=3,
                                               cutoff=0.4)
-            raise ValueError(f"unknown target {target!r}."
-                             + (f" Did you mean {', '.join(map(repr, close))}?" if close
+            raise UnknownNameError(f"unknown target {target!r}."
+                                   + (f" Did you mean {', '.join(map(repr, close))}?" if close
                                 else "")
-                             + f" Targets: {', '.join(t['target_id'])}.")
+                                   + f" Targets: {', '.join(t['target_id'])}.")
         if hit["direction"].iloc[0] != "at_least":
-            raise ValueError(f"target {target!r} is an allowance ({hit['direction'].iloc[0]}), "
-                             "not a level that can be met.")
+            raise ArgumentError(f"target {target!r} is an allowance ({hit['direction'].iloc[0]}), "
+                                "not a level that can be met.")
         rows = against_targets(frame, targets=hit, proxy=proxy)
     else:
         if isinstance(target, bool) or not isinstance(target, (int, float, np.number)):
             raise TypeError(f"target must be a target_id or a ratio such as 0.02; you passed "
                             f"{target!r}.")
         if target > 1:
-            raise ValueError(f"target={target!r}: thresholds are ratios (0.02 = 2% of GDP), "
-                             "not percentages.")
+            raise ArgumentError(f"target={target!r}: thresholds are ratios (0.02 = 2% of GDP), "
+                                "not percentages.")
         obs = frame[~_aggregate_mask(frame)]
         _one_measure(obs, "compare.first_year_meeting")
         if not (obs["unit"] == "ratio").all():
@@ -1488,7 +1502,7 @@ class Basis:
     >>> Basis(price_basis="constant")
     Traceback (most recent call last):
     ...
-    ValueError: Basis(price_basis='constant') needs a base_year, e.g. ...
+    defbudget.errors.ArgumentError: Basis(price_basis='constant') needs a base_year, e.g. ...
     """
 
     unit: str = "USD"
@@ -1502,19 +1516,82 @@ class Basis:
 
     def __post_init__(self):
         if not is_currency_unit(self.unit):
-            raise ValueError(f"Basis(unit={self.unit!r}): expected an ISO 4217 currency code "
-                             "such as 'USD' or 'JPY'.")
+            raise ArgumentError(f"Basis(unit={self.unit!r}): expected an ISO 4217 currency code "
+                                "such as 'USD' or 'JPY'.")
         if self.price_basis not in schema.PRICE_BASES:
-            raise ValueError(f"Basis(price_basis={self.price_basis!r}): expected one of "
-                             f"{schema.PRICE_BASES}.")
+            raise ArgumentError(f"Basis(price_basis={self.price_basis!r}): expected one of "
+                                f"{schema.PRICE_BASES}.")
         if self.price_basis == "constant" and self.base_year is None:
-            raise ValueError("Basis(price_basis='constant') needs a base_year, e.g. "
-                             "Basis(unit='USD', price_basis='constant', base_year=2023).")
+            raise ArgumentError("Basis(price_basis='constant') needs a base_year, e.g. "
+                                "Basis(unit='USD', price_basis='constant', base_year=2023).")
         if self.price_basis == "current" and self.base_year is not None:
-            raise ValueError(f"Basis(base_year={self.base_year}) only applies to constant "
-                             "prices; pass price_basis='constant' too.")
+            raise ArgumentError(f"Basis(base_year={self.base_year}) only applies to constant "
+                                "prices; pass price_basis='constant' too.")
         if self.period not in ("CY", "FY", None):
-            raise ValueError(f"Basis(period={self.period!r}): expected 'CY', 'FY' or None.")
+            raise ArgumentError(f"Basis(period={self.period!r}): expected 'CY', 'FY' or None.")
+
+
+def _to_period(df: pd.DataFrame, basis: Basis) -> pd.DataFrame:
+    """Step 1 of :func:`compare`: the period convention of *basis*."""
+    from defbudget import fiscal
+
+    if basis.period == "CY":
+        fy = df["period"].eq("FY") & df["fy_start_month"].ne(1)
+        if fy.any():
+            df = pd.concat([df[~fy], fiscal.calendarise(df[fy], rule=basis.rule)],
+                           ignore_index=True)
+        df.loc[df["period"].eq("FY"), "period"] = "CY"  # FY starting in January is a CY
+    elif basis.period == "FY":
+        cy = df[df["period"].eq("CY")]
+        if len(cy):
+            raise BasisMismatchError(
+                f"compare cannot turn calendar years into fiscal years ({cy['country'].iloc[0]} "
+                f"{cy['measure'].iloc[0]} is by CY): no rule splits a calendar year into "
+                "fiscal years. Use Basis(period='CY') to calendarise the fiscal years instead.")
+        require_same_basis(df.reset_index(drop=True), what="compare (period='FY')",
+                           columns=("fy_start_month",))
+    return df
+
+
+def _to_prices(rows: pd.DataFrame, basis: Basis, *, unit: str, price_basis: str,
+               base_year: int | None) -> pd.DataFrame:
+    """Step 2 of :func:`compare`: the currency and prices of *basis*, for rows sharing one
+    unit, price basis and base year."""
+    from defbudget import fx, prices
+
+    pb, by = price_basis, base_year
+    target = basis.base_year
+    if basis.price_basis == "current":
+        if pb == "constant":
+            raise BasisMismatchError(
+                f"compare cannot turn constant ({by}) prices into current prices "
+                f"({rows['country'].iloc[0]} {rows['measure'].iloc[0]} in {unit}); use "
+                "the source's current-price series, or compare at constant prices with "
+                f"Basis(price_basis='constant', base_year={by}).")
+        return rows if unit == basis.unit else fx.convert(rows, to=basis.unit, rate=basis.rate)
+    if pb == "constant" and unit != basis.unit:
+        raise BasisMismatchError(
+            f"compare cannot convert constant-{by} {unit} into constant {basis.unit}: "
+            "the source's constant prices embed its own exchange rate. Use its current "
+            f"{unit} series instead, which compare deflates and converts.")
+    if unit == basis.unit:
+        if pb == "constant" and by == target:
+            return rows
+        index = basis.index or DEFAULT_INDEX.get(unit)
+        if index is None:
+            raise BasisMismatchError(
+                f"compare has no price index for {unit}; pass Basis(index=...) with one "
+                f"of {sorted(prices.INDICES)} or a frame from prices.price_index().")
+        return prices.to_constant(rows, base_year=target, index=index)
+    if basis.unit == "USD":
+        # the caller's rate is used as given (a fixed number or a spot date converts
+        # every year at that rate; fx_rate/fx_basis record it), never swapped for another
+        return prices.constant_usd(rows, base_year=target, method=basis.method,
+                                   index=basis.index, rate=basis.rate)
+    raise BasisMismatchError(
+        f"compare can put {unit} at constant prices into constant US$ only; for "
+        f"constant {basis.unit}, first convert with fx.convert(frame, to="
+        f"{basis.unit!r}) at current prices.")
 
 
 def compare(*frames: pd.DataFrame, basis: Basis | Mapping | None = None) -> pd.DataFrame:
@@ -1578,8 +1655,6 @@ def compare(*frames: pd.DataFrame, basis: Basis | Mapping | None = None) -> pd.D
     ...
     defbudget.schema.BasisMismatchError: compare aligns money; ... is in 'ratio', ...
     """
-    from defbudget import fiscal, fx, prices
-
     if basis is None:
         basis = Basis()
     elif isinstance(basis, Mapping):
@@ -1588,7 +1663,7 @@ def compare(*frames: pd.DataFrame, basis: Basis | Mapping | None = None) -> pd.D
         raise TypeError(f"compare: basis must be a Basis or a dict of its fields; you passed "
                         f"{basis!r}.")
     if not frames:
-        raise ValueError("compare: pass at least one frame.")
+        raise ArgumentError("compare: pass at least one frame.")
     for f in frames:
         _require(f, "compare.compare")
     df = pd.concat(frames, ignore_index=True)
@@ -1599,66 +1674,11 @@ def compare(*frames: pd.DataFrame, basis: Basis | Mapping | None = None) -> pd.D
             f"compare aligns money; {r['country']} {r['measure']} is in {r['unit']!r}, which "
             "has no currency or price basis to convert. Compare shares and indices directly "
             "(they are already unit-free), or select the money rows.")
-
-    # 1. period
-    if basis.period == "CY":
-        fy = df["period"].eq("FY") & df["fy_start_month"].ne(1)
-        if fy.any():
-            df = pd.concat([df[~fy], fiscal.calendarise(df[fy], rule=basis.rule)],
-                           ignore_index=True)
-        df.loc[df["period"].eq("FY"), "period"] = "CY"  # FY starting in January is a CY
-    elif basis.period == "FY":
-        cy = df[df["period"].eq("CY")]
-        if len(cy):
-            raise BasisMismatchError(
-                f"compare cannot turn calendar years into fiscal years ({cy['country'].iloc[0]} "
-                f"{cy['measure'].iloc[0]} is by CY): no rule splits a calendar year into "
-                "fiscal years. Use Basis(period='CY') to calendarise the fiscal years instead.")
-        require_same_basis(df.reset_index(drop=True), what="compare (period='FY')",
-                           columns=("fy_start_month",))
-
-    # 2. prices and currency
-    parts = []
-    for (unit, pb, by), rows in df.groupby(["unit", "price_basis", "base_year"], dropna=False,
-                                          sort=False):
-        by = None if pd.isna(by) else int(by)
-        if basis.price_basis == "current":
-            if pb == "constant":
-                raise BasisMismatchError(
-                    f"compare cannot turn constant ({by}) prices into current prices "
-                    f"({rows['country'].iloc[0]} {rows['measure'].iloc[0]} in {unit}); use "
-                    "the source's current-price series, or compare at constant prices with "
-                    f"Basis(price_basis='constant', base_year={by}).")
-            parts.append(rows if unit == basis.unit else
-                         fx.convert(rows, to=basis.unit, rate=basis.rate))
-            continue
-        target = basis.base_year
-        if pb == "constant" and unit != basis.unit:
-            raise BasisMismatchError(
-                f"compare cannot convert constant-{by} {unit} into constant {basis.unit}: "
-                "the source's constant prices embed its own exchange rate. Use its current "
-                f"{unit} series instead, which compare deflates and converts.")
-        if unit == basis.unit:
-            if pb == "constant" and by == target:
-                parts.append(rows)
-                continue
-            index = basis.index or DEFAULT_INDEX.get(unit)
-            if index is None:
-                raise BasisMismatchError(
-                    f"compare has no price index for {unit}; pass Basis(index=...) with one "
-                    f"of {sorted(prices.INDICES)} or a frame from prices.price_index().")
-            parts.append(prices.to_constant(rows, base_year=target, index=index))
-        elif basis.unit == "USD":
-            parts.append(prices.constant_usd(rows, base_year=target, method=basis.method,
-                                             index=basis.index,
-                                             rate=basis.rate if basis.rate in (
-                                                 "fy_average", "cy_average") else
-                                             "fy_average"))
-        else:
-            raise BasisMismatchError(
-                f"compare can put {unit} at constant prices into constant US$ only; for "
-                f"constant {basis.unit}, first convert with fx.convert(frame, to="
-                f"{basis.unit!r}) at current prices.")
+    df = _to_period(df, basis)
+    parts = [_to_prices(rows, basis, unit=unit, price_basis=pb,
+                        base_year=None if pd.isna(by) else int(by))
+             for (unit, pb, by), rows in df.groupby(["unit", "price_basis", "base_year"],
+                                                    dropna=False, sort=False)]
     out = schema.coerce(pd.concat(parts, ignore_index=True))
     _same_basis(out, what="compare")
     return out.sort_values(["country", "measure", "basis", "year"], kind="stable").reset_index(
@@ -1678,7 +1698,8 @@ def _display_index(frame: pd.DataFrame, index: Sequence[str] | None) -> list[str
         index = [index] if isinstance(index, str) else list(index)
         missing = [c for c in index if c not in frame.columns]
         if missing:
-            raise KeyError(f"wide_table: no column(s) {missing} in the frame.")
+            raise MissingColumnError(f"wide_table: no column(s) {missing} in the frame.",
+                                     columns=missing)
         return index
     varying = [c for c in _DISPLAY_KEYS if frame[c].nunique(dropna=False) > 1]
     if "source" in varying and frame.duplicated(["country", *[c for c in varying
@@ -1725,8 +1746,8 @@ def wide_table(frame: pd.DataFrame, *, index: Sequence[str] | None = None,
     if dup.any():
         others = [c for c in (*_DISPLAY_KEYS, "stage", "vintage") if c in frame.columns
                   and c not in idx and frame.loc[dup, c].nunique(dropna=False) > 1]
-        raise ValueError(f"wide_table: rows with the same {idx} and year differ in "
-                         f"{others or 'nothing'}; add them to index=, or filter with select().")
+        raise DataError(f"wide_table: rows with the same {idx} and year differ in "
+                        f"{others or 'nothing'}; add them to index=, or filter with select().")
     data = frame[[*idx, "year", values]].copy()
     for col in idx:
         if data[col].isna().any():
@@ -1740,7 +1761,7 @@ def wide_table(frame: pd.DataFrame, *, index: Sequence[str] | None = None,
 
 def style_table(frame: pd.DataFrame, *, index: Sequence[str] | None = None,
                 years: Iterable[int] | None = None, caption: str | None = None,
-                sig: int = 3):
+                sig: int = 3) -> Styler:
     """A pandas ``Styler`` for notebooks: years across, values formatted by their unit.
 
     Money prints as ``¥8.70T``/``$55.5B``, ratios as ``1.37%``, indices as ``104.2`` (with

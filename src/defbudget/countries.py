@@ -25,11 +25,17 @@ import difflib
 import functools
 import logging
 import unicodedata
+from typing import TYPE_CHECKING
+
+from defbudget.errors import UnknownNameError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["AMBIGUOUS", "CountryNameError", "display_name", "to_iso3", "with_display_names"]
 
 
-class CountryNameError(LookupError):
+class CountryNameError(UnknownNameError):
     """A country name matches no country, or several; the message lists the nearest names."""
 
 
@@ -93,7 +99,7 @@ def to_iso3(name: str) -> str:
     return _to_iso3(_key(name), name.strip())
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)  # names come from users: bounded
 def _to_iso3(key: str, name: str) -> str:
     from defbudget.readers._countries import ISO3_OVERRIDES, _converter
 
@@ -131,7 +137,7 @@ def _to_iso3(key: str, name: str) -> str:
     raise CountryNameError(f"unknown country {name!r}.{hint}")
 
 
-def with_display_names(frame):
+def with_display_names(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of *frame* whose ``country`` is the display name wherever ``iso3`` is known
     (SIPRI's 'Korea, South' and GMSD's 'Turkey' become 'South Korea' and 'Türkiye'); rows
     without an ISO3 code (totals, states that no longer exist) keep their names.

@@ -29,6 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from numbers import Real
 
+from defbudget.errors import UnknownNameError
+
 __all__ = [
     "EXERCISES",
     "CheckResult",
@@ -221,8 +223,8 @@ def _get(exercise_id: str) -> Exercise:
         import difflib
 
         close = difflib.get_close_matches(str(exercise_id), EXERCISES, n=3)
-        raise KeyError(f"unknown exercise {exercise_id!r}; did you mean {close or list(EXERCISES)}?"
-                       ) from None
+        raise UnknownNameError(f"unknown exercise {exercise_id!r}; did you mean "
+                               f"{close or list(EXERCISES)}?") from None
 
 
 def expected(exercise_id: str) -> float:
@@ -254,7 +256,7 @@ class CheckResult:
         return self.message
 
 
-def check(exercise_id: str, answer) -> CheckResult:
+def check(exercise_id: str, answer: object) -> CheckResult:
     """Check *answer* to exercise *exercise_id*; the result's text says right or gives a hint.
 
     ``None`` is "not answered yet". Anything that is not a finite real number (a string, a

@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from defbudget import schema
+from defbudget.errors import UnknownNameError
 
 __all__ = ["UnknownNameError", "cite", "data_path", "datapackage", "list_datasets", "load"]
 
@@ -41,10 +42,6 @@ _DATAPACKAGE = "datapackage.json"
 #: Frictionless field types -> pandas dtypes for columns the tidy schema does not type.
 _FIELD_DTYPES = {"integer": "Int64", "number": "float64", "string": "str", "boolean": "boolean",
                  "date": "str", "year": "Int64"}
-
-
-class UnknownNameError(LookupError):
-    """A dataset name, source id or file that defbudget does not know."""
 
 
 def _data_root() -> Traversable | Path:
@@ -329,8 +326,12 @@ def _bibtex(src: dict) -> str:
     if src.get("date_accessed"):
         fields["urldate"] = src["date_accessed"]
     fields["note"] = "; ".join(notes)
-    body = ",\n".join(f"  {k} = {{{esc(v) if k != 'author' else '{' + esc(v) + '}'}}}"
-                      for k, v in fields.items() if v)
+    def value(key: str, text: str) -> str:
+        if key == "url":  # verbatim in biblatex/url.sty: percent-encode braces, escape nothing
+            return text.replace("{", "%7B").replace("}", "%7D")
+        return "{" + esc(text) + "}" if key == "author" else esc(text)
+
+    body = ",\n".join(f"  {k} = {{{value(k, v)}}}" for k, v in fields.items() if v)
     return f"@misc{{{src['id']},\n{body}\n}}"
 
 

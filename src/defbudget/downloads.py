@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from defbudget.errors import DefbudgetError, UnknownNameError
+
 __all__ = [
     "DATA_DIR_ENV",
     "ECB_RATES_URL",
@@ -79,7 +81,7 @@ SIPRI_TERMS = (
 )
 
 
-class DownloadError(OSError):
+class DownloadError(DefbudgetError, OSError):
     """A download failed or gave a file that is not what it should be; nothing was saved."""
 
 
@@ -177,8 +179,8 @@ def sipri_release(name: str | int | None = None) -> SipriRelease:
         if text in (rel.name, str(rel.edition)):
             return rel
     known = ", ".join(f"{r.name} (edition {r.edition})" for r in SIPRI_RELEASES)
-    raise LookupError(f"no SIPRI release {name!r} in the registry; known: {known}. Give a "
-                      "release name or an edition year, or nothing for the newest.")
+    raise UnknownNameError(f"no SIPRI release {name!r} in the registry; known: {known}. Give a "
+                           "release name or an edition year, or nothing for the newest.")
 
 
 def _sha256(path: Path) -> str:

@@ -36,6 +36,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from defbudget._deprecate import renamed_keywords
 from defbudget.schema import coerce
 
 __all__ = [
@@ -149,6 +150,9 @@ def fy_start_month(iso3: str, *, year: int | None = None) -> int:
     return FY_START_MONTH[code]
 
 
+_country_start_month = fy_start_month  # for functions whose fy_start_month= shadows it
+
+
 def _check_year_is(year_is) -> str:
     if year_is is None or (not isinstance(year_is, str) and pd.isna(year_is)):
         return "start"
@@ -159,7 +163,8 @@ def _check_year_is(year_is) -> str:
     return year_is
 
 
-def start_year(year: int, start_month: int, year_is: str | None = "start") -> int:
+@renamed_keywords(start_month="fy_start_month")
+def start_year(year: int, fy_start_month: int, year_is: str | None = "start") -> int:
     """The calendar year a fiscal year starts in, whichever year names it.
 
     Parameters
@@ -167,7 +172,7 @@ def start_year(year: int, start_month: int, year_is: str | None = "start") -> in
     year
         The fiscal year's name: its start year (``year_is="start"``) or its end year
         (``year_is="end"``).
-    start_month
+    fy_start_month
         First month of the fiscal year (1–12).
     year_is
         ``"start"`` (default; also for None) or ``"end"``.
@@ -179,13 +184,14 @@ def start_year(year: int, start_month: int, year_is: str | None = "start") -> in
     >>> start_year(2025, 4), start_year(2025, 1, "end")
     (2025, 2025)
     """
-    m = _check_month(start_month)
+    m = _check_month(fy_start_month)
     if _check_year_is(year_is) == "end" and m != 1:
         return int(year) - 1
     return int(year)
 
 
-def fy_bounds(year: int, start_month: int, *, year_is: str | None = "start"
+@renamed_keywords(start_month="fy_start_month")
+def fy_bounds(year: int, fy_start_month: int, *, year_is: str | None = "start"
               ) -> tuple[dt.date, dt.date]:
     """First and last day of a fiscal year.
 
@@ -194,7 +200,7 @@ def fy_bounds(year: int, start_month: int, *, year_is: str | None = "start"
     year
         The fiscal year: the calendar year it starts in, or with ``year_is="end"`` the one it
         ends in (the US naming).
-    start_month
+    fy_start_month
         First month of the fiscal year (1–12).
     year_is
         ``"start"`` (default) or ``"end"``.
@@ -208,14 +214,15 @@ def fy_bounds(year: int, start_month: int, *, year_is: str | None = "start"
     >>> fy_bounds(2025, 10, year_is="end")  # US FY2025
     (datetime.date(2024, 10, 1), datetime.date(2025, 9, 30))
     """
-    m = _check_month(start_month)
+    m = _check_month(fy_start_month)
     year = start_year(year, m, year_is)
     first = dt.date(int(year), m, 1)
     last = dt.date(int(year) + 1, m, 1) - dt.timedelta(days=1)
     return first, last
 
 
-def fiscal_year_of(date: dt.date | str, start_month: int, *,
+@renamed_keywords(start_month="fy_start_month")
+def fiscal_year_of(date: dt.date | str, fy_start_month: int, *,
                    year_is: str | None = "start") -> int:
     """The fiscal year containing *date*, named by its start year (or end year).
 
@@ -228,13 +235,14 @@ def fiscal_year_of(date: dt.date | str, start_month: int, *,
     >>> fiscal_year_of("2024-10-01", 10, year_is="end")  # first day of US FY2025
     2025
     """
-    m = _check_month(start_month)
+    m = _check_month(fy_start_month)
     d = pd.Timestamp(date)
     first = d.year if d.month >= m else d.year - 1
     return first + 1 if _check_year_is(year_is) == "end" and m != 1 else first
 
 
-def official_label(iso3: str | None, year: int, start_month: int | None = None, *,
+@renamed_keywords(start_month="fy_start_month")
+def official_label(iso3: str | None, year: int, fy_start_month: int | None = None, *,
                    year_is: str | None = None) -> str:
     """A fiscal year as its government writes it: "FY2025", "2025–26" or "2025".
 
@@ -245,7 +253,7 @@ def official_label(iso3: str | None, year: int, start_month: int | None = None, 
         the United States "FY2025", calendar-year countries "2025".
     year
         The year as the frame holds it.
-    start_month
+    fy_start_month
         First month of the fiscal year; the country's convention when omitted.
     year_is
         Whether *year* is the start or the end year (see :data:`FY_YEAR_IS`); ``"start"`` when
@@ -263,10 +271,10 @@ def official_label(iso3: str | None, year: int, start_month: int | None = None, 
     'FY2025'
     """
     code = iso3.upper() if isinstance(iso3, str) else None
-    if start_month is None or (not isinstance(start_month, int | np.integer)
-                               and pd.isna(start_month)):
-        start_month = fy_start_month(code, year=int(year)) if code else 1
-    m = _check_month(int(start_month))
+    if fy_start_month is None or (not isinstance(fy_start_month, int | np.integer)
+                                  and pd.isna(fy_start_month)):
+        fy_start_month = _country_start_month(code, year=int(year)) if code else 1
+    m = _check_month(int(fy_start_month))
     if m == 1:
         return f"{int(year)}"
     first = start_year(year, m, year_is)
@@ -325,7 +333,8 @@ def official_labels(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(out, index=frame.index, dtype="object")
 
 
-def fy_label(year: int, start_month: int, *, naming: str = "start",
+@renamed_keywords(start_month="fy_start_month")
+def fy_label(year: int, fy_start_month: int, *, naming: str = "start",
              year_is: str | None = "start") -> str:
     """A fiscal year's name with the months it spans.
 
@@ -333,7 +342,7 @@ def fy_label(year: int, start_month: int, *, naming: str = "start",
     ----------
     year
         The fiscal year as a defbudget frame labels it: the calendar year it starts in.
-    start_month
+    fy_start_month
         Month the fiscal year starts in (1–12).
     naming
         ``"start"`` (defbudget, SIPRI, Japan) names the year by its start; ``"end"`` by the
@@ -344,7 +353,7 @@ def fy_label(year: int, start_month: int, *, naming: str = "start",
     Returns
     -------
     str
-        E.g. ``"FY2025 (Apr 2025–Mar 2026)"``; ``"CY2025"`` when *start_month* is 1.
+        E.g. ``"FY2025 (Apr 2025–Mar 2026)"``; ``"CY2025"`` when *fy_start_month* is 1.
 
     Examples
     --------
@@ -357,7 +366,7 @@ def fy_label(year: int, start_month: int, *, naming: str = "start",
     >>> fy_label(2025, 10, naming="end", year_is="end")
     'FY2025 (Oct 2024–Sep 2025)'
     """
-    m = _check_month(start_month)
+    m = _check_month(fy_start_month)
     if naming not in ("start", "end"):
         raise ValueError(f"naming={naming!r} is not supported; expected 'start' or 'end'.")
     if m == 1:

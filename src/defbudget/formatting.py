@@ -8,6 +8,7 @@ them. Both the pandas Styler helpers of :mod:`defbudget.compare` and the axis fo
 from __future__ import annotations
 
 import math
+from typing import Any
 
 __all__ = ["CURRENCY_SYMBOLS", "SCALES", "format_change", "format_money", "format_ratio",
            "format_value", "unit_label"]
@@ -94,7 +95,7 @@ def format_ratio(value: float, *, digits: int = 2) -> str:
     return f"{value * 100:.{digits}f}%"
 
 
-def format_value(value: float, unit: str, **kwargs) -> str:
+def format_value(value: float, unit: str, **kwargs: Any) -> str:
     """Render *value* according to its tidy-frame *unit* (currency, ``ratio``, ``index``).
 
     Examples

@@ -49,6 +49,13 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from defbudget.errors import (
+    ArgumentError,
+    DefbudgetError,
+    DefbudgetFutureWarning,
+    UnknownNameError,
+    warn,
+)
 from defbudget.fiscal import FY_START_MONTH, fy_bounds
 from defbudget.schema import COLUMNS, coerce, is_currency_unit
 
@@ -88,7 +95,7 @@ _SPOT_RE = re.compile(r"^spot:(\d{4}-\d{2}-\d{2})$")
 _RATE_KEYWORDS = ("fy_average", "cy_average")
 
 
-class RateUnavailableError(LookupError):
+class RateUnavailableError(DefbudgetError, LookupError):
     """No rate of the requested kind exists in the data (outside coverage, period not over)."""
 
 
@@ -135,8 +142,8 @@ def _converter_for(path: str):
 
 def _check_currency(code, what: str = "currency") -> str:
     if not (isinstance(code, str) and is_currency_unit(code.upper())):
-        raise ValueError(f"{what} {code!r} is not an ISO 4217 currency code; expected e.g. "
-                         "'JPY', 'USD' or 'EUR'.")
+        raise UnknownNameError(f"{what} {code!r} is not an ISO 4217 currency code; expected e.g. "
+                               "'JPY', 'USD' or 'EUR'.")
     return code.upper()
 
 
@@ -308,12 +315,12 @@ def _period_window(year: int, period: str, fy_start_month: int | None,
     if period == "CY":
         return dt.date(year, 1, 1), dt.date(year, 12, 31), 1
     if period != "FY":
-        raise ValueError(f"period={period!r} is not supported; expected 'CY' or 'FY'.")
+        raise ArgumentError(f"period={period!r} is not supported; expected 'CY' or 'FY'.")
     if fy_start_month is None:
         country = _CURRENCY_COUNTRY.get(quote)
         if country is None:
-            raise ValueError(f"period='FY' needs fy_start_month for {quote} (no single country "
-                             "uses it); pass e.g. fy_start_month=4 for an April start.")
+            raise ArgumentError(f"period='FY' needs fy_start_month for {quote} (no single country "
+                                "uses it); pass e.g. fy_start_month=4 for an April start.")
         fy_start_month = FY_START_MONTH[country]
     start, end = fy_bounds(year, fy_start_month, year_is=year_is)
     return start, end, int(fy_start_month)
@@ -371,8 +378,8 @@ def average_rate(quote: str, base: str = "USD", *, year: int, period: str = "CY"
     quote, base = _check_currency(quote, "quote"), _check_currency(base, "base")
     year = _check_year(year)
     if averaging not in (None, "daily", "monthly"):
-        raise ValueError(f"averaging={averaging!r} is not supported; expected 'daily', "
-                         "'monthly' or None.")
+        raise ArgumentError(f"averaging={averaging!r} is not supported; expected 'daily', "
+                            "'monthly' or None.")
     start, end, _ = _period_window(year, period, fy_start_month, quote, year_is)
     return _window_average(quote, base, start, end, averaging)[0]
 
@@ -390,7 +397,7 @@ def monthly_average(quote: str, base: str = "USD", *, year: int, month: int) -> 
     """
     quote, base = _check_currency(quote, "quote"), _check_currency(base, "base")
     if not (isinstance(month, int | np.integer) and 1 <= month <= 12):
-        raise ValueError(f"month={month!r} must be an integer 1–12.")
+        raise ArgumentError(f"month={month!r} must be an integer 1–12.")
     if quote == base:
         return 1.0
     return _monthly(quote, base, pd.Period(year=_check_year(year), month=int(month),
@@ -429,22 +436,43 @@ def daily_rates(quote: str, base: str = "USD", *, start: str | dt.date | None = 
     """
     quote, base = _check_currency(quote, "quote"), _check_currency(base, "base")
     if quote == base:
-        raise ValueError(f"quote and base are both {quote}; the rate is 1.")
+        raise ArgumentError(f"quote and base are both {quote}; the rate is 1.")
     series = _daily(quote, base)
     lo = pd.Timestamp(start) if start is not None else None
     hi = pd.Timestamp(end) if end is not None else None
     return series.loc[lo:hi].copy()
 
 
-def spot(date: str | dt.date, quote: str, base: str = "USD") -> Spot:
-    """The ECB reference rate on *date*, or on the last business day before it.
+def _old_date_first(func: str, quote, base, old: tuple, date):
+    """(quote, base, date) from a call in the old order ``func(date, quote, base)``."""
+    if date is None and not (isinstance(quote, str) and len(quote) == 3 and quote.isalpha()):
+        if len(old) > 1:
+            raise ArgumentError(f"{func}() takes (quote, base, *, date=...); got "
+                                f"{2 + len(old)} positional arguments.")
+        warn(f"{func}(date, quote, base) is now {func}(quote, base, *, date=...); the old "
+             "order will stop working in the next release.", DefbudgetFutureWarning)
+        return base, (old[0] if old else "USD"), quote
+    if old:
+        raise ArgumentError(f"{func}() takes (quote, base, *, date=...); pass date= by name.")
+    if date is None:
+        raise ArgumentError(f"{func}() needs date=, e.g. {func}('JPY', date='2025-12-26').")
+    return quote, base, date
+
+
+def spot(quote: str, base: str = "USD", *old: str, date: str | dt.date | None = None) -> Spot:
+    """The ECB reference rate of *quote* per *base* on *date*, or on the last business day
+    before it.
+
+    The old order ``spot(date, quote, base)`` still works for one release, with a
+    :class:`~defbudget.errors.DefbudgetFutureWarning`.
 
     Examples
     --------
-    >>> s = spot("2025-12-27", "JPY")  # a Saturday: Wednesday 24 December's fixing
+    >>> s = spot("JPY", date="2025-12-27")  # a Saturday: Wednesday 24 December's fixing
     >>> s.date, round(s.rate, 2), s.source
     (datetime.date(2025, 12, 24), 155.96, 'ecb-eurofxref-hist')
     """
+    quote, base, date = _old_date_first("spot", quote, base, old, date)
     quote, base = _check_currency(quote, "quote"), _check_currency(base, "base")
     day = pd.Timestamp(date).normalize()
     if quote == base:
@@ -463,15 +491,20 @@ def spot(date: str | dt.date, quote: str, base: str = "USD") -> Spot:
     return Spot(float(series.iloc[pos]), series.index[pos].date(), _rate_file().source)
 
 
-def rate_on(date: str | dt.date, quote: str, base: str = "USD") -> float:
+def rate_on(quote: str, base: str = "USD", *old: str, date: str | dt.date | None = None
+            ) -> float:
     """Units of *quote* per *base* on *date* (last business day before it if none that day).
+
+    The old order ``rate_on(date, quote, base)`` still works for one release, with a
+    :class:`~defbudget.errors.DefbudgetFutureWarning`.
 
     Examples
     --------
-    >>> round(rate_on("2024-12-27", "JPY"), 2)
+    >>> round(rate_on("JPY", date="2024-12-27"), 2)
     157.79
     """
-    return spot(date, quote, base).rate
+    quote, base, date = _old_date_first("rate_on", quote, base, old, date)
+    return spot(quote, base, date=date).rate
 
 
 def rate_range(quote: str, base: str = "USD", *, start: str | dt.date,
@@ -495,7 +528,7 @@ def rate_range(quote: str, base: str = "USD", *, start: str | dt.date,
                      window.index[-1].date(), _rate_file().source)
 
 
-def implied_rate(local_amount, foreign_amount):
+def implied_rate(local_amount: float, foreign_amount: float) -> float:
     """The exchange rate a conversion implies: *local_amount* / *foreign_amount*.
 
     Parameters
@@ -519,8 +552,8 @@ def implied_rate(local_amount, foreign_amount):
     local = np.asarray(local_amount, dtype=float)
     foreign = np.asarray(foreign_amount, dtype=float)
     if np.any((foreign == 0) | (foreign < 0) | (local < 0)):
-        raise ValueError(f"implied_rate needs positive amounts; got local={local_amount!r}, "
-                         f"foreign={foreign_amount!r}.")
+        raise ArgumentError(f"implied_rate needs positive amounts; got local={local_amount!r}, "
+                            f"foreign={foreign_amount!r}.")
     with np.errstate(invalid="ignore"):
         result = local / foreign
     return float(result) if result.ndim == 0 else result
@@ -724,7 +757,7 @@ def _rate_for(kind: str, arg, q: str, b: str, year: int, period: str, start_mont
     """(fx_basis, fx_source, units of q per b) for one row."""
     suffix = f":{year}" if constant else ""
     if kind == "spot":
-        s = spot(arg, q, b)
+        s = spot(q, b, date=arg)
         return f"spot:{s.date.isoformat()}", s.source, s.rate
     if kind == "fy_average" and period == "FY":
         m = int(start_month)

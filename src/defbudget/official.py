@@ -17,6 +17,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 __all__ = ["HEADLINE_BASIS", "STAGE_PRIORITY", "against_sipri", "budgets", "headline",
@@ -62,7 +64,8 @@ def _all_budgets() -> pd.DataFrame:
     return pd.concat([jp, load("official_budgets")], ignore_index=True)
 
 
-def headline(frame: pd.DataFrame | None = None, *, countries=None) -> pd.DataFrame:
+def headline(frame: pd.DataFrame | None = None, *,
+             countries: Iterable[str] | None = None) -> pd.DataFrame:
     """One budget per country and year on its headline basis (:data:`HEADLINE_BASIS`).
 
     Parameters

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from defbudget.errors import ArgumentError, DataError, MissingColumnError, UnknownNameError
 from defbudget.schema import COLUMNS, BasisMismatchError, coerce, require_same_basis
 
 __all__ = [
@@ -86,9 +87,9 @@ def price_index(name: str, *, period: str | None = None) -> pd.DataFrame:
         import difflib
 
         close = difflib.get_close_matches(str(name), INDICES, n=3)
-        raise KeyError(f"unknown price index {name!r}; "
-                       f"{'did you mean ' + ', '.join(close) + '? ' if close else ''}"
-                       f"known: {', '.join(INDICES)}.")
+        raise UnknownNameError(f"unknown price index {name!r}; "
+                               f"{'did you mean ' + ', '.join(close) + '? ' if close else ''}"
+                               f"known: {', '.join(INDICES)}.")
     if name == "jp_gdp_deflator":
         gdp = load("japan_gdp")
         out = gdp[gdp["measure"] == "gdp_deflator"].copy()
@@ -98,7 +99,7 @@ def price_index(name: str, *, period: str | None = None) -> pd.DataFrame:
         out = table[table["basis"] == name]
     if period is not None:
         if period not in ("CY", "FY"):
-            raise ValueError(f"period={period!r}; expected 'CY', 'FY' or None.")
+            raise ArgumentError(f"period={period!r}; expected 'CY', 'FY' or None.")
         out = out[out["period"] == period]
     return out.reset_index(drop=True)
 
@@ -110,8 +111,8 @@ def _index_frame(index) -> tuple[pd.DataFrame, str]:
     if isinstance(index, pd.DataFrame):
         names = index["basis"].dropna().unique().tolist()
         if len(names) != 1:
-            raise ValueError(f"the index frame holds {len(names)} indices {names}; pass one "
-                             "(filter on its basis column).")
+            raise DataError(f"the index frame holds {len(names)} indices {names}; pass one "
+                            "(filter on its basis column).")
         return index, str(names[0])
     raise TypeError(f"index={index!r}: expected an index name such as 'jp_cpi_all_items' or "
                     "a price-index frame from defbudget.prices.price_index().")
@@ -136,7 +137,8 @@ def rebase(index: pd.DataFrame, base_year: int) -> pd.DataFrame:
     [97.14, 100.0]
     """
     if not {"year", "value"} <= set(index.columns):
-        raise KeyError("rebase needs 'year' and 'value' columns.")
+        raise MissingColumnError("rebase needs 'year' and 'value' columns.",
+                                 columns=[c for c in ("year", "value") if c not in index])
     out = index.copy()
     keys = [c for c in _SERIES if c in out.columns]
     groups = out.groupby(keys, dropna=False, sort=False).groups if keys else {(): out.index}
@@ -145,8 +147,8 @@ def rebase(index: pd.DataFrame, base_year: int) -> pd.DataFrame:
         at_base = part.loc[part["year"] == base_year, "value"]
         if at_base.empty or pd.isna(at_base.iloc[0]):
             label = part["basis"].iloc[0] if "basis" in part.columns else "the index"
-            raise ValueError(f"cannot rebase {label} to {base_year}: no value for that year "
-                             f"(it covers {int(part['year'].min())}–{int(part['year'].max())}).")
+            raise DataError(f"cannot rebase {label} to {base_year}: no value for that year "
+                            f"(it covers {int(part['year'].min())}–{int(part['year'].max())}).")
         out.loc[idx, "value"] = part["value"].astype(float) / float(at_base.iloc[0]) * 100.0
         fy = "period" in part.columns and part["period"].iloc[0] == "FY"
         out.loc[idx, "index_base"] = f"{'FY' if fy else ''}{base_year}=100"
@@ -170,7 +172,8 @@ def _deflators(rows: pd.DataFrame, idx: pd.DataFrame, name: str) -> pd.DataFrame
     return idx[["year", "period", "fy_start_month", "value", "source"]]
 
 
-def to_constant(frame: pd.DataFrame, *, base_year: int, index="jp_cpi_all_items",
+def to_constant(frame: pd.DataFrame, *, base_year: int,
+                index: str | pd.DataFrame = "jp_cpi_all_items",
                 on_missing: str = "raise") -> pd.DataFrame:
     """Express money values at the prices of *base_year* using a named price index.
 
@@ -205,13 +208,13 @@ def to_constant(frame: pd.DataFrame, *, base_year: int, index="jp_cpi_all_items"
     ([5.313, 7.262], 'jp_gdp_deflator')
     """
     if on_missing not in ("raise", "nan"):
-        raise ValueError(f"on_missing={on_missing!r}; expected 'raise' or 'nan'.")
+        raise ArgumentError(f"on_missing={on_missing!r}; expected 'raise' or 'nan'.")
     idx, name = _index_frame(index)
     country = INDICES.get(name, (None,))[0]
     units = set(frame["unit"].dropna())
     for unit in units:
         if unit == "index" or unit == "ratio" or unit.endswith("/person"):
-            raise ValueError(f"to_constant deflates money; the frame has unit {unit!r}.")
+            raise DataError(f"to_constant deflates money; the frame has unit {unit!r}.")
         home = _CURRENCY_COUNTRY.get(unit)
         if country is not None and home is not None and home != country:
             raise BasisMismatchError(
@@ -243,8 +246,8 @@ def to_constant(frame: pd.DataFrame, *, base_year: int, index="jp_cpi_all_items"
             msg = (f"index {name!r} has no {period}{missing} value (covers "
                    f"{int(idx['year'].min())}–{int(idx['year'].max())})")
             if on_missing == "raise":
-                raise ValueError(f"row {i!r}: {msg}. Pass on_missing='nan' to keep the row "
-                                 "as NaN flagged 'unavailable'.")
+                raise DataError(f"row {i!r}: {msg}. Pass on_missing='nan' to keep the row "
+                                "as NaN flagged 'unavailable'.")
             out.at[i, "value"] = float("nan")
             out.at[i, "flag"] = "unavailable"
             out.at[i, "note"] = msg
@@ -258,8 +261,8 @@ def to_constant(frame: pd.DataFrame, *, base_year: int, index="jp_cpi_all_items"
     return coerce(out) if all(c in out.columns for c in COLUMNS) else out
 
 
-def real_growth(frame: pd.DataFrame, *, index=None, base_year: int | None = None
-                ) -> pd.DataFrame:
+def real_growth(frame: pd.DataFrame, *, index: str | pd.DataFrame | None = None,
+                base_year: int | None = None) -> pd.DataFrame:
     """Year-on-year real growth of each series, as a ratio (0.05 = 5 %).
 
     Parameters
@@ -288,8 +291,8 @@ def real_growth(frame: pd.DataFrame, *, index=None, base_year: int | None = None
     """
     if (frame["price_basis"] == "current").any():
         if index is None:
-            raise ValueError("real_growth of current-price rows needs index= (e.g. "
-                             "'jp_cpi_all_items'), or pass a frame from to_constant().")
+            raise ArgumentError("real_growth of current-price rows needs index= (e.g. "
+                                "'jp_cpi_all_items'), or pass a frame from to_constant().")
         years = frame["year"].astype(int)
         frame = to_constant(frame, base_year=base_year or int(years.min()), index=index)
     keys = [c for c in ("country", "iso3", "measure", "basis", "unit", "period",
@@ -313,7 +316,8 @@ def real_growth(frame: pd.DataFrame, *, index=None, base_year: int | None = None
 
 
 def constant_usd(frame: pd.DataFrame, *, base_year: int, method: str = "sipri",
-                 index=None, rate: str = "fy_average") -> pd.DataFrame:
+                 index: str | pd.DataFrame | None = None, rate: str | float = "fy_average"
+                 ) -> pd.DataFrame:
     """Constant US dollars of *base_year* by a named method.
 
     Parameters
@@ -330,8 +334,8 @@ def constant_usd(frame: pd.DataFrame, *, base_year: int, method: str = "sipri",
     index
         Override the price index of the method.
     rate
-        ``"fy_average"`` (the rows' own period) or ``"cy_average"``; see
-        :func:`defbudget.fx.convert`.
+        ``"fy_average"`` (the rows' own period), ``"cy_average"``, ``"spot:YYYY-MM-DD"`` or a
+        fixed number of local currency per US$; see :func:`defbudget.fx.convert`.
 
     Returns
     -------
@@ -354,15 +358,15 @@ def constant_usd(frame: pd.DataFrame, *, base_year: int, method: str = "sipri",
     from defbudget.fx import convert
 
     if method not in ("sipri", "convert_then_deflate"):
-        raise ValueError(f"method={method!r}; expected 'sipri' or 'convert_then_deflate'.")
+        raise ArgumentError(f"method={method!r}; expected 'sipri' or 'convert_then_deflate'.")
     if (frame["price_basis"] != "current").any():
-        raise ValueError("constant_usd starts from current prices; the frame has constant-"
-                         "price rows (pass the current-price series).")
+        raise DataError("constant_usd starts from current prices; the frame has constant-"
+                        "price rows (pass the current-price series).")
     if method == "sipri":
         if index is None:
             countries = set(frame["iso3"].dropna())
             if len(countries) != 1 or next(iter(countries)) not in _COUNTRY_CPI:
-                raise ValueError(f"no default CPI for {sorted(countries)}; pass index=.")
+                raise ArgumentError(f"no default CPI for {sorted(countries)}; pass index=.")
             index = _COUNTRY_CPI[next(iter(countries))]
         local = to_constant(frame, base_year=base_year, index=index)
         return convert(local, to="USD", rate=rate)

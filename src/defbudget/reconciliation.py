@@ -248,7 +248,7 @@ def _official_amount(row, mod: pd.DataFrame, unit: str) -> tuple[float, str, str
 def _has_rates(quote: str, base: str) -> bool:
     """Whether the kit has any rate source for the pair (the ECB set lacks e.g. TWD)."""
     try:
-        fx.spot("2020-01-02", quote, base)
+        fx.spot(quote, base, date="2020-01-02")
     except fx.RateUnavailableError:
         return False
     return True
@@ -442,7 +442,7 @@ def _one(row, mod: pd.DataFrame, ledger: pd.DataFrame | None = None) -> dict:
     day, month = _date_or_none(published if isinstance(published, str) else None)
     spot_rate, spot_date, spot_basis = float("nan"), None, "no publication date"
     if day is not None:
-        s, err = _safe(fx.spot, day, local_unit, base)
+        s, err = _safe(fx.spot, local_unit, base, date=day)
         if err is None:
             spot_rate, spot_date, spot_basis = s.rate, s.date.isoformat(), "spot on publication"
     elif month is not None:

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from defbudget.errors import DefbudgetError
+
 __all__ = ["INDO_PACIFIC", "ReportError", "ReportItem", "build_report", "report_items"]
 
 #: The default comparison group: Japan, China, South Korea, Australia, India, Taiwan (ISO3).
@@ -43,7 +45,7 @@ BASIS_LABEL = {
 }
 
 
-class ReportError(ValueError):
+class ReportError(DefbudgetError, ValueError):
     """One item of the report could not be written; the message names the item and why."""
 
 
@@ -185,9 +187,12 @@ def _sipri(context: dict) -> pd.DataFrame:
         from defbudget.readers.sipri import read_sipri
 
         path = context["sipri"] or None  # "" -> $DEFBUDGET_SIPRI
+        from defbudget.readers.sipri import SipriFiscalYearWarning
+
         with warnings.catch_warnings():
-            # Fiscal-year footnote warnings concern the local-currency sheets we do not read.
-            warnings.simplefilter("ignore")
+            # Fiscal-year footnote warnings concern the local-currency sheets we do not read;
+            # every other warning (an unknown country, a note) reaches the caller.
+            warnings.simplefilter("ignore", SipriFiscalYearWarning)
             return read_sipri(path, sheets=["constant_usd", "share_gdp"])
     return _cached(context, "sipri_frame", make)
 
@@ -358,7 +363,7 @@ def _chart_sipri_indexed(path: Path, context: dict) -> None:
 
     frame = _sipri_measure(context, "milex")
     _draw(path, lambda ax: plot.indexed_growth(
-        frame[frame["year"] >= INDEX_BASE_YEAR], base=INDEX_BASE_YEAR, ax=ax,
+        frame[frame["year"] >= INDEX_BASE_YEAR], index_year=INDEX_BASE_YEAR, ax=ax,
         highlight="Japan",
         title=f"{_names(frame)}: real growth of military expenditure "
               f"({INDEX_BASE_YEAR} = 100, SIPRI)"))
@@ -441,7 +446,7 @@ def _chart_official_indexed(path: Path, context: dict) -> None:
         "2015–16 and India's start in 2015); headline basis and latest stage of each year.",
         _left_out(frame, kept, f"no figure on its headline basis for {OFFICIAL_BASE_YEAR}")]))
     _draw(path, lambda ax: plot.indexed_growth(
-        kept, base=OFFICIAL_BASE_YEAR, ax=ax, note=note,
+        kept, index_year=OFFICIAL_BASE_YEAR, ax=ax, note=note,
         palette={c: _official_colours(context)[c] for c in kept["country"].unique()},
         title=f"Official defence budgets in national currency, {OFFICIAL_BASE_YEAR} = 100"),
         figsize=(9, 5.6))
@@ -508,11 +513,19 @@ def _csv_official_growth(path: Path, context: dict) -> None:
 def _official_sipri(context: dict) -> pd.DataFrame:
     def make():
         from defbudget.official import against_sipri
-        from defbudget.readers.sipri import read_sipri
+        from defbudget.readers.sipri import (
+            SipriDuplicateWarning,
+            SipriFiscalYearWarning,
+            SipriNoteWarning,
+            read_sipri,
+        )
 
         path = context["sipri"] or None
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            # the workbook's own notes concern sheets and rows the comparison does not use;
+            # an unknown country still reaches the caller
+            for category in (SipriFiscalYearWarning, SipriNoteWarning, SipriDuplicateWarning):
+                warnings.simplefilter("ignore", category)
             lcu = read_sipri(path, sheets=["lcu_fy"])
         return against_sipri(lcu, _official_headline(context))
     return _cached(context, "official_sipri", make)
@@ -783,11 +796,10 @@ def build_report(out: str | os.PathLike, *, sipri: str | os.PathLike | None = No
     >>> from defbudget.report import build_report
     >>> files = build_report("report", progress=False)  # doctest: +SKIP
     """
-    import matplotlib
     from tqdm.auto import tqdm
 
-    if matplotlib.get_backend().lower() not in {"agg", "pdf", "svg"}:
-        matplotlib.use("Agg")  # the report only writes files; never open a window
+    # The backend is the caller's: each figure is closed once saved, so none is shown (the
+    # CLI entry point selects Agg; a notebook keeps its own backend).
     if not str(os.fspath(out)).strip():
         raise ValueError("build_report: the output folder is empty (''); name it, e.g. "
                          "'report' (or '.' for the current folder)")

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from defbudget.errors import DefbudgetError
+
 __all__ = [
     "KNOWN_OUTLIERS",
     "MAX_MONEY_USD",
@@ -60,7 +62,7 @@ KNOWN_OUTLIERS: tuple[KnownOutlier, ...] = (
 )
 
 
-class SanityError(ValueError):
+class SanityError(DefbudgetError, ValueError):
     """Values that no real defence budget takes. ``rows`` lists each offending row."""
 
     def __init__(self, message: str, rows: pd.DataFrame):

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from defbudget.errors import DefbudgetError, SchemaError
+
 __all__ = [
     "COLUMNS",
     "FLAGS",
@@ -145,21 +147,7 @@ USER_ASSIGNED_CODES: dict[str, str] = {
 }
 
 
-class SchemaError(ValueError):
-    """A frame breaks the tidy contract. ``violations`` lists every breach found."""
-
-    def __init__(self, violations: list[Violation], *, name: str = "frame"):
-        self.violations = violations
-        shown = "\n".join(f"  - {v}" for v in violations[:25])
-        more = f"\n  ... and {len(violations) - 25} more" if len(violations) > 25 else ""
-        super().__init__(
-            f"{name} breaks the defbudget tidy contract in {len(violations)} place(s):\n"
-            f"{shown}{more}\n"
-            "Fix the rows named above, or build the frame with defbudget.schema.coerce()."
-        )
-
-
-class BasisMismatchError(ValueError):
+class BasisMismatchError(DefbudgetError, ValueError):
     """Rows measured on different bases (currency, prices, period) were combined."""
 
 
@@ -282,7 +270,7 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True,
             if not any(pd.isna(v) for v in uniques(col)):
                 continue
             bad = frame.index[frame[col].isna()]
-            for row in bad[:10]:
+            for row in bad:
                 violations.append(Violation("must not be missing", column=col, row=row))
     if missing:
         return _finish(violations, name, raise_)
@@ -321,7 +309,7 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True,
         s = frame[col]
         present = s[s.notna()]
         good = ~present.isin(bad_values)
-        for row, val in present[~good].head(10).items():
+        for row, val in present[~good].items():
             violations.append(Violation(f"unexpected value (expected {expected})",
                                         column=col, row=row, value=val))
 
@@ -329,16 +317,16 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True,
     # (compared as numpy arrays: much faster than pandas string comparisons)
     pb, by = frame["price_basis"].to_numpy(dtype=object), frame["base_year"]
     by_na = by.isna().to_numpy()
-    for row in frame.index[(pb == "constant") & by_na][:10]:
+    for row in frame.index[(pb == "constant") & by_na]:
         violations.append(Violation("constant prices need a base_year", column="base_year",
                                     row=row))
-    for row in frame.index[(pb == "current") & ~by_na][:10]:
+    for row in frame.index[(pb == "current") & ~by_na]:
         violations.append(Violation("current prices must not have a base_year",
                                     column="base_year", row=row, value=by.loc[row]))
     # Rule: calendar years start in January.
     cy_bad = ((frame["period"].to_numpy(dtype=object) == "CY")
               & (frame["fy_start_month"].to_numpy() != 1))
-    for row in frame.index[cy_bad][:10]:
+    for row in frame.index[cy_bad]:
         violations.append(Violation("a CY row must have fy_start_month 1",
                                     column="fy_start_month", row=row,
                                     value=frame.at[row, "fy_start_month"]))
@@ -346,7 +334,7 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True,
     if pd.api.types.is_float_dtype(frame["value"].dtype):
         value_na = frame["value"].isna().to_numpy()
         no_reason = frame.index[value_na][pd.isna(frame["flag"].to_numpy(dtype=object)[value_na])]
-        for row in no_reason[:10]:
+        for row in no_reason:
             violations.append(Violation(
                 "missing value without a flag saying why", column="value", row=row,
                 message="set flag to 'unavailable' (or drop the row)"))
@@ -354,7 +342,7 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True,
     if not keys:
         return _finish(violations, name, raise_)
     dup = frame.duplicated(list(KEY_COLUMNS), keep="first")
-    for row in frame.index[dup][:10]:
+    for row in frame.index[dup]:
         key = {c: frame.at[row, c] for c in ("country", "year", "measure", "basis", "source")}
         violations.append(Violation("duplicate key", column=",".join(KEY_COLUMNS), row=row,
                                     value=key, message="two rows describe one observation"))

@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from defbudget._ratefile import RateFile
 
 __all__ = ["freshness", "freshness_lines", "rates_line"]
 
@@ -32,7 +36,7 @@ def _row(name: str, kind: str, vintage: str, covers_to: str, unlocks: str,
 
 
 # --------------------------------------------------------------------------- exchange rates
-def rates_line(rates=None) -> dict:
+def rates_line(rates: RateFile | None = None) -> dict:
     """The freshness row of the ECB rate file in use (or of *rates*, a ``RateFile``).
 
     Examples

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeAlias
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -13,6 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
 
+from defbudget.errors import DataError, MissingColumnError, UnknownNameError
 from defbudget.formatting import unit_label
 from defbudget.schema import require_same_basis
 
@@ -29,6 +31,10 @@ from ._style import PROVISIONAL_FACE, STYLE_PROVISIONAL, STYLE_UNCERTAIN, chart_
 #: Kinds of point, drawn differently: final (filled, solid line), provisional (hollow,
 #: dashed segment into it), uncertain (hollow diamond, dotted segment).
 FINAL, PROVISIONAL, UNCERTAIN = "final", "provisional", "uncertain"
+
+
+#: What ``palette=`` accepts: colours by key, a list cycled over the keys, or None.
+Palette: TypeAlias = Mapping[Any, str] | Sequence[str] | None
 
 
 def get_ax(ax: Axes | None, *, figsize: tuple[float, float] | None = None) -> Axes:
@@ -66,7 +72,7 @@ def highlight_names(data: pd.DataFrame, highlight, column: str, *,
             if not strict:
                 out.append(name)
                 continue
-            raise ValueError(f"highlight: {err}") from None
+            raise UnknownNameError(f"highlight: {err}") from None
         out.extend(dict.fromkeys(data.loc[mask, column]))
     return out
 
@@ -140,20 +146,21 @@ def check_frame(data: pd.DataFrame, columns: Sequence[str], *, func: str,
                         "defbudget.read_sipri(path).")
     missing = [c for c in columns if c not in data.columns]
     if missing:
-        raise ValueError(f"{func} needs column(s) {missing!r}, which the frame lacks "
-                         f"(it has {list(data.columns)!r}). Pass a tidy defbudget frame, or "
-                         "name the columns to use with the x=/y=/hue= keywords.")
+        raise MissingColumnError(f"{func} needs column(s) {missing!r}, which the frame lacks "
+                                 f"(it has {list(data.columns)!r}). Pass a tidy defbudget "
+                                 "frame, or name the columns to use with the x=/y=/hue= keywords.",
+                                 columns=missing)
     if data.empty:
-        raise ValueError(f"{func} was given an empty frame: nothing to draw. Check the "
-                         "filters applied before the call.")
+        raise DataError(f"{func} was given an empty frame: nothing to draw. Check the "
+                        "filters applied before the call.")
     if values in columns and pd.to_numeric(data[values], errors="coerce").isna().all():
         names = sorted(map(str, data["country"].dropna().unique()))[:5] \
             if "country" in data.columns else []
         what = ", ".join(names) or "these rows"
-        raise ValueError(f"{func}: no data for {what}: every {values!r} of the {len(data)} "
-                         "row(s) is missing (NaN), so there is nothing to draw. Check the "
-                         "years and countries chosen, or the flags ('unavailable') of the "
-                         "source.")
+        raise DataError(f"{func}: no data for {what}: every {values!r} of the {len(data)} "
+                        "row(s) is missing (NaN), so there is nothing to draw. Check the "
+                        "years and countries chosen, or the flags ('unavailable') of the "
+                        "source.")
 
 
 def same_basis(data: pd.DataFrame, *, func: str) -> None:

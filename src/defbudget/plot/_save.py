@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from defbudget._atomic import atomic_output
+from defbudget.errors import ArgumentError
 
 from ._source import _figure_of, refresh_layout
 
@@ -107,7 +108,7 @@ def save(fig: Figure | Axes, path: str | os.PathLike, *, dpi: int = 300, **kwarg
     >>> save(fig, "chart.gif")
     Traceback (most recent call last):
     ...
-    ValueError: save() writes .png, .svg or .pdf; 'chart.gif' has extension '.gif'. ...
+    defbudget.errors.ArgumentError: save() writes .png, .svg or .pdf; 'chart.gif' has ...
     """
     if isinstance(fig, Axes):
         fig = _figure_of(fig)
@@ -117,8 +118,9 @@ def save(fig: Figure | Axes, path: str | os.PathLike, *, dpi: int = 300, **kwarg
     path = Path(path)
     ext = path.suffix.lower()
     if ext not in FORMATS:
-        raise ValueError(f"save() writes .png, .svg or .pdf; {str(path)!r} has extension "
-                         f"{ext!r}. Change the file name, e.g. {path.with_suffix('.png').name!r}.")
+        raise ArgumentError(f"save() writes .png, .svg or .pdf; {str(path)!r} has extension "
+                            f"{ext!r}. Change the file name, e.g. "
+                            f"{path.with_suffix('.png').name!r}.")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise FileNotFoundError(f"save(): folder {str(folder)!r} does not exist; create it "

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 
+from defbudget.errors import ArgumentError, UnknownNameError
 from defbudget.styles import STYLES
 
 __all__ = ["COUNTRY_COLOURS", "NEGATIVE", "NEUTRAL", "OKABE_ITO", "POSITIVE",
@@ -70,8 +72,8 @@ def palette(n: int) -> list[str]:
 
 def _style_name(name: str) -> str:
     if name not in STYLES:
-        raise ValueError(f"unknown defbudget style {name!r}; expected one of {STYLES} "
-                         f"(or pass any matplotlib style straight to plt.style.use)")
+        raise UnknownNameError(f"unknown defbudget style {name!r}; expected one of {STYLES} "
+                               f"(or pass any matplotlib style straight to plt.style.use)")
     return f"defbudget.styles.{name}"
 
 
@@ -132,8 +134,8 @@ def chart_style(style: str | None = "paper") -> Iterator[None]:
         yield
         return
     if not isinstance(style, str) or style not in STYLES:
-        raise ValueError(f"style must be one of {STYLES} or None (your own rcParams); you "
-                         f"passed {style!r}")
+        raise ArgumentError(f"style must be one of {STYLES} or None (your own rcParams); you "
+                            f"passed {style!r}")
     with mpl.rc_context(dict(_style_rc(style))):
         yield
         # The first figure of a session may load the backend inside this context, and
@@ -233,23 +235,23 @@ def shade(colour: str, index: int) -> str:
     return tint(colour, min(0.25 + 0.2 * (index - 1), 0.7))
 
 
-def colour_map(keys: Sequence[object], colours: Sequence[str] | dict | None = None
+def colour_map(keys: Sequence[object], colours: Mapping[Any, str] | Sequence[str] | None = None
                ) -> dict[object, str]:
     """Map each key to a colour (a caller's dict or list wins over the palette).
 
     Without *colours*, a country (or a (country, ...) tuple) gets its house colour, so
     Japan is the same blue in every chart; other keys take the palette's unused colours.
     """
-    if isinstance(colours, dict):
+    if isinstance(colours, Mapping):
         missing = [k for k in keys if k not in colours]
         if missing:
-            raise ValueError(f"palette has no colour for {missing!r}; add them to the dict "
-                             f"(keys present: {list(colours)!r})")
+            raise ArgumentError(f"palette has no colour for {missing!r}; add them to the dict "
+                                f"(keys present: {list(colours)!r})")
         return {k: colours[k] for k in keys}
     if colours is not None:
         seq = list(colours)
         if not seq:
-            raise ValueError("palette is empty; pass a list of colours or None")
+            raise ArgumentError("palette is empty; pass a list of colours or None")
         return {k: seq[i % len(seq)] for i, k in enumerate(keys)}
     out: dict[object, str] = {}
     per_country: dict[str, int] = {}

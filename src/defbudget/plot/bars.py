@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,6 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from defbudget.errors import DataError
 from defbudget.formatting import format_ratio, format_value
 
 from . import _common as c
@@ -35,15 +37,15 @@ def _one_series(data: pd.DataFrame, *, func: str) -> None:
     n = data[keys].drop_duplicates().shape[0] if keys else 1
     if n > 1:
         combos = data[keys].drop_duplicates().head(4).to_dict("records")
-        raise ValueError(f"{func} draws one series; the frame holds {n} (e.g. {combos}). "
-                         "Filter it to one country, measure and basis first, or use "
-                         "small_multiples() for several.")
+        raise DataError(f"{func} draws one series; the frame holds {n} (e.g. {combos}). "
+                        "Filter it to one country, measure and basis first, or use "
+                        "small_multiples() for several.")
 
 
 @c.styled
 def growth_bars(data: pd.DataFrame, *, x: str = "year", y: str = "value",
                 ax: Axes | None = None, labels: bool = False, title: str | None = None,
-                source: bool | str = True, note: str | None = None, **kwargs) -> Axes:
+                source: bool | str = True, note: str | None = None, **kwargs: Any) -> Axes:
     """Year-on-year change as bars: rises in blue, falls in vermillion.
 
     Parameters
@@ -86,9 +88,9 @@ def growth_bars(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     _one_series(data, func=func)
     frame = data.sort_values(x).reset_index(drop=True)
     if frame[x].duplicated().any():
-        raise ValueError(f"{func}: more than one row per {x} (e.g. {x}="
-                         f"{frame.loc[frame[x].duplicated(), x].iloc[0]!r}); filter to one "
-                         "stage and source first.")
+        raise DataError(f"{func}: more than one row per {x} (e.g. {x}="
+                        f"{frame.loc[frame[x].duplicated(), x].iloc[0]!r}); filter to one "
+                        "stage and source first.")
     kinds = c.point_kind(frame)
     if _is_change_frame(frame):
         change = frame[y].astype(float)
@@ -167,7 +169,7 @@ def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value"
                  highlight: str | Sequence[str] | None = None, labels: bool = True,
                  countries_only: bool = True, title: str | None = None,
                  source: bool | str = True,
-                 note: str | None = None, **kwargs) -> Axes:
+                 note: str | None = None, **kwargs: Any) -> Axes:
     """The top *n* countries in *year*, as horizontal bars, largest at the top.
 
     Rows without a value are left out (and counted in the source line); estimates are
@@ -204,12 +206,12 @@ def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value"
     rows = data[data["year"] == year]
     if rows.empty:
         years = sorted(set(data["year"]))
-        raise ValueError(f"{func}: no rows for year={year!r}; the frame covers "
-                         f"{years[0]}–{years[-1]}")
+        raise DataError(f"{func}: no rows for year={year!r}; the frame covers "
+                        f"{years[0]}–{years[-1]}")
     if rows[label].duplicated().any():
         dup = rows.loc[rows[label].duplicated(), label].iloc[0]
-        raise ValueError(f"{func}: {dup!r} has several rows in {year}; filter to one "
-                         "measure and basis first")
+        raise DataError(f"{func}: {dup!r} has several rows in {year}; filter to one "
+                        "measure and basis first")
     if countries_only and "iso3" in rows.columns and rows["iso3"].notna().any():
         rows = rows[rows["iso3"].notna()]  # aggregates (World, regions) have no ISO code
     missing = int(rows[y].isna().sum())
@@ -287,7 +289,7 @@ def stacked_composition(data: pd.DataFrame, *, x: str = "year", y: str = "value"
                         core_basis: str = "mod_excl_saco_realignment",
                         total_basis: str = "mod_incl_saco_realignment",
                         component_measure: str = "defense_budget_component",
-                        ax: Axes | None = None, title: str | None = None, palette=None,
+                        ax: Axes | None = None, title: str | None = None, palette: c.Palette = None,
                         source: bool | str = True, note: str | None = None) -> Axes:
     """Stacked bars of a budget's parts by year, e.g. Japan's MOD core + SACO + realignment.
 
@@ -391,13 +393,13 @@ def _japan_layers(data: pd.DataFrame, *, x: str, y: str, core_basis: str, total_
     core = levels[levels["basis"] == core_basis].set_index(x)[y]
     total = levels[levels["basis"] == total_basis].set_index(x)[y]
     if core.empty or total.empty:
-        raise ValueError(f"{func}: needs rows on basis {core_basis!r} (the core) and "
-                         f"{total_basis!r} (the total); the frame has bases "
-                         f"{sorted(set(data['basis']))!r}. Pass stack='basis' to stack the "
-                         "rows as given.")
+        raise DataError(f"{func}: needs rows on basis {core_basis!r} (the core) and "
+                        f"{total_basis!r} (the total); the frame has bases "
+                        f"{sorted(set(data['basis']))!r}. Pass stack='basis' to stack the "
+                        "rows as given.")
     for name, s in (("core", core), ("total", total)):
         if s.index.duplicated().any():
-            raise ValueError(f"{func}: several {name} rows per {x}; filter to one stage")
+            raise DataError(f"{func}: several {name} rows per {x}; filter to one stage")
     parts = data[data["measure"] == measure]
     comp = parts.pivot_table(index=x, columns="basis", values=y, aggfunc="sum")
     order = [b for b in JAPAN_COMPONENTS if b in comp.columns]
@@ -409,9 +411,9 @@ def _japan_layers(data: pd.DataFrame, *, x: str, y: str, core_basis: str, total_
     bad = residual < -0.005 * total.reindex(core.index)
     if bad.any():
         yr = residual[bad].index[0]
-        raise ValueError(f"{func}: in {x}={yr} the core ({core[yr]:,.0f}) plus components "
-                         f"({listed[yr]:,.0f}) exceed the total ({total[yr]:,.0f}); check "
-                         "the bases passed as core_basis and total_basis.")
+        raise DataError(f"{func}: in {x}={yr} the core ({core[yr]:,.0f}) plus components "
+                        f"({listed[yr]:,.0f}) exceed the total ({total[yr]:,.0f}); check "
+                        "the bases passed as core_basis and total_basis.")
     other = "other_not_itemised"
     wide[other] = residual.clip(lower=0)
     # A total with no core figure is drawn whole, as "total, breakdown not available".

@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
+from defbudget.errors import ArgumentError, DataError, UnknownNameError
 from defbudget.formatting import format_change, format_money, format_value
 
 from . import _common as c
@@ -23,7 +24,7 @@ __all__ = ["reconciliation_dots", "slope"]
 
 @c.styled
 def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
-          hue: str = "country", ax: Axes | None = None, palette=None,
+          hue: str = "country", ax: Axes | None = None, palette: c.Palette = None,
           highlight: str | Sequence[str] | None = None, title: str | None = None,
           source: bool | str = True, note: str | None = None) -> Axes:
     """Slope chart: each country's value in *start* joined to its value in *end*.
@@ -64,12 +65,12 @@ def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
         index=hue, columns="year", values=y, aggfunc="first")
     for yr in (start, end):
         if yr not in wide.columns:
-            raise ValueError(f"{func}: no values in year {yr}; the frame covers "
-                             f"{int(data['year'].min())}–{int(data['year'].max())}")
+            raise DataError(f"{func}: no values in year {yr}; the frame covers "
+                            f"{int(data['year'].min())}–{int(data['year'].max())}")
     complete = wide.dropna(subset=[start, end])
     dropped = sorted(set(data[hue]) - set(complete.index))
     if complete.empty:
-        raise ValueError(f"{func}: no {hue} has values in both {start} and {end}")
+        raise DataError(f"{func}: no {hue} has values in both {start} and {end}")
     keys = list(complete.index)
     hl = c.highlight_names(data, highlight, hue)
     own = colour_map(keys)
@@ -164,7 +165,7 @@ def _row_labels(rows: pd.DataFrame) -> list[str]:
 
 
 @c.styled
-def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,
+def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,  # noqa: C901 - reason in the docstring
                         ax: Axes | None = None, title: str | None = None,
                         source: bool | str = True, note: str | None = None) -> Axes:
     """The US-dollar figures reported for one budget, and the conversion that explains each.
@@ -176,6 +177,9 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,
     :func:`defbudget.reconcile`: a named average, or the spot rate of a day in the
     window), labelled with that rate and its distance. Vertical lines mark the conversion
     at the fiscal-year and calendar-year averages of the budget year, each naming its year.
+    (Complexity, C901: one branch per kind of row the table may hold — explained, hollow,
+    no window, no rate — drawn in one pass so the rows stay aligned; it splits with the
+    plot package's reconciliation module.)
 
     Parameters
     ----------
@@ -222,12 +226,12 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,
     c.check_frame(table, ["budget", "outlet", "reported_usd", "local_amount"], func=func)
     budgets = list(dict.fromkeys(table["budget"]))
     if budget is None and len(budgets) > 1:
-        raise ValueError(f"{func}: the table holds {len(budgets)} budgets; pass budget= one "
-                         f"of {budgets!r}")
+        raise ArgumentError(f"{func}: the table holds {len(budgets)} budgets; pass budget= one "
+                            f"of {budgets!r}")
     budget = budget if budget is not None else budgets[0]
     rows = table[table["budget"] == budget]
     if rows.empty:
-        raise ValueError(f"{func}: no rows for budget {budget!r}; choose one of {budgets!r}")
+        raise UnknownNameError(f"{func}: no rows for budget {budget!r}; choose one of {budgets!r}")
     rows = rows.sort_values("reported_usd").reset_index(drop=True)
     ys = np.arange(len(rows))
     supported = (rows["supported"].fillna(False).astype(bool) if "supported" in rows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -10,6 +11,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
+from defbudget._deprecate import renamed_keywords
+from defbudget.errors import ArgumentError, DataError, MissingColumnError, UnknownNameError
 from defbudget.formatting import format_ratio
 
 from . import _common as c
@@ -53,7 +56,7 @@ def _series(data: pd.DataFrame, *, x: str, y: str, hue_cols: list[str], func: st
             differ = [col for col in ("measure", "basis", "unit", "source", "stage")
                       if col in rows.columns and rows[col].nunique(dropna=False) > 1]
             split = differ[0] if differ else "basis"
-            raise ValueError(
+            raise DataError(
                 f"{func} found {len(rows)} rows for series {c.series_key_label(key)!r} at "
                 f"{x}={year!r} (they differ in {differ or 'nothing — exact duplicates'}). "
                 "Filter the frame to one measure and basis, or split the series with "
@@ -195,9 +198,9 @@ def _draw_lines(data: pd.DataFrame, *, x: str, y: str, hue: str | Sequence[str] 
 def trend(data: pd.DataFrame, *, x: str = "year", y: str = "value",
           hue: str | Sequence[str] | None = "country", ax: Axes | None = None,
           events: Mapping[float, str] | None = None, title: str | None = None,
-          ylabel: str | None = None, xlabel: str | None = None, palette=None,
+          ylabel: str | None = None, xlabel: str | None = None, palette: c.Palette = None,
           markers: bool | str = "auto", zero: bool = True, legend: bool = True,
-          source: bool | str = True, note: str | None = None, **kwargs) -> Axes:
+          source: bool | str = True, note: str | None = None, **kwargs: Any) -> Axes:
     """Draw one or more series over time; draft, request and estimate points drawn hollow.
 
     Parameters
@@ -288,10 +291,10 @@ def trend(data: pd.DataFrame, *, x: str = "year", y: str = "value",
 def compare_lines(data: pd.DataFrame, *, x: str = "year", y: str = "value",
                   hue: str = "country", ax: Axes | None = None,
                   highlight: str | Sequence[str] | None = None, title: str | None = None,
-                  ylabel: str | None = None, xlabel: str | None = None, palette=None,
+                  ylabel: str | None = None, xlabel: str | None = None, palette: c.Palette = None,
                   label_ends: bool | str = "auto", zero: bool = True,
                   source: bool | str = True, note: str | None = None,
-                  years: tuple | None = None, **kwargs) -> Axes:
+                  years: tuple | None = None, **kwargs: Any) -> Axes:
     """Compare several countries' series on one axis, labelled at the line ends.
 
     All rows must share one unit and price basis (e.g. SIPRI constant-2023 US$); mixed
@@ -346,13 +349,13 @@ def compare_lines(data: pd.DataFrame, *, x: str = "year", y: str = "value",
 
 def _compare_core(data: pd.DataFrame, *, x: str, y: str, hue: str, ax: Axes | None,
                   highlight, title, ylabel, xlabel, palette, zero: bool, func: str,
-                  **kwargs) -> tuple[Axes, tuple]:
+                  **kwargs: Any) -> tuple[Axes, tuple]:
     hl = c.highlight_names(data, highlight, hue)
     if hl and hue in data.columns:
         unknown = [h for h in hl if h not in set(data[hue])]
         if unknown:
-            raise ValueError(f"highlight names {unknown!r}, not found in column {hue!r} "
-                             f"(it holds e.g. {sorted(set(data[hue].dropna()))[:8]!r})")
+            raise UnknownNameError(f"highlight names {unknown!r}, not found in column {hue!r} "
+                                   f"(it holds e.g. {sorted(set(data[hue].dropna()))[:8]!r})")
     if hl and palette is None:
         keys = list(dict.fromkeys(data[hue]))
         own = colour_map(keys)
@@ -398,22 +401,25 @@ def _legend_or_labels(ax: Axes, data: pd.DataFrame, state: tuple, *, x: str, y: 
                   ncols=max(1, len(handles) // 25 + 1))
 
 
+@renamed_keywords(base="index_year")
 @c.styled
-def indexed_growth(data: pd.DataFrame, *, base: int, x: str = "year", y: str = "value",
+def indexed_growth(data: pd.DataFrame, *, index_year: int, x: str = "year", y: str = "value",
                    hue: str = "country", ax: Axes | None = None, title: str | None = None,
-                   palette=None, highlight: str | Sequence[str] | None = None,
+                   palette: c.Palette = None, highlight: str | Sequence[str] | None = None,
                    label_ends: bool | str = "auto", source: bool | str = True,
-                   note: str | None = None, **kwargs) -> Axes:
-    """Growth of each series as an index, *base* = 100 (e.g. each country's 2014 level).
+                   note: str | None = None, **kwargs: Any) -> Axes:
+    """Growth of each series as an index, *index_year* = 100 (e.g. each country's 2014 level).
 
-    The index is computed per series as ``100 * value / value[base]``; a series without a
-    value in *base* raises, naming it. Series in different currencies may be indexed
+    The index is computed per series as ``100 * value / value[index_year]``; a series without
+    a value in *index_year* raises, naming it. Series in different currencies may be indexed
     together (the index has no unit), but not a mix of current and constant prices.
+    (*index_year* was called ``base=`` before; the old keyword still works, with a
+    FutureWarning.)
 
     Returns
     -------
     matplotlib.axes.Axes
-        The y axis reads 100 at the base period, with a reference line there.
+        The y axis reads 100 at the index year, with a reference line there.
 
     Examples
     --------
@@ -427,7 +433,7 @@ def indexed_growth(data: pd.DataFrame, *, base: int, x: str = "year", y: str = "
     >>> frame = coerce(pd.DataFrame(rows).assign(period="CY", fy_start_month=1,
     ...     measure="milex", basis="sipri", price_basis="current", source="sipri_milex_2025"))
     >>> fig, ax = plt.subplots()
-    >>> ax = indexed_growth(frame, ax=ax, base=2020)
+    >>> ax = indexed_growth(frame, ax=ax, index_year=2020)
     >>> ax.get_ylabel()
     'Index, 2020 = 100 (current prices, national currency)'
     """
@@ -438,12 +444,13 @@ def indexed_growth(data: pd.DataFrame, *, base: int, x: str = "year", y: str = "
     require_same_basis(data, what=func, columns=("price_basis", "base_year"))
     frames = []
     for key, grp in data.groupby(hue, sort=False):
-        at_base = grp.loc[grp[x] == base, y].dropna()
+        at_base = grp.loc[grp[x] == index_year, y].dropna()
         if at_base.empty or at_base.iloc[0] == 0:
             years = sorted(grp.loc[grp[y].notna(), x].tolist())
-            raise ValueError(f"{func}: series {key!r} has no non-zero value in {x}={base} "
-                             f"(it has {years[:3]}…{years[-3:]}); choose a base period that "
-                             "every series covers, or filter the series out.")
+            raise DataError(f"{func}: series {key!r} has no non-zero value in "
+                            f"{x}={index_year} (it has {years[:3]}…{years[-3:]}); choose a base "
+                            "period that "
+                            "every series covers, or filter the series out.")
         frames.append(grp.assign(**{y: grp[y] / at_base.iloc[0] * 100.0}))
     indexed = pd.concat(frames, ignore_index=True)
     units = list(dict.fromkeys(data["unit"].dropna())) if "unit" in data else []
@@ -453,11 +460,11 @@ def indexed_growth(data: pd.DataFrame, *, base: int, x: str = "year", y: str = "
     currency = ("national currency" if len(units) > 1
                 else c.value_label(data, capitalise=False).split(",")[0])
     period = "FY" if set(data.get("period", pd.Series(dtype=str)).dropna()) == {"FY"} else ""
-    ylabel = f"Index, {period}{base} = 100 ({prices}, {currency})"
+    ylabel = f"Index, {period}{index_year} = 100 ({prices}, {currency})"
     ax, state = _compare_core(
         indexed, x=x, y=y, hue=hue, ax=ax, palette=palette, highlight=highlight, zero=False,
         title=title if title is not None else
-        c.default_title(data, f", indexed to {period}{base} = 100"),
+        c.default_title(data, f", indexed to {period}{index_year} = 100"),
         ylabel=ylabel, xlabel=None, func=func, **kwargs)
     ax.axhline(100, color=NEUTRAL, linewidth=0.8, zorder=1)
     ax.yaxis.set_major_formatter(IndexFormatter())
@@ -498,8 +505,9 @@ def _target_label_column(targets: pd.DataFrame) -> str:
     for col in ("label", "name", "target", "title", "description"):
         if col in targets.columns:
             return col
-    raise ValueError("targets frame needs a label column ('label' or 'name') and a 'value' "
-                     f"column (a ratio, 0.02 = 2%); it has {list(targets.columns)!r}")
+    raise MissingColumnError("targets frame needs a label column ('label' or 'name') and a "
+                             f"'value' column (a ratio, 0.02 = 2%); it has "
+                             f"{list(targets.columns)!r}", columns=["label"])
 
 
 def _default_targets() -> pd.DataFrame:
@@ -508,19 +516,19 @@ def _default_targets() -> pd.DataFrame:
 
         return load("targets")
     except (ImportError, KeyError, LookupError, FileNotFoundError, ValueError) as exc:
-        raise ValueError("burden_vs_targets needs target levels: pass targets=<frame with "
-                         "'label' and 'value' (ratio) columns and a 'source'>, or install "
-                         f"a defbudget with the 'targets' dataset ({exc})") from exc
+        raise ArgumentError("burden_vs_targets needs target levels: pass targets=<frame with "
+                            "'label' and 'value' (ratio) columns and a 'source'>, or install "
+                            f"a defbudget with the 'targets' dataset ({exc})") from exc
 
 
 @c.styled
 def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None,
                       x: str = "year", y: str = "value", hue: str = "country",
-                      ax: Axes | None = None, title: str | None = None, palette=None,
+                      ax: Axes | None = None, title: str | None = None, palette: c.Palette = None,
                       highlight: str | Sequence[str] | None = None,
                       label_ends: bool | str = "auto", source: bool | str = True,
                       note: str | None = None, years: tuple | None = None,
-                      **kwargs) -> Axes:
+                      **kwargs: Any) -> Axes:
     """Military expenditure as a share of GDP, against spending targets drawn as lines.
 
     Parameters
@@ -566,14 +574,14 @@ def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None
     c.check_frame(data, [x, y, hue], func=func, values=y)
     units = set(data["unit"].dropna()) if "unit" in data.columns else {"ratio"}
     if units != {"ratio"}:
-        raise ValueError(f"{func} draws shares of GDP (unit 'ratio', 0.02 = 2%); the frame "
-                         f"has unit(s) {sorted(units)!r}. Filter to measure "
-                         "'milex_share_gdp', or divide by GDP first.")
+        raise DataError(f"{func} draws shares of GDP (unit 'ratio', 0.02 = 2%); the frame "
+                        f"has unit(s) {sorted(units)!r}. Filter to measure "
+                        "'milex_share_gdp', or divide by GDP first.")
     data, window_note = _burden_window(data, x=x, hue=hue, years=years)
     if targets is None:
         targets = _applicable_targets(_default_targets(), data, hue=hue)
     if not isinstance(targets, pd.DataFrame) or "value" not in targets.columns:
-        raise ValueError(f"{func}: targets must be a DataFrame with a 'value' column (ratio)")
+        raise ArgumentError(f"{func}: targets must be a DataFrame with a 'value' column (ratio)")
     label_col = _target_label_column(targets) if len(targets) else "label"
     ax, state = _compare_core(
         data, x=x, y=y, hue=hue, ax=ax, palette=palette, highlight=highlight,
@@ -646,8 +654,8 @@ def _burden_window(data: pd.DataFrame, *, x: str, hue: str, years: tuple | None
         if last is not None:
             keep &= data[x] <= last
         if not keep.any():
-            raise ValueError(f"plot.burden_vs_targets: no rows in years={years!r}; the frame "
-                             f"covers {int(data[x].min())}–{int(data[x].max())}")
+            raise DataError(f"plot.burden_vs_targets: no rows in years={years!r}; the frame "
+                            f"covers {int(data[x].min())}–{int(data[x].max())}")
         return data[keep], None
     several = hue in data.columns and data[hue].nunique() > 1
     if several and data[x].min() < BURDEN_START <= data[x].max():
@@ -723,9 +731,13 @@ def _numerator(name: str) -> str:
     return head if head.startswith(("the ", "military", "defence")) else f"the {head}"
 
 
-def _target_caveat(ax: Axes, data: pd.DataFrame, targets: pd.DataFrame, *,
+def _target_caveat(ax: Axes, data: pd.DataFrame, targets: pd.DataFrame, *,  # noqa: C901 - reason in the docstring
                    label_col: str) -> str | None:
-    """On the chart: a target measured otherwise than the lines (Japan's 2% goal)."""
+    """On the chart: a target measured otherwise than the lines (Japan's 2% goal).
+
+    (Complexity, C901: each caveat the chart may need — other measure, other
+    definition, proxy series — is one guarded sentence; they are read together.)
+    """
     if "measure" not in targets.columns or not len(targets):
         return None
     measures = set(data["measure"].dropna()) if "measure" in data.columns else set()

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from defbudget._atomic import atomic_output
+from defbudget.errors import ArgumentError, DataError
 
 from . import _common as c
 from ._format import formatter_for
@@ -29,8 +30,8 @@ def _panels(data: pd.DataFrame, col: str, func: str) -> list[tuple[object, pd.Da
     for key, grp in data.groupby(col, sort=False):
         if grp["year"].duplicated().any():
             yr = grp.loc[grp["year"].duplicated(), "year"].iloc[0]
-            raise ValueError(f"{func}: {key!r} has several rows in {yr}; filter the frame "
-                             "to one measure and basis first")
+            raise DataError(f"{func}: {key!r} has several rows in {yr}; filter the frame "
+                            "to one measure and basis first")
         out.append((key, grp.sort_values("year")))
     return out
 
@@ -217,14 +218,14 @@ def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
     func = "plot.save_small_multiples"
     path = Path(path)
     if path.suffix.lower() != ".pdf":
-        raise ValueError(f"{func} writes a multi-page .pdf; {str(path)!r} has extension "
-                         f"{path.suffix!r}. Use e.g. {path.with_suffix('.pdf').name!r}, or "
-                         "small_multiples() + save() for one page as PNG/SVG.")
+        raise ArgumentError(f"{func} writes a multi-page .pdf; {str(path)!r} has extension "
+                            f"{path.suffix!r}. Use e.g. {path.with_suffix('.pdf').name!r}, or "
+                            "small_multiples() + save() for one page as PNG/SVG.")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise FileNotFoundError(f"{func}: folder {str(folder)!r} does not exist")
     if per_page < 1 or ncols < 1:
-        raise ValueError(f"{func}: per_page and ncols must be >= 1 (got {per_page}, {ncols})")
+        raise ArgumentError(f"{func}: per_page and ncols must be >= 1 (got {per_page}, {ncols})")
     panels = _panels(data, col, func)
     pages = _region_pages(data, panels, col=col, group=group, per_page=per_page)
     nrows = math.ceil(min(per_page, max(len(p) for _, p in pages)) / ncols)

@@ -11,6 +11,8 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from defbudget.errors import DataError, UnknownNameError
+
 from . import _common as c
 from ._format import PercentFormatter, formatter_for
 from ._source import add_source_line, source_line
@@ -38,7 +40,7 @@ def _select(revisions: pd.DataFrame, *, sheet: str, countries, func: str) -> pd.
     c.check_frame(revisions, list(_NEEDED), func=func)
     sheets = list(dict.fromkeys(revisions["sheet"].dropna()))
     if sheet not in sheets:
-        raise ValueError(f"{func}: no rows for sheet {sheet!r}; the frame has {sheets}.")
+        raise UnknownNameError(f"{func}: no rows for sheet {sheet!r}; the frame has {sheets}.")
     rows = revisions[revisions["sheet"] == sheet]
     if countries is None:
         return rows
@@ -56,8 +58,8 @@ def _select(revisions: pd.DataFrame, *, sheet: str, countries, func: str) -> pd.
             import difflib
 
             close = difflib.get_close_matches(str(w), sorted(names), n=3)
-            raise LookupError(f"{func}: {w!r} has no rows on sheet {sheet!r}"
-                              + (f"; did you mean {', '.join(close)}?" if close else
+            raise UnknownNameError(f"{func}: {w!r} has no rows on sheet {sheet!r}"
+                                   + (f"; did you mean {', '.join(close)}?" if close else
                                  " (no change between the releases, or not a SIPRI name)."))
     return rows[rows["country"].isin(keep)]
 
@@ -96,7 +98,7 @@ def _source_frame(rows: pd.DataFrame) -> pd.DataFrame:
 
 def revision_dots(revisions: pd.DataFrame, *, countries: str | Sequence[str] | None = None,
                   sheet: str = "current_usd", years: tuple[int, int] | None = None,
-                  ax: Axes | None = None, palette=None, title: str | None = None,
+                  ax: Axes | None = None, palette: c.Palette = None, title: str | None = None,
                   source: bool | str = True, note: str | None = None) -> Axes:
     """The relative revision of each year's value, as dots: new ÷ old − 1, by year.
 
@@ -148,10 +150,10 @@ def revision_dots(revisions: pd.DataFrame, *, countries: str | Sequence[str] | N
     if years is not None:
         rows = rows[rows["year"].between(*years)]
     if rows.empty:
-        raise ValueError(f"{func}: no revised values to draw on sheet {sheet!r} for "
-                         f"{countries or 'any country'}"
-                         + (f" in {years[0]}-{years[1]}" if years else "")
-                         + "; the releases agree there.")
+        raise DataError(f"{func}: no revised values to draw on sheet {sheet!r} for "
+                        f"{countries or 'any country'}"
+                        + (f" in {years[0]}-{years[1]}" if years else "")
+                        + "; the releases agree there.")
     keys = list(dict.fromkeys(rows.sort_values("country")["country"]))
     colours = colour_map(keys, palette)
     size = plt.rcParams["lines.markersize"] ** 2 * 1.1
@@ -204,7 +206,7 @@ def revision_dots(revisions: pd.DataFrame, *, countries: str | Sequence[str] | N
 
 def revision_lines(revisions: pd.DataFrame, *, countries: str | Sequence[str],
                    sheet: str = "current_usd", years: tuple[int, int] | None = None,
-                   ax: Axes | None = None, palette=None, title: str | None = None,
+                   ax: Axes | None = None, palette: c.Palette = None, title: str | None = None,
                    source: bool | str = True, note: str | None = None) -> Axes:
     """Old against new by year: each country's series in both releases.
 
@@ -250,9 +252,9 @@ def revision_lines(revisions: pd.DataFrame, *, countries: str | Sequence[str],
     if years is not None:
         rows = rows[rows["year"].between(*years)]
     if rows.empty:
-        raise ValueError(f"{func}: no rows to draw for {countries} on sheet {sheet!r}.")
+        raise DataError(f"{func}: no rows to draw for {countries} on sheet {sheet!r}.")
     if not (revisions["change"] == "unchanged").any():
-        raise ValueError(
+        raise DataError(
             f"{func}: the frame holds only the cells that changed, so the lines would skip "
             "every year the releases agree on; pass sipri_revisions(old, new, "
             "include_unchanged=True).")

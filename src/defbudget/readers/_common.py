@@ -8,10 +8,12 @@ from __future__ import annotations
 from os import PathLike
 from pathlib import Path
 
+from defbudget.errors import DefbudgetError
+
 __all__ = ["SourceFormatError", "cell_ref", "column_letters"]
 
 
-class SourceFormatError(ValueError):
+class SourceFormatError(DefbudgetError, ValueError):
     """An input file does not have the layout its reader expects.
 
     The message names the file (and, for workbooks, the sheet and the cell in A1 notation),

@@ -23,6 +23,8 @@ import threading
 import unicodedata
 import warnings
 
+from defbudget.errors import DefbudgetWarning, UnknownNameError, find_stack_level
+
 __all__ = [
     "CURRENCY_BY_NAME",
     "CURRENCY_BY_NAME_AND_COUNTRY",
@@ -35,14 +37,14 @@ __all__ = [
 ]
 
 
-class UnknownCountryWarning(UserWarning):
+class UnknownCountryWarning(DefbudgetWarning):
     """A country name could not be matched to an ISO3 code; its rows keep ``iso3`` missing.
 
     Turn it into an error with ``warnings.simplefilter("error", UnknownCountryWarning)``.
     """
 
 
-class UnknownCurrencyError(ValueError):
+class UnknownCurrencyError(UnknownNameError):
     """A currency name is not in the mapping tables of :mod:`defbudget.readers._countries`."""
 
 
@@ -203,7 +205,8 @@ def currency_code(name: str, *, iso3: str | None, country: str) -> str:
 
 _COCO_LOCK = threading.Lock()
 _COCO = None
-_ISO3_CACHE: dict[str, str | None] = {}
+_ISO3_CACHE: dict[str, str] = {}  # matched names only, so an unknown name warns on every call
+_ISO3_CACHE_MAX = 4096
 
 
 def _converter():
@@ -266,7 +269,10 @@ def iso3_codes(names, *, context: str = "") -> dict[str, str | None]:
         unknown = []
         for name, code in zip(todo, codes, strict=True):
             ok = isinstance(code, str) and len(code) == 3 and code.isupper()
-            _ISO3_CACHE[" ".join(str(name).split())] = code if ok else None
+            if ok:
+                if len(_ISO3_CACHE) >= _ISO3_CACHE_MAX:
+                    _ISO3_CACHE.clear()
+                _ISO3_CACHE[" ".join(str(name).split())] = code
             out[name] = code if ok else None
             if not ok:
                 unknown.append(name)
@@ -277,5 +283,5 @@ def iso3_codes(names, *, context: str = "") -> dict[str, str | None]:
             warnings.warn(
                 f"{context}no ISO3 code for {hints}: their rows keep iso3 missing. If a name is "
                 "a country, add it to defbudget.readers._countries.ISO3_OVERRIDES.",
-                UnknownCountryWarning, stacklevel=3)
+                UnknownCountryWarning, stacklevel=find_stack_level())
     return {name: out[name] for name in names}

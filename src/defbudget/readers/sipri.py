@@ -75,6 +75,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from defbudget.errors import DefbudgetError, DefbudgetWarning, find_stack_level
 from defbudget.readers import _cache
 from defbudget.readers._common import SourceFormatError, cell_ref
 from defbudget.readers._countries import (
@@ -228,27 +229,27 @@ class SipriFormatError(SourceFormatError):
     """
 
 
-class SipriWorkbookNotFoundError(FileNotFoundError):
+class SipriWorkbookNotFoundError(DefbudgetError, FileNotFoundError):
     """No SIPRI workbook was given and none was found via ``DEFBUDGET_SIPRI``."""
 
 
-class SipriFiscalYearWarning(UserWarning):
+class SipriFiscalYearWarning(DefbudgetWarning):
     """A fiscal-year convention could not be read; those rows got ``fy_start_month`` 1."""
 
 
-class SipriNoteWarning(UserWarning):
+class SipriNoteWarning(DefbudgetWarning):
     """A Notes cell held text other than symbols and footnote numbers (kept in ``note``)."""
 
 
-class SipriMissingSheetWarning(UserWarning):
+class SipriMissingSheetWarning(DefbudgetWarning):
     """A full release lacks a sheet kind every full release has (renamed or deleted?)."""
 
 
-class SipriUnknownCurrencyWarning(UserWarning):
+class SipriUnknownCurrencyWarning(DefbudgetWarning):
     """A currency name the reader does not know: its rows keep the name, unit ``XXX``."""
 
 
-class SipriDuplicateWarning(UserWarning):
+class SipriDuplicateWarning(DefbudgetWarning):
     """Two sheets gave different figures for one observation; the US$ sheet's is kept."""
 
 
@@ -288,6 +289,15 @@ SHEET_KINDS: tuple[SheetKind, ...] = (
               "milex", "USD", "constant", "CY", 1e9, first_label=REGION_LABEL),
 )
 _KIND = {k.short: k for k in SHEET_KINDS}
+
+
+def _constant_base_year(sheet: str) -> int:
+    """The price year in a ``Constant (YYYY) US$`` sheet name; a clear error if it has none."""
+    m = _KIND["constant_usd"].title.search(sheet)
+    if m is None:
+        raise SipriFormatError(f"sheet {sheet!r} is not a 'Constant (YYYY) US$' sheet: its name "
+                               "gives no price year.", sheet=sheet)
+    return int(m.group(1))
 #: Short name → what the sheet holds.
 SHEET_NAMES: dict[str, str] = {
     "constant_usd": "Constant (YYYY) US$: milex, USD at constant YYYY prices (US$ m. × 1e6)",
@@ -982,14 +992,14 @@ def _entity_notes(rows, header: _Header, entities, ctx: _Context, sheet: str):
             if text is None and ctx.footnotes:
                 warnings.warn(f"{ctx.path.name}, sheet {sheet!r}, cell "
                               f"{cell_ref(e.row, col)}: footnote {num} is not in the "
-                              "Footnotes sheet.", SipriNoteWarning, stacklevel=6)
+                              "Footnotes sheet.", SipriNoteWarning, stacklevel=find_stack_level())
             elif text is not None:
                 texts.append(text)
         if rest:
             warnings.warn(f"{ctx.path.name}, sheet {sheet!r}, cell {cell_ref(e.row, col)}: "
                           f"unexpected text {rest!r} in Notes (expected symbols "
                           f"{''.join(SYMBOLS)} and footnote numbers); kept in 'note'.",
-                          SipriNoteWarning, stacklevel=6)
+                          SipriNoteWarning, stacklevel=find_stack_level())
             texts.append(f"Notes cell: {_text(cell)}")
         symbols.append(",".join(syms) or None)
         footnotes.append(",".join(nums) or None)
@@ -1225,7 +1235,7 @@ def _country_sheet(rows, kind: SheetKind, ctx: _Context, sheet: str) -> dict[str
                     f"fiscal year of {e.name} in {span} is not stated ({text!r}); those rows "
                     "got fy_start_month 1 (their text is in 'fy_convention'). Check the "
                     "footnote and use the calendar-year sheet if in doubt.",
-                    SipriFiscalYearWarning, stacklevel=4)
+                    SipriFiscalYearWarning, stacklevel=find_stack_level())
         extra["fy_start"] = months
         extra["fy_convention"] = conventions
     base_year = None
@@ -1241,8 +1251,7 @@ def read_constant_usd_sheet(rows, ctx: _Context, sheet: str) -> dict[str, np.nda
     SIPRI prints US$ m.; values are × 1e6 (the scale is taken from the sheet's notes when they
     state one). The base year comes from the sheet name and must agree with the title.
     """
-    m = _KIND["constant_usd"].title.search(sheet)
-    base = int(m.group(1))
+    base = _constant_base_year(sheet)
     title = _text(rows[0][0]) if rows and rows[0] else ""
     t = _BASE_YEAR_NOTE.search(title)
     if t and int(t.group(1)) != base:
@@ -1399,7 +1408,7 @@ def _drop_usd_duplicates(cols: dict[str, np.ndarray]) -> np.ndarray | None:
                 f"{cols['country'][k]} {int(cols['year'][k])}: the local-currency (US$) "
                 f"figure {a!r} ({cols['flag'][k]}) differs from the Current US$ figure {b!r} "
                 f"({cols['flag'][twin]}); keeping the Current US$ one.",
-                SipriDuplicateWarning, stacklevel=5)
+                SipriDuplicateWarning, stacklevel=find_stack_level())
     return keep
 
 
@@ -1549,7 +1558,7 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
     parts = []
     base_year = None
     if "constant_usd" not in shorts and "constant_usd" in found:
-        base_year = int(_KIND["constant_usd"].title.search(found["constant_usd"]).group(1))
+        base_year = _constant_base_year(found["constant_usd"])
     for s in shorts:
         ctx = _Context(path, source, footnotes, fonts.get(found[s], {}), base_year,
                        sheets_xml.get(members.get(found[s], "")))
@@ -1558,7 +1567,7 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
     frame = _frame(parts)
     _check_frame(frame, path)
     if "constant_usd" in found:
-        base_year = int(_KIND["constant_usd"].title.search(found["constant_usd"]).group(1))
+        base_year = _constant_base_year(found["constant_usd"])
     title = ""
     for s in shorts:
         rows = rows_of[s]
@@ -1731,7 +1740,7 @@ def sipri_release_info(path: str | PathLike | None = None) -> dict:
     if hit is not None:
         return hit
     with warnings.catch_warnings():  # row-level warnings belong to read_sipri, not here
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", DefbudgetWarning)
         _, info = _read(p, None)
     _cache.put(key, info)
     return info

@@ -82,9 +82,12 @@ def _read_metadata(path: Path) -> dict[str, str]:
     return dict(zip(codes, meta["Region"].str.strip(), strict=True))
 
 
-def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
+def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None  # noqa: C901
                  ) -> pd.DataFrame:
     """Read a WDI bulk CSV (one or more indicators) into the tidy frame.
+
+    (Its branches are the file's checks, one per way a download goes wrong, each with its
+    own message; splitting them would scatter the list a maintainer reads as one.)
 
     Parameters
     ----------
