@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from defbudget.errors import DefbudgetError
+from defbudget.errors import DefbudgetError, DefbudgetWarning
 
 __all__ = ["INDO_PACIFIC", "ReportError", "ReportItem", "build_report", "report_items"]
 
@@ -47,6 +47,14 @@ BASIS_LABEL = {
 
 class ReportError(DefbudgetError, ValueError):
     """One item of the report could not be written; the message names the item and why."""
+
+
+class ItemSkipped(Exception):
+    """An item that cannot be made from the inputs given; build_report warns and goes on."""
+
+
+class ReportItemSkippedWarning(DefbudgetWarning):
+    """A report item was not written; the message names it and says why."""
 
 
 @dataclass(frozen=True)
@@ -250,7 +258,7 @@ def _chart_reconciliation(year: int) -> Callable[[Path, dict], None]:
         table = _reconcile_table(context)
         budget = _budget_label(table, year)
         _draw(path, lambda ax: plot.reconciliation_dots(table, budget=budget, ax=ax),
-              figsize=(9, 5.6))
+              figsize=(10.5, 5.8))
     return write
 
 
@@ -442,32 +450,34 @@ def _chart_official_indexed(path: Path, context: dict) -> None:
     has_base = frame.loc[frame["year"] == OFFICIAL_BASE_YEAR, "country"].unique()
     kept = frame[frame["country"].isin(has_base)]
     note = " ".join(filter(None, [
-        "Each government's own fiscal year (US FY ends in September, Australia's "
-        "2015–16 and India's start in 2015); headline basis and latest stage of each year.",
-        _left_out(frame, kept, f"no figure on its headline basis for {OFFICIAL_BASE_YEAR}")]))
+        "Headline basis, latest stage of each year.",
+        _left_out(frame, kept, f"no {OFFICIAL_BASE_YEAR} figure on its headline basis")]))
     _draw(path, lambda ax: plot.indexed_growth(
         kept, index_year=OFFICIAL_BASE_YEAR, ax=ax, note=note,
         palette={c: _official_colours(context)[c] for c in kept["country"].unique()},
         title=f"Official defence budgets in national currency, {OFFICIAL_BASE_YEAR} = 100"),
-        figsize=(9, 5.6))
+        figsize=(10.5, 5.8))
 
 
 def _chart_official_usd(path: Path, context: dict) -> None:
     from defbudget import plot
+    from defbudget.formatting import format_money
 
-    usd = _official_usd(context)
-    usd = usd[usd["iso3"] != "USA"]  # eight to twenty times the others: it would flatten them
+    every = _official_usd(context)
+    us = every[(every["iso3"] == "USA") & every["value"].notna()].sort_values("year")
+    usd = every[every["iso3"] != "USA"]  # many times the others: it would flatten them
     kept = usd[usd["value"].notna()]
-    note = " ".join(filter(None, [
-        "Completed fiscal years only (an average rate needs the whole year); calendar years "
-        "converted at calendar-year averages.",
-        _left_out(usd, kept, "no TWD/USD rate source in the kit"),
-        "The United States (DoD budget about $850B) is left out for scale."]))
+    gone = sorted(set(usd["country"]) - set(kept["country"]))
+    hidden = [f"{c} (no {c[:0]}rate source in the kit)" for c in gone]
+    if len(us):
+        hidden.append(f"United States ({format_money(us['value'].iloc[-1], 'USD')} in "
+                      f"FY{int(us['year'].iloc[-1])}), for scale")
+    note = "Complete years only." + (f" Not shown: {'; '.join(hidden)}." if hidden else "")
     _draw(path, lambda ax: plot.trend(
         kept, hue="country", ax=ax, note=note,
         palette={c: _official_colours(context)[c] for c in kept["country"].unique()},
         title="Official defence budgets in US$ at fiscal-year-average exchange rates"),
-        figsize=(9, 5.6))
+        figsize=(10.5, 5.8))
 
 
 def _official_growth(context: dict) -> pd.DataFrame:
@@ -518,9 +528,16 @@ def _official_sipri(context: dict) -> pd.DataFrame:
             SipriFiscalYearWarning,
             SipriNoteWarning,
             read_sipri,
+            sipri_release_info,
         )
 
         path = context["sipri"] or None
+        info = sipri_release_info(path)
+        if "lcu_fy" not in info["sheets"]:
+            raise ItemSkipped(
+                f"{Path(info['path']).name} has no 'Local currency financial years' sheet, "
+                "which the comparison with official budgets needs (every full SIPRI release "
+                "has one)")
         with warnings.catch_warnings():
             # the workbook's own notes concern sheets and rows the comparison does not use;
             # an unknown country still reaches the caller
@@ -550,7 +567,7 @@ def _chart_official_sipri(path: Path, context: dict) -> None:
         note="Same fiscal year and national currency (SIPRI local-currency financial-year "
              "sheet). Below 100%: SIPRI counts spending the headline budget leaves out; "
              "SIPRI's footnotes on what it counts are in official_vs_sipri.csv (sipri_note)."),
-        figsize=(9, 5.6))
+        figsize=(10.5, 5.8))
 
 
 # --------------------------------------------------------------------------- table items
@@ -821,6 +838,10 @@ def build_report(out: str | os.PathLike, *, sipri: str | os.PathLike | None = No
         path = out / item.filename
         try:
             item.write(path, context)
+        except ItemSkipped as why:
+            warnings.warn(f"report: {item.filename} not written: {why}.",
+                          ReportItemSkippedWarning, stacklevel=2)
+            continue
         except (ValueError, OSError, LookupError) as exc:
             raise ReportError(f"report item {item.filename} failed: {exc}") from exc
         written.append(path)

@@ -289,7 +289,8 @@ def _sources_phrase(ids: list[str], frame: pd.DataFrame | None = None, *,
             text = human_citation(members[0])
         else:
             text = _short_reference(members[0])
-        if sum(1 for g in order if years.get(g)) > 1:  # the series changes source
+        spans = {frozenset(years[g]) for g in order if years.get(g)}
+        if len(spans) > 1:  # the series changes source (groups covering the same years: no)
             when = _year_runs_text(years.get(group, ()), pre)
             if when:
                 text += f" for {when}"
@@ -368,6 +369,10 @@ def _money_phrase(frame: pd.DataFrame) -> str | None:
         else:
             parts.append(f"current {name} (not adjusted for inflation)")
     parts = _unique(parts)
+    current = [x for x in parts if x.startswith("current ") and x.endswith("inflation)")]
+    if len(current) > 2:  # one chart of several currencies: say so once
+        parts = ["current prices in national currencies (not adjusted for inflation)"] + [
+            x for x in parts if x not in current]
     if "deflator" in frame.columns:
         defl = _unique(frame["deflator"].dropna())
         if defl:
@@ -410,7 +415,7 @@ def period_phrase(frame: pd.DataFrame) -> str | None:
             mask &= frame["fy_start_month"].eq(key[1])
         countries = _unique(frame.loc[mask, "country"])
         shown = ", ".join(countries[:4]) + (" and others" if len(countries) > 4 else "")
-        out.append(f"{shown}: {phrase.split(',')[0]}")
+        out.append(f"{shown}: {phrase.split(',')[0].split(' (')[0]}")
     return "; ".join(out)
 
 
@@ -439,6 +444,8 @@ def _fx_phrase(frame: pd.DataFrame) -> str | None:
             texts.append(f"the spot rate of {basis.split(':', 1)[1]}")
         else:
             texts.append(f"{_FX_BASES.get(basis, basis.replace('_', ' '))} rates")
+    if set(bases) == {"fy_average", "cy_average"}:  # each row at its own year's average
+        texts = ["the average rate of each row's fiscal or calendar year"]
     phrase = "converted at " + " and ".join(texts)
     if "fx_source" in frame.columns:
         srcs = _unique(frame["fx_source"].dropna())

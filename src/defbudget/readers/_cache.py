@@ -32,11 +32,13 @@ from collections import OrderedDict
 from os import PathLike
 from pathlib import Path
 
+from defbudget.errors import DefbudgetWarning
+
 __all__ = ["MAX_ENTRIES", "CacheWarning", "cache_dir", "clear", "file_digest", "get", "put"]
 
 
 
-class CacheWarning(UserWarning):
+class CacheWarning(DefbudgetWarning):
     """A cache file was ignored (not yours, or writable by others); the message says which."""
 
 #: How many parsed results the in-memory layer keeps.
