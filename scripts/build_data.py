@@ -820,6 +820,11 @@ def gmsd_implausible(gmsd: list[dict]) -> dict[str, str]:
     return notes
 
 
+#: OWID's codes for entities that other datasets give a user-assigned code (the schema's
+#: ``USER_ASSIGNED_CODES``): Kosovo is XKX in SIPRI and the World Bank.
+OWID_USER_ASSIGNED = {"OWID_KOS": "XKX"}
+
+
 def build_gmsd() -> tuple[list[dict], list[str]]:
     src = _read_csv(_raw(GMSD_RAW))
     expected = ["Entity", "Code", "Year", GMSD_VALUE_COLUMN]
@@ -833,6 +838,10 @@ def build_gmsd() -> tuple[list[dict], list[str]]:
             sys.exit(f"build_data: {GMSD_RAW} line {i}: {GMSD_VALUE_COLUMN}={pct} outside 0-100")
         code = r["Code"]
         notes = []
+        if code in OWID_USER_ASSIGNED:  # Kosovo: one code in every dataset (see schema)
+            code = OWID_USER_ASSIGNED[code]
+            notes.append(f"{code} is a user-assigned code (not ISO 3166-1), as in SIPRI and "
+                         f"the World Bank; OWID code {r['Code']}.")
         if len(code) != 3:
             notes.append(f"Historical entity without an ISO 3166 code (OWID code {code}).")
             code = ""
@@ -893,7 +902,9 @@ def build_gdp() -> tuple[list[dict], list[str]]:
 
 F = {  # field descriptions shared by the tidy files
     "country": ("string", "Country or aggregate display name, e.g. 'Japan'."),
-    "iso3": ("string", "ISO 3166-1 alpha-3 code; empty for aggregates and historical entities."),
+    "iso3": ("string", "ISO 3166-1 alpha-3 code (XKX for Kosovo: user-assigned, not ISO "
+                       "3166-1, as in SIPRI and the World Bank); empty for aggregates and "
+                       "historical entities."),
     "year": ("integer", "Label year of the period; a fiscal year is labelled by the calendar "
                         "year it starts in (Japan FY2025 = April 2025 - March 2026)."),
     "period": ("string", "CY (calendar year) or FY (fiscal year)."),

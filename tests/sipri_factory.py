@@ -2,8 +2,9 @@
 
 SIPRI's terms forbid committing their workbook, so tests build their own with openpyxl: the
 same sheet names, title and note rows, header rows, region/sub-region heading rows, markers
-("...", ". .", "xxx", blanks), Notes symbols and footnote numbers, and blue/red fonts stored
-either as rgb (2025 edition) or as indexed palette colours (2024 editions).
+("...", ". .", ". . .", "xxx"; SIPRI leaves no value cell blank, so neither does this), Notes
+symbols and footnote numbers, and blue/red fonts stored either as rgb (2025 edition) or as
+indexed palette colours (2024 editions).
 
 Typical use::
 
@@ -94,7 +95,7 @@ def _default_countries() -> list[FakeCountry]:
                     {2019: 10000.0, 2020: 9700.0, 2021: "...", 2022: 9100.0, 2023: 18300.0},
                     {2021: "blue", 2022: "blue"}, lcu_per_usd=135.0),
         FakeCountry("Angola", "Africa", "sub-Saharan Africa", "Kwanzas   ", "", "§‖",
-                    {2019: 1500.0, 2020: ". .", 2021: "", 2022: 1600.0, 2023: 1300.0},
+                    {2019: 1500.0, 2020: ". .", 2021: ". . .", 2022: 1600.0, 2023: 1300.0},
                     {2019: "red", 2023: "red"}, lcu_per_usd=600.0),
         FakeCountry("Japan", "Asia & Oceania", "East Asia", "Yen       ", "Apr-Mar", "56",
                     {2019: 47600.0, 2020: 49000.0, 2021: 54100.0, 2022: 46000.0,
@@ -289,7 +290,7 @@ def make_sipri_workbook(
                          "Reporting year": ""}.get(label, "")
                 _put(ws, r, c0 + j, value)
             for t, y in enumerate(years):
-                v = country.values.get(y, "")
+                v = country.values.get(y, "...")  # SIPRI marks every gap
                 colour = country.colours.get(y)
                 if isinstance(v, (int, float)):
                     factor = SHEET_FACTORS[short]

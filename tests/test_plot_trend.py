@@ -324,8 +324,9 @@ class TestSave:
 
     def test_failed_save_keeps_old_file_and_leaves_no_temp(self, tmp_path, monkeypatch):
         target = tmp_path / "c.png"
-        target.write_bytes(b"old")
         fig, _ = plt.subplots()
+        plot.save(fig, target, dpi=20)  # only a chart the kit wrote may be replaced
+        old = target.read_bytes()
 
         def boom(*a, **k):
             raise RuntimeError("disk full")
@@ -333,7 +334,7 @@ class TestSave:
         monkeypatch.setattr(fig, "savefig", boom)
         with pytest.raises(RuntimeError, match="disk full"):
             plot.save(fig, target)
-        assert target.read_bytes() == b"old"
+        assert target.read_bytes() == old
         assert [p.name for p in tmp_path.iterdir()] == ["c.png"]
 
     def test_saved_file_is_as_readable_as_any_new_file(self, tmp_path):

@@ -42,6 +42,7 @@ from defbudget.readers.sipri import (
     SYMBOLS,
     SipriFiscalYearWarning,
     SipriFormatError,
+    SipriUnknownCurrencyWarning,
     SipriWorkbookNotFoundError,
     find_sipri_workbook,
     parse_fiscal_year,
@@ -523,12 +524,15 @@ def test_unknown_country_warns_and_keeps_iso3_missing(tmp_path):
     assert df["iso3"].isna().all()
 
 
-def test_unknown_currency_is_an_error_naming_the_cell(tmp_path):
+def test_unknown_currency_warns_naming_the_cell_and_keeps_the_name(tmp_path):
     countries = [FakeCountry("Japan", "Asia & Oceania", "East Asia", "Doubloons",
                              values={2019: 1.0})]
     path = make_sipri_workbook(tmp_path / "c.xlsx", countries=countries, sheets=["lcu_cy"])
-    with pytest.raises(SipriFormatError, match=r"cell B\d+.*Doubloons"):
-        _quiet_read(path, cache=False)
+    with pytest.warns(SipriUnknownCurrencyWarning, match=r"cell B\d+.*Doubloons.*'XXX'"):
+        df = read_sipri(path, cache=False)
+    assert df["unit"].unique().tolist() == ["XXX"]
+    assert df["currency_name"].unique().tolist() == ["Doubloons"]
+    assert df.loc[df["year"] == 2019, "value"].tolist() == [1e6 * 1.0]
 
 
 # --------------------------------------------------------------------------------------
@@ -620,7 +624,7 @@ def test_env_var_folder_picks_the_newest_release(tmp_path, monkeypatch):
 def test_cache_copies_and_disk_layer(tmp_path, book):
     _cache.clear()
     first = _quiet_read(book, cache_dir=tmp_path / "cache")
-    assert list((tmp_path / "cache").glob("*.pkl"))
+    assert list((tmp_path / "cache").glob("*.npz"))
     first.loc[:, "country"] = "changed"
     _cache.clear()  # the disk layer answers now
     again = _quiet_read(book, cache_dir=tmp_path / "cache")
@@ -713,3 +717,55 @@ def test_us_dollar_sheets_default_to_millions_when_their_notes_name_no_unit():
         assert _scale("Military expenditure by country", kinds[short]) == 1e6
         assert _scale("Figures are in US$ b.", kinds[short]) == 1e9
     assert _scale("Figures are in US $m.", kinds["lcu_fy"]) == 1.0  # local currency: as is
+
+
+# --------------------------------------------------------------------------------------
+# Units fixed at the source: derived from implied exchange rates in the raw cells
+# --------------------------------------------------------------------------------------
+
+def _raw_rates(path, countries) -> dict[str, dict[int, float]]:
+    """Implied rate (local-currency cell / Current US$ cell x 1e6) per country and year, from
+    the workbook read with calamine directly (not through read_sipri)."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    names = wb.sheet_names
+
+    def table(prefix):
+        rows = wb.get_sheet_by_name(next(n for n in names if n.startswith(prefix))).to_python()
+        head = next(i for i, r in enumerate(rows) if r and str(r[0]).strip() == "Country")
+        years = {j: int(v) for j, v in enumerate(rows[head])
+                 if isinstance(v, float) and 1940 < v < 2100}
+        out = {}
+        for r in rows[head + 1:]:
+            if r and str(r[0]).strip() in countries:
+                out[str(r[0]).strip()] = {y: r[j] for j, y in years.items()
+                                          if isinstance(r[j], float)}
+        return out
+
+    lcu, usd = table("Local currency calendar"), table("Current US$")
+    # local currency per US$: the LCU sheets are in whole units, Current US$ in US$ m.
+    return {c: {y: lcu[c][y] / (usd[c][y] * 1e6) for y in lcu[c]
+                if y in usd.get(c, {}) and usd[c][y]} for c in countries}
+
+
+@pytest.mark.sipri
+def test_croatia_is_euro_and_sierra_leone_old_leones_where_the_rates_say_so(raw_dir):
+    countries = ("Croatia", "Germany", "France", "Sierra Leone")
+    latest_rates = _raw_rates(raw_file(raw_dir, SIPRI_RELEASES["1949-2024_2"]), countries)
+    for name in sorted(SIPRI_RELEASES):
+        path = raw_file(raw_dir, SIPRI_RELEASES[name])
+        rates = _raw_rates(path, countries)
+        years = [y for y in range(1999, 2024) if y in rates["Croatia"] and y in rates["Germany"]]
+        assert len(years) >= 20
+        euro = all(round(rates["Croatia"][y], 4) == round(rates["Germany"][y], 4)
+                   == round(rates["France"][y], 4) for y in years)
+        old_leones = rates["Sierra Leone"][2020] / latest_rates["Sierra Leone"][2020]
+        assert euro  # all three releases: Croatia's "Kunas" are euros
+        assert old_leones == pytest.approx(1000 if EDITIONS[name] == 2024 else 1, rel=1e-3)
+        df = _quiet_read(path, sheets=["lcu_cy", "lcu_fy"], cache=False)
+        assert set(df.loc[df["iso3"] == "HRV", "unit"]) == {"EUR" if euro else "HRK"}
+        sle = set(df.loc[df["iso3"] == "SLE", "unit"])
+        assert sle == {"SLL" if round(old_leones) == 1000 else "SLE"}
+        assert df.loc[df["iso3"] == "HRV", "currency_name"].unique().tolist() == ["Kunas"]
+        assert df.loc[df["iso3"] == "HRV", "note"].str.contains("unit EUR").all()

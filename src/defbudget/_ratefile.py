@@ -86,7 +86,15 @@ def describe(path: str | os.PathLike) -> tuple[dt.date, dt.date, int]:
             text = path.read_text(encoding="utf-8-sig")
     except (OSError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
         raise RateFileError(f"{path}: cannot be read as an ECB rate file ({exc}).") from None
-    rows = csv.reader(io.StringIO(text))
+    try:
+        return _describe_rows(path, csv.reader(io.StringIO(text)))
+    except csv.Error as exc:  # a ragged quote, or a field over the csv module's limit
+        raise RateFileError(f"{path}: cannot be parsed as CSV ({exc}); an ECB history file "
+                            "is plain 'Date,USD,JPY,...' rows. Run `defbudget get rates` "
+                            "again.") from None
+
+
+def _describe_rows(path: Path, rows) -> tuple[dt.date, dt.date, int]:
     header = next(rows, [])
     if not header or header[0].strip() != "Date" or "USD" not in [h.strip() for h in header]:
         raise RateFileError(f"{path}: first row is {header[:4]!r}...; an ECB history file "

@@ -1,8 +1,9 @@
 """The ``defbudget`` command line.
 
 Every sub-command is a thin wrapper over the package's functions; on bad arguments or bad
-input it prints one clear line to stderr and exits with status 2 (no traceback). Genuine
-programming errors (TypeError, AttributeError, ...) are not caught: they are bugs to report.
+input it prints one clear line to stderr and exits with status 2 (no traceback); Ctrl-C
+prints one line and exits with status 130. Genuine programming errors (TypeError,
+AttributeError, ...) are not caught: they are bugs to report.
 
 Sub-commands: ``datasets``, ``show``, ``chart``, ``compare``, ``reconcile``, ``report``,
 ``sipri``, ``get``, ``sources``. Run ``defbudget COMMAND --help`` for the options and examples
@@ -21,9 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from defbudget._atomic import atomic_output
-
 EXIT_USAGE = 2
+#: Exit status after Ctrl-C (128 + SIGINT), as shells use.
+EXIT_INTERRUPTED = 130
 
 #: Default comparison group (ISO3): Japan, China, South Korea, Australia, India, Taiwan.
 INDO_PACIFIC = "JPN,CHN,KOR,AUS,IND,TWN"
@@ -90,9 +91,9 @@ def _filter_years(frame: pd.DataFrame, text: str | None) -> pd.DataFrame:
 
 def _pick(frame: pd.DataFrame, column: str, wanted: str | None, option: str) -> pd.DataFrame:
     """Keep rows whose *column* is one of the comma-separated *wanted*; unknown → LookupError."""
-    if not wanted:
+    if wanted is None:
         return frame
-    values = [w.strip() for w in wanted.split(",") if w.strip()]
+    values = _entries(wanted, option)
     have = sorted(frame[column].dropna().astype(str).unique())
     for v in values:
         if v not in have:
@@ -103,15 +104,24 @@ def _pick(frame: pd.DataFrame, column: str, wanted: str | None, option: str) -> 
     return frame[frame[column].astype(str).isin(values)]
 
 
+def _entries(text: str, option: str) -> list[str]:
+    """The comma-separated entries of *text*; none at all (``''``, ``',,,'``) is an error."""
+    values = [w.strip() for w in text.split(",") if w.strip()]
+    if not values:
+        raise ValueError(f"{option} {text!r} names nothing; give one or more comma-separated "
+                         f"entries, e.g. {option} JPN,CHN")
+    return values
+
+
 def _countries(frame: pd.DataFrame, wanted: str | None) -> pd.DataFrame:
     """Keep the countries named by ISO3 code or any common name, comma-separated
     (resolved as by :func:`defbudget.compare.select`: 'South Korea', 'US', 'UK', 'Turkey')."""
-    if not wanted:
+    if wanted is None:
         return frame
     from defbudget.compare import UnknownCountryError, _resolve_country
 
     mask = pd.Series(False, index=frame.index)
-    for w in (x.strip() for x in wanted.split(",") if x.strip()):
+    for w in _entries(wanted, "--countries"):
         try:
             mask |= _resolve_country(frame, w)
         except UnknownCountryError as err:
@@ -143,8 +153,10 @@ def _first_common_year(data: pd.DataFrame, hue: str) -> int:
 
 
 def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
-    if fmt == "csv":
-        frame.to_csv(sys.stdout, index=False)
+    if fmt == "csv":  # text that a spreadsheet would run as a formula is neutralised
+        from defbudget._outputs import csv_text
+
+        sys.stdout.write(csv_text(frame))
     else:
         with pd.option_context("display.max_rows", None, "display.max_columns", None,
                                "display.width", 200):
@@ -316,6 +328,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
         frame = load("gmsd_burden")
         label = "GMSD military burden (latent mean, share of GDP)"
+    if args.span < 1:
+        raise ValueError(f"--span {args.span}: expected the number of years to compare over, "
+                         "at least 1 (e.g. --span 10)")
     frame = _set_aside_unreliable(_countries(frame, args.countries), args)
     if args.year == "latest":
         year = int(frame["year"].max())
@@ -393,6 +408,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     matplotlib.use("Agg")  # the report only writes files; never open a window
     from defbudget.report import build_report
 
+    if not args.out.strip():
+        raise ValueError("--out '': the folder name is empty; give e.g. --out report (use "
+                         "--out . for the current folder)")
     sipri = args.sipri if args.sipri is not None else _downloaded_sipri()
     written = build_report(Path(args.out), sipri=sipri, progress=not args.quiet)
     print(f"Wrote {len(written)} files to {Path(args.out).resolve()}")
@@ -413,6 +431,18 @@ def _downloaded_sipri() -> str | None:
     return ""
 
 
+def _is_tidy_csv(path: Path) -> bool:
+    """True if *path* starts with the header of a tidy CSV the kit writes."""
+    from defbudget.schema import COLUMNS
+
+    try:
+        with open(path, "rb") as fh:
+            line = fh.readline(1 << 16).decode("utf-8", "replace").rstrip("\r\n")
+    except OSError:
+        return False
+    return [c.strip('"') for c in line.split(",")][:len(COLUMNS)] == list(COLUMNS)
+
+
 def _cmd_sipri(args: argparse.Namespace) -> int:
     if args.path == "diff" and (args.more or not Path("diff").exists()):
         return _cmd_sipri_diff(args)
@@ -423,6 +453,8 @@ def _cmd_sipri(args: argparse.Namespace) -> int:
     if args.to is None or args.output is None:
         raise ValueError("converting a workbook needs --to csv|xlsx and -o FILE, e.g. "
                          f"defbudget sipri {args.path} --to csv -o sipri.csv")
+    if not args.output.strip():
+        raise ValueError("-o '': the output file name is empty; give e.g. -o sipri.csv")
     out = Path(args.output)
     expected = {"csv": ".csv", "xlsx": ".xlsx"}[args.to]
     if out.suffix.lower() != expected:
@@ -432,11 +464,16 @@ def _cmd_sipri(args: argparse.Namespace) -> int:
         raise FileExistsError(f"{out} exists; pass --force to replace it")
     if not out.parent.is_dir():
         raise FileNotFoundError(f"-o {out}: folder {out.parent} does not exist; create it first")
+    if args.to == "csv" and out.exists():  # refuse an input before reading the workbook
+        from defbudget._outputs import refuse_foreign
+
+        refuse_foreign(out, replace=args.force, ours=_is_tidy_csv, what="tidy CSV")
     sheets = [s.strip() for s in args.sheets.split(",")] if args.sheets else None
     frame = _load_sipri(args.path, sheets)
     if args.to == "csv":
-        with atomic_output(out, suffix=".csv") as tmp:
-            frame.to_csv(tmp, index=False)
+        from defbudget._outputs import write_csv
+
+        write_csv(frame, out, replace=args.force, what="tidy CSV", ours=_is_tidy_csv)
     else:
         from defbudget.excel import to_excel
 
@@ -454,6 +491,8 @@ def _cmd_sipri_diff(args: argparse.Namespace) -> int:
     if args.to is not None or args.sheets:
         raise ValueError("sipri diff compares every sheet and writes the format -o names "
                          "(.csv or .xlsx); leave out --to and --sheets")
+    if args.output is not None and not args.output.strip():
+        raise ValueError("-o '': the output file name is empty; give e.g. -o revisions.csv")
     out = Path(args.output) if args.output else None
     if out is not None:
         if out.suffix.lower() not in (".csv", ".xlsx"):
@@ -476,8 +515,9 @@ def _cmd_sipri_diff(args: argparse.Namespace) -> int:
     print(revisions_summary(rev, threshold=args.threshold / 100, top=args.top))
     if out is not None:
         if out.suffix.lower() == ".csv":
-            with atomic_output(out, suffix=".csv") as tmp:
-                rev.to_csv(tmp, index=False)
+            from defbudget._outputs import write_csv
+
+            write_csv(rev, out, replace=args.force, what="table of revisions")
         else:
             revisions_to_excel(rev, out, overwrite=True)
         print(f"Wrote {len(rev):,} changed cells to {out}")
@@ -499,8 +539,9 @@ def _chart_data(args: argparse.Namespace) -> pd.DataFrame:
             frame = frame[frame["measure"] == "defense_budget"]
     frame = _pick(frame, "basis", args.basis, "--basis")
     if args.kind not in {"ranking", "multiples"}:
-        frame = _countries(frame, args.countries or _default_group(frame))
-    elif args.countries:
+        frame = _countries(frame, args.countries if args.countries is not None
+                           else _default_group(frame))
+    elif args.countries is not None:
         frame = _countries(frame, args.countries)
     return _set_aside_unreliable(_filter_years(frame, args.years), args)
 
@@ -529,6 +570,15 @@ def _cmd_chart(args: argparse.Namespace) -> int:
 
     from defbudget import plot
 
+    if not args.output.strip():
+        raise ValueError("-o '': the output file name is empty; give e.g. -o chart.png")
+    if args.kind == "ranking" and args.n < 1:
+        raise ValueError(f"-n {args.n}: expected how many bars to draw, at least 1 "
+                         "(e.g. -n 10)")
+    if (args.kind == "slope" and args.start is not None and args.end is not None
+            and args.start >= args.end):
+        raise ValueError(f"--start {args.start} --end {args.end}: the first year must be "
+                         "before the last, or a fall is drawn as a rise; swap them")
     out = Path(args.output)
     if out.suffix.lower() not in {".png", ".svg", ".pdf"}:
         raise ValueError(f"-o {out}: the format comes from the extension; use .png, .svg or .pdf")
@@ -578,8 +628,12 @@ def _cmd_chart(args: argparse.Namespace) -> int:
             draw = lambda ax: plot.ranking_bars(data, year=year, n=args.n,  # noqa: E731
                                                 ax=ax, title=title)
         elif kind == "slope":
-            start = args.start or int(data["year"].min())
-            end = args.end or int(data["year"].max())
+            start = args.start if args.start is not None else int(data["year"].min())
+            end = args.end if args.end is not None else int(data["year"].max())
+            if start >= end:
+                raise ValueError(f"--start {start} --end {end}: the first year must be before "
+                                 "the last; the data cover "
+                                 f"{int(data['year'].min())}–{int(data['year'].max())}")
             draw = lambda ax: plot.slope(data, start=start, end=end, ax=ax,  # noqa: E731
                                          title=title)
         else:  # pragma: no cover - argparse restricts the choices
@@ -615,7 +669,7 @@ def _cmd_sources(args: argparse.Namespace) -> int:
 
     table = freshness()
     if args.format == "csv":
-        table.drop(columns="line").to_csv(sys.stdout, index=False)
+        _print_frame(table.drop(columns="line"), "csv")
     else:
         for line in table["line"]:
             print(f"- {line}")
@@ -822,12 +876,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`defbudget show ... | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (ValueError, OSError, LookupError) as exc:
+    except KeyboardInterrupt:
+        print(f"defbudget {args.command}: interrupted (Ctrl-C); files already written are "
+              "complete, nothing is half-written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        if not _is_input_error(exc):
+            raise  # a bug (TypeError, AttributeError, ...): the traceback is for the report
         text = " ".join(str(exc).split()) or type(exc).__name__
         print(f"defbudget {args.command}: error: {text}", file=sys.stderr)
         return EXIT_USAGE
     finally:
         warnings.showwarning = shown  # main() may run inside a notebook or a test
+
+
+#: Modules whose exceptions mean bad input or a bad environment, not a bug in defbudget.
+_INPUT_ERROR_MODULES = ("openpyxl", "python_calamine", "defusedxml", "pandas", "pyarrow",
+                        "zipfile", "_csv", "csv", "xml", "zlib", "lzma")
+
+
+def _is_input_error(exc: BaseException) -> bool:
+    """True for errors of input or environment: the kit's own (ValueError, LookupError,
+    OSError subclasses), arithmetic overflow, and any exception of a reader library."""
+    if isinstance(exc, (ValueError, OSError, LookupError, OverflowError, MemoryError)):
+        return True
+    module = type(exc).__module__ or ""
+    return module.split(".")[0] in _INPUT_ERROR_MODULES
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -39,7 +39,6 @@ import json
 import math
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -49,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from defbudget import schema
-from defbudget._atomic import new_file_mode
+from defbudget._atomic import named_os_error, new_file_mode, temp_beside
 
 __all__ = [
     "MAX_CHART_SERIES",
@@ -86,7 +85,9 @@ _FORBIDDEN_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _RESERVED_SHEET_NAMES = {"history"}  # Excel reserves "History"
 _MAX_SHEET_NAME = 31
 _MAX_CELL_TEXT = 32_767
-_RISKY_LEADING = ("=", "+", "-", "@")
+_RISKY_LEADING = ("=", "+", "-", "@", "\t", "\r")
+#: Rows a worksheet can hold (Excel 2007 and later), header included.
+EXCEL_MAX_ROWS = 1_048_576
 
 # Excel's escape for characters XML 1.0 cannot hold (ST_Xstring): _xHHHH_. "\r" is escaped
 # too, because XML parsers turn it into "\n". A literal "_xHHHH_" is protected as "_x005F_xHHHH_".
@@ -208,6 +209,7 @@ def to_excel(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | os.P
     >>> read_excel_export(out).equals(frame)
     True
     """
+    _check_row_limit(frames)
     named, kind = _normalise_frames(frames)
     path = _check_destination(path, overwrite=overwrite)
     if title is not None and not isinstance(title, str):
@@ -308,6 +310,20 @@ def read_excel_export(path: str | os.PathLike[str]) -> pd.DataFrame | dict[str, 
 # Argument checks
 # --------------------------------------------------------------------------------------------
 
+def _check_row_limit(frames) -> None:
+    """Refuse a frame whose hidden tidy sheet would pass Excel's row limit (header included)."""
+    items = ([(None, frames)] if isinstance(frames, pd.DataFrame)
+             else list(frames.items()) if isinstance(frames, Mapping) else [])
+    for name, frame in items:
+        if isinstance(frame, pd.DataFrame) and len(frame) + 1 > EXCEL_MAX_ROWS:
+            label = "the frame" if name is None else f"frames[{name!r}]"
+            raise ValueError(
+                f"{label} has {len(frame):,} rows; its tidy sheet would need "
+                f"{len(frame) + 1:,} rows with the header, more than Excel's limit of "
+                f"{EXCEL_MAX_ROWS:,} rows per sheet. Filter the frame (fewer countries or "
+                "years) or split it, or write a CSV instead.")
+
+
 def _normalise_frames(frames) -> tuple[dict[str, pd.DataFrame], str]:
     if isinstance(frames, pd.DataFrame):
         named, kind = {"data": frames}, "frame"
@@ -405,9 +421,10 @@ def _save_atomically(workbook, path: Path, *, overwrite: bool,
                      sheets: dict[str, bytes] | None = None) -> None:
     """Save to a temp file beside *path*, then move it into place; clean up on any failure."""
     mode = new_file_mode(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    try:
+        tmp = temp_beside(path, ".tmp")  # unique name; removes debris of killed runs
+    except OSError as exc:
+        raise named_os_error(exc, path) from exc
     try:
         workbook.save(tmp)
         _inject_sheets(tmp, sheets or {})
@@ -431,6 +448,14 @@ def _save_atomically(workbook, path: Path, *, overwrite: bool,
                 os.replace(tmp, path)
             else:
                 tmp.unlink()
+    except FileExistsError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    except OSError as exc:  # disk full, permissions: name the file asked for, not the temp
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise named_os_error(exc, path) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -54,11 +54,15 @@ def format_money(value: float, unit: str = "USD", *, sig: int = 3,
     '-PLN 1.23B'
     >>> format_money(9.0353e12, "JPY", scale=1e9)
     '¥9,035B'
+    >>> format_money(float("-inf"), "USD")
+    '-$inf'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     sign = "-" if value < 0 else ""
     mag = abs(float(value))
+    if math.isinf(mag):  # never a real amount, but it must print, not crash
+        return f"{sign}{_prefix(unit)}inf"
     if scale is None:
         factor, suffix = next(((f, s) for f, s, _ in SCALES if mag >= f), (1.0, ""))
     else:

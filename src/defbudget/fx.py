@@ -577,6 +577,12 @@ def _parse_rate(rate) -> tuple[str, object]:
         if not (math.isfinite(value) and value > 0):
             raise ValueError(f"rate={rate!r} must be a positive finite number (units of the "
                              "frame's currency per unit of `to`, e.g. 150.0 yen per dollar).")
+        with np.errstate(over="ignore", divide="ignore"):
+            inverse = float(np.float64(1.0) / np.float64(value))
+        if not math.isfinite(inverse):
+            raise ValueError(f"rate={rate!r}: its inverse 1/{value!r} is not a finite number, "
+                             "so converted values would be infinite; pass a rate such as 150.0 "
+                             "(units of the frame's currency per unit of `to`).")
         return "fixed", value
     if isinstance(rate, str):
         if rate in _RATE_KEYWORDS:
@@ -615,7 +621,9 @@ def convert(frame: pd.DataFrame, *, to: str = "USD", rate="fy_average",
             the ECB reference rate of that day (or the last business day before);
         a number
             a fixed rate, in units of the row's currency per unit of *to* (``150.0`` converts
-            yen to dollars at 150 yen per dollar).
+            yen to dollars at 150 yen per dollar). The frame may then hold one currency
+            besides *to* (one number cannot be the rate of yen and euros); a rate whose
+            inverse is not finite (e.g. ``1e-320``) is refused.
 
         Constant-price rows are converted at the average of their ``base_year`` (SIPRI's
         practice), and ``fx_basis`` then names that year, e.g. ``"cy_average:2023"``.
@@ -661,6 +669,14 @@ def convert(frame: pd.DataFrame, *, to: str = "USD", rate="fy_average",
             f"(non-currency units present: {sorted(map(str, bad.unique()))}). Select the rows "
             "whose unit is an ISO 4217 code first.")
 
+    if kind == "fixed":
+        sources = sorted({str(u) for u in frame["unit"].dropna().unique()} - {to})
+        if len(sources) > 1:
+            raise ValueError(
+                f"rate={rate!r} is one fixed number, but the frame holds {len(sources)} "
+                f"currencies besides {to}: {sources}; one rate cannot be right for all of "
+                "them. Convert each currency separately (frame[frame['unit'] == 'JPY']), or "
+                "use a named rate such as rate='fy_average'.")
     out = frame.copy()
     n = len(out)
     fx_rate = np.full(n, np.nan)  # as quoted: local currency per US$ (per EUR without US$)
@@ -702,6 +718,10 @@ def convert(frame: pd.DataFrame, *, to: str = "USD", rate="fy_average",
             fx_source[i] = None
             notes[i] = f"no {src}->{to} rate: {err}"
             continue
+        if not (math.isfinite(canon) and canon > 0 and math.isfinite(1.0 / canon)):
+            raise RateUnavailableError(
+                f"row {idx!r} ({src}->{to}, {row['period']}{row['year']}): the rate {canon!r} "
+                f"from {source} has no finite inverse; check that rate file.")
         # canon is units of q per b, the way the rate is quoted; the value needs units of
         # `to` per unit of `src`.
         fx_rate[i] = canon

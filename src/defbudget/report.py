@@ -60,21 +60,18 @@ class ReportItem:
 
 # --------------------------------------------------------------------------- file helpers
 def _write_text_atomic(text: str, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    """Write *text* through a unique temp file; only a file the report wrote is replaced."""
+    from defbudget._outputs import write_text
+
+    write_text(text, path, replace=True, what="report file")
 
 
 def _write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        frame.to_csv(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    """Write a formula-safe CSV through a unique temp file; only a CSV the report wrote
+    (same header) is replaced."""
+    from defbudget._outputs import write_csv
+
+    write_csv(frame, path, replace=True, what="report CSV")
 
 
 def _draw(path: Path, draw: Callable, *, figsize=(9, 5.2)) -> None:
@@ -803,6 +800,9 @@ def build_report(out: str | os.PathLike, *, sipri: str | os.PathLike | None = No
 
     # The backend is the caller's: each figure is closed once saved, so none is shown (the
     # CLI entry point selects Agg; a notebook keeps its own backend).
+    if not str(os.fspath(out)).strip():
+        raise ValueError("build_report: the output folder is empty (''); name it, e.g. "
+                         "'report' (or '.' for the current folder)")
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(f"--out {out} is a file; give a folder to write the report into")

@@ -16,6 +16,11 @@ A fiscal year's ``year`` is the calendar year it starts in, unless the optional 
 column says ``"end"``: the United States names FY2025 (October 2024 to September 2025) by the
 year it ends in, and ``official_budgets`` keeps that name (``year=2025, fy_start_month=10,
 fy_year_is="end"``). :mod:`defbudget.fiscal` and :mod:`defbudget.fx` read the column.
+
+``iso3`` is an ISO 3166-1 alpha-3 code, missing for aggregates, with the exceptions in
+:data:`USER_ASSIGNED_CODES`: Kosovo is ``XKX`` in every dataset (SIPRI, the World Bank, GMSD
+and OWID as read by the kit), a *user-assigned* code (ISO 3166-1 leaves XAA-XZZ for users),
+not an ISO 3166-1 country code.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ __all__ = [
     "PERIODS",
     "PRICE_BASES",
     "STAGES",
+    "USER_ASSIGNED_CODES",
     "BasisMismatchError",
     "SchemaError",
     "Violation",
@@ -125,11 +131,20 @@ ISO4217 = frozenset((
     "RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS "
     "TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR "
     "ZMW ZWL ZWG "
+    "XXX "  # ISO 4217 "no currency": a reader's unit for a currency name it does not know
     # predecessors of dissolved states and Croatia's kuna (SIPRI reports them)
     "CSK DDM HRK SUR YUM"
 ).split())
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
+
+#: Codes in ``iso3`` that are not ISO 3166-1 codes but user-assigned ones (ISO 3166-1 leaves
+#: the range XAA-XZZ to users), each with the entity and who uses it. One code per entity in
+#: every dataset, so that joins keep it.
+USER_ASSIGNED_CODES: dict[str, str] = {
+    "XKX": "Kosovo (user-assigned code used by SIPRI, the World Bank, the IMF and the EU; "
+           "not ISO 3166-1)",
+}
 
 
 class BasisMismatchError(DefbudgetError, ValueError):
@@ -196,8 +211,8 @@ def _first_bad(series: pd.Series, kind: str):
     return (series.index[0] if len(series) else None), (series.iloc[0] if len(series) else None)
 
 
-def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
-             ) -> list[Violation]:
+def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True,
+             keys: bool = True) -> list[Violation]:
     """Check *frame* against the tidy contract and report every violation at once.
 
     Parameters
@@ -209,6 +224,10 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
     raise_
         If True (the default), raise :class:`SchemaError` listing all violations;
         otherwise return them.
+    keys
+        Check that no two rows share the :data:`KEY_COLUMNS` (the default). A reader that has
+        proved it cell by cell (each name and year once per sheet, sheets of distinct kinds)
+        may pass False to skip the whole-frame comparison.
 
     Returns
     -------
@@ -236,8 +255,20 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
             violations.append(Violation(
                 f"wrong dtype {s.dtype} (expected {kind})", column=col, row=row, value=val))
             continue
+    distinct: dict[str, np.ndarray] = {}  # each column's distinct values, computed once
+
+    def uniques(col: str) -> np.ndarray:
+        if col not in distinct:
+            distinct[col] = pd.unique(frame[col])
+        return distinct[col]
+
     for col in NOT_NULL:
         if col in frame.columns:
+            dtype = frame[col].dtype
+            if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+                continue  # a plain integer or boolean column cannot hold a missing value
+            if not any(pd.isna(v) for v in uniques(col)):
+                continue
             bad = frame.index[frame[col].isna()]
             for row in bad:
                 violations.append(Violation("must not be missing", column=col, row=row))
@@ -255,45 +286,61 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True
          f"snake_case, e.g. one of {MEASURES[:4]}"),
         ("basis", lambda v: isinstance(v, str) and bool(_SNAKE.match(v)), "snake_case"),
         ("iso3", lambda v: isinstance(v, str) and bool(_ISO3.match(v)),
-         "ISO 3166-1 alpha-3 (e.g. JPN) or missing for aggregates"),
+         "ISO 3166-1 alpha-3 (e.g. JPN), a user-assigned code of USER_ASSIGNED_CODES "
+         "(XKX, Kosovo), or missing for aggregates"),
         ("fy_start_month", lambda v: 1 <= int(v) <= 12, "a month number 1–12"),
     ]
     if "fy_year_is" in frame.columns:
         checks.append(("fy_year_is", lambda v: v in ("start", "end"),
                        "'start' or 'end' (is `year` the fiscal year's first or last year?)"))
     for col, ok, expected in checks:
+        bad_values = []
+        for v in uniques(col):  # each distinct value checked once
+            if pd.isna(v):
+                continue
+            try:
+                fine = bool(ok(v))
+            except (TypeError, ValueError):
+                fine = False
+            if not fine:
+                bad_values.append(v)
+        if not bad_values:
+            continue
         s = frame[col]
-        mask = s.notna()
-        try:
-            good = s[mask].map(ok).astype(bool)
-        except (TypeError, ValueError):
-            good = pd.Series(False, index=s[mask].index)
-        for row, val in s[mask][~good].items():
+        present = s[s.notna()]
+        good = ~present.isin(bad_values)
+        for row, val in present[~good].items():
             violations.append(Violation(f"unexpected value (expected {expected})",
                                         column=col, row=row, value=val))
 
     # Rule: constant prices need a base year; current prices must not have one.
-    pb, by = frame["price_basis"], frame["base_year"]
-    for row in frame.index[(pb == "constant") & by.isna()]:
+    # (compared as numpy arrays: much faster than pandas string comparisons)
+    pb, by = frame["price_basis"].to_numpy(dtype=object), frame["base_year"]
+    by_na = by.isna().to_numpy()
+    for row in frame.index[(pb == "constant") & by_na]:
         violations.append(Violation("constant prices need a base_year", column="base_year",
                                     row=row))
-    for row in frame.index[(pb == "current") & by.notna()]:
+    for row in frame.index[(pb == "current") & ~by_na]:
         violations.append(Violation("current prices must not have a base_year",
                                     column="base_year", row=row, value=by.loc[row]))
     # Rule: calendar years start in January.
-    cy_bad = (frame["period"] == "CY") & (frame["fy_start_month"] != 1)
+    cy_bad = ((frame["period"].to_numpy(dtype=object) == "CY")
+              & (frame["fy_start_month"].to_numpy() != 1))
     for row in frame.index[cy_bad]:
         violations.append(Violation("a CY row must have fy_start_month 1",
                                     column="fy_start_month", row=row,
                                     value=frame.at[row, "fy_start_month"]))
     # Rule: a missing value must say why (flag), so nothing disappears silently.
     if pd.api.types.is_float_dtype(frame["value"].dtype):
-        no_reason = frame["value"].isna() & frame["flag"].isna()
-        for row in frame.index[no_reason]:
+        value_na = frame["value"].isna().to_numpy()
+        no_reason = frame.index[value_na][pd.isna(frame["flag"].to_numpy(dtype=object)[value_na])]
+        for row in no_reason:
             violations.append(Violation(
                 "missing value without a flag saying why", column="value", row=row,
                 message="set flag to 'unavailable' (or drop the row)"))
     # Rule: keys are unique.
+    if not keys:
+        return _finish(violations, name, raise_)
     dup = frame.duplicated(list(KEY_COLUMNS), keep="first")
     for row in frame.index[dup]:
         key = {c: frame.at[row, c] for c in ("country", "year", "measure", "basis", "source")}

@@ -136,7 +136,10 @@ def styled(func: Callable) -> Callable:
     return wrapper
 
 
-def check_frame(data: pd.DataFrame, columns: Sequence[str], *, func: str) -> None:
+def check_frame(data: pd.DataFrame, columns: Sequence[str], *, func: str,
+                values: str | None = "value") -> None:
+    """Refuse what would draw an empty or wrong chart: not a frame, missing columns, no
+    rows, or (when *values* is one of *columns*) every value missing."""
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"{func} draws a tidy pandas DataFrame; you passed "
                         f"{type(data).__name__}. Load one with defbudget.load(...) or "
@@ -150,6 +153,14 @@ def check_frame(data: pd.DataFrame, columns: Sequence[str], *, func: str) -> Non
     if data.empty:
         raise DataError(f"{func} was given an empty frame: nothing to draw. Check the "
                         "filters applied before the call.")
+    if values in columns and pd.to_numeric(data[values], errors="coerce").isna().all():
+        names = sorted(map(str, data["country"].dropna().unique()))[:5] \
+            if "country" in data.columns else []
+        what = ", ".join(names) or "these rows"
+        raise DataError(f"{func}: no data for {what}: every {values!r} of the {len(data)} "
+                        "row(s) is missing (NaN), so there is nothing to draw. Check the "
+                        "years and countries chosen, or the flags ('unavailable') of the "
+                        "source.")
 
 
 def same_basis(data: pd.DataFrame, *, func: str) -> None:

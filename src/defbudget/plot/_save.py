@@ -54,8 +54,26 @@ def _layout_from_scratch(fig: Figure) -> None:
             ax._set_position(spec.get_position(ax.figure), which="both")
 
 
+def _is_chart(path: Path) -> bool:
+    """True if *path* looks like a chart drawn with matplotlib (and so by this kit): its
+    first or last 64 kB name matplotlib or defbudget (PNG ``Software``, SVG comment, PDF
+    ``Producer``/``Creator``)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16)
+            fh.seek(max(0, path.stat().st_size - (1 << 16)))
+            tail = fh.read()
+    except OSError:
+        return False
+    text = (head + tail).lower()
+    return b"matplotlib" in text or b"defbudget" in text
+
+
 def save(fig: Figure | Axes, path: str | os.PathLike, *, dpi: int = 300, **kwargs) -> Path:
     """Save *fig* to *path* (.png, .svg or .pdf), replacing any old file only on success.
+
+    An existing file is replaced only when it is a chart drawn with matplotlib; any other
+    file (a CSV, a workbook, a photo) is refused, since it may be an input.
 
     The figure is written to a temporary file in the same folder and moved into place with
     :func:`os.replace`, so an interrupted save never leaves a half-written chart. PDF and
@@ -107,6 +125,9 @@ def save(fig: Figure | Axes, path: str | os.PathLike, *, dpi: int = 300, **kwarg
     if not folder.is_dir():
         raise FileNotFoundError(f"save(): folder {str(folder)!r} does not exist; create it "
                                 "first (Path(folder).mkdir(parents=True)).")
+    from defbudget._outputs import refuse_foreign
+
+    refuse_foreign(path, replace=True, ours=_is_chart, what="chart", option="overwrite")
     fmt = FORMATS[ext]
     if fmt in ("pdf", "svg"):
         meta = {"Creator": "defbudget (matplotlib)"}

@@ -84,7 +84,7 @@ def growth_bars(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     """
     func = "plot.growth_bars"
     ax = c.get_ax(ax)
-    c.check_frame(data, [x, y], func=func)
+    c.check_frame(data, [x, y], func=func, values=y)
     _one_series(data, func=func)
     frame = data.sort_values(x).reset_index(drop=True)
     if frame[x].duplicated().any():
@@ -197,8 +197,11 @@ def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value"
     ['India', 'China', 'USA']
     """
     func = "plot.ranking_bars"
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"{func}: n={n!r}; expected the number of bars, a whole number of at "
+                         "least 1 (e.g. n=10 for the top ten).")
     ax = c.get_ax(ax)
-    c.check_frame(data, [y, label, "year"], func=func)
+    c.check_frame(data, [y, label, "year"], func=func, values=y)
     c.same_basis(data, func=func)
     rows = data[data["year"] == year]
     if rows.empty:
@@ -328,7 +331,7 @@ def stacked_composition(data: pd.DataFrame, *, x: str = "year", y: str = "value"
     """
     func = "plot.stacked_composition"
     ax = c.get_ax(ax)
-    c.check_frame(data, [x, y], func=func)
+    c.check_frame(data, [x, y], func=func, values=y)
     c.same_basis(data, func=func)
     if stack is None:
         wide, drawn = _japan_layers(data, x=x, y=y, core_basis=core_basis,

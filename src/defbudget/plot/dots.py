@@ -54,8 +54,12 @@ def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
     ['Japan $55.0B (+19.6%)', 'Korea $47.0B (+30.6%)']
     """
     func = "plot.slope"
+    if start >= end:
+        raise ValueError(f"{func}: start={start!r} is not before end={end!r}; a slope chart "
+                         "joins an earlier year to a later one, so a fall would be drawn as a "
+                         "rise. Pass start < end, e.g. start=2014, end=2024.")
     ax = c.get_ax(ax)
-    c.check_frame(data, [y, hue, "year"], func=func)
+    c.check_frame(data, [y, hue, "year"], func=func, values=y)
     c.same_basis(data, func=func)
     wide = data[data["year"].isin([start, end])].pivot_table(
         index=hue, columns="year", values=y, aggfunc="first")

@@ -163,7 +163,7 @@ def _draw_lines(data: pd.DataFrame, *, x: str, y: str, hue: str | Sequence[str] 
                 ) -> tuple[Axes, list, pd.Series, bool, dict]:
     ax = c.get_ax(ax)
     hue_cols = _hue_columns(hue)
-    c.check_frame(data, [x, y, *hue_cols], func=func)
+    c.check_frame(data, [x, y, *hue_cols], func=func, values=y)
     c.same_basis(data, func=func)
     series = _series(data, x=x, y=y, hue_cols=hue_cols, func=func)
     keys = [k for k, _ in series]
@@ -438,7 +438,7 @@ def indexed_growth(data: pd.DataFrame, *, index_year: int, x: str = "year", y: s
     'Index, 2020 = 100 (current prices, national currency)'
     """
     func = "plot.indexed_growth"
-    c.check_frame(data, [x, y, hue], func=func)
+    c.check_frame(data, [x, y, hue], func=func, values=y)
     from defbudget.schema import require_same_basis
 
     require_same_basis(data, what=func, columns=("price_basis", "base_year"))
@@ -571,7 +571,7 @@ def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None
     ['2.0%: NATO guideline; Japan goal by FY2027']
     """
     func = "plot.burden_vs_targets"
-    c.check_frame(data, [x, y, hue], func=func)
+    c.check_frame(data, [x, y, hue], func=func, values=y)
     units = set(data["unit"].dropna()) if "unit" in data.columns else {"ratio"}
     if units != {"ratio"}:
         raise DataError(f"{func} draws shares of GDP (unit 'ratio', 0.02 = 2%); the frame "

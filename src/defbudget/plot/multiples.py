@@ -241,6 +241,10 @@ def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
 
         iterator = tqdm(iterator, total=len(pages), desc="small multiples", unit="page")
     plain = c.all_estimates(data)
+    from defbudget._outputs import refuse_foreign
+    from defbudget.plot._save import _is_chart
+
+    refuse_foreign(Path(path), replace=True, ours=_is_chart, what="chart", option="overwrite")
     with (atomic_output(path, suffix=".pdf") as tmp,
           plt.rc_context({"figure.constrained_layout.use": False}),
           PdfPages(tmp, metadata={"Creator": "defbudget (matplotlib)",

@@ -6,8 +6,13 @@ hit. Two layers:
 
 * in memory, per session (at most :data:`MAX_ENTRIES` results, least recently used dropped);
 * optionally on disk, in a directory given by the caller or by the ``DEFBUDGET_CACHE_DIR``
-  environment variable (pickle files written atomically; only ever read back from that
-  directory, which should be one you own).
+  environment variable: one file per frame (``<key>.npz``, written atomically): numeric
+  columns as NumPy arrays, text and nullable columns as JSON, read back with
+  ``allow_pickle=False``. That format holds data only, so a planted cache file cannot run
+  code (no pickle is ever loaded). A cache file (or folder) not owned by you, or writable
+  by others, is ignored with a :class:`CacheWarning` saying so; a damaged one is a miss.
+  What comes back from disk is a DataFrame (or the ``(frame, info)`` pair that was
+  stored) or nothing.
 
 Stored frames are never handed out: :func:`get` returns a deep copy, so callers cannot
 corrupt the cache by modifying what they received.
@@ -15,16 +20,24 @@ corrupt the cache by modifying what they received.
 
 from __future__ import annotations
 
+import contextlib
+import copy as _copy_module
 import hashlib
+import json
 import os
-import pickle
 import tempfile
 import threading
+import warnings
 from collections import OrderedDict
 from os import PathLike
 from pathlib import Path
 
-__all__ = ["MAX_ENTRIES", "cache_dir", "clear", "file_digest", "get", "put"]
+__all__ = ["MAX_ENTRIES", "CacheWarning", "cache_dir", "clear", "file_digest", "get", "put"]
+
+
+
+class CacheWarning(UserWarning):
+    """A cache file was ignored (not yours, or writable by others); the message says which."""
 
 #: How many parsed results the in-memory layer keeps.
 MAX_ENTRIES = 8
@@ -69,22 +82,125 @@ def _copy(value):
             return copy(deep=True)
         except TypeError:
             return copy()
-    return pickle.loads(pickle.dumps(value))
+    return _copy_module.deepcopy(value)
+
+
+def _trusted(path: Path) -> bool:
+    """True if *path* is owned by this user and not writable by group or others; else warn."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    problems = []
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        problems.append(f"owned by user id {st.st_uid}, not you")
+    if st.st_mode & 0o022:
+        problems.append("writable by others")
+    if problems:
+        warnings.warn(f"ignoring the cache file {str(path)!r}: {' and '.join(problems)}, so "
+                      "it may have been planted; the workbook is read again. Delete the file, "
+                      "or point DEFBUDGET_CACHE_DIR at a folder only you can write to.",
+                      CacheWarning, stacklevel=3)
+        return False
+    return True
+
+
+def _disk_path(directory: Path, key: str) -> Path:
+    return directory / f"{key}.npz"
+
+
+#: Dtypes rebuilt from JSON lists (anything else is not cached on disk).
+_JSON_DTYPES = {"str", "string", "object", "Int64", "Int32", "Float64", "boolean"}
+
+
+def _pack(frame) -> tuple[dict, dict] | None:
+    """(arrays, description) of *frame* for :func:`numpy.savez`, or None if a column holds
+    something that is not plain data."""
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(frame.index, pd.RangeIndex):
+        return None
+    arrays, columns = {}, []
+    for i, name in enumerate(frame.columns):
+        if not isinstance(name, str):
+            return None
+        s = frame[name]
+        dtype = str(s.dtype)
+        if isinstance(s.dtype, np.dtype) and s.dtype.kind in "biuf":
+            arrays[f"c{i}"] = s.to_numpy()
+            columns.append({"name": name, "dtype": dtype, "store": "npy"})
+            continue
+        if dtype not in _JSON_DTYPES:
+            return None
+        values = [None if pd.isna(v) else v for v in s.astype(object).tolist()]
+        if not all(v is None or isinstance(v, (str, int, float, bool)) for v in values):
+            return None
+        values = [v.item() if hasattr(v, "item") else v for v in values]
+        columns.append({"name": name, "dtype": dtype, "store": "json", "values": values})
+    index = {"start": frame.index.start, "stop": frame.index.stop, "step": frame.index.step}
+    return arrays, {"columns": columns, "index": index}
+
+
+def _unpack(arrays, desc: dict):
+    """The DataFrame described by *desc*, or None if it is not what :func:`_pack` wrote."""
+    import numpy as np
+    import pandas as pd
+
+    data = {}
+    for i, col in enumerate(desc["columns"]):
+        name, dtype, store = col["name"], col["dtype"], col["store"]
+        if not isinstance(name, str):
+            return None
+        if store == "npy":
+            arr = arrays[f"c{i}"]
+            if not isinstance(arr, np.ndarray) or arr.dtype.kind not in "biuf" or \
+                    str(arr.dtype) != dtype:
+                return None
+            data[name] = arr
+        elif store == "json" and dtype in _JSON_DTYPES and isinstance(col["values"], list):
+            data[name] = pd.array(col["values"], dtype=dtype if dtype != "str" else "str")
+        else:
+            return None
+    ix = desc["index"]
+    index = pd.RangeIndex(int(ix["start"]), int(ix["stop"]), int(ix["step"]))
+    frame = pd.DataFrame(data, index=index)
+    return frame if len(frame.columns) == len(desc["columns"]) else None
+
+
+def _load(path: Path):
+    """The frame (or (frame, info)) stored in *path*, or None if it is not a cache file."""
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            meta = json.loads(bytes(archive["meta"]).decode("utf-8"))
+            arrays = {k: archive[k] for k in archive.files if k != "meta"}
+        frame = _unpack(arrays, meta["frame"])
+    except Exception:  # any damaged or foreign file is a miss, never an error
+        return None
+    if frame is None or not isinstance(meta, dict):
+        return None
+    if meta.get("kind") == "pair":
+        return (frame, meta.get("info"))
+    return frame if meta.get("kind") == "frame" else None
 
 
 def get(key: str, *, directory: Path | None = None):
-    """A copy of the cached value for *key*, or None."""
+    """A copy of the cached value for *key*, or None.
+
+    From disk only a DataFrame (or the ``(frame, info)`` pair stored by :func:`put`) comes
+    back; anything else, and any file that is not yours or is writable by others, is None.
+    """
     with _LOCK:
         if key in _MEMORY:
             _MEMORY.move_to_end(key)
             return _copy(_MEMORY[key])
     if directory is not None:
-        path = directory / f"{key}.pkl"
-        if path.is_file():
-            try:
-                with open(path, "rb") as fh:
-                    value = pickle.load(fh)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        path = _disk_path(directory, key)
+        if path.is_file() and _trusted(directory) and _trusted(path):
+            value = _load(path)
+            if value is None:
                 return None  # a damaged or outdated cache file is a miss, not an error
             _remember(key, value)
             return _copy(value)
@@ -104,16 +220,40 @@ def put(key: str, value, *, directory: Path | None = None) -> None:
     value = _copy(value)
     _remember(key, value)
     if directory is not None:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, directory / f"{key}.pkl")
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        _store(key, value, directory)
+
+
+def _store(key: str, value, directory: Path) -> None:
+    """Write *value* (a frame, or a (frame, info) pair) as NumPy arrays and JSON; anything
+    else, or a frame holding other objects, stays in memory only."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, pd.DataFrame):
+        frame, meta = value, {"kind": "frame"}
+    elif (isinstance(value, tuple) and len(value) == 2
+          and isinstance(value[0], pd.DataFrame)):
+        frame, meta = value[0], {"kind": "pair", "info": value[1]}
+    else:
+        return
+    packed = _pack(frame)
+    if packed is None:
+        return
+    arrays, meta["frame"] = packed
+    try:
+        blob = json.dumps(meta, default=str, allow_nan=True).encode("utf-8")
+    except (TypeError, ValueError):
+        return
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{key}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, meta=np.frombuffer(blob, dtype=np.uint8), **arrays)
+        os.replace(tmp, _disk_path(directory, key))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def clear() -> None:

@@ -249,7 +249,8 @@ def _guard(part: str, parse, *args):
         raise _Hostile(part) from exc
 
 
-def _read_zip(path: str | PathLike, sheets: Iterable[str], method: str) -> dict[str, FlagMap]:
+def _read_zip(path: str | PathLike, sheets: Iterable[str], method: str,
+              data_of: dict[str, bytes] | None = None) -> dict[str, FlagMap]:
     with zipfile.ZipFile(path) as zf:
         flags = _guard("xl/styles.xml", style_flags, zf.read("xl/styles.xml"))
         parts = _guard("xl/workbook.xml", _sheet_parts, zf)
@@ -259,7 +260,9 @@ def _read_zip(path: str | PathLike, sheets: Iterable[str], method: str) -> dict[
             if not wanted:
                 result[name] = {}
                 continue
-            data = zf.read(parts[name])
+            data = (data_of or {}).get(parts[name])
+            if data is None:
+                data = zf.read(parts[name])
             if method == "expat":
                 result[name] = _guard(parts[name], _scan_expat, data, wanted)
                 continue
@@ -302,8 +305,8 @@ def _read_openpyxl(path: str | PathLike, sheets: Iterable[str]) -> dict[str, Fla
         wb.close()
 
 
-def read_font_flags(path: str | PathLike, sheets: Iterable[str], *, method: str = "auto"
-                    ) -> dict[str, FlagMap]:
+def read_font_flags(path: str | PathLike, sheets: Iterable[str], *, method: str = "auto",
+                    data_of: dict[str, bytes] | None = None) -> dict[str, FlagMap]:
     """Cells in blue or red font, per sheet.
 
     Parameters
@@ -315,6 +318,8 @@ def read_font_flags(path: str | PathLike, sheets: Iterable[str], *, method: str 
     method
         ``"auto"`` (byte scan, expat where the layout is unusual, openpyxl if the zip cannot
         be read directly), or force ``"fast"``, ``"expat"`` or ``"openpyxl"`` (for testing).
+    data_of
+        Zip member → its bytes, already inflated (and checked) by the caller.
 
     Returns
     -------
@@ -337,7 +342,7 @@ def read_font_flags(path: str | PathLike, sheets: Iterable[str], *, method: str 
     if method == "openpyxl":
         return _read_openpyxl_checked(path, sheets)
     try:
-        return _read_zip(path, sheets, method)
+        return _read_zip(path, sheets, method, data_of)
     except _Hostile as exc:
         raise _hostile_error(path, exc.part) from exc
     except (KeyError, zipfile.BadZipFile, expat.ExpatError, ValueError, SyntaxError):

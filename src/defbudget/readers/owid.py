@@ -9,6 +9,7 @@ one starting ``OWID_``) and keep ``iso3`` missing.
 
 from __future__ import annotations
 
+import csv
 import re
 from os import PathLike
 from pathlib import Path
@@ -16,6 +17,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from defbudget.readers._checks import (
+    clean_name,
+    finish,
+    normalise_key,
+    read_csv_checked,
+    refuse_duplicates,
+    refuse_non_finite,
+    whole_year,
+)
 from defbudget.readers._common import SourceFormatError
 
 __all__ = ["UNIT_RULES", "OwidFormatError", "read_owid_csv"]
@@ -35,6 +45,11 @@ UNIT_RULES: tuple[tuple[re.Pattern, str, str, float], ...] = (
      "USD", 1.0),
 )
 SOURCE_ID = "owid-{slug}"
+#: OWID's own codes for entities that have a user-assigned code elsewhere (Kosovo is XKX in
+#: SIPRI and the World Bank; see defbudget.schema.USER_ASSIGNED_CODES).
+OWID_USER_ASSIGNED = {"OWID_KOS": "XKX"}
+FIX = ("Download the chart again from ourworldindata.org with the grapher's 'Full data (CSV)' "
+       "and use it unchanged.")
 
 
 class OwidFormatError(SourceFormatError):
@@ -70,8 +85,12 @@ def read_owid_csv(path: str | PathLike, *, column: str | None = None) -> pd.Data
     Raises
     ------
     OwidFormatError
-        Missing ``Entity/Code/Year`` columns, an ambiguous or unknown value column, or text
-        in a value cell (naming the line).
+        Missing ``Entity/Code/Year`` columns, a column twice, an ambiguous or unknown value
+        column, text or ``inf`` in a value cell, a year that is not a whole non-negative
+        number, an entity and year twice, or a file that is empty, not UTF-8 or not a
+        regular CSV (each naming the file and line). Codes are matched case-insensitively.
+    defbudget.schema.SchemaError, defbudget.sanity.SanityError
+        The frame breaks the tidy contract, or holds an implausible value.
 
     Examples
     --------
@@ -90,12 +109,16 @@ def read_owid_csv(path: str | PathLike, *, column: str | None = None) -> pd.Data
     """
     path = Path(path)
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise OwidFormatError(f"cannot be read as a UTF-8 CSV ({exc}); expected an OWID "
-                              "grapher CSV download. Download the chart again from "
-                              "ourworldindata.org with the grapher's 'Full data (CSV)'.",
-                              path=path) from exc
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader([fh.readline()]), [])
+    except (UnicodeDecodeError, csv.Error):
+        header = []  # read_csv_checked below says what is wrong with the file
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        raise OwidFormatError(
+            f"line 1: column(s) {repeated} appear more than once; expected each column once. "
+            f"{FIX}", path=path)
+    raw = read_csv_checked(path, OwidFormatError, FIX)
     missing = [c for c in ID_COLUMNS if c not in raw.columns]
     if missing:
         raise OwidFormatError(
@@ -121,21 +144,33 @@ def read_owid_csv(path: str | PathLike, *, column: str | None = None) -> pd.Data
     _, measure, unit, scale = rule
     text = raw[column].str.strip()
     values = pd.to_numeric(text, errors="coerce")
-    years = pd.to_numeric(raw["Year"], errors="coerce")
-    for series, name in ((values, column), (years, "Year")):
-        bad = series.isna() & ((text.ne("")) if name == column else True)
-        if bad.any():
-            k = int(np.flatnonzero(bad.to_numpy())[0])
-            raise OwidFormatError(
-                f"line {k + 2}, column {name!r}: found {raw.at[k, name]!r} where a number "
-                "was expected.", path=path)
-    code = raw["Code"].str.strip()
+    bad = values.isna() & text.ne("")
+    if bad.any():
+        k = int(np.flatnonzero(bad.to_numpy())[0])
+        raise OwidFormatError(
+            f"line {k + 2}, column {column!r}: found {raw.at[k, column]!r} where a number "
+            f"was expected. {FIX}", path=path)
+    years = raw["Year"].map(whole_year)
+    bad = years.isna()
+    if bad.any():
+        k = int(np.flatnonzero(bad.to_numpy())[0])
+        raise OwidFormatError(
+            f"line {k + 2}, column 'Year': found {raw.at[k, 'Year']!r} where a whole year "
+            f"such as 2020 was expected (no fractions, no negative years). {FIX}", path=path)
+    lines = np.arange(len(raw)) + 2
+    refuse_non_finite(values, lines, [column] * len(raw), OwidFormatError, path)
+    refuse_duplicates(raw[["Entity", "Code", "Year"]], lines, OwidFormatError, path,
+                      "entity, code and year")
+    coded = raw["Code"].str.strip().ne("")
+    refuse_duplicates(raw.loc[coded, ["Code", "Year"]], lines[coded.to_numpy()],
+                      OwidFormatError, path, "code and year")
+    code = raw["Code"].map(normalise_key).replace(OWID_USER_ASSIGNED)
     iso3 = code.where(code.str.fullmatch(r"[A-Z]{3}"))
     slug = _slug(path.stem)
     basis = "sipri" if "sipri" in slug else "gmsd" if "gmsd" in slug else "owid"
     region_col = next((c for c in REGION_COLUMNS if c in raw.columns), None)
     frame = pd.DataFrame({
-        "country": raw["Entity"],
+        "country": raw["Entity"].map(clean_name),
         "iso3": iso3,
         "year": years.astype(np.int64),
         "period": "CY",
@@ -154,4 +189,4 @@ def read_owid_csv(path: str | PathLike, *, column: str | None = None) -> pd.Data
         frame["region"] = raw[region_col].replace("", None)
     from defbudget.schema import coerce
 
-    return coerce(frame)
+    return finish(coerce(frame), path)

@@ -30,7 +30,8 @@ ratios), with SIPRI's markings kept:
 
 ============  =================================================================
 ``flag``      ``estimate`` (blue figure), ``highly_uncertain`` (red figure),
-              ``unavailable`` (". ." / "..." / blank: value missing),
+              ``unavailable`` (". ." / "...": value missing; an empty value cell is an
+              error, since SIPRI marks every gap),
               ``not_independent`` ("xxx": value missing)
 ``symbols``   SIPRI's special notes, comma-separated names (see :data:`SYMBOLS`)
 ``footnotes`` the numbered footnotes as printed, e.g. ``"56"``
@@ -44,12 +45,25 @@ ratios), with SIPRI's markings kept:
 The layout is found by content, not position: sheets by their titles, the header row by its
 "Country"/"Region" label next to year cells, years by value (float or integer), so releases
 with another first year, shifted rows or indexed colours read the same way.
+
+What is checked
+---------------
+Before any parser sees the file, every zip member is inflated in bounded steps against
+limits 20 times what the real releases need, and each sheet's cells must lie within ZZ999
+(:mod:`defbudget.readers._xlsx_guard`). Then: year headers must be whole, consecutive
+numbers not past the edition; value cells must hold a finite, non-negative number or a SIPRI
+marker; names are compared after NFKC normalisation with invisible characters removed; the
+sheet's values pass :func:`defbudget.sanity.sanity_check` (documented outliers allowed) and
+the frame passes :func:`defbudget.schema.validate`. Every refusal is a
+:class:`SipriFormatError` naming the file, sheet and cell. Croatia's and Sierra Leone's
+local-currency units are corrected by edition (:data:`UNIT_FIXES`).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import unicodedata
 import warnings
 import zipfile
 from collections import Counter
@@ -71,6 +85,14 @@ from defbudget.readers._countries import (
     iso3_codes,
     normalise_name,
 )
+from defbudget.readers._xlsx_guard import (
+    MAX_FILE_BYTES,
+    XlsxLimitError,
+    cell_problem,
+    check_zip,
+    read_member,
+    scan_sheet,
+)
 
 __all__ = [
     "ENV_VAR",
@@ -79,7 +101,9 @@ __all__ = [
     "SipriDuplicateWarning",
     "SipriFiscalYearWarning",
     "SipriFormatError",
+    "SipriMissingSheetWarning",
     "SipriNoteWarning",
+    "SipriUnknownCurrencyWarning",
     "SipriWorkbookNotFoundError",
     "find_sipri_workbook",
     "read_sipri",
@@ -105,8 +129,7 @@ UNAVAILABLE_MARKERS = ("...", ". .", "..", ". . .")
 #: Cell texts meaning "country did not exist or was not independent".
 NOT_INDEPENDENT_MARKERS = ("xxx", "XXX")
 _MARKER_FLAG = {**dict.fromkeys(UNAVAILABLE_MARKERS, UNAVAILABLE),
-                **dict.fromkeys(NOT_INDEPENDENT_MARKERS, NOT_INDEPENDENT),
-                "": UNAVAILABLE}
+                **dict.fromkeys(NOT_INDEPENDENT_MARKERS, NOT_INDEPENDENT)}
 
 #: SIPRI's special-note symbols (Footnotes sheet, "special notes used in each worksheet").
 SYMBOLS: dict[str, str] = {
@@ -126,6 +149,7 @@ CURRENCY_LABEL = "currency"
 FISCAL_YEAR_LABEL = "fiscal year"  # "Fiscal Year (Jan-Dec if not stated)"
 REPORTING_YEAR_LABEL = "reporting year"
 OMITTED_LABEL = "omitted countries"
+_YEARISH_TEXT = re.compile(r"^\s*'?\s*\d{4}(?:\.0+)?\s*$")
 _CURRENT_PRICES_HEADER = re.compile(r"^\s*(\d{4})\s*\(current prices\)\s*$", re.I)
 
 #: Region headings SIPRI uses; any other heading followed directly by another heading is a
@@ -140,7 +164,7 @@ YEAR_RANGE = (1900, 2100)
 #: How far down a sheet the header row is looked for.
 MAX_HEADER_ROW = 60
 #: Bumped whenever the output of the reader changes, so cached results are not reused.
-READER_VERSION = "2"
+READER_VERSION = "3"
 
 #: Fiscal-year conventions SIPRI gives only in a footnote ("See footnote"), transcribed into
 #: the grammar of the "Fiscal Year" column. Years the rule does not cover get start month 1
@@ -163,6 +187,41 @@ _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
 
+#: Unit of local-currency rows whose currency name the reader does not know (ISO 4217 "XXX",
+#: no currency): such rows convert only after the user maps the name to a code.
+UNKNOWN_UNIT = "XXX"
+
+
+@dataclass(frozen=True)
+class UnitFix:
+    """A currency SIPRI labels one way while its figures are in another, by release."""
+
+    iso3: str
+    labelled: str  # the code the Currency column's name maps to
+    unit: str  # the currency the figures are really in
+    editions: tuple[int, int]  # first and last edition (inclusive) the fix applies to
+    note: str
+
+
+#: Figures whose currency is not the one SIPRI's Currency column names, found from the
+#: implied exchange rates (local-currency figure / Current US$ figure) of the real releases
+#: (tests/test_readers_sipri.py derives both from the workbooks):
+#: * Croatia: labelled "Kunas" (HRK) in the 2024 and 2025 editions, but its implied rate
+#:   equals the euro countries' to four decimals in every year: SIPRI re-expressed the
+#:   series in euros when Croatia adopted the euro (2023).
+#: * Sierra Leone: "Leones" is the new leone (SLE) since 2022, but in the 2024 edition
+#:   (data to 2023) the implied rate is ~19,700 per US$ in 2023, the old leone (SLL, 1,000
+#:   to 1 SLE); the 2025 edition gives 21.8, new leones.
+UNIT_FIXES: tuple[UnitFix, ...] = (
+    UnitFix("HRV", "HRK", "EUR", (2024, 2100),
+            "unit EUR: SIPRI labels the currency Kunas (HRK), but the figures are in euros "
+            "(their implied exchange rate equals the euro area's)"),
+    UnitFix("SLE", "SLE", "SLL", (2024, 2024),
+            "unit SLL: SIPRI labels the currency Leones, but in this edition the figures are "
+            "in old leones (SLL, 1,000 to 1 SLE; implied rate ~19,700 per US$ in 2023)"),
+)
+
+
 class SipriFormatError(SourceFormatError):
     """The file is not a SIPRI Military Expenditure workbook, or not one this reader knows.
 
@@ -180,6 +239,14 @@ class SipriFiscalYearWarning(DefbudgetWarning):
 
 class SipriNoteWarning(DefbudgetWarning):
     """A Notes cell held text other than symbols and footnote numbers (kept in ``note``)."""
+
+
+class SipriMissingSheetWarning(DefbudgetWarning):
+    """A full release lacks a sheet kind every full release has (renamed or deleted?)."""
+
+
+class SipriUnknownCurrencyWarning(DefbudgetWarning):
+    """A currency name the reader does not know: its rows keep the name, unit ``XXX``."""
 
 
 class SipriDuplicateWarning(DefbudgetWarning):
@@ -244,6 +311,10 @@ SHEET_NAMES: dict[str, str] = {
                 "plus the last year at current prices",
 }
 FOOTNOTES_SHEET = re.compile(r"^\s*footnotes", re.I)
+_FRONT_PAGE = re.compile(r"^\s*front\s*page", re.I)
+#: A workbook with at least this many data-sheet kinds is taken for a full release, which
+#: has all of them (the three real releases do): a missing kind gets a warning.
+FULL_RELEASE_MIN = 5
 _SCALE_PATTERNS = (
     (re.compile(r"US\s?\$\s?b(?:n)?\b|billions? of US", re.I), 1e9),
     (re.compile(r"US\s?\$\s?m\b|millions? of US", re.I), 1e6),
@@ -275,12 +346,12 @@ def _release_sort_key(path: Path) -> tuple:
     modified = ""
     try:
         with zipfile.ZipFile(path) as zf:
-            core = zf.read("docProps/core.xml").decode("utf-8", "replace")
+            core = read_member(zf, "docProps/core.xml").decode("utf-8", "replace")
         mm = re.search(r"<dcterms:modified[^>]*>([^<]+)<", core) or re.search(
             r"<dcterms:created[^>]*>([^<]+)<", core)
         modified = mm.group(1) if mm else ""
-    except (OSError, KeyError, zipfile.BadZipFile):
-        pass
+    except (OSError, KeyError, zipfile.BadZipFile, XlsxLimitError):
+        pass  # an unreadable or oversized member sorts as undated; reading it will say why
     return (last, rev, modified, path.name)
 
 
@@ -359,6 +430,12 @@ def _is_encrypted_ole(path: Path) -> bool:
 
 def _open_workbook(path: Path):
     """Calamine workbook, after checking the file really is an xlsx (zip) workbook."""
+    return _open_checked(path)[0]
+
+
+def _open_checked(path: Path):
+    """Calamine workbook and the checked bytes of its worksheet members, after checking the
+    file really is an xlsx (zip) workbook within the size limits."""
     with open(path, "rb") as fh:
         head = fh.read(512)
     if not head:
@@ -384,31 +461,49 @@ def _open_workbook(path: Path):
         raise SipriFormatError(
             f"not an .xlsx workbook: the file is {looks}. Expected the Excel workbook "
             f"downloaded from {DOWNLOAD_URL}.", path=path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise SipriFormatError(
+            f"the file is {size / 1e6:.1f} MB, over the limit of {MAX_FILE_BYTES / 1e6:.1f} MB "
+            "(20 times the largest real SIPRI release); refused before unpacking it. Expected "
+            f"the Excel workbook; download it again from {DOWNLOAD_URL}.", path=path)
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
-            bad = zf.testzip()
+            if "xl/workbook.xml" not in names:
+                raise SipriFormatError(
+                    "the zip archive is not an Excel workbook: it has no xl/workbook.xml "
+                    f"(members: {sorted(names)[:5]}). Expected the Excel workbook; download "
+                    f"it again from {DOWNLOAD_URL}.", path=path)
+            sheets_xml = check_zip(zf, keep=_is_worksheet)
     except zipfile.BadZipFile as exc:
         raise SipriFormatError(
             f"the .xlsx (zip) archive is damaged or truncated ({exc}). Download the workbook "
             f"again from {DOWNLOAD_URL}.", path=path) from exc
-    if "xl/workbook.xml" not in names:
-        raise SipriFormatError(
-            "the zip archive is not an Excel workbook: it has no xl/workbook.xml (members: "
-            f"{sorted(names)[:5]}). Expected the Excel workbook; download it again from "
-            f"{DOWNLOAD_URL}.", path=path)
-    if bad is not None:
-        raise SipriFormatError(
-            f"the zip member {bad} is damaged (its checksum does not match). Expected an "
-            f"intact .xlsx; download the workbook again from {DOWNLOAD_URL}.", path=path)
+    except XlsxLimitError as exc:
+        raise _limit_error(exc, path) from None
     from python_calamine import CalamineWorkbook
 
     try:
-        return CalamineWorkbook.from_path(str(path))
+        return CalamineWorkbook.from_path(str(path)), sheets_xml
     except Exception as exc:  # calamine raises its own error types
         raise SipriFormatError(
             f"the workbook cannot be read ({type(exc).__name__}: {exc}). Expected an .xlsx as "
             f"saved by Excel; download it again from {DOWNLOAD_URL}.", path=path) from exc
+
+
+def _is_worksheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
+
+
+def _limit_error(exc: XlsxLimitError, path: Path, sheet: str | None = None
+                 ) -> SipriFormatError:
+    """The guard's finding as the reader's error, with the file, sheet, cell and the fix."""
+    where = f" (zip member {exc.member})" if exc.member and sheet is None else ""
+    return SipriFormatError(
+        f"{exc}{where}; refused before parsing it. Expected an .xlsx as saved by Excel: "
+        f"download the workbook again from {DOWNLOAD_URL}, or open it in Excel and save a "
+        "fresh copy.", path=path, sheet=sheet, cell=exc.cell)
 
 
 def _match_sheets(sheet_names: Sequence[str], path: Path) -> dict[str, str]:
@@ -441,10 +536,10 @@ def _edition_from_drawings(path: Path) -> int | None:
         with zipfile.ZipFile(path) as zf:
             for name in zf.namelist():
                 if name.startswith("xl/drawings/") and name.endswith(".xml"):
-                    text = zf.read(name).decode("utf-8", "replace")
+                    text = read_member(zf, name).decode("utf-8", "replace")
                     text = re.sub(r"<[^>]+>", "", text)
                     counts.update(int(y) for y in _EDITION.findall(text))
-    except (OSError, zipfile.BadZipFile):
+    except (OSError, zipfile.BadZipFile, XlsxLimitError):
         return None
     return counts.most_common(1)[0][0] if counts else None
 
@@ -452,6 +547,24 @@ def _edition_from_drawings(path: Path) -> int | None:
 # ----------------------------------------------------------------------------------------
 # Cell helpers
 # ----------------------------------------------------------------------------------------
+
+def clean_name(name: str) -> str:
+    """A name as printed, NFKC-normalised, invisible format characters (zero-width space
+    U+200B, right-to-left override U+202E, soft hyphen ...) removed and spaces collapsed, so
+    that 'Jap\u200ban' and 'Japan' are one country.
+
+    Examples
+    --------
+    >>> clean_name("Jap\u200ban"), clean_name("\u202eJapan "), clean_name("Ｊａｐａｎ")
+    ('Japan', 'Japan', 'Japan')
+    """
+    if name.isascii():  # NFKC leaves ASCII alone and format characters are not ASCII
+        return " ".join(name.split())
+    text = unicodedata.normalize("NFKC", name)
+    if not text.isascii():
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(text.split())
+
 
 def _text(v) -> str:
     if v is None:
@@ -501,6 +614,23 @@ def _find_header(rows: list[list], kind: SheetKind, path: Path, sheet: str) -> _
                 extra[j] = int(m.group(1))
                 continue
             labels[normalise_name(t)] = j
+        for j in range(first + 1, len(row)):
+            if j in year_cols:
+                continue
+            v = row[j]
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                raise SipriFormatError(
+                    f"the header cell holds {_text(v)!r}, which is not a year in sequence "
+                    f"(expected whole years from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}, one per "
+                    "column, each one more than the last): a mistyped year would drop or "
+                    "misplace its column. Restore the header from the original SIPRI download.",
+                    path=path, sheet=sheet, cell=cell_ref(i, j))
+            if isinstance(v, str) and _YEARISH_TEXT.match(v):
+                raise SipriFormatError(
+                    f"the header cell holds the text {v!r}, not a year number: the column "
+                    "would be dropped with its year. Expected a number such as 2024 (type it "
+                    "again as a number, or restore the header from the original SIPRI "
+                    "download).", path=path, sheet=sheet, cell=cell_ref(i, j))
         years = [_year_of(row[j]) for j in year_cols]
         if len(set(years)) != len(years):
             dup = next(y for y, n in Counter(years).items() if n > 1)
@@ -516,6 +646,16 @@ def _find_header(rows: list[list], kind: SheetKind, path: Path, sheet: str) -> _
                     "expected the years in increasing order (a sorted or edited header would "
                     "put values under the wrong year). Restore the header from the original "
                     "SIPRI download.", path=path, sheet=sheet, cell=cell_ref(i, year_cols[k]))
+        for k in range(1, len(years)):
+            if years[k] != years[k - 1] + 1 or year_cols[k] != year_cols[k - 1] + 1:
+                gap = ("columns between them" if years[k] == years[k - 1] + 1
+                       else f"{years[k] - years[k - 1] - 1} year(s) missing")
+                raise SipriFormatError(
+                    f"the year columns are not consecutive: {years[k]} follows "
+                    f"{years[k - 1]} ({gap}); expected one column per year, each one more than "
+                    "the last (a mistyped year such as 2042 for 2024 would become data for "
+                    "the wrong year). Restore the header from the original SIPRI download.",
+                    path=path, sheet=sheet, cell=cell_ref(i, year_cols[k]))
         return _Header(i, first, year_cols, years, labels, extra)
     raise SipriFormatError(
         f"no header row found in the first {MAX_HEADER_ROW} rows: expected a row whose first "
@@ -670,6 +810,7 @@ class _Context:
     footnotes: dict[str, str]
     fonts: dict[tuple[int, int], str]
     base_year: int | None = None
+    xml: bytes | None = None  # the sheet's XML, to say why a cell reads as empty
 
 
 @dataclass
@@ -697,7 +838,7 @@ def _body(rows: list[list], header: _Header, kind: SheetKind, path: Path, sheet:
                     f"{cell_ref(i, header.name_col)[:-len(str(i + 1))]}; expected a name or an "
                     "empty row.", path=path, sheet=sheet, cell=cell_ref(i, j))
             continue
-        classified.append((i, name, filled))
+        classified.append((i, clean_name(name), filled))
     entities: list[_Entity] = []
     region = subregion = None
     for k, (i, name, filled) in enumerate(classified):
@@ -725,17 +866,25 @@ def _body(rows: list[list], header: _Header, kind: SheetKind, path: Path, sheet:
 _BAD = object()
 
 
-def _check_unique_names(entities, header: _Header, kind: SheetKind, path: Path, sheet: str
-                        ) -> None:
+def _raw_text(rows, r: int, c: int) -> str:
+    return _text(rows[r][c]) if c < len(rows[r]) else ""
+
+
+def _check_unique_names(rows, entities, header: _Header, kind: SheetKind, path: Path,
+                        sheet: str) -> None:
     """Refuse a sheet listing one country twice: which row's figures are right is unknowable."""
     seen: dict[str, int] = {}
     for e in entities:
         key = normalise_name(e.name)
         if key in seen:
+            raw = [_raw_text(rows, r, header.name_col) for r in (seen[key], e.row)]
+            hidden = (f" (as printed {raw[0]!r} and {raw[1]!r}: the same name once invisible "
+                      "characters and compatibility forms are removed)"
+                      if raw[0] != raw[1] else "")
             raise SipriFormatError(
                 f"{kind.first_label} {e.name!r} appears twice (rows {seen[key] + 1} and "
-                f"{e.row + 1}); expected each {kind.first_label} once per sheet. Delete the "
-                "copied row, or restore the sheet from the original SIPRI download.",
+                f"{e.row + 1}){hidden}; expected each {kind.first_label} once per sheet. "
+                "Delete the copied row, or restore the sheet from the original SIPRI download.",
                 path=path, sheet=sheet, cell=cell_ref(e.row, header.name_col))
         seen[key] = e.row
 
@@ -763,11 +912,27 @@ def _values(rows, header: _Header, entities: list[_Entity], cols: list[int], ctx
                 flag_list[k] = flag
                 continue
         e, j = entities[k // ncols], cols[k % ncols]
+        if v is None or (isinstance(v, str) and not v.strip()):
+            why = cell_problem(ctx.xml, cell_ref(e.row, j))
+            if why is not None:
+                raise SipriFormatError(
+                    f"the value cell of {e.name} holds {why}; expected a figure or a SIPRI "
+                    "marker ('...', '. .', 'xxx'). Open the workbook in Excel, let it "
+                    "calculate, and save it; or restore the cell from the original SIPRI "
+                    "download.", path=ctx.path, sheet=sheet, cell=cell_ref(e.row, j))
+            raise SipriFormatError(
+                f"the value cell of {e.name} is empty; SIPRI marks every missing figure "
+                "('...' or '. .' unavailable, 'xxx' not independent), so an empty cell is "
+                "a deleted figure. Restore the cell from the original SIPRI download (or type "
+                "'...' if the figure is really unavailable).", path=ctx.path, sheet=sheet,
+                cell=cell_ref(e.row, j))
         raise SipriFormatError(
-            f"found {v!r} where a number or a SIPRI marker was expected (a number, '...' or "
-            "'. .' for unavailable, 'xxx' for not independent, or an empty cell). Restore the "
-            "cell from the original SIPRI download.", path=ctx.path, sheet=sheet,
+            f"found {v!r} in the value cell of {e.name} where a number or a SIPRI marker "
+            "was expected (a number, '...' or '. .' for unavailable, 'xxx' for not "
+            "independent). Restore the cell from the original SIPRI download.",
+            path=ctx.path, sheet=sheet,
             cell=cell_ref(e.row, j))
+    _check_numbers(values, flag_list, entities, cols, ctx, sheet)
     if ctx.fonts:
         pos_row = {e.row: r for r, e in enumerate(entities)}
         pos_col = {j: c for c, j in enumerate(cols)}
@@ -781,6 +946,37 @@ def _values(rows, header: _Header, entities: list[_Entity], cols: list[int], ctx
     flags = np.empty(len(flag_list), dtype=object)
     flags[:] = flag_list
     return values, flags
+
+
+def _check_numbers(values: np.ndarray, flags: list, entities, cols: list[int], ctx: _Context,
+                   sheet: str, *, scaled: float | None = None) -> None:
+    """Refuse a value cell holding a non-finite number (NaN, inf, or a number that overflows
+    once scaled to whole units) or a negative one, naming the cell."""
+    if flags is None:  # scaled values: NaN marks a SIPRI marker, negatives are refused
+        bad = np.isinf(values)
+    else:
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(values) | (values < 0)
+        bad &= np.fromiter((f is None for f in flags), dtype=bool, count=len(flags))
+    if not bad.any():
+        return
+    k = int(np.flatnonzero(bad)[0])
+    ncols = len(cols)
+    e, j = entities[k // ncols], cols[k % ncols]
+    v = float(values[k])
+    if scaled is not None:
+        what = (f"a figure that overflows to {v!r} once scaled to whole units (x {scaled:g})"
+                if not np.isfinite(v) else f"a negative figure ({v!r})")
+    elif np.isnan(v):
+        what = "a number that is not a number (NaN)"
+    elif np.isinf(v):
+        what = f"an infinite number ({v!r})"
+    else:
+        what = f"a negative figure ({v!r}): spending and shares cannot be below zero"
+    raise SipriFormatError(
+        f"the value cell of {e.name} holds {what}; expected a finite, non-negative figure or a "
+        "SIPRI marker ('...', '. .', 'xxx'). Restore the cell from the original SIPRI "
+        "download.", path=ctx.path, sheet=sheet, cell=cell_ref(e.row, j))
 
 
 def _entity_notes(rows, header: _Header, entities, ctx: _Context, sheet: str):
@@ -909,11 +1105,50 @@ def _column(pieces: list) -> np.ndarray:
     return np.concatenate(out)
 
 
+def _check_plausible(values: np.ndarray, entities, header: _Header, kind: SheetKind,
+                     ctx: _Context, sheet: str, iso3: dict) -> None:
+    """:func:`defbudget.sanity.sanity_check` on the values it would flag (shares above their
+    limit, US$ above the world's spending), with its allow-list of documented outliers."""
+    from defbudget.sanity import _SHARE_MEASURES, MAX_MONEY_USD, SanityError, sanity_check
+
+    limit = _SHARE_MEASURES.get(kind.measure)
+    if limit is None and kind.unit != "USD":
+        return
+    with np.errstate(invalid="ignore"):
+        bad = values > (limit if limit is not None else MAX_MONEY_USD)
+    if not bad.any():
+        return
+    ny = len(header.years)
+    ks = np.flatnonzero(bad)
+    cells = [cell_ref(entities[k // ny].row, header.year_cols[k % ny]) for k in ks]
+    frame = pd.DataFrame({
+        "country": [entities[k // ny].name for k in ks],
+        "iso3": [iso3.get(entities[k // ny].name) for k in ks],
+        "year": [header.years[k % ny] for k in ks], "measure": kind.measure,
+        "unit": kind.unit, "value": values[ks]}, index=cells)
+    try:
+        sanity_check(frame, name=f"{ctx.path.name}, sheet {sheet!r}")
+    except SanityError as exc:
+        raise SipriFormatError(
+            f"{exc.rows['index'].iloc[0]} holds an implausible value: {exc}", path=ctx.path,
+            sheet=sheet, cell=str(exc.rows["index"].iloc[0])) from None
+
+
+def _unit_fix(iso3: str | None, code: str, ctx: _Context) -> UnitFix | None:
+    m = re.search(r"(\d{4})$", ctx.source)
+    edition = int(m.group(1)) if m else 0
+    for fix in UNIT_FIXES:
+        if (fix.iso3 == iso3 and fix.labelled == code
+                and fix.editions[0] <= edition <= fix.editions[1]):
+            return fix
+    return None
+
+
 def _country_sheet(rows, kind: SheetKind, ctx: _Context, sheet: str) -> dict[str, np.ndarray]:
     """Shared engine of the country sheets (everything but Regional totals)."""
     header = _find_header(rows, kind, ctx.path, sheet)
     entities = _body(rows, header, kind, ctx.path, sheet)
-    _check_unique_names(entities, header, kind, ctx.path, sheet)
+    _check_unique_names(rows, entities, header, kind, ctx.path, sheet)
     values, flags = _values(rows, header, entities, header.year_cols, ctx, sheet)
     notes_text = _notes_text(rows, header)
     scale = _scale(notes_text, kind)
@@ -923,7 +1158,9 @@ def _country_sheet(rows, kind: SheetKind, ctx: _Context, sheet: str) -> dict[str
             scale = 0.01  # the sheet holds percentages (e.g. 1.37), not fractions (0.0137)
     if scale != 1.0:
         values = values * scale
+        _check_numbers(values, None, entities, header.year_cols, ctx, sheet, scaled=scale)
     iso3 = iso3_codes([e.name for e in entities], context=f"{ctx.path.name}, sheet {sheet!r}: ")
+    _check_plausible(values, entities, header, kind, ctx, sheet, iso3)
     symbols, footnotes, notes = _entity_notes(rows, header, entities, ctx, sheet)
     rep_col = header.labels.get(REPORTING_YEAR_LABEL)
     if rep_col is not None:
@@ -941,19 +1178,27 @@ def _country_sheet(rows, kind: SheetKind, ctx: _Context, sheet: str) -> dict[str
                 "no 'Currency' column in the header row; expected 'Country, Currency, ...'.",
                 path=ctx.path, sheet=sheet, cell=cell_ref(header.row, header.name_col))
         names, units = [], []
+        k_of = {e.row: k for k, e in enumerate(entities)}
         for e in entities:
             cname = _text(rows[e.row][cur_col])
             try:
                 code = currency_code(cname, iso3=iso3.get(e.name), country=e.name)
             except UnknownCurrencyError as exc:
-                raise SipriFormatError(
-                    f"{exc} (To read only the US$ and share sheets meanwhile, pass "
-                    "sheets=['constant_usd', 'current_usd', 'share_gdp', ...].)",
-                    path=ctx.path, sheet=sheet, cell=cell_ref(e.row, cur_col)) from exc
+                warnings.warn(
+                    f"{ctx.path.name}, sheet {sheet!r}, cell {cell_ref(e.row, cur_col)}: {exc} "
+                    f"Its rows keep the name in 'currency_name' and get unit {UNKNOWN_UNIT!r} "
+                    "(ISO 4217: no currency), so they convert only once you map it, e.g. "
+                    f"df.loc[df.currency_name == {cname!r}, 'unit'] = '<ISO code>'.",
+                    SipriUnknownCurrencyWarning, stacklevel=4)
+                code = UNKNOWN_UNIT
             row_units = [code] * ny
             for first, later in CURRENCY_BY_YEAR.get(iso3.get(e.name) or "", []):
                 row_units = [later if y >= first else u for y, u in zip(years, row_units,
                                                                        strict=True)]
+            fix = _unit_fix(iso3.get(e.name), code, ctx)
+            if fix is not None:
+                row_units = [fix.unit] * ny
+                notes[k_of[e.row]] = "\n".join(filter(None, [notes[k_of[e.row]], fix.note]))
             names.append(cname)
             units.extend(row_units)
         extra["unit"] = np.asarray(units, dtype=object)
@@ -1089,6 +1334,7 @@ def read_regional_sheet(rows, ctx: _Context, sheet: str) -> dict[str, np.ndarray
         notes.append(f"Omitted countries: {omitted}" if omitted else None)
     iso3: dict[str, str | None] = {}
     values, flags = _values(rows, header, entities, header.year_cols, ctx, sheet)
+    _check_numbers(values * scale, None, entities, header.year_cols, ctx, sheet, scaled=scale)
     parts = [_assemble(entities, header.years, values * scale, flags, kind, ctx, iso3,
                        base_year=base, notes=notes)]
     for col, year in header.extra_years.items():
@@ -1187,12 +1433,67 @@ def _normalise_sheets(sheets: str | Iterable[str] | None) -> tuple[str, ...] | N
     return tuple(out)
 
 
+def _scan_sheets(path: Path, sheet_names: list[str], sheets_xml: dict[str, bytes]
+                 ) -> dict[str, str]:
+    """Bounds of each sheet's XML (cells beyond ZZ999, entity references), checked before
+    calamine builds its dense grid. Returns sheet name → zip member."""
+    from defbudget.readers._xlsx_styles import _guard, _Hostile, _hostile_error, _sheet_parts
+
+    with zipfile.ZipFile(path) as zf:
+        try:
+            parts = _guard("xl/workbook.xml", _sheet_parts, zf)
+        except _Hostile as exc:
+            raise SipriFormatError(_hostile_error(path, exc.part).detail, path=path) from None
+        except Exception:  # calamine reports a broken workbook.xml itself
+            return {}
+        for name in sheet_names:
+            member = parts.get(name)
+            if member is None or member not in zf.NameToInfo:
+                continue
+            data = sheets_xml.get(member)
+            try:
+                scan_sheet(read_member(zf, member) if data is None else data, member)
+            except XlsxLimitError as exc:
+                raise _limit_error(exc, path, name) from None
+    return parts
+
+
+def _sheet_rows(wb, name: str, path: Path) -> list[list]:
+    """A sheet's cells from calamine, its errors turned into the reader's own."""
+    try:
+        return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise SipriFormatError(
+            f"the sheet's XML cannot be read ({type(exc).__name__}: {exc}). Expected an .xlsx "
+            f"as saved by Excel: download the workbook again from {DOWNLOAD_URL}, or open it "
+            "in Excel and save a fresh copy.", path=path, sheet=name) from None
+
+
+def _check_frame(frame: pd.DataFrame, path: Path) -> None:
+    """The tidy contract (:func:`defbudget.schema.validate`) on what the reader returns."""
+    from defbudget import schema
+
+    # keys=False: each name and year appear once per sheet (checked with their cells in
+    # _find_header and _check_unique_names), each sheet is of another kind (measure, unit,
+    # prices or period), and _drop_usd_duplicates removes the one overlap (US$ rows of the
+    # local-currency calendar-year sheet)
+    violations = schema.validate(frame, name=path.name, raise_=False, keys=False)
+    if violations:
+        shown = "; ".join(str(v) for v in violations[:5])
+        raise SipriFormatError(
+            f"the frame read from this workbook breaks the tidy contract in "
+            f"{len(violations)} place(s): {shown}. The workbook has a layout this reader does "
+            "not know; use the original SIPRI download, or report it (with the file name) to "
+            "the defbudget maintainers.", path=path)
+
+
 def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dict]:
     from defbudget.readers._xlsx_styles import read_font_flags
 
-    wb = _open_workbook(path)
+    wb, sheets_xml = _open_checked(path)
     names = list(wb.sheet_names)
     found = _match_sheets(names, path)
+    sheets_default = shorts is None
     if shorts is None:
         shorts = tuple(s for s in _READERS if s in found)
     missing = [s for s in shorts if s not in found]
@@ -1202,15 +1503,25 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
             f"{[SHEET_NAMES[s].split(':')[0] for s in missing]}); the workbook has sheets "
             f"{names}. Pass sheets= with the ones it has, e.g. sheets={sorted(found)}.",
             path=path)
-    rows_of = {s: wb.get_sheet_by_name(found[s]).to_python(skip_empty_area=False)
-               for s in shorts}
+    if sheets_default and FULL_RELEASE_MIN <= len(found) < len(SHEET_KINDS):
+        unmatched = [n for n in names if n not in found.values()
+                     and not FOOTNOTES_SHEET.search(n) and not _FRONT_PAGE.search(n)]
+        for s in (s for s in _READERS if s not in found):
+            warnings.warn(
+                f"{path.name}: no sheet like {SHEET_NAMES[s].split(':')[0]!r} ({s}), which "
+                f"every full SIPRI release has; its {len(found)} other data sheets were read "
+                f"and this one was not. Sheets matching no kind: {unmatched}. If one of them "
+                "is it, restore its name from the original SIPRI download.",
+                SipriMissingSheetWarning, stacklevel=4)
     foot_name = next((n for n in names if FOOTNOTES_SHEET.search(n)), None)
+    members = _scan_sheets(path, [found[s] for s in shorts] + ([foot_name] if foot_name else []),
+                           sheets_xml)
+    rows_of = {s: _sheet_rows(wb, found[s], path) for s in shorts}
     footnotes: dict[str, str] = {}
     if foot_name is not None:
-        footnotes, _legend = read_footnotes(
-            wb.get_sheet_by_name(foot_name).to_python(skip_empty_area=False))
+        footnotes, _legend = read_footnotes(_sheet_rows(wb, foot_name, path))
     try:
-        fonts = read_font_flags(path, [found[s] for s in shorts])
+        fonts = read_font_flags(path, [found[s] for s in shorts], data_of=sheets_xml)
     except SourceFormatError as exc:
         raise SipriFormatError(exc.detail, path=path, sheet=exc.sheet, cell=exc.cell) from exc
     edition = _edition_from_drawings(path)
@@ -1224,9 +1535,17 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
         except SipriFormatError as exc:
             header_error = header_error or exc
             continue  # reported with the sheet's own reader below
-        headers_years[s] = (min(h.years), max(h.years))
+        headers_years[s] = h
         years += [min(h.years), max(h.years)]
     edition_from = "front page"
+    for s, h in headers_years.items():
+        if edition is not None and h.years[-1] > edition:
+            raise SipriFormatError(
+                f"the last year column is {h.years[-1]}, after the edition's year {edition} "
+                f"(the Front page says 'SIPRI Military Expenditure Database {edition}'): no "
+                "release holds data for years after it (a mistyped year such as 2042 for "
+                "2024?). Restore the header from the original SIPRI download.", path=path,
+                sheet=found[s], cell=cell_ref(h.row, h.year_cols[-1]))
     if edition is None:
         edition = (max(years) + 1) if years else None
         edition_from = "inferred: last data year + 1"
@@ -1241,10 +1560,12 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
     if "constant_usd" not in shorts and "constant_usd" in found:
         base_year = _constant_base_year(found["constant_usd"])
     for s in shorts:
-        ctx = _Context(path, source, footnotes, fonts.get(found[s], {}), base_year)
+        ctx = _Context(path, source, footnotes, fonts.get(found[s], {}), base_year,
+                       sheets_xml.get(members.get(found[s], "")))
         parts.append(_READERS[s](rows_of[s], ctx, found[s]))
         base_year = ctx.base_year or base_year
     frame = _frame(parts)
+    _check_frame(frame, path)
     if "constant_usd" in found:
         base_year = _constant_base_year(found["constant_usd"])
     title = ""
@@ -1320,13 +1641,21 @@ def read_sipri(path: str | PathLike | None = None, *,
     SipriWorkbookNotFoundError
         No path and no ``DEFBUDGET_SIPRI`` (the message says how to get the workbook).
     SipriFormatError
-        Not a workbook, not SIPRI's, a requested sheet missing, no header row, or text in a
-        value cell; the message names the file, sheet and cell.
+        Not a workbook, not SIPRI's, over a size limit (zip bomb, a cell beyond ZZ999), a
+        requested sheet missing, no header row, a year header that is text, mistyped or out
+        of sequence, text, an empty cell, a non-finite, negative or implausible number, an
+        error or uncalculated formula in a value cell, a country listed twice; the message
+        names the file, sheet and cell.
 
     Warns
     -----
     UnknownCountryWarning
         A country name with no ISO3 code (``iso3`` stays missing).
+    SipriUnknownCurrencyWarning
+        A currency name the reader does not know: unit ``XXX``, the name in
+        ``currency_name``.
+    SipriMissingSheetWarning
+        A full release lacks a sheet kind (default read only).
     SipriFiscalYearWarning, SipriNoteWarning
         A fiscal year or Notes cell the reader could not interpret (kept as text).
 

@@ -24,6 +24,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from defbudget.readers._checks import (
+    clean_name,
+    finish,
+    normalise_key,
+    read_csv_checked,
+    refuse_duplicates,
+    refuse_non_finite,
+    whole_year,
+)
 from defbudget.readers._common import SourceFormatError
 
 __all__ = ["INDICATORS", "WdiFormatError", "read_wdi_csv"]
@@ -43,6 +52,10 @@ SOURCE_ID = "worldbank-wdi-{indicator}"
 PREAMBLE_FIRST = "Data Source"
 PREAMBLE_DATE = "Last Updated Date"
 HEADER = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
+FIX = ("Use the CSV exactly as downloaded from data.worldbank.org (the API_...csv file, not "
+       "re-saved from Excel).")
+META_FIX = ("Pass the Metadata_Country_...csv that came with the download, unchanged (UTF-8, "
+            "one line per country code).")
 
 
 class WdiFormatError(SourceFormatError):
@@ -59,18 +72,22 @@ def _metadata_beside(path: Path) -> Path | None:
 
 
 def _read_metadata(path: Path) -> dict[str, str]:
-    meta = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    meta = read_csv_checked(path, WdiFormatError, META_FIX)
     if "Country Code" not in meta.columns or "Region" not in meta.columns:
         raise WdiFormatError(
             f"expected columns 'Country Code' and 'Region' in the country metadata file, "
             f"found {list(meta.columns)[:6]}. Pass the Metadata_Country_...csv that came "
             "with the download.", path=path)
-    return dict(zip(meta["Country Code"], meta["Region"].str.strip(), strict=True))
+    codes = meta["Country Code"].map(normalise_key)
+    return dict(zip(codes, meta["Region"].str.strip(), strict=True))
 
 
-def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
+def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None  # noqa: C901
                  ) -> pd.DataFrame:
     """Read a WDI bulk CSV (one or more indicators) into the tidy frame.
+
+    (Its branches are the file's checks, one per way a download goes wrong, each with its
+    own message; splitting them would scatter the list a maintainer reads as one.)
 
     Parameters
     ----------
@@ -95,7 +112,13 @@ def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
     Raises
     ------
     WdiFormatError
-        Another preamble or header, an unsupported indicator, or text in a value cell.
+        Another preamble or header, an unsupported indicator, text or ``inf`` in a value
+        cell, a header that is not a whole year or a year twice, a country and indicator
+        twice, or a file that is empty, not UTF-8 or not a regular CSV (each naming the
+        file and line).
+    defbudget.schema.SchemaError, defbudget.sanity.SanityError
+        The frame breaks the tidy contract, or holds an implausible value (negative
+        spending, a share of GDP above 50 % that is not a documented outlier).
 
     Examples
     --------
@@ -137,6 +160,10 @@ def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
             f"cannot be read as a UTF-8 CSV ({exc}); expected the World Bank's CSV download. "
             "Use the file exactly as downloaded from data.worldbank.org (not re-saved from "
             "Excel in another encoding).", path=path) from exc
+    except csv.Error as exc:
+        raise WdiFormatError(
+            f"the first five lines cannot be parsed as CSV ({exc}); expected the WDI "
+            f"preamble. {FIX}", path=path) from exc
     if not head[0] or head[0][0] != PREAMBLE_FIRST:
         raise WdiFormatError(
             f"line 1 is {','.join(head[0])[:80]!r}; expected the WDI preamble "
@@ -149,9 +176,25 @@ def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
             f"lines 3 and 5 are {head[2][:2]} and {head[4][:4]}; expected "
             f"['{PREAMBLE_DATE}', <date>] and {list(HEADER)}. The preamble changed: use the "
             "file exactly as downloaded.", path=path)
-    raw = pd.read_csv(path, skiprows=4, encoding="utf-8-sig", dtype=str,
-                      keep_default_na=False)
+    header = head[4]
+    seen: dict[int, int] = {}
+    for i, cell in enumerate(header[4:], start=5):
+        if not cell.strip() and i == len(header):
+            continue  # the download's trailing empty column
+        year = whole_year(cell)
+        if year is None:
+            raise WdiFormatError(
+                f"line 5, column {i}: header {cell!r} is not a year; expected whole years "
+                f"such as 2020 after {list(HEADER)}. {FIX}", path=path)
+        if year in seen:
+            raise WdiFormatError(
+                f"line 5: year {year} is both column {seen[year]} and column {i}; expected "
+                f"each year once. {FIX}", path=path)
+        seen[year] = i
+    raw = read_csv_checked(path, WdiFormatError, FIX, skiprows=4)
     year_cols = [c for c in raw.columns if re.fullmatch(r"\d{4}", str(c))]
+    raw["Country Code"] = raw["Country Code"].map(normalise_key)  # case, U+200B, NFKC
+    raw["Country Name"] = raw["Country Name"].map(clean_name)
     unknown = sorted(set(raw["Indicator Code"]) - set(INDICATORS))
     if unknown:
         raise WdiFormatError(
@@ -183,6 +226,10 @@ def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
             f"{long.at[k, 'raw']!r} where a number or an empty cell was expected. Use the "
             "file exactly as downloaded from data.worldbank.org (re-saving it from Excel can "
             "add thousands separators).", path=path)
+    refuse_non_finite(values, long["_line"].to_numpy(), long["year"].to_numpy(),
+                      WdiFormatError, path)
+    refuse_duplicates(raw[["Country Code", "Indicator Code"]], np.arange(len(raw)) + 6,
+                      WdiFormatError, path, "country code and indicator")
     spec = long["Indicator Code"].map(INDICATORS)
     scale = spec.map(lambda s: s[4]).astype(float)
     codes = long["Country Code"]
@@ -207,4 +254,4 @@ def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
     })
     from defbudget.schema import coerce
 
-    return coerce(frame)
+    return finish(coerce(frame), path)
