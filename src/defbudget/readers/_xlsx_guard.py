@@ -27,6 +27,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from defbudget.errors import DefbudgetError
 from defbudget.readers._common import cell_ref, parse_cell_ref
 
 __all__ = [
@@ -72,7 +73,7 @@ RATIO_FLOOR_BYTES = 1 << 16
 _CHUNK = 1 << 20
 
 
-class XlsxLimitError(ValueError):
+class XlsxLimitError(DefbudgetError, ValueError):
     """A workbook breaks one of the bounds; ``member`` and ``cell`` say where."""
 
     def __init__(self, message: str, *, member: str | None = None, cell: str | None = None):
