@@ -265,7 +265,7 @@ def _resolve_country(frame: pd.DataFrame, name: str) -> pd.Series:
     mask = iso3.map(lambda v: isinstance(v, str) and v.upper() == code).astype(bool)
     if not mask.any():
         names = country.dropna().unique()
-        codes = {}
+        codes: dict[str, str | None] = {}
         for n in names:
             try:
                 codes[n] = to_iso3(n)
@@ -1083,7 +1083,7 @@ def _pairwise(frame, a, b, *, what: str, op: str) -> pd.DataFrame:
                                 ).to_numpy(),
     })
     out["stage"] = out["stage"].where(out["stage"].isin(schema.STAGES))
-    notes = []
+    notes: list[str | None] = []
     for y, x1, x2 in zip(years, va, vb, strict=True):
         lab = _label(ia["period"], y)
         if y not in left.index:
@@ -1560,7 +1560,6 @@ def _to_prices(rows: pd.DataFrame, basis: Basis, *, unit: str, price_basis: str,
     from defbudget import fx, prices
 
     pb, by = price_basis, base_year
-    target = basis.base_year
     if basis.price_basis == "current":
         if pb == "constant":
             raise BasisMismatchError(
@@ -1569,6 +1568,9 @@ def _to_prices(rows: pd.DataFrame, basis: Basis, *, unit: str, price_basis: str,
                 "the source's current-price series, or compare at constant prices with "
                 f"Basis(price_basis='constant', base_year={by}).")
         return rows if unit == basis.unit else fx.convert(rows, to=basis.unit, rate=basis.rate)
+    target = basis.base_year
+    if target is None:  # pragma: no cover - Basis refuses constant prices without a base year
+        raise ArgumentError("compare: constant prices need Basis(base_year=...).")
     if pb == "constant" and unit != basis.unit:
         raise BasisMismatchError(
             f"compare cannot convert constant-{by} {unit} into constant {basis.unit}: "

@@ -57,14 +57,18 @@ if TYPE_CHECKING:  # pragma: no cover - re-exported lazily by __getattr__ below
     from defbudget.countries import CountryNameError
     from defbudget.downloads import DownloadError
     from defbudget.fx import RateUnavailableError
+    from defbudget.readers._cache import CacheWarning
     from defbudget.readers._common import SourceFormatError
     from defbudget.readers._countries import UnknownCountryWarning, UnknownCurrencyError
+    from defbudget.readers._xlsx_guard import XlsxLimitError
     from defbudget.readers.owid import OwidFormatError
     from defbudget.readers.sipri import (
         SipriDuplicateWarning,
         SipriFiscalYearWarning,
         SipriFormatError,
+        SipriMissingSheetWarning,
         SipriNoteWarning,
+        SipriUnknownCurrencyWarning,
         SipriWorkbookNotFoundError,
     )
     from defbudget.readers.worldbank import WdiFormatError
@@ -75,6 +79,7 @@ if TYPE_CHECKING:  # pragma: no cover - re-exported lazily by __getattr__ below
 __all__ = [
     "ArgumentError",
     "BasisMismatchError",
+    "CacheWarning",
     "CountryNameError",
     "DataError",
     "DefbudgetError",
@@ -91,7 +96,9 @@ __all__ = [
     "SipriDuplicateWarning",
     "SipriFiscalYearWarning",
     "SipriFormatError",
+    "SipriMissingSheetWarning",
     "SipriNoteWarning",
+    "SipriUnknownCurrencyWarning",
     "SipriWorkbookNotFoundError",
     "SourceFormatError",
     "UnknownCountryError",
@@ -99,6 +106,7 @@ __all__ = [
     "UnknownCurrencyError",
     "UnknownNameError",
     "WdiFormatError",
+    "XlsxLimitError",
     "find_stack_level",
     "warn",
 ]
@@ -212,7 +220,11 @@ _ELSEWHERE = {
     "RateUnavailableError": "defbudget.fx",
     "ReportError": "defbudget.report",
     "SanityError": "defbudget.sanity",
+    "CacheWarning": "defbudget.readers._cache",
     "SipriDuplicateWarning": "defbudget.readers.sipri",
+    "SipriMissingSheetWarning": "defbudget.readers.sipri",
+    "SipriUnknownCurrencyWarning": "defbudget.readers.sipri",
+    "XlsxLimitError": "defbudget.readers._xlsx_guard",
     "SipriFiscalYearWarning": "defbudget.readers.sipri",
     "SipriFormatError": "defbudget.readers.sipri",
     "SipriNoteWarning": "defbudget.readers.sipri",

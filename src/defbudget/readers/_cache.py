@@ -32,7 +32,7 @@ from collections import OrderedDict
 from os import PathLike
 from pathlib import Path
 
-from defbudget.errors import DefbudgetWarning
+from defbudget.errors import DefbudgetWarning, find_stack_level
 
 __all__ = ["MAX_ENTRIES", "CacheWarning", "cache_dir", "clear", "file_digest", "get", "put"]
 
@@ -102,7 +102,7 @@ def _trusted(path: Path) -> bool:
         warnings.warn(f"ignoring the cache file {str(path)!r}: {' and '.join(problems)}, so "
                       "it may have been planted; the workbook is read again. Delete the file, "
                       "or point DEFBUDGET_CACHE_DIR at a folder only you can write to.",
-                      CacheWarning, stacklevel=3)
+                      CacheWarning, stacklevel=find_stack_level())
         return False
     return True
 

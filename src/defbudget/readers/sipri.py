@@ -1189,7 +1189,7 @@ def _country_sheet(rows, kind: SheetKind, ctx: _Context, sheet: str) -> dict[str
                     f"Its rows keep the name in 'currency_name' and get unit {UNKNOWN_UNIT!r} "
                     "(ISO 4217: no currency), so they convert only once you map it, e.g. "
                     f"df.loc[df.currency_name == {cname!r}, 'unit'] = '<ISO code>'.",
-                    SipriUnknownCurrencyWarning, stacklevel=4)
+                    SipriUnknownCurrencyWarning, stacklevel=find_stack_level())
                 code = UNKNOWN_UNIT
             row_units = [code] * ny
             for first, later in CURRENCY_BY_YEAR.get(iso3.get(e.name) or "", []):
@@ -1512,7 +1512,7 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
                 f"every full SIPRI release has; its {len(found)} other data sheets were read "
                 f"and this one was not. Sheets matching no kind: {unmatched}. If one of them "
                 "is it, restore its name from the original SIPRI download.",
-                SipriMissingSheetWarning, stacklevel=4)
+                SipriMissingSheetWarning, stacklevel=find_stack_level())
     foot_name = next((n for n in names if FOOTNOTES_SHEET.search(n)), None)
     members = _scan_sheets(path, [found[s] for s in shorts] + ([foot_name] if foot_name else []),
                            sheets_xml)
