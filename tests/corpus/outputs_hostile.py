@@ -1191,7 +1191,7 @@ for _name, _call in _PLOT_CALLS.items():
             finally:
                 plt.close("all")
         return run
-    case(f"plot_{_name}_of_all_nan_data", "plot_nan", error="ValueError",
+    case(f"plot_{_name}_of_all_nan_data", "plot_nan", error="DataError",
          needles=(f"plot.{_name}", "no data for", "is missing (NaN)"))(_make_plot())
 
 
