@@ -86,7 +86,7 @@ def remove_stale_temps(path: str | os.PathLike) -> list[Path]:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     pattern = re.compile(rf"\.{re.escape(path.name)}\.(\d+)-[^/]+")
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(folder.iterdir())
     except OSError:

@@ -95,7 +95,7 @@ def describe(path: str | os.PathLike) -> tuple[dt.date, dt.date, int]:
 
 
 def _describe_rows(path: Path, rows) -> tuple[dt.date, dt.date, int]:
-    header = next(rows, [])
+    header: list[str] = next(rows, [])
     if not header or header[0].strip() != "Date" or "USD" not in [h.strip() for h in header]:
         raise RateFileError(f"{path}: first row is {header[:4]!r}...; an ECB history file "
                             "starts with 'Date,USD,JPY,...'.")

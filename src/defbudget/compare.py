@@ -119,7 +119,7 @@ def _require(frame: pd.DataFrame, what: str, columns: Iterable[str] = _NEEDED) -
             [schema.Violation("required column is missing", column=c) for c in missing],
             name=f"the frame passed to {what}")
     if frame.empty:
-        raise ValueError(f"{what} was given an empty frame (no rows), so there is nothing to "
+        raise DataError(f"{what} was given an empty frame (no rows), so there is nothing to "
                          "compare. Check the filters applied before the call (countries, "
                          "years, measure, basis).")
 

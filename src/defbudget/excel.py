@@ -49,6 +49,7 @@ import pandas as pd
 
 from defbudget import schema
 from defbudget._atomic import named_os_error, new_file_mode, temp_beside
+from defbudget.errors import DataError
 
 __all__ = [
     "MAX_CHART_SERIES",
@@ -317,7 +318,7 @@ def _check_row_limit(frames) -> None:
     for name, frame in items:
         if isinstance(frame, pd.DataFrame) and len(frame) + 1 > EXCEL_MAX_ROWS:
             label = "the frame" if name is None else f"frames[{name!r}]"
-            raise ValueError(
+            raise DataError(
                 f"{label} has {len(frame):,} rows; its tidy sheet would need "
                 f"{len(frame) + 1:,} rows with the header, more than Excel's limit of "
                 f"{EXCEL_MAX_ROWS:,} rows per sheet. Filter the frame (fewer countries or "

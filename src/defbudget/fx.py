@@ -580,7 +580,7 @@ def _parse_rate(rate) -> tuple[str, object]:
         with np.errstate(over="ignore", divide="ignore"):
             inverse = float(np.float64(1.0) / np.float64(value))
         if not math.isfinite(inverse):
-            raise ValueError(f"rate={rate!r}: its inverse 1/{value!r} is not a finite number, "
+            raise ArgumentError(f"rate={rate!r}: its inverse 1/{value!r} is not a finite number, "
                              "so converted values would be infinite; pass a rate such as 150.0 "
                              "(units of the frame's currency per unit of `to`).")
         return "fixed", value
@@ -672,7 +672,7 @@ def convert(frame: pd.DataFrame, *, to: str = "USD", rate="fy_average",
     if kind == "fixed":
         sources = sorted({str(u) for u in frame["unit"].dropna().unique()} - {to})
         if len(sources) > 1:
-            raise ValueError(
+            raise ArgumentError(
                 f"rate={rate!r} is one fixed number, but the frame holds {len(sources)} "
                 f"currencies besides {to}: {sources}; one rate cannot be right for all of "
                 "them. Convert each currency separately (frame[frame['unit'] == 'JPY']), or "

@@ -873,7 +873,7 @@ def _rows(n: int) -> pd.DataFrame:
         "source": "x"}, index=range(n)))
 
 
-@case("excel_over_the_row_limit", "excel", error="ValueError",
+@case("excel_over_the_row_limit", "excel", error="DataError",
       needles=("1,048,576 rows", "1,048,577 rows with the header", "Excel's limit of 1,048,576",
                "write a CSV instead"))
 def _(tmp):
@@ -882,7 +882,7 @@ def _(tmp):
     return to_excel(_rows(1_048_576), tmp / "big.xlsx")
 
 
-@case("excel_over_the_row_limit_in_a_dict", "excel", error="ValueError",
+@case("excel_over_the_row_limit_in_a_dict", "excel", error="DataError",
       needles=("frames['big']", "Excel's limit of 1,048,576"))
 def _(tmp):
     from defbudget.excel import to_excel
@@ -1082,7 +1082,7 @@ def _money(units: list[str]) -> pd.DataFrame:
         "flag": None, "source": "x"}))
 
 
-@case("fx_fixed_rate_refuses_two_currencies", "fx", error="ValueError",
+@case("fx_fixed_rate_refuses_two_currencies", "fx", error="ArgumentError",
       needles=("rate=150", "2 currencies besides USD", "['EUR', 'JPY']",
                "Convert each currency separately"))
 def _(tmp):
@@ -1099,7 +1099,7 @@ def _(tmp):
     return convert(_money(["JPY", "USD"]), to="USD", rate=150)
 
 
-@case("fx_rate_with_infinite_inverse", "fx", error="ValueError",
+@case("fx_rate_with_infinite_inverse", "fx", error="ArgumentError",
       needles=("rate=1e-320", "inverse", "not a finite number"))
 def _(tmp):
     from defbudget.fx import convert
@@ -1151,7 +1151,7 @@ for _name, _call in _EMPTY_CALLS.items():
 
             return call(compare)
         return run
-    case(f"compare_{_name}_on_an_empty_frame", "compare_empty", error="ValueError",
+    case(f"compare_{_name}_on_an_empty_frame", "compare_empty", error="DataError",
          needles=(_EMPTY_NAMES.get(_name, f"compare.{_name}"), "empty frame (no rows)",
                   "Check the filters"))(_make_empty())
 

@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from defbudget.errors import DataError
+from defbudget.errors import ArgumentError, DataError
 from defbudget.formatting import format_ratio, format_value
 
 from . import _common as c
@@ -198,7 +198,7 @@ def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value"
     """
     func = "plot.ranking_bars"
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"{func}: n={n!r}; expected the number of bars, a whole number of at "
+        raise ArgumentError(f"{func}: n={n!r}; expected the number of bars, a whole number of at "
                          "least 1 (e.g. n=10 for the top ten).")
     ax = c.get_ax(ax)
     c.check_frame(data, [y, label, "year"], func=func, values=y)

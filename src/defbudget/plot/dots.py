@@ -55,7 +55,7 @@ def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
     """
     func = "plot.slope"
     if start >= end:
-        raise ValueError(f"{func}: start={start!r} is not before end={end!r}; a slope chart "
+        raise ArgumentError(f"{func}: start={start!r} is not before end={end!r}; a slope chart "
                          "joins an earlier year to a later one, so a fall would be drawn as a "
                          "rise. Pass start < end, e.g. start=2014, end=2024.")
     ax = c.get_ax(ax)

@@ -31,6 +31,7 @@ import warnings
 from collections import OrderedDict
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 from defbudget.errors import DefbudgetWarning, find_stack_level
 
@@ -123,7 +124,8 @@ def _pack(frame) -> tuple[dict, dict] | None:
 
     if not isinstance(frame.index, pd.RangeIndex):
         return None
-    arrays, columns = {}, []
+    arrays: dict[str, Any] = {}
+    columns: list[dict[str, Any]] = []
     for i, name in enumerate(frame.columns):
         if not isinstance(name, str):
             return None
@@ -138,7 +140,8 @@ def _pack(frame) -> tuple[dict, dict] | None:
         values = [None if pd.isna(v) else v for v in s.astype(object).tolist()]
         if not all(v is None or isinstance(v, (str, int, float, bool)) for v in values):
             return None
-        values = [v.item() if hasattr(v, "item") else v for v in values]
+        values = [v.item() if hasattr(v, "item") else v  # type: ignore[union-attr]
+                  for v in values]
         columns.append({"name": name, "dtype": dtype, "store": "json", "values": values})
     index = {"start": frame.index.start, "stop": frame.index.stop, "step": frame.index.step}
     return arrays, {"columns": columns, "index": index}
@@ -231,6 +234,7 @@ def _store(key: str, value, directory: Path) -> None:
     import numpy as np
     import pandas as pd
 
+    meta: dict[str, Any]
     if isinstance(value, pd.DataFrame):
         frame, meta = value, {"kind": "frame"}
     elif (isinstance(value, tuple) and len(value) == 2
