@@ -49,7 +49,7 @@ class ReportError(DefbudgetError, ValueError):
     """One item of the report could not be written; the message names the item and why."""
 
 
-class ItemSkipped(Exception):
+class _ItemSkipped(Exception):
     """An item that cannot be made from the inputs given; build_report warns and goes on."""
 
 
@@ -534,7 +534,7 @@ def _official_sipri(context: dict) -> pd.DataFrame:
         path = context["sipri"] or None
         info = sipri_release_info(path)
         if "lcu_fy" not in info["sheets"]:
-            raise ItemSkipped(
+            raise _ItemSkipped(
                 f"{Path(info['path']).name} has no 'Local currency financial years' sheet, "
                 "which the comparison with official budgets needs (every full SIPRI release "
                 "has one)")
@@ -838,7 +838,7 @@ def build_report(out: str | os.PathLike, *, sipri: str | os.PathLike | None = No
         path = out / item.filename
         try:
             item.write(path, context)
-        except ItemSkipped as why:
+        except _ItemSkipped as why:
             warnings.warn(f"report: {item.filename} not written: {why}.",
                           ReportItemSkippedWarning, stacklevel=2)
             continue
