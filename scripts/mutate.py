@@ -50,8 +50,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("compare-index-100", "compare.py", "out[\"value\"] = (df[\"value\"] / denom * 100.0)",
       "out[\"value\"] = (df[\"value\"] / denom * 10.0)", ("tests/test_compare.py",)),
     M("compare-index-base-year", "compare.py",
-      "at_base = df[\"year\"].eq(base_year) & df[\"value\"].notna()",
-      "at_base = df[\"year\"].eq(base_year - 1) & df[\"value\"].notna()",
+      "at_base = df[\"year\"].eq(index_year) & df[\"value\"].notna()",
+      "at_base = df[\"year\"].eq(index_year - 1) & df[\"value\"].notna()",
       ("tests/test_compare.py",)),
     # fiscal: year bounds and calendarisation weights
     M("fiscal-bounds-start", "fiscal.py", "first = dt.date(int(year), m, 1)",
@@ -77,8 +77,8 @@ MUTATIONS: tuple[Mutation, ...] = (
       "lo = (local - d_loc) / (usd + d_usd)", "lo = (local - d_loc) / (usd - d_usd)",
       ("tests/test_reconcile.py",)),
     M("reconcile-window-one-year", "reconciliation.py",
-      "first, last = fy_bounds(year - 1, start)[0], fy_bounds(year, start)[1]",
-      "first, last = fy_bounds(year, start)[0], fy_bounds(year, start)[1]",
+      "first = fy_bounds(year - 1, start, year_is=year_is)[0]",
+      "first = fy_bounds(year, start, year_is=year_is)[0]",
       ("tests/test_reconcile.py",)),
     # readers: the SIPRI workbook's units
     M("sipri-current-usd-millions", "readers/sipri.py",
@@ -98,8 +98,9 @@ MUTATIONS: tuple[Mutation, ...] = (
       "if limit is not None and value > 2 * limit:", ("tests/test_schema.py",
                                                          "tests/test_properties.py")),
     # excel: formula-looking text stays text
-    M("excel-risky-leading", "excel.py", "_RISKY_LEADING = (\"=\", \"+\", \"-\", \"@\")",
-      "_RISKY_LEADING = (\"=\", \"+\", \"-\")", ("tests/test_excel.py",)),
+    M("excel-risky-leading", "excel.py",
+      "_RISKY_LEADING = (\"=\", \"+\", \"-\", \"@\", \"\\t\", \"\\r\")",
+      "_RISKY_LEADING = (\"=\", \"+\", \"-\", \"\\t\", \"\\r\")", ("tests/test_excel.py",)),
     M("excel-escape-literal", "excel.py", "text = _LITERAL_ESCAPE.sub(\"_x005F_\", text)",
       "text = text", ("tests/test_excel.py",)),
     # fx: implied rate orientation
