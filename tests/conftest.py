@@ -52,3 +52,20 @@ def _close_figures():
     import sys
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+
+
+@pytest.fixture
+def saved_figures(monkeypatch) -> list:
+    """The figures handed to ``plot.save``, in order, while the files are still written: a
+    test of the CLI or the report checks what a chart draws, not only that a PNG exists."""
+    from defbudget import plot
+
+    saved: list = []
+    real_save = plot.save
+
+    def watch(fig, path, **kwargs):
+        saved.append(fig)
+        return real_save(fig, path, **kwargs)
+
+    monkeypatch.setattr(plot, "save", watch)
+    return saved

@@ -249,26 +249,13 @@ def test_sipri_output_name_checked_before_reading(tmp_path):
 
 
 # --------------------------------------------------------------------------- defaults that fit
-def test_chart_indexed_defaults_to_a_base_year_every_series_covers(tmp_path, monkeypatch):
+def test_chart_indexed_defaults_to_a_base_year_every_series_covers(tmp_path, saved_figures):
     """In process, with plot.save watched: each country drawn is 100 in one base year, and
     the shipped GMSD CSV has a value for every drawn country in that year."""
-    import matplotlib
-
-    from defbudget import cli, plot
-
-    matplotlib.use("Agg")
-    saved = {}
-    real_save = plot.save
-
-    def watch(fig, path, **kwargs):
-        saved["fig"] = fig
-        return real_save(fig, path, **kwargs)
-
-    monkeypatch.setattr(plot, "save", watch)
     out = tmp_path / "i.png"
-    assert cli.main(["chart", "indexed", "-o", str(out)]) == 0
+    fig = _saved_figure(saved_figures, "indexed", "-o", str(out))
     assert out.read_bytes().startswith(b"\x89PNG")
-    (ax,) = [a for a in saved["fig"].axes if a.get_lines()]
+    (ax,) = [a for a in fig.axes if a.get_lines()]
     series = {line.get_label(): line for line in ax.get_lines()
               if not line.get_label().startswith("_")}
     assert len(series) >= 4, sorted(series)
@@ -323,27 +310,19 @@ def test_show_prints_the_rates_used_as_yen_per_dollar():
     assert "$52.1B" in proc.stdout and "$57.7B" in proc.stdout
 
 
-def _saved_figure(monkeypatch, *argv):
+def _saved_figure(saved_figures: list, *argv):
     """Run `defbudget chart ...` in process and return the figure it saved."""
     import matplotlib
 
-    from defbudget import cli, plot
+    from defbudget import cli
 
     matplotlib.use("Agg")
-    saved = {}
-    real_save = plot.save
-
-    def watch(fig, path, **kwargs):
-        saved["fig"] = fig
-        return real_save(fig, path, **kwargs)
-
-    monkeypatch.setattr(plot, "save", watch)
     assert cli.main(["chart", *argv]) == 0
-    return saved["fig"]
+    return saved_figures[-1]
 
 
-def test_chart_trend_draws_both_bases_of_the_shipped_series(tmp_path, monkeypatch):
-    fig = _saved_figure(monkeypatch, "trend", "-o", str(tmp_path / "t.png"))
+def test_chart_trend_draws_both_bases_of_the_shipped_series(tmp_path, saved_figures):
+    fig = _saved_figure(saved_figures, "trend", "-o", str(tmp_path / "t.png"))
     (ax,) = [a for a in fig.axes if a.get_lines()]
     drawn = {}
     for line in ax.get_lines():
@@ -358,8 +337,8 @@ def test_chart_trend_draws_both_bases_of_the_shipped_series(tmp_path, monkeypatc
     assert "Source" in " ".join(t.get_text() for t in fig.texts)
 
 
-def test_chart_burden_opens_on_1990_with_the_countries_asked(tmp_path, monkeypatch):
-    fig = _saved_figure(monkeypatch, "burden", "--countries", "Japan,China,South Korea",
+def test_chart_burden_opens_on_1990_with_the_countries_asked(tmp_path, saved_figures):
+    fig = _saved_figure(saved_figures, "burden", "--countries", "Japan,China,South Korea",
                         "-o", str(tmp_path / "b.png"))
     (ax,) = [a for a in fig.axes if a.get_lines()]
     series = {line.get_label(): line for line in ax.get_lines()

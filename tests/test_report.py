@@ -146,26 +146,17 @@ def constant_usd_cells(sipri_latest) -> dict[tuple[str, int], float]:
     return cells
 
 
-def _drawn(item_name: str, sipri_latest, tmp_path, monkeypatch):
-    """The figure a SIPRI report item saves, caught at plot.save."""
-    from defbudget import plot
-
-    caught = {}
-    real_save = plot.save
-
-    def watch(fig, path, **kwargs):
-        caught["fig"] = fig
-        return real_save(fig, path, **kwargs)
-
-    monkeypatch.setattr(plot, "save", watch)
-    item = next(i for i in report_items(sipri=str(sipri_latest)) if i.filename == item_name)
-    item.write(tmp_path / item_name, {"sipri": str(sipri_latest)})
-    return caught["fig"]
+def _drawn(item_name: str, saved_figures: list, tmp_path, sipri=None):
+    """The figure a report item saves (caught at plot.save by the saved_figures fixture)."""
+    context = {"sipri": str(sipri)} if sipri else {}
+    item = next(i for i in report_items(**context) if i.filename == item_name)
+    item.write(tmp_path / item_name, context)
+    return saved_figures[-1]
 
 
-def test_sipri_constant_usd_chart_draws_the_workbook_values(sipri_latest, tmp_path, monkeypatch,
-                                                           constant_usd_cells):
-    fig = _drawn("sipri_constant_usd.png", sipri_latest, tmp_path, monkeypatch)
+def test_sipri_constant_usd_chart_draws_the_workbook_values(sipri_latest, tmp_path,
+                                                           saved_figures, constant_usd_cells):
+    fig = _drawn("sipri_constant_usd.png", saved_figures, tmp_path, sipri_latest)
     (ax,) = [a for a in fig.axes if a.get_lines()]
     lines = {line.get_label(): line for line in ax.get_lines()}
     assert {"Japan", "China", "South Korea", "Australia", "India"} <= set(lines)
@@ -175,9 +166,9 @@ def test_sipri_constant_usd_chart_draws_the_workbook_values(sipri_latest, tmp_pa
     assert min(japan) == 1990
 
 
-def test_sipri_ranking_chart_ranks_the_workbook_values(sipri_latest, tmp_path, monkeypatch,
+def test_sipri_ranking_chart_ranks_the_workbook_values(sipri_latest, tmp_path, saved_figures,
                                                       constant_usd_cells):
-    fig = _drawn("sipri_ranking.png", sipri_latest, tmp_path, monkeypatch)
+    fig = _drawn("sipri_ranking.png", saved_figures, tmp_path, sipri_latest)
     (ax,) = [a for a in fig.axes if a.patches]
     widths = sorted((p.get_width() for p in ax.patches if p.get_width() > 0), reverse=True)
     top = sorted((v for (name, year), v in constant_usd_cells.items() if year == 2024),
@@ -224,24 +215,13 @@ def test_official_against_sipri(sipri_latest, tmp_path):
 
 @pytest.mark.parametrize("name", ["official_budgets_indexed.png", "official_budgets_usd.png"])
 def test_official_budget_charts_use_the_house_colour_of_each_country(name, tmp_path,
-                                                                    monkeypatch):
+                                                                    saved_figures):
     """Japan is the house blue here as in every chart (plot.COUNTRY_COLOURS), China
     vermillion, South Korea bluish green."""
     from matplotlib.colors import to_hex
 
-    from defbudget import plot
-
-    caught = {}
-    real_save = plot.save
-
-    def watch(fig, path, **kwargs):
-        caught["fig"] = fig
-        return real_save(fig, path, **kwargs)
-
-    monkeypatch.setattr(plot, "save", watch)
-    item = next(i for i in report_items() if i.filename == name)
-    item.write(tmp_path / name, {})
-    (ax,) = [a for a in caught["fig"].axes if a.get_lines()]
+    fig = _drawn(name, saved_figures, tmp_path)
+    (ax,) = [a for a in fig.axes if a.get_lines()]
     colours = {line.get_label(): to_hex(line.get_color()) for line in ax.get_lines()}
     assert colours["Japan"] == "#0072b2"
     assert colours["China"] == "#d55e00" and colours["South Korea"] == "#009e73"
