@@ -468,7 +468,7 @@ def _chart_official_usd(path: Path, context: dict) -> None:
     usd = every[every["iso3"] != "USA"]  # many times the others: it would flatten them
     kept = usd[usd["value"].notna()]
     gone = sorted(set(usd["country"]) - set(kept["country"]))
-    hidden = [f"{c} (no {c[:0]}rate source in the kit)" for c in gone]
+    hidden = [f"{c} (no rate source in the kit)" for c in gone]
     if len(us):
         hidden.append(f"United States ({format_money(us['value'].iloc[-1], 'USD')} in "
                       f"FY{int(us['year'].iloc[-1])}), for scale")

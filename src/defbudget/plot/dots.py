@@ -218,11 +218,6 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,  # no
     ['Reuters, 2024-12-27', 'Nikkei Asia, 2024-12-27', 'Blog, 2024-12-27']
     """
     func = "plot.reconciliation_dots"
-    if ax is None:  # row labels left, legend right and a label per dot: it needs width
-        n_rows = int((table["budget"] == (budget or table["budget"].iloc[0])).sum()) \
-            if "budget" in table and len(table) else 1
-        width = max(9.0, plt.rcParams["figure.figsize"][0])
-        ax = c.get_ax(None, figsize=(width, 2.4 + 1.0 * max(n_rows, 2)))
     c.check_frame(table, ["budget", "outlet", "reported_usd", "local_amount"], func=func)
     budgets = list(dict.fromkeys(table["budget"]))
     if budget is None and len(budgets) > 1:
@@ -233,6 +228,9 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,  # no
     if rows.empty:
         raise UnknownNameError(f"{func}: no rows for budget {budget!r}; choose one of {budgets!r}")
     rows = rows.sort_values("reported_usd").reset_index(drop=True)
+    # a figure of its own needs width: row labels left, legend right, a label per dot
+    ax = c.get_ax(ax, figsize=(max(9.0, plt.rcParams["figure.figsize"][0]),
+                               2.4 + max(len(rows), 2)))
     ys = np.arange(len(rows))
     supported = (rows["supported"].fillna(False).astype(bool) if "supported" in rows
                  else pd.Series(True, index=rows.index))
