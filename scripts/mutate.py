@@ -41,15 +41,15 @@ class Mutation:
 M = Mutation
 MUTATIONS: tuple[Mutation, ...] = (
     # compare: growth and indexing
-    M("compare-cagr-exponent", "compare.py", "** (1.0 / (end - start)) - 1.0",
+    M("compare-cagr-exponent", "compare/growth.py", "** (1.0 / (end - start)) - 1.0",
       "** (1.0 / (end - start + 1)) - 1.0", ("tests/test_compare.py",)),
-    M("compare-yoy-ratio", "compare.py", "change = value / prev_value - 1.0",
+    M("compare-yoy-ratio", "compare/growth.py", "change = value / prev_value - 1.0",
       "change = prev_value / value - 1.0", ("tests/test_compare.py",)),
-    M("compare-yoy-gap", "compare.py", "consecutive = prev_year.eq(df[\"year\"] - 1)",
+    M("compare-yoy-gap", "compare/growth.py", "consecutive = prev_year.eq(df[\"year\"] - 1)",
       "consecutive = prev_year.le(df[\"year\"] - 1)", ("tests/test_compare.py",)),
-    M("compare-index-100", "compare.py", "out[\"value\"] = (df[\"value\"] / denom * 100.0)",
+    M("compare-index-100", "compare/growth.py", "out[\"value\"] = (df[\"value\"] / denom * 100.0)",
       "out[\"value\"] = (df[\"value\"] / denom * 10.0)", ("tests/test_compare.py",)),
-    M("compare-index-base-year", "compare.py",
+    M("compare-index-base-year", "compare/growth.py",
       "at_base = df[\"year\"].eq(index_year) & df[\"value\"].notna()",
       "at_base = df[\"year\"].eq(index_year - 1) & df[\"value\"].notna()",
       ("tests/test_compare.py",)),

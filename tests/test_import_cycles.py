@@ -24,10 +24,6 @@ KNOWN_DEFERRED = {
     # the readers open, and the readers ask downloads for the data folder. The locate step
     # moves to readers/sipri/locate in the readers/sipri package split (issue 16, later).
     frozenset({"defbudget._ratefile", "defbudget.downloads", "defbudget.readers.sipri"}),
-    # accessor delegates to compare and tables; compare imports accessor so that
-    # `import defbudget.compare` registers df.budget. Needs the compare/ package split
-    # (accessor imports compare's submodules, the compare façade imports accessor).
-    frozenset({"defbudget.accessor", "defbudget.compare", "defbudget.tables"}),
 }
 
 

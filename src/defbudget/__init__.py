@@ -1,7 +1,10 @@
 """defbudget — cleaned, cited defence-budget series for analysis in Jupyter.
 
 Importing the package is light: no matplotlib, no data files, no network. Submodules load on
-first use (``defbudget.plot`` brings matplotlib only when you ask for it).
+first use (``defbudget.plot`` brings matplotlib only when you ask for it). Its one effect is
+the ``df.budget`` accessor (:mod:`defbudget.accessor`), registered on pandas' DataFrame here,
+so that it exists whichever part of the kit was imported; the comparisons it delegates to load
+on first use.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 import importlib
 
 __version__ = "0.1.0"
+
+from defbudget import accessor as _accessor  # noqa: F401  registers df.budget
 
 # name -> "module:attribute" (or "module" for a submodule); resolved lazily on first access.
 _LAZY = {

@@ -1,14 +1,17 @@
 """The ``df.budget`` accessor: method chaining over :mod:`defbudget.compare`.
 
-Enable it by importing this module (or :mod:`defbudget.compare`, which imports it)::
+``import defbudget`` registers it (the package imports this module, which imports pandas but
+none of the comparisons)::
 
-    import defbudget.accessor  # noqa: F401  registers df.budget
+    import defbudget as db
+    budget = db.load("japan_mod_budget")
     budget.budget.select(basis="mod_incl_saco_realignment").budget.yoy()
 
-``import defbudget`` alone registers nothing, so importing the package has no side effects.
-Every method is a one-line delegation to the function of the same name in
-:mod:`defbudget.compare` (``to_basis`` delegates to :func:`defbudget.compare.compare`, ``style``
-to :func:`~defbudget.compare.style_table`); see those for parameters, units and errors.
+Every method is a one-line delegation to the function of the same name in the submodules of
+:mod:`defbudget.compare` (``to_basis`` to :func:`defbudget.compare.to_basis`, the same function
+as :func:`~defbudget.compare.compare`; ``style`` to :func:`~defbudget.compare.style_table`),
+imported when the method is first called; see those for parameters, units and errors. Nothing
+in :mod:`defbudget.compare` imports this module, so there is no import cycle.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ import pandas as pd
 
 from defbudget._deprecate import renamed_keywords
 
-if TYPE_CHECKING:  # pragma: no cover - for annotations only: no import of compare here
+if TYPE_CHECKING:  # pragma: no cover - annotations only; compare loads on first call
     from pandas.io.formats.style import Styler
 
-    from defbudget.compare import Basis, Selection
+    from defbudget.compare.basis import Basis
+    from defbudget.compare.select import Selection
 
 __all__ = ["BudgetAccessor"]
 
@@ -44,12 +48,6 @@ class BudgetAccessor:
     def __init__(self, frame: pd.DataFrame):
         self._frame = frame
 
-    @staticmethod
-    def _cmp():
-        from defbudget import compare
-
-        return compare
-
     def select(self, **criteria: Any) -> pd.DataFrame:
         """:func:`defbudget.compare.select`.
 
@@ -59,7 +57,9 @@ class BudgetAccessor:
         >>> len(_example_frame().budget.select(year=2023))
         1
         """
-        return self._cmp().select(self._frame, **criteria)
+        from defbudget.compare.select import select
+
+        return select(self._frame, **criteria)
 
     def yoy(self, *, pct: bool = True) -> pd.DataFrame:
         """:func:`defbudget.compare.yoy` (ratio, or the unit with ``pct=False``).
@@ -70,7 +70,9 @@ class BudgetAccessor:
         >>> float(_example_frame().budget.yoy(pct=False)["value"].iloc[-1])
         1421400000000.0
         """
-        return self._cmp().yoy(self._frame, pct=pct)
+        from defbudget.compare.growth import yoy
+
+        return yoy(self._frame, pct=pct)
 
     def cagr(self, *, start: int, end: int) -> pd.DataFrame:
         """:func:`defbudget.compare.cagr` (ratio a year).
@@ -81,7 +83,9 @@ class BudgetAccessor:
         >>> round(float(_example_frame().budget.cagr(start=2022, end=2023)["value"][0]), 4)
         0.2632
         """
-        return self._cmp().cagr(self._frame, start=start, end=end)
+        from defbudget.compare.growth import cagr
+
+        return cagr(self._frame, start=start, end=end)
 
     @renamed_keywords(base_year="index_year")
     def index_to(self, *, index_year: int) -> pd.DataFrame:
@@ -93,7 +97,9 @@ class BudgetAccessor:
         >>> _example_frame().budget.index_to(index_year=2022)["value"].round(1).tolist()
         [91.8, 100.0, 126.3]
         """
-        return self._cmp().index_to(self._frame, index_year=index_year)
+        from defbudget.compare.growth import index_to
+
+        return index_to(self._frame, index_year=index_year)
 
     def rolling_mean(self, *, window: int) -> pd.DataFrame:
         """:func:`defbudget.compare.rolling_mean` (the series' unit).
@@ -104,7 +110,9 @@ class BudgetAccessor:
         >>> float(_example_frame().budget.rolling_mean(window=2)["value"].iloc[-1])
         6111200000000.0
         """
-        return self._cmp().rolling_mean(self._frame, window=window)
+        from defbudget.compare.growth import rolling_mean
+
+        return rolling_mean(self._frame, window=window)
 
     def rank(self, *, year: int | Literal["latest"], ascending: bool = False,
              include_aggregates: bool = False) -> pd.DataFrame:
@@ -116,8 +124,10 @@ class BudgetAccessor:
         >>> _example_cross_section().budget.rank(year=2024)["iso3"].tolist()[:2]
         ['USA', 'CHN']
         """
-        return self._cmp().rank(self._frame, year=year, ascending=ascending,
-                                include_aggregates=include_aggregates)
+        from defbudget.compare.cross_section import rank
+
+        return rank(self._frame, year=year, ascending=ascending,
+                    include_aggregates=include_aggregates)
 
     def top_n(self, *, year: int | Literal["latest"], n: int = 10,
               ascending: bool = False) -> pd.DataFrame:
@@ -129,10 +139,14 @@ class BudgetAccessor:
         >>> _example_cross_section().budget.top_n(year="latest", n=3)["iso3"].tolist()
         ['USA', 'CHN', 'IND']
         """
-        return self._cmp().top_n(self._frame, year=year, n=n, ascending=ascending)
+        from defbudget.compare.cross_section import top_n
 
-    def share_of_total(self, *, total: str | Mapping[str, Sequence[str]] = "world",
-                       denominator: str = "reported") -> pd.DataFrame:
+        return top_n(self._frame, year=year, n=n, ascending=ascending)
+
+    def share_of_total(self, *,
+                       total: Literal["world", "region", "subregion"]
+                       | Mapping[str, Sequence[str]] = "world",
+                       denominator: Literal["reported", "sum"] = "reported") -> pd.DataFrame:
         """:func:`defbudget.compare.share_of_total` (unit ``ratio``).
 
         Examples
@@ -142,7 +156,9 @@ class BudgetAccessor:
         >>> s["value"].round(3).tolist()
         [0.24, 0.76]
         """
-        return self._cmp().share_of_total(self._frame, total=total, denominator=denominator)
+        from defbudget.compare.cross_section import share_of_total
+
+        return share_of_total(self._frame, total=total, denominator=denominator)
 
     def difference(self, a: Selection, b: Selection) -> pd.DataFrame:
         """:func:`defbudget.compare.difference` (a − b, in the common unit).
@@ -153,7 +169,9 @@ class BudgetAccessor:
         >>> float(_example_cross_section().budget.difference("USA", "CHN")["value"][0])
         683000000000.0
         """
-        return self._cmp().difference(self._frame, a, b)
+        from defbudget.compare.pairwise import difference
+
+        return difference(self._frame, a, b)
 
     def ratio(self, a: Selection, b: Selection) -> pd.DataFrame:
         """:func:`defbudget.compare.ratio` (a / b, unit ``ratio``).
@@ -164,7 +182,9 @@ class BudgetAccessor:
         >>> round(float(_example_cross_section().budget.ratio("JPN", "AUS")["value"][0]), 3)
         1.636
         """
-        return self._cmp().ratio(self._frame, a, b)
+        from defbudget.compare.pairwise import ratio
+
+        return ratio(self._frame, a, b)
 
     def against_targets(self, *, targets: pd.DataFrame | None = None,
                         proxy: bool = False) -> pd.DataFrame:
@@ -178,7 +198,9 @@ class BudgetAccessor:
         >>> bool(f.budget.against_targets()["met"].iloc[0])
         True
         """
-        return self._cmp().against_targets(self._frame, targets=targets, proxy=proxy)
+        from defbudget.compare.targets import against_targets
+
+        return against_targets(self._frame, targets=targets, proxy=proxy)
 
     def first_year_meeting(self, *, target: str | float,
                            targets: pd.DataFrame | None = None, strict: bool = False,
@@ -193,11 +215,14 @@ class BudgetAccessor:
         >>> f.budget.first_year_meeting(target="nato_2pct_guideline")["first_year"].iloc[0]
         np.int64(2024)
         """
-        return self._cmp().first_year_meeting(self._frame, target=target, targets=targets,
-                                              strict=strict, proxy=proxy)
+        from defbudget.compare.targets import first_year_meeting
+
+        return first_year_meeting(self._frame, target=target, targets=targets, strict=strict,
+                                  proxy=proxy)
 
     def to_basis(self, basis: Basis | Mapping[str, object] | None = None) -> pd.DataFrame:
-        """:func:`defbudget.compare.compare` of this frame alone.
+        """:func:`defbudget.compare.to_basis` (= :func:`~defbudget.compare.compare`) of this
+        frame alone.
 
         Examples
         --------
@@ -206,7 +231,9 @@ class BudgetAccessor:
         >>> round(float(usd["value"].iloc[-1]) / 1e9, 1)  # US$ bn at ¥150/$
         45.5
         """
-        return self._cmp().compare(self._frame, basis=basis)
+        from defbudget.compare.basis import to_basis
+
+        return to_basis(self._frame, basis=basis)
 
     def wide_table(self, *, index: Sequence[str] | None = None,
                    years: Iterable[int] | None = None, values: str = "value") -> pd.DataFrame:
@@ -218,7 +245,9 @@ class BudgetAccessor:
         >>> _example_frame().budget.wide_table().columns.tolist()
         [2002, 2022, 2023]
         """
-        return self._cmp().wide_table(self._frame, index=index, years=years, values=values)
+        from defbudget.compare.tables import wide_table
+
+        return wide_table(self._frame, index=index, years=years, values=values)
 
     def style(self, *, index: Sequence[str] | None = None, years: Iterable[int] | None = None,
               caption: str | None = None, sig: int = 3) -> Styler:
@@ -230,8 +259,9 @@ class BudgetAccessor:
         >>> "¥6.82T" in _example_frame().budget.style().to_html()
         True
         """
-        return self._cmp().style_table(self._frame, index=index, years=years,
-                                       caption=caption, sig=sig)
+        from defbudget.compare.tables import style_table
+
+        return style_table(self._frame, index=index, years=years, caption=caption, sig=sig)
 
     def show(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """:func:`defbudget.tables.show`: a display copy (¥8.70T, 1.37%, ¥150.7/$, marks).

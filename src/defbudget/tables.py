@@ -8,7 +8,7 @@ per US dollar (``¥150.7/$``), provisional and flagged values marked (``¥8.81T 
 scientific notation. The result is for looking at; keep the original frame for code.
 :func:`show_wide` does the same for years across (:func:`defbudget.compare.wide_table`).
 
-Use ``df.budget.show([...columns])`` (after ``import defbudget.compare``) or
+Use ``df.budget.show([...columns])`` (registered by ``import defbudget``) or
 ``defbudget.show(df, [...])``.
 """
 
@@ -198,7 +198,7 @@ def show_wide(frame: pd.DataFrame, *, index: Sequence[str] | None = None,
     country
     Japan    ¥4.96T  ¥5.40T  ¥6.82T
     """
-    from defbudget.compare import wide_table
+    from defbudget.compare.tables import wide_table
 
     wide = wide_table(frame, index=index, years=years)
     names = list(wide.index.names)
