@@ -88,6 +88,25 @@ def yoy(frame: pd.DataFrame, *, pct: bool = True) -> pd.DataFrame:
         change = value - prev_value
     change = change.where(consecutive)
 
+    out = df.copy()
+    out["value"] = change.astype(float)
+    out["measure"] = df["measure"] + ("_yoy_pct" if pct else "_yoy") + _suffix(
+        df["unit"], df["price_basis"])
+    if pct:
+        out["unit"] = "ratio"
+    flag = _worst_flag(df["flag"], prev_flag.where(consecutive))
+    out["flag"] = flag.where(~(out["value"].isna() & flag.isna()), "unavailable")
+    out["from_year"] = prev_year.astype("Int64")
+    out["source"] = _join_sources(prev_source.where(consecutive), df["source"])
+    out["note"] = _yoy_notes(df, prev_year, prev_value, consecutive, pct=pct)
+    out["value_type"] = "computed"
+    return _finish(out)
+
+
+def _yoy_notes(df: pd.DataFrame, prev_year: pd.Series, prev_value: pd.Series,
+               consecutive: pd.Series, *, pct: bool) -> pd.Series:
+    """Why each change of :func:`yoy` is missing (None where it was computed)."""
+    value = df["value"]
     lab = _labels(df["period"], df["year"])
     prev_lab = _labels(df["period"], df["year"] - 1)
     seen_lab = _labels(df["period"], prev_year.fillna(-1).astype(int))
@@ -104,20 +123,7 @@ def yoy(frame: pd.DataFrame, *, pct: bool = True) -> pd.DataFrame:
     if pct:
         zero = consecutive & prev_value.eq(0)
         notes[zero] = prev_lab[zero] + " value is zero: relative change undefined"
-
-    out = df.copy()
-    out["value"] = change.astype(float)
-    out["measure"] = df["measure"] + ("_yoy_pct" if pct else "_yoy") + _suffix(
-        df["unit"], df["price_basis"])
-    if pct:
-        out["unit"] = "ratio"
-    flag = _worst_flag(df["flag"], prev_flag.where(consecutive))
-    out["flag"] = flag.where(~(out["value"].isna() & flag.isna()), "unavailable")
-    out["from_year"] = prev_year.astype("Int64")
-    out["source"] = _join_sources(prev_source.where(consecutive), df["source"])
-    out["note"] = notes
-    out["value_type"] = "computed"
-    return _finish(out)
+    return notes
 
 
 def cagr(frame: pd.DataFrame, *, start: int, end: int) -> pd.DataFrame:
@@ -156,7 +162,34 @@ def cagr(frame: pd.DataFrame, *, start: int, end: int) -> pd.DataFrame:
     if not start < end:
         raise ArgumentError(f"compare.cagr: start ({start}) must be before end ({end}).")
     _check_unique_years(frame, "compare.cagr")
-    df = frame.reset_index(drop=True)
+    out, ends = _end_points(frame.reset_index(drop=True), start, end)
+    v0, v1 = ends["v0"], ends["v1"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        growth = v1 / v0
+        value = np.sign(growth) * np.abs(growth) ** (1.0 / (end - start)) - 1.0
+    note = _cagr_notes(out, ends, growth, start, end)
+    value = value.where(note.isna())
+    flag = _worst_flag(ends["f0"], ends["f1"])
+    out["value"] = value.to_numpy()
+    out["year"] = end
+    out["flag"] = flag.where(~(value.isna() & flag.isna()), "unavailable").to_numpy()
+    out["from_year"] = pd.array([start] * len(out), dtype="Int64")
+    out["source"] = _join_sources(ends["s0"], ends["s1"]).where(
+        lambda x: x.notna(), out["source"].astype(object)).to_numpy()
+    out["note"] = note.to_numpy()
+    out["measure"] = out["measure"] + "_cagr" + _suffix(out["unit"], out["price_basis"])
+    out["unit"] = "ratio"
+    out["value_type"] = "computed"
+    return _finish(out)
+
+
+def _end_points(df: pd.DataFrame, start: int, end: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows :func:`cagr` is computed from, one per series of *df*.
+
+    Returns the row each result is built on (the series' *end* row, else its *start* row,
+    else its latest), and beside it whether the series has a *start*/*end* row (``has0``,
+    ``has1``) and that row's value, flag and source (``v0``/``f0``/``s0``, ``v1``/...).
+    """
     sid = _series_id(df)
     order = df.assign(_sid=sid.to_numpy()).sort_values(["_sid", "year"], kind="stable")
     last = order.groupby("_sid").tail(1)
@@ -169,20 +202,22 @@ def cagr(frame: pd.DataFrame, *, start: int, end: int) -> pd.DataFrame:
     has0, has1 = ids.isin(pos0.index), ids.isin(pos1.index)
     pick = np.where(has1, pos1.reindex(ids).fillna(-1).astype(int),
                     np.where(has0, pos0.reindex(ids).fillna(-1).astype(int), pos_last[ids]))
-    out = df.loc[pick].reset_index(drop=True)
-    v0 = pd.Series(np.where(has0, df["value"].reindex(pos0.reindex(ids)).to_numpy(), np.nan))
-    v1 = pd.Series(np.where(has1, df["value"].reindex(pos1.reindex(ids)).to_numpy(), np.nan))
-    f0 = pd.Series(np.where(has0, df["flag"].astype(object).reindex(pos0.reindex(ids)), None))
-    f1 = pd.Series(np.where(has1, df["flag"].astype(object).reindex(pos1.reindex(ids)), None))
-    s0 = pd.Series(np.where(has0, df["source"].astype(object).reindex(pos0.reindex(ids)), None))
-    s1 = pd.Series(np.where(has1, df["source"].astype(object).reindex(pos1.reindex(ids)), None))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        growth = v1 / v0
-        value = np.sign(growth) * np.abs(growth) ** (1.0 / (end - start)) - 1.0
+    ends = pd.DataFrame({"has0": has0, "has1": has1})
+    for col, missing in (("value", np.nan), ("flag", None), ("source", None)):
+        column = df[col] if col == "value" else df[col].astype(object)
+        for k, has, pos in ((0, has0, pos0), (1, has1, pos1)):
+            ends[f"{col[0]}{k}"] = np.where(has, column.reindex(pos.reindex(ids)).to_numpy(),
+                                            missing)
+    return df.loc[pick].reset_index(drop=True), ends
+
+
+def _cagr_notes(out: pd.DataFrame, ends: pd.DataFrame, growth: pd.Series, start: int,
+                end: int) -> pd.Series:
+    """Why each rate of :func:`cagr` is missing (None where it was computed)."""
+    v0, v1 = ends["v0"], ends["v1"]
     l0 = _labels(out["period"], pd.Series(start, index=out.index))
     l1 = _labels(out["period"], pd.Series(end, index=out.index))
-    conds = [~pd.Series(has0), ~pd.Series(has1), v0.isna(), v1.isna(),
-             (v0 <= 0) | (growth < 0)]
+    conds = [~ends["has0"], ~ends["has1"], v0.isna(), v1.isna(), (v0 <= 0) | (growth < 0)]
     texts = ["no " + l0 + " value in this series", "no " + l1 + " value in this series",
              l0 + " value unavailable", l1 + " value unavailable",
              pd.Series("start value is not positive: compound growth undefined",
@@ -190,19 +225,7 @@ def cagr(frame: pd.DataFrame, *, start: int, end: int) -> pd.DataFrame:
     note = pd.Series(None, index=out.index, dtype=object)
     for cond, text in zip(reversed(conds), reversed(texts), strict=True):
         note = note.where(~cond.to_numpy(), text)
-    value = value.where(note.isna())
-    flag = _worst_flag(f0, f1)
-    out["value"] = value.to_numpy()
-    out["year"] = end
-    out["flag"] = flag.where(~(value.isna() & flag.isna()), "unavailable").to_numpy()
-    out["from_year"] = pd.array([start] * len(out), dtype="Int64")
-    out["source"] = _join_sources(s0, s1).where(lambda x: x.notna(),
-                                                out["source"].astype(object)).to_numpy()
-    out["note"] = note.to_numpy()
-    out["measure"] = out["measure"] + "_cagr" + _suffix(out["unit"], out["price_basis"])
-    out["unit"] = "ratio"
-    out["value_type"] = "computed"
-    return _finish(out)
+    return note
 
 
 @renamed_keywords(base_year="index_year")
@@ -273,6 +296,41 @@ def index_to(frame: pd.DataFrame, *, index_year: int) -> pd.DataFrame:
     return _finish(out)
 
 
+def _windows(df: pd.DataFrame, window: int) -> pd.DataFrame:
+    """The trailing windows of :func:`rolling_mean`, one row per row of *df* (same index).
+
+    Columns: ``_mean`` (NaN unless all *window* years have a value), ``_count`` (years with
+    a value), ``_worst`` (severity rank of the most severe flag, 0 for none) and ``_src``
+    (the window's sources joined). Each series is laid on a complete year grid first, so a
+    window never reaches across a gap.
+    """
+    sid = _series_id(df).to_numpy()
+    sev = {f: len(_FLAG_SEVERITY) - i for i, f in enumerate(_FLAG_SEVERITY)}
+    span = df.assign(_sid=sid).groupby("_sid")["year"].agg(["min", "max"])
+    lengths = (span["max"] - span["min"] + 1).to_numpy()
+    grid = pd.DataFrame({
+        "_sid": np.repeat(span.index.to_numpy(), lengths),
+        "year": np.concatenate([np.arange(a, b + 1) for a, b in
+                                zip(span["min"], span["max"], strict=True)])})
+    obs = pd.DataFrame({"_sid": sid, "year": df["year"].to_numpy(),
+                        "_v": df["value"].astype(float).to_numpy(),
+                        "_f": df["flag"].astype(object).map(
+                            lambda x: sev.get(x, 0) if isinstance(x, str) else 0).to_numpy(),
+                        "_s": df["source"].astype(object).to_numpy(), "_row": df.index})
+    full = grid.merge(obs, on=["_sid", "year"], how="left")
+    full["_f"] = full["_f"].fillna(0)
+    g = full.groupby("_sid", sort=False)
+    full["_mean"] = g["_v"].rolling(window, min_periods=window).mean().reset_index(
+        level=0, drop=True)
+    full["_count"] = full["_v"].notna().astype(int).groupby(full["_sid"]).rolling(
+        window, min_periods=1).sum().reset_index(level=0, drop=True)
+    full["_worst"] = g["_f"].rolling(window, min_periods=1).max().reset_index(
+        level=0, drop=True)
+    lagged = [full["_s"]] + [g["_s"].shift(k) for k in range(1, window)]
+    full["_src"] = _join_sources(*lagged[::-1])
+    return full[full["_row"].notna()].set_index("_row").reindex(df.index)
+
+
 def rolling_mean(frame: pd.DataFrame, *, window: int) -> pd.DataFrame:
     """Trailing mean over *window* consecutive years within each series.
 
@@ -311,34 +369,8 @@ def rolling_mean(frame: pd.DataFrame, *, window: int) -> pd.DataFrame:
                             f"{window!r}.")
     _check_unique_years(frame, "compare.rolling_mean")
     df = frame.reset_index(drop=True)
-    sid = _series_id(df).to_numpy()
-    sev = {f: len(_FLAG_SEVERITY) - i for i, f in enumerate(_FLAG_SEVERITY)}
-    inv = {v: k for k, v in sev.items()}
-    # A complete year grid per series, so that a window never reaches across a gap.
-    span = df.assign(_sid=sid).groupby("_sid")["year"].agg(["min", "max"])
-    lengths = (span["max"] - span["min"] + 1).to_numpy()
-    grid = pd.DataFrame({
-        "_sid": np.repeat(span.index.to_numpy(), lengths),
-        "year": np.concatenate([np.arange(a, b + 1) for a, b in
-                                zip(span["min"], span["max"], strict=True)])})
-    obs = pd.DataFrame({"_sid": sid, "year": df["year"].to_numpy(),
-                        "_v": df["value"].astype(float).to_numpy(),
-                        "_f": df["flag"].astype(object).map(
-                            lambda x: sev.get(x, 0) if isinstance(x, str) else 0).to_numpy(),
-                        "_s": df["source"].astype(object).to_numpy(), "_row": df.index})
-    full = grid.merge(obs, on=["_sid", "year"], how="left")
-    full["_f"] = full["_f"].fillna(0)
-    g = full.groupby("_sid", sort=False)
-    full["_mean"] = g["_v"].rolling(window, min_periods=window).mean().reset_index(
-        level=0, drop=True)
-    full["_count"] = full["_v"].notna().astype(int).groupby(full["_sid"]).rolling(
-        window, min_periods=1).sum().reset_index(level=0, drop=True)
-    full["_worst"] = g["_f"].rolling(window, min_periods=1).max().reset_index(
-        level=0, drop=True)
-    lagged = [full["_s"]] + [g["_s"].shift(k) for k in range(1, window)]
-    full["_src"] = _join_sources(*lagged[::-1])
-    back = full[full["_row"].notna()].set_index("_row").reindex(df.index)
-
+    back = _windows(df, window)
+    inv = {len(_FLAG_SEVERITY) - i: f for i, f in enumerate(_FLAG_SEVERITY)}
     out = df.copy()
     out["value"] = back["_mean"].to_numpy()
     count = back["_count"].astype(int)
