@@ -184,98 +184,12 @@ def share_of_total(frame: pd.DataFrame, *,
     df = frame.reset_index(drop=True)
     is_agg = _aggregate_mask(df)
     countries = df[~is_agg]
-    aggregates = df[is_agg]
     gk = [*_GROUP_KEYS, *(["vintage"] if "vintage" in df.columns else [])]
-
     if isinstance(total, Mapping):
-        parts = []
-        for name, members in total.items():
-            if isinstance(members, str) or not isinstance(members, Iterable):
-                raise TypeError(f"compare.share_of_total: members of {name!r} must be a list "
-                                f"of ISO3 codes or names; you passed {members!r}.")
-            masks = [_resolve_country(countries, m) for m in members]
-            mask = np.logical_or.reduce(masks)
-            rows = countries[mask].copy()
-            names = sorted(rows["country"].unique())
-            # Every member needs a value for the total to mean anything.
-            rows = rows.reset_index(drop=True)
-            rows["total_value"] = np.nan
-            rows["total_count"] = 0
-            notes = pd.Series(None, index=rows.index, dtype=object)
-            gid = rows.groupby(gk, dropna=False, sort=False).ngroup()
-            for _, idx in rows.groupby(gid, sort=False).groups.items():
-                g = rows.loc[idx]
-                have = set(g.loc[g["value"].notna(), "country"])
-                rows.loc[idx, "total_count"] = len(have)
-                missing = [n for n in names if n not in have]
-                if missing:
-                    first = g.iloc[0]
-                    notes[idx] = (f"{name} total incomplete in "
-                                  f"{_label(first['period'], first['year'])}: no value for "
-                                  f"{', '.join(missing)}")
-                else:
-                    rows.loc[idx, "total_value"] = float(g["value"].sum())
-                rows.loc[idx, "total_source"] = ";".join(
-                    dict.fromkeys(g["source"].dropna().astype(str)))
-            rows["note"] = notes
-            rows["total_name"] = name
-            rows["total_kind"] = "sum_of_members"
-            rows["total_flag"] = None
-            parts.append(rows)
-        out = pd.concat(parts, ignore_index=True)
+        out = pd.concat([_group_total(countries, name, members, gk)
+                         for name, members in total.items()], ignore_index=True)
     elif total in ("world", "region", "subregion"):
-        if total == "world":
-            level = pd.Series("World", index=countries.index)
-        else:
-            if total not in df.columns:
-                raise MissingColumnError(
-                    f"compare.share_of_total: total={total!r} needs a {total!r} column (SIPRI "
-                    "frames from defbudget.read_sipri have one).", columns=[total])
-            level = countries[total].astype(object)
-        rows = countries.copy()
-        rows["total_name"] = level
-        rows["_k"] = level.map(lambda v: v.casefold() if isinstance(v, str) else None)
-        if denominator == "reported":
-            agg = aggregates.copy()
-            agg["_k"] = agg["country"].astype(object).map(
-                lambda v: v.casefold() if isinstance(v, str) else None)
-            wanted = set(rows["_k"].dropna())
-            agg = agg[agg["_k"].isin(wanted)]
-            if agg.empty:
-                raise DataError(
-                    f"compare.share_of_total: the frame has no reported {total} total "
-                    "(an aggregate row, iso3 missing, named "
-                    f"{'World' if total == 'world' else 'after the region'}) on this basis. "
-                    "SIPRI publishes regional totals in constant US$ (and the latest year in "
-                    "current US$); pass denominator='sum' to divide by the sum of the "
-                    f"{rows['country'].nunique()} countries in the frame instead.")
-            agg = agg[[*gk, "_k", "value", "flag", "source"]].rename(
-                columns={"value": "total_value", "flag": "total_flag",
-                         "source": "total_source"})
-            rows = rows.merge(agg, on=[*gk, "_k"], how="left")
-            rows["total_kind"] = "reported"
-            rows["total_count"] = pd.NA
-            notes = pd.Series(None, index=rows.index, dtype=object)
-            nt = rows["total_value"].isna()
-            notes[nt] = [f"no reported {n} total for {_label(p, y)}" if isinstance(n, str)
-                         else f"no {total} for this country"
-                         for n, p, y in zip(rows.loc[nt, "total_name"], rows.loc[nt, "period"],
-                                            rows.loc[nt, "year"], strict=True)]
-            rows["note"] = notes
-        else:
-            keys = [*gk, "_k"]
-            grouped = rows.groupby(keys, dropna=False)
-            tot = grouped["value"].agg(["sum", "count"])
-            tot.columns = ["total_value", "total_count"]
-            tot["total_source"] = grouped["source"].agg(
-                lambda x: ";".join(dict.fromkeys(x.dropna().astype(str))))
-            rows = rows.merge(tot, left_on=keys, right_index=True, how="left")
-            rows.loc[rows["_k"].isna(), "total_value"] = np.nan
-            rows["total_kind"] = "sum_of_countries"
-            rows["total_flag"] = None
-            rows["note"] = pd.Series(f"no {total} for this country", index=rows.index,
-                                     dtype=object).where(rows["_k"].isna(), None)
-        out = rows.drop(columns=["_k"])
+        out = _area_total(countries, df[is_agg], total, denominator, gk)
     else:
         raise ArgumentError(f"compare.share_of_total: total must be 'world', 'region', "
                             f"'subregion' or a mapping like {{'Quad': ['JPN', 'USA']}}; you "
@@ -292,6 +206,112 @@ def share_of_total(frame: pd.DataFrame, *,
     out["total_count"] = pd.to_numeric(out["total_count"]).astype("Int64")
     out["value_type"] = "computed"
     return _finish(out, sort=("total_name", "year", "country"))
+
+
+def _group_total(countries: pd.DataFrame, name: str, members: Sequence[str],
+                 gk: list[str]) -> pd.DataFrame:
+    """The rows of a named group's members, each with the group's total beside it (the sum
+    of the members, NaN with a note in a year when a member has no value)."""
+    if isinstance(members, str) or not isinstance(members, Iterable):
+        raise TypeError(f"compare.share_of_total: members of {name!r} must be a list "
+                        f"of ISO3 codes or names; you passed {members!r}.")
+    masks = [_resolve_country(countries, m) for m in members]
+    mask = np.logical_or.reduce(masks)
+    rows = countries[mask].copy()
+    names = sorted(rows["country"].unique())
+    # Every member needs a value for the total to mean anything.
+    rows = rows.reset_index(drop=True)
+    rows["total_value"] = np.nan
+    rows["total_count"] = 0
+    notes = pd.Series(None, index=rows.index, dtype=object)
+    gid = rows.groupby(gk, dropna=False, sort=False).ngroup()
+    for _, idx in rows.groupby(gid, sort=False).groups.items():
+        g = rows.loc[idx]
+        have = set(g.loc[g["value"].notna(), "country"])
+        rows.loc[idx, "total_count"] = len(have)
+        missing = [n for n in names if n not in have]
+        if missing:
+            first = g.iloc[0]
+            notes[idx] = (f"{name} total incomplete in "
+                          f"{_label(first['period'], first['year'])}: no value for "
+                          f"{', '.join(missing)}")
+        else:
+            rows.loc[idx, "total_value"] = float(g["value"].sum())
+        rows.loc[idx, "total_source"] = ";".join(
+            dict.fromkeys(g["source"].dropna().astype(str)))
+    rows["note"] = notes
+    rows["total_name"] = name
+    rows["total_kind"] = "sum_of_members"
+    rows["total_flag"] = None
+    return rows
+
+
+def _area_total(countries: pd.DataFrame, aggregates: pd.DataFrame, total: str,
+                denominator: str, gk: list[str]) -> pd.DataFrame:
+    """The country rows, each with the total of the world or of its region or subregion."""
+    if total != "world" and total not in countries.columns:
+        raise MissingColumnError(
+            f"compare.share_of_total: total={total!r} needs a {total!r} column (SIPRI "
+            "frames from defbudget.read_sipri have one).", columns=[total])
+    rows = countries.copy()
+    rows["total_name"] = "World" if total == "world" else countries[total].astype(object)
+    rows["_k"] = rows["total_name"].map(lambda v: v.casefold() if isinstance(v, str)
+                                        else None)
+    if denominator == "reported":
+        rows = _reported_total(rows, aggregates, total, gk)
+    else:
+        rows = _summed_total(rows, total, gk)
+    return rows.drop(columns=["_k"])
+
+
+def _reported_total(rows: pd.DataFrame, aggregates: pd.DataFrame, total: str,
+                    gk: list[str]) -> pd.DataFrame:
+    """*rows* (countries, keyed by ``_k``, the casefolded name of their world or region) with
+    the aggregate row the source reports for it beside each (``total_kind`` ``reported``)."""
+    agg = aggregates.copy()
+    agg["_k"] = agg["country"].astype(object).map(
+        lambda v: v.casefold() if isinstance(v, str) else None)
+    agg = agg[agg["_k"].isin(set(rows["_k"].dropna()))]
+    if agg.empty:
+        raise DataError(
+            f"compare.share_of_total: the frame has no reported {total} total "
+            "(an aggregate row, iso3 missing, named "
+            f"{'World' if total == 'world' else 'after the region'}) on this basis. "
+            "SIPRI publishes regional totals in constant US$ (and the latest year in "
+            "current US$); pass denominator='sum' to divide by the sum of the "
+            f"{rows['country'].nunique()} countries in the frame instead.")
+    agg = agg[[*gk, "_k", "value", "flag", "source"]].rename(
+        columns={"value": "total_value", "flag": "total_flag", "source": "total_source"})
+    rows = rows.merge(agg, on=[*gk, "_k"], how="left")
+    rows["total_kind"] = "reported"
+    rows["total_count"] = pd.NA
+    notes = pd.Series(None, index=rows.index, dtype=object)
+    nt = rows["total_value"].isna()
+    notes[nt] = [f"no reported {n} total for {_label(p, y)}" if isinstance(n, str)
+                 else f"no {total} for this country"
+                 for n, p, y in zip(rows.loc[nt, "total_name"], rows.loc[nt, "period"],
+                                    rows.loc[nt, "year"], strict=True)]
+    rows["note"] = notes
+    return rows
+
+
+def _summed_total(rows: pd.DataFrame, total: str, gk: list[str]) -> pd.DataFrame:
+    """*rows* (countries, keyed by ``_k`` as in :func:`_reported_total`) with the sum of the
+    countries of their world or region that have a value (``total_kind``
+    ``sum_of_countries``)."""
+    keys = [*gk, "_k"]
+    grouped = rows.groupby(keys, dropna=False)
+    tot = grouped["value"].agg(["sum", "count"])
+    tot.columns = ["total_value", "total_count"]
+    tot["total_source"] = grouped["source"].agg(
+        lambda x: ";".join(dict.fromkeys(x.dropna().astype(str))))
+    rows = rows.merge(tot, left_on=keys, right_index=True, how="left")
+    rows.loc[rows["_k"].isna(), "total_value"] = np.nan
+    rows["total_kind"] = "sum_of_countries"
+    rows["total_flag"] = None
+    rows["note"] = pd.Series(f"no {total} for this country", index=rows.index,
+                             dtype=object).where(rows["_k"].isna(), None)
+    return rows
 
 
 def _example_cross_section() -> pd.DataFrame:
