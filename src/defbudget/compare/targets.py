@@ -132,50 +132,9 @@ def against_targets(frame: pd.DataFrame, *, targets: pd.DataFrame | None = None,
     share = _is_share_of_gdp(obs["measure"])
     parts = []
     for _, tg in t.iterrows():
-        if proxy and _is_share_of_gdp(pd.Series([tg["measure"]])).iloc[0]:
-            rows = obs[share | obs["measure"].eq(tg["measure"])]
-        else:
-            rows = obs[obs["measure"].eq(tg["measure"])]
-        if isinstance(tg["iso3"], str):
-            rows = rows[rows["iso3"].eq(tg["iso3"])]
-        if rows.empty:
-            continue
-        bad = rows[rows["unit"] != "ratio"]
-        if len(bad):
-            raise BasisMismatchError(
-                f"compare.against_targets: target {tg['target_id']!r} is a ratio of GDP but "
-                f"{bad['country'].iloc[0]} {bad['measure'].iloc[0]} is in "
-                f"{bad['unit'].iloc[0]!r}; divide by GDP first.")
-        out = rows.copy()
-        out["target_id"] = tg["target_id"]
-        out["target_label"] = tg["label"]
-        out["threshold"] = float(tg["value"])
-        out["deadline_year"] = int(tg["year"])
-        out["direction"] = tg["direction"]
-        out["gap"] = out["value"] - float(tg["value"])
-        met = (out["value"] >= float(tg["value"])).astype("boolean")
-        met[out["value"].isna() | (tg["direction"] != "at_least")] = pd.NA
-        out["met"] = met
-        same_measure = out["measure"].eq(tg["measure"])
-        same_basis = out["basis"].eq(tg["basis"])
-        out["exact_match"] = (same_measure & same_basis).astype(bool)
-        notes = []
-        for m, b, p in zip(out["measure"], out["basis"], out["period"], strict=True):
-            parts_note = []
-            if m != tg["measure"]:
-                parts_note.append(f"proxy: {m} stands in for the target's {tg['measure']}")
-            if b != tg["basis"]:
-                parts_note.append(f"the observation counts spending on the {b!r} definition; "
-                                  f"the target, on {tg['basis']!r}")
-            if p != tg["period"]:
-                parts_note.append(f"observation by {p}, target by {tg['period']}")
-            ref = tg.get("gdp_reference")
-            if isinstance(ref, str) and ref != "same year":
-                parts_note.append(f"the target is a share of {ref} GDP")
-            notes.append("; ".join(parts_note) or None)
-        out["target_note"] = notes
-        out["target_source"] = tg["source"]
-        parts.append(out)
+        rows = _rows_for_target(obs, share, tg, proxy=proxy)
+        if len(rows):
+            parts.append(_against_one_target(rows, tg))
     if not parts:
         raise DataError(
             "compare.against_targets: no target applies to this frame. It has measures "
@@ -185,6 +144,62 @@ def against_targets(frame: pd.DataFrame, *, targets: pd.DataFrame | None = None,
     result = schema.coerce(pd.concat(parts, ignore_index=True))
     return result.sort_values(["country", "year", "target_id"], kind="stable").reset_index(
         drop=True)
+
+
+def _rows_for_target(obs: pd.DataFrame, share: pd.Series, tg: pd.Series, *,
+                     proxy: bool) -> pd.DataFrame:
+    """The rows of *obs* target *tg* applies to: its measure (or, with *proxy*, any share of
+    GDP when the target is one), and its country when it names one."""
+    if proxy and _is_share_of_gdp(pd.Series([tg["measure"]])).iloc[0]:
+        rows = obs[share | obs["measure"].eq(tg["measure"])]
+    else:
+        rows = obs[obs["measure"].eq(tg["measure"])]
+    if isinstance(tg["iso3"], str):
+        rows = rows[rows["iso3"].eq(tg["iso3"])]
+    bad = rows[rows["unit"] != "ratio"]
+    if len(bad):
+        raise BasisMismatchError(
+            f"compare.against_targets: target {tg['target_id']!r} is a ratio of GDP but "
+            f"{bad['country'].iloc[0]} {bad['measure'].iloc[0]} is in "
+            f"{bad['unit'].iloc[0]!r}; divide by GDP first.")
+    return rows
+
+
+def _against_one_target(rows: pd.DataFrame, tg: pd.Series) -> pd.DataFrame:
+    """*rows* with target *tg* beside each: threshold, gap, met, and how well they match."""
+    out = rows.copy()
+    out["target_id"] = tg["target_id"]
+    out["target_label"] = tg["label"]
+    out["threshold"] = float(tg["value"])
+    out["deadline_year"] = int(tg["year"])
+    out["direction"] = tg["direction"]
+    out["gap"] = out["value"] - float(tg["value"])
+    met = (out["value"] >= float(tg["value"])).astype("boolean")
+    met[out["value"].isna() | (tg["direction"] != "at_least")] = pd.NA
+    out["met"] = met
+    same_measure = out["measure"].eq(tg["measure"])
+    same_basis = out["basis"].eq(tg["basis"])
+    out["exact_match"] = (same_measure & same_basis).astype(bool)
+    out["target_note"] = [_target_note(m, b, p, tg) for m, b, p in
+                          zip(out["measure"], out["basis"], out["period"], strict=True)]
+    out["target_source"] = tg["source"]
+    return out
+
+
+def _target_note(measure: str, basis: str, period: str, tg: pd.Series) -> str | None:
+    """How an observation of *measure*, *basis* and *period* differs from target *tg*."""
+    parts = []
+    if measure != tg["measure"]:
+        parts.append(f"proxy: {measure} stands in for the target's {tg['measure']}")
+    if basis != tg["basis"]:
+        parts.append(f"the observation counts spending on the {basis!r} definition; "
+                     f"the target, on {tg['basis']!r}")
+    if period != tg["period"]:
+        parts.append(f"observation by {period}, target by {tg['period']}")
+    ref = tg.get("gdp_reference")
+    if isinstance(ref, str) and ref != "same year":
+        parts.append(f"the target is a share of {ref} GDP")
+    return "; ".join(parts) or None
 
 
 def first_year_meeting(frame: pd.DataFrame, *, target: str | float,
@@ -236,64 +251,78 @@ def first_year_meeting(frame: pd.DataFrame, *, target: str | float,
     >>> out["first_year"].iloc[0] is pd.NA, out["note"].iloc[0]
     (True, 'never at or above 2.00% in 2021–2024 (4 years with data)')
     """
-    from defbudget.formatting import format_ratio
-
     _require(frame, "compare.first_year_meeting")
     if isinstance(target, str):
-        t = _targets_table(targets)
-        hit = t[t["target_id"] == target]
-        if hit.empty:
-            close = difflib.get_close_matches(target, t["target_id"].tolist(), n=3,
-                                              cutoff=0.4)
-            raise UnknownNameError(f"unknown target {target!r}."
-                                   + (f" Did you mean {', '.join(map(repr, close))}?" if close
-                                else "")
-                                   + f" Targets: {', '.join(t['target_id'])}.")
-        if hit["direction"].iloc[0] != "at_least":
-            raise ArgumentError(f"target {target!r} is an allowance ({hit['direction'].iloc[0]}), "
-                                "not a level that can be met.")
-        rows = against_targets(frame, targets=hit, proxy=proxy)
+        rows = against_targets(frame, targets=_one_target(target, targets), proxy=proxy)
     else:
-        if isinstance(target, bool) or not isinstance(target, (int, float, np.number)):
-            raise TypeError(f"target must be a target_id or a ratio such as 0.02; you passed "
-                            f"{target!r}.")
-        if target > 1:
-            raise ArgumentError(f"target={target!r}: thresholds are ratios (0.02 = 2% of GDP), "
-                                "not percentages.")
-        obs = frame[~_aggregate_mask(frame)]
-        _one_measure(obs, "compare.first_year_meeting")
-        if not (obs["unit"] == "ratio").all():
-            raise BasisMismatchError(
-                "compare.first_year_meeting compares shares (unit 'ratio') with a threshold; "
-                f"the frame is in {obs['unit'].iloc[0]!r}.")
-        rows = obs.copy()
-        rows["target_id"] = f"threshold_{float(target):g}"
-        rows["threshold"] = float(target)
-        rows["target_source"] = None
+        rows = _against_threshold(frame, target)
     thr = rows["threshold"]
     rows = rows.assign(_met=(rows["value"] > thr) if strict else (rows["value"] >= thr))
-    out = []
     word = "above" if strict else "at or above"
-    for _, idx in rows.groupby(_series_id(rows), sort=False).groups.items():
-        g = rows.loc[idx].sort_values("year")
-        met = g[g["_met"].fillna(False).astype(bool)]
-        have = g[g["value"].notna()]
-        if len(met):
-            row = met.iloc[0].copy()
-            row["first_year"] = int(row["year"])
-            row["note"] = None
-        else:
-            row = (have if len(have) else g).iloc[-1].copy()
-            row["first_year"] = pd.NA
-            span = (f"{_label(row['period'], have['year'].min())}–"
-                    f"{_label(row['period'], have['year'].max())}" if len(have) else "the data")
-            row["note"] = (f"never {word} {format_ratio(float(row['threshold']))} in {span} "
-                           f"({len(have)} years with data)")
-        row["years_met"] = len(met)
-        out.append(row)
+    out = [_first_met(rows.loc[idx].sort_values("year"), word)
+           for _, idx in rows.groupby(_series_id(rows), sort=False).groups.items()]
     result = pd.DataFrame(out).drop(columns=["_met"]).reset_index(drop=True)
     result["first_year"] = result["first_year"].astype("Int64")
     result["years_met"] = result["years_met"].astype("Int64")
     result = schema.coerce(result)
     return result.sort_values(["first_year", "country"], na_position="last",
                               kind="stable").reset_index(drop=True)
+
+
+def _one_target(target: str, targets: pd.DataFrame | None) -> pd.DataFrame:
+    """The row of the targets table with id *target*, which must be a level to meet."""
+    t = _targets_table(targets)
+    hit = t[t["target_id"] == target]
+    if hit.empty:
+        close = difflib.get_close_matches(target, t["target_id"].tolist(), n=3, cutoff=0.4)
+        raise UnknownNameError(f"unknown target {target!r}."
+                               + (f" Did you mean {', '.join(map(repr, close))}?" if close
+                                  else "")
+                               + f" Targets: {', '.join(t['target_id'])}.")
+    if hit["direction"].iloc[0] != "at_least":
+        raise ArgumentError(f"target {target!r} is an allowance ({hit['direction'].iloc[0]}), "
+                            "not a level that can be met.")
+    return hit
+
+
+def _against_threshold(frame: pd.DataFrame, target: object) -> pd.DataFrame:
+    """The country rows of *frame* (one measure, shares) with an ad-hoc threshold beside."""
+    if isinstance(target, bool) or not isinstance(target, (int, float, np.number)):
+        raise TypeError(f"target must be a target_id or a ratio such as 0.02; you passed "
+                        f"{target!r}.")
+    if target > 1:
+        raise ArgumentError(f"target={target!r}: thresholds are ratios (0.02 = 2% of GDP), "
+                            "not percentages.")
+    obs = frame[~_aggregate_mask(frame)]
+    _one_measure(obs, "compare.first_year_meeting")
+    if not (obs["unit"] == "ratio").all():
+        raise BasisMismatchError(
+            "compare.first_year_meeting compares shares (unit 'ratio') with a threshold; "
+            f"the frame is in {obs['unit'].iloc[0]!r}.")
+    rows = obs.copy()
+    rows["target_id"] = f"threshold_{float(target):g}"
+    rows["threshold"] = float(target)
+    rows["target_source"] = None
+    return rows
+
+
+def _first_met(g: pd.DataFrame, word: str) -> pd.Series:
+    """One series' answer: its first row that met the threshold (``_met``), or its latest
+    row with a note saying it never did; with ``first_year`` and ``years_met``."""
+    from defbudget.formatting import format_ratio
+
+    met = g[g["_met"].fillna(False).astype(bool)]
+    have = g[g["value"].notna()]
+    if len(met):
+        row = met.iloc[0].copy()
+        row["first_year"] = int(row["year"])
+        row["note"] = None
+    else:
+        row = (have if len(have) else g).iloc[-1].copy()
+        row["first_year"] = pd.NA
+        span = (f"{_label(row['period'], have['year'].min())}–"
+                f"{_label(row['period'], have['year'].max())}" if len(have) else "the data")
+        row["note"] = (f"never {word} {format_ratio(float(row['threshold']))} in {span} "
+                       f"({len(have)} years with data)")
+    row["years_met"] = len(met)
+    return row
