@@ -88,6 +88,35 @@ class Basis:
             raise ArgumentError(f"Basis(period={self.period!r}): expected 'CY', 'FY' or None.")
 
 
+def _as_basis(basis: Basis | Mapping | None) -> Basis:
+    """The :class:`Basis` :func:`compare` was given, as a mapping of its fields, or None."""
+    if basis is None:
+        return Basis()
+    if isinstance(basis, Mapping):
+        return Basis(**basis)
+    if not isinstance(basis, Basis):
+        raise TypeError(f"compare: basis must be a Basis or a dict of its fields; you passed "
+                        f"{basis!r}.")
+    return basis
+
+
+def _money(frames: tuple[pd.DataFrame, ...]) -> pd.DataFrame:
+    """The frames given to :func:`compare` in one, each checked, every row in a currency."""
+    if not frames:
+        raise ArgumentError("compare: pass at least one frame.")
+    for f in frames:
+        _require(f, "compare.compare")
+    df = pd.concat(frames, ignore_index=True)
+    not_money = df[~df["unit"].map(is_currency_unit).astype(bool)]
+    if len(not_money):
+        r = not_money.iloc[0]
+        raise BasisMismatchError(
+            f"compare aligns money; {r['country']} {r['measure']} is in {r['unit']!r}, which "
+            "has no currency or price basis to convert. Compare shares and indices directly "
+            "(they are already unit-free), or select the money rows.")
+    return df
+
+
 def _to_period(df: pd.DataFrame, basis: Basis) -> pd.DataFrame:
     """Step 1 of :func:`compare`: the period convention of *basis*."""
     from defbudget import fiscal
@@ -214,26 +243,8 @@ def compare(*frames: pd.DataFrame, basis: Basis | Mapping | None = None) -> pd.D
     ...
     defbudget.schema.BasisMismatchError: compare aligns money; ... is in 'ratio', ...
     """
-    if basis is None:
-        basis = Basis()
-    elif isinstance(basis, Mapping):
-        basis = Basis(**basis)
-    elif not isinstance(basis, Basis):
-        raise TypeError(f"compare: basis must be a Basis or a dict of its fields; you passed "
-                        f"{basis!r}.")
-    if not frames:
-        raise ArgumentError("compare: pass at least one frame.")
-    for f in frames:
-        _require(f, "compare.compare")
-    df = pd.concat(frames, ignore_index=True)
-    not_money = df[~df["unit"].map(is_currency_unit).astype(bool)]
-    if len(not_money):
-        r = not_money.iloc[0]
-        raise BasisMismatchError(
-            f"compare aligns money; {r['country']} {r['measure']} is in {r['unit']!r}, which "
-            "has no currency or price basis to convert. Compare shares and indices directly "
-            "(they are already unit-free), or select the money rows.")
-    df = _to_period(df, basis)
+    basis = _as_basis(basis)
+    df = _to_period(_money(frames), basis)
     parts = [_to_prices(rows, basis, unit=unit, price_basis=pb,
                         base_year=None if pd.isna(by) else int(by))
              for (unit, pb, by), rows in df.groupby(["unit", "price_basis", "base_year"],

@@ -6,6 +6,7 @@ Values are formatted with :mod:`defbudget.formatting`, as charts do. :mod:`defbu
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -128,7 +129,7 @@ def style_table(frame: pd.DataFrame, *, index: Sequence[str] | None = None,
         import jinja2  # noqa: F401  (pandas' Styler needs it)
     except ImportError as exc:  # pragma: no cover - jinja2 is a dependency
         raise ImportError("style_table needs jinja2: pip install jinja2") from exc
-    from defbudget.formatting import format_value, unit_label
+    from defbudget.formatting import format_value
 
     wide = wide_table(frame, index=index, years=years)
     flags = wide_table(frame, index=index, years=years, values="flag").reindex_like(wide)
@@ -148,6 +149,14 @@ def style_table(frame: pd.DataFrame, *, index: Sequence[str] | None = None,
         return flags.map(lambda f: look.get(f, "") if isinstance(f, str) else "")
 
     styler = styler.apply(css, axis=None)
+    return styler.set_caption(_caption(frame, flags, caption))
+
+
+def _caption(frame: pd.DataFrame, flags: pd.DataFrame, caption: str | None) -> str:
+    """The caption of :func:`style_table`: *caption*, then the unit and price basis, the
+    period convention, what the styles mean and the sources."""
+    from defbudget.formatting import unit_label
+
     parts = [caption] if caption else []
     bases = frame[["unit", "price_basis", "base_year"]].drop_duplicates()
     parts.append("Unit: " + "; ".join(
@@ -156,7 +165,6 @@ def style_table(frame: pd.DataFrame, *, index: Sequence[str] | None = None,
     if frame["period"].eq("FY").all():
         months = frame["fy_start_month"].unique()
         if len(months) == 1:
-            import calendar
             m = int(months[0])
             end = calendar.month_name[(m - 2) % 12 + 1]
             y1 = "2024" if m != 1 else "2023"
@@ -172,4 +180,4 @@ def style_table(frame: pd.DataFrame, *, index: Sequence[str] | None = None,
         parts.append("Red: highly uncertain.")
     srcs = sorted({p for v in frame["source"].dropna() for p in str(v).split(";")})
     parts.append(f"Source{'s' if len(srcs) > 1 else ''}: {', '.join(srcs)}.")
-    return styler.set_caption(" ".join(parts))
+    return " ".join(parts)
