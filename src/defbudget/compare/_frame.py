@@ -1,8 +1,9 @@
 """Frame helpers shared by the modules of :mod:`defbudget.compare` (private).
 
-The columns that identify a series, the checks every comparison makes on its input (tidy,
-not empty, one value per series and year, one basis), labels and flags of derived rows, and
-the final coercion and sort. Nothing here is specific to one comparison.
+The columns that identify a series and the names of aggregates; the checks comparisons make
+on their input (a tidy frame, not empty, one value per series and year, one measure, one
+basis); the label, worst flag and joined sources of a derived row; and the final coercion
+and sort. Helpers used by one module only live in that module.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pandas as pd
 
 from defbudget import schema
 from defbudget.errors import DataError, MissingColumnError
-from defbudget.schema import is_currency_unit, require_same_basis
+from defbudget.schema import require_same_basis
 
 #: Columns that identify one series: growth is computed within a series, never across two.
 #: ``source`` is a per-row citation (a shipped series may cite a different white paper each
@@ -66,21 +67,10 @@ def _label(period, year) -> str:
     return f"FY{int(year)}" if period == "FY" else str(int(year))
 
 
-def _labels(period: pd.Series, year: pd.Series) -> pd.Series:
-    prefix = pd.Series(np.where(period.astype(object).eq("FY"), "FY", ""), index=year.index)
-    return prefix + year.astype("Int64").astype(str)
 
 
-def _is_money(unit) -> bool:
-    return is_currency_unit(unit) or unit == "USD/person"
 
 
-def _suffix(unit: pd.Series, price_basis: pd.Series) -> pd.Series:
-    """'_real' for money at constant prices, '_nominal' at current prices, '' otherwise."""
-    money = unit.map(_is_money).astype(bool)
-    out = np.where(money & price_basis.eq("constant").fillna(False), "_real",
-                   np.where(money, "_nominal", ""))
-    return pd.Series(out, index=unit.index)
 
 
 def _worst_flag(*flags: pd.Series) -> pd.Series:
@@ -172,17 +162,3 @@ def _one_measure(frame: pd.DataFrame, what: str) -> str:
             f"select(frame, measure={measures[0]!r}, unit='USD', price_basis='current').")
     return measures[0]
 
-
-def _pick_year(frame: pd.DataFrame, year, what: str) -> int:
-    if isinstance(year, str) and year == "latest":
-        have = frame[frame["value"].notna() & ~_aggregate_mask(frame)]
-        if have.empty:
-            raise DataError(f"{what}: the frame has no country values, so no latest year.")
-        return int(have["year"].max())
-    if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
-        raise TypeError(f"{what}: year must be an int (e.g. 2024) or 'latest'; you passed "
-                        f"{year!r}.")
-    if not frame["year"].eq(year).any():
-        raise DataError(f"{what}: no rows for year {year}; the frame covers "
-                        f"{int(frame['year'].min())}–{int(frame['year'].max())}.")
-    return int(year)

@@ -20,13 +20,27 @@ from defbudget.compare._frame import (
     _join_sources,
     _label,
     _one_measure,
-    _pick_year,
     _require,
     _same_basis,
     _worst_flag,
 )
 from defbudget.compare.select import _resolve_country
 from defbudget.errors import ArgumentError, DataError, MissingColumnError
+
+
+def _pick_year(frame: pd.DataFrame, year, what: str) -> int:
+    if isinstance(year, str) and year == "latest":
+        have = frame[frame["value"].notna() & ~_aggregate_mask(frame)]
+        if have.empty:
+            raise DataError(f"{what}: the frame has no country values, so no latest year.")
+        return int(have["year"].max())
+    if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
+        raise TypeError(f"{what}: year must be an int (e.g. 2024) or 'latest'; you passed "
+                        f"{year!r}.")
+    if not frame["year"].eq(year).any():
+        raise DataError(f"{what}: no rows for year {year}; the frame covers "
+                        f"{int(frame['year'].min())}–{int(frame['year'].max())}.")
+    return int(year)
 
 
 def rank(frame: pd.DataFrame, *, year: int | Literal["latest"], ascending: bool = False,

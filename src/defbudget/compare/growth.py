@@ -20,13 +20,29 @@ from defbudget.compare._frame import (
     _join_sources,
     _keys,
     _label,
-    _labels,
     _require,
     _series_id,
-    _suffix,
     _worst_flag,
 )
 from defbudget.errors import ArgumentError, DataError
+from defbudget.schema import is_currency_unit
+
+
+def _labels(period: pd.Series, year: pd.Series) -> pd.Series:
+    prefix = pd.Series(np.where(period.astype(object).eq("FY"), "FY", ""), index=year.index)
+    return prefix + year.astype("Int64").astype(str)
+
+
+def _is_money(unit) -> bool:
+    return is_currency_unit(unit) or unit == "USD/person"
+
+
+def _suffix(unit: pd.Series, price_basis: pd.Series) -> pd.Series:
+    """'_real' for money at constant prices, '_nominal' at current prices, '' otherwise."""
+    money = unit.map(_is_money).astype(bool)
+    out = np.where(money & price_basis.eq("constant").fillna(False), "_real",
+                   np.where(money, "_nominal", ""))
+    return pd.Series(out, index=unit.index)
 
 
 def yoy(frame: pd.DataFrame, *, pct: bool = True) -> pd.DataFrame:
