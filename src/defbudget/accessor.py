@@ -7,7 +7,7 @@ none of the comparisons)::
     budget = db.load("japan_mod_budget")
     budget.budget.select(basis="mod_incl_saco_realignment").budget.yoy()
 
-Every method is a one-line delegation to the function of the same name in the submodules of
+Every method delegates to the function of the same name in the submodules of
 :mod:`defbudget.compare` (``to_basis`` to :func:`defbudget.compare.to_basis`, the same function
 as :func:`~defbudget.compare.compare`; ``style`` to :func:`~defbudget.compare.style_table`),
 imported when the method is first called; see those for parameters, units and errors. Nothing
@@ -38,7 +38,7 @@ class BudgetAccessor:
 
     Examples
     --------
-    >>> import defbudget.accessor  # noqa: F401
+    >>> import defbudget  # registers df.budget
     >>> from defbudget.compare import _example_frame
     >>> f = _example_frame()
     >>> f.budget.yoy()["value"].round(4).tolist()
