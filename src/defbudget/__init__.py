@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
-
 from defbudget import accessor as _accessor  # noqa: F401  registers df.budget
+from defbudget._version import __version__
 
 # name -> "module:attribute" (or "module" for a submodule); resolved lazily on first access.
 _LAZY = {

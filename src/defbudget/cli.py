@@ -206,7 +206,7 @@ def _fmt(value: float, unit: str) -> str:
 
 
 def _load_sipri(path: str | None, sheets: Sequence[str] | None = None) -> pd.DataFrame:
-    from defbudget import read_sipri
+    from defbudget.readers.sipri import read_sipri
 
     return read_sipri(path or None, sheets=list(sheets) if sheets else None)
 

@@ -916,7 +916,7 @@ _META_CHUNK = 30_000
 
 
 def _write_meta(ws, meta: dict) -> None:
-    from defbudget import __version__
+    from defbudget._version import __version__
 
     rows = [
         ("format", FORMAT_NAME),
@@ -1134,7 +1134,7 @@ def _build_workbook(named: dict[str, pd.DataFrame], *, kind: str, title: str | N
                     notes: list[str]):
     from openpyxl import Workbook
 
-    from defbudget import __version__
+    from defbudget._version import __version__
 
     styles = _Styles()
     wb = Workbook()
@@ -1397,7 +1397,7 @@ def _year_width(fmt: str, max_abs: float, year_headers: list) -> float:
 def _write_contents(ws, title, named, data_sheets, styles: _Styles, kind: str) -> None:
     from openpyxl.worksheet.hyperlink import Hyperlink
 
-    from defbudget import __version__
+    from defbudget._version import __version__
 
     _put(ws.cell(row=1, column=1), title or "Defence budget data — defbudget export")
     ws.cell(row=1, column=1).font = styles.title
