@@ -58,6 +58,7 @@ from defbudget.errors import (
 )
 from defbudget.fiscal import FY_START_MONTH, fy_bounds
 from defbudget.schema import COLUMNS, coerce, is_currency_unit
+from defbudget.vocabulary import CURRENCY_COUNTRY
 
 __all__ = [
     "ECB_SOURCE",
@@ -85,11 +86,6 @@ H10_SOURCE = "frb-h10-exjpus"
 #: File name of the shipped H.10 table.
 H10_FILE = "fx_jpy_usd_h10_monthly.csv"
 
-#: Currency of a single country, to infer a fiscal-year start month from the currency when
-#: ``period="FY"`` is asked without ``fy_start_month`` (ISO 4217 -> ISO 3166-1 alpha-3).
-_CURRENCY_COUNTRY = {"JPY": "JPN", "USD": "USA", "GBP": "GBR", "INR": "IND", "AUD": "AUS",
-                     "CAD": "CAN", "KRW": "KOR", "CNY": "CHN", "TWD": "TWN", "ZAR": "ZAF",
-                     "SGD": "SGP", "NZD": "NZL", "THB": "THA"}
 
 _SPOT_RE = re.compile(r"^spot:(\d{4}-\d{2}-\d{2})$")
 _RATE_KEYWORDS = ("fy_average", "cy_average")
@@ -317,7 +313,8 @@ def _period_window(year: int, period: str, fy_start_month: int | None,
     if period != "FY":
         raise ArgumentError(f"period={period!r} is not supported; expected 'CY' or 'FY'.")
     if fy_start_month is None:
-        country = _CURRENCY_COUNTRY.get(quote)
+        # a single country's currency gives its fiscal year (vocabulary.CURRENCY_COUNTRY)
+        country = CURRENCY_COUNTRY.get(quote)
         if country is None:
             raise ArgumentError(f"period='FY' needs fy_start_month for {quote} (no single country "
                                 "uses it); pass e.g. fy_start_month=4 for an April start.")

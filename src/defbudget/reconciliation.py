@@ -30,6 +30,7 @@ import pandas as pd
 from defbudget import fx
 from defbudget.fiscal import fy_bounds, official_label
 from defbudget.schema import require_same_basis
+from defbudget.vocabulary import COUNTRY_CURRENCY, STAGE_NAMES, STAGE_NAMES_JAPAN
 
 __all__ = ["COLUMNS", "reconcile"]
 
@@ -44,16 +45,6 @@ COLUMNS = ["budget", "country", "year", "basis", "stage", "outlet", "published",
            "window_start", "window_end", "window_reason", "figure_id", "source",
            "fx_source"]
 
-_STAGE_LABEL = {"request": "budget request", "draft": "cabinet draft",
-                "enacted": "initial budget", "supplementary": "supplementary budget"}
-#: Stage names for the other governments' budgets (official_budgets).
-_STAGE_LABEL_OTHER = {"request": "budget request", "draft": "draft budget",
-                      "proposal": "budget proposal", "enacted": "enacted budget",
-                      "revised": "revised estimate", "supplementary": "supplementary budget",
-                      "actual": "actual spending"}
-#: Currency of each country whose budgets the kit ships (local amounts, rates).
-_CURRENCY = {"JPN": "JPY", "CHN": "CNY", "KOR": "KRW", "TWN": "TWD", "AUS": "AUD",
-             "IND": "INR", "USA": "USD"}
 #: When a ledger row's stage has no shipped figure, the stage whose amount stands in for it,
 #: in order (a press report of a proposal is compared with the proposal, else the draft...).
 _STAGE_FALLBACK = ("proposal", "draft", "enacted", "request", "revised")
@@ -196,7 +187,7 @@ def reconcile(figures: pd.DataFrame | None = None, *, budgets=None,
 def _local_amount(row, mod: pd.DataFrame) -> tuple[float, str, str]:
     """(amount, where it came from, local unit)."""
     iso3 = row.get("iso3")
-    default_unit = _CURRENCY.get(iso3, "JPY")
+    default_unit = COUNTRY_CURRENCY.get(iso3, "JPY")
     unit = row["local_unit"] if isinstance(row.get("local_unit"), str) else None
     if pd.notna(row.get("local_amount")):
         return float(row["local_amount"]), "as printed with the figure", unit or default_unit
@@ -418,11 +409,8 @@ def _one(row, mod: pd.DataFrame, ledger: pd.DataFrame | None = None) -> dict:
     base = str(row["unit"])
     iso3 = row.get("iso3") if isinstance(row.get("iso3"), str) else None
     fy_name = official_label(iso3, year, start, year_is=year_is)
-    if iso3 == "JPN" or iso3 is None:
-        label = f"{row['country']} FY{year} {_STAGE_LABEL.get(row['stage'], row['stage'])}"
-    else:
-        label = (f"{row['country']} {fy_name} "
-                 f"{_STAGE_LABEL_OTHER.get(row['stage'], row['stage'] or 'budget')}")
+    names = STAGE_NAMES_JAPAN if iso3 == "JPN" or iso3 is None else STAGE_NAMES
+    label = f"{row['country']} {fy_name} {names.get(row['stage'], row['stage'] or 'budget')}"
 
     implied = fx.implied_rate(local, usd) if math.isfinite(local) else float("nan")
     d_usd = _half_unit(usd, row.get("amount_as_printed"))

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from defbudget import vocabulary
 from defbudget.errors import DefbudgetError, SchemaError
 
 __all__ = [
@@ -107,10 +108,9 @@ PERIODS = ("CY", "FY")
 PRICE_BASES = ("current", "constant")
 #: Budget stages, plus the stages of a procurement figure (a sale notified to Congress,
 #: an agreement signed, a programme cost projected) used by the reported-figures ledger.
-STAGES = ("request", "draft", "proposal", "enacted", "revised", "supplementary", "actual",
-          "estimate", "notification", "agreement", "projection")
-FLAGS = ("estimate", "highly_uncertain", "unavailable", "not_independent", "derived",
-         "transcribed", "outlier")
+#: (Both defined in :mod:`defbudget.vocabulary`.)
+STAGES = vocabulary.STAGES
+FLAGS = vocabulary.FLAGS
 
 #: Known measures; others are allowed if they are snake_case, so new sources can add theirs.
 MEASURES = ("defense_budget", "milex", "milex_share_gdp", "milex_per_capita",
