@@ -2,11 +2,12 @@
 
 :func:`show` returns a copy of a tidy frame (or of any :mod:`defbudget.compare` or
 :func:`defbudget.reconcile` result) with every number rendered as a reader expects it: money
-in scaled units with its currency (``¥8.70T``, ``$57.7B``), fiscal years as their government
-writes them (``FY2025``, ``2025–26``; :func:`defbudget.vocabulary.fiscal_year_label`), shares and growth as percentages
-(``1.37%``; a gap between two shares in percentage points), exchange rates as local currency
-per US dollar (``¥150.7/$``), provisional and flagged values marked (``¥8.81T (draft)``) and no
-scientific notation. The result is for looking at; keep the original frame for code.
+in scaled units with its currency (``¥8.70T``, ``$57.7B``), fiscal years as their
+government writes them (``FY2025``, ``2025–26``: :func:`defbudget.vocabulary.fiscal_year_label`),
+shares and growth as percentages (``1.37%``; a gap between two shares in percentage points),
+exchange rates as local currency per US dollar (``¥150.7/$``), provisional and flagged values
+marked (``¥8.81T (draft)``) and no scientific notation. The result is for looking at; keep
+the original frame for code.
 :func:`show_wide` does the same for years across (:func:`defbudget.compare.wide_table`).
 
 Use ``df.budget.show([...columns])`` (after ``import defbudget.compare``) or

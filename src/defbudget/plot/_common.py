@@ -17,7 +17,6 @@ from matplotlib.lines import Line2D
 from defbudget.errors import DataError, MissingColumnError, UnknownNameError
 from defbudget.formatting import unit_label
 from defbudget.schema import require_same_basis
-
 from defbudget.vocabulary import PROVISIONAL_FLAGS, PROVISIONAL_STAGES
 
 from ._names import BASIS_NAMES, MEASURE_NAMES
