@@ -35,8 +35,10 @@ from defbudget.vocabulary import COUNTRY_CURRENCY, STAGE_NAMES, STAGE_NAMES_JAPA
 __all__ = ["COLUMNS", "reconcile"]
 
 #: Output columns, in order (the charts build their reconciliation dot plot on these names).
-COLUMNS = ["budget", "country", "year", "basis", "stage", "outlet", "published",
-           "reported_usd", "local_amount", "local_amount_source", "local_unit",
+#: ``iso3``, ``period``, ``fy_start_month`` and ``fy_year_is`` say which fiscal year ``year`` is,
+#: so ``db.show`` and the chart label it as ``budget`` does (the government's own label).
+COLUMNS = ["budget", "country", "iso3", "year", "period", "fy_start_month", "fy_year_is",
+           "basis", "stage", "outlet", "published", "reported_usd", "local_amount", "local_amount_source", "local_unit",
            "implied_rate", "implied_rate_low", "implied_rate_high", "fy_average_rate",
            "cy_average_rate", "spot_rate", "spot_date", "spot_basis", "usd_at_fy_average",
            "usd_at_cy_average", "usd_at_spot", "rate_min", "rate_max", "rate_window",
@@ -495,7 +497,8 @@ def _one(row, mod: pd.DataFrame, ledger: pd.DataFrame | None = None) -> dict:
     best = _best(implied, lo, hi, local_unit, base, w_start, w_end, start)
 
     return {
-        "budget": label, "country": row["country"], "year": year, "basis": row["basis"],
+        "budget": label, "country": row["country"], "iso3": iso3, "year": year,
+        "period": "FY", "fy_start_month": start, "fy_year_is": year_is, "basis": row["basis"],
         "stage": row["stage"], "outlet": row.get("outlet"),
         "published": published if isinstance(published, str) else None,
         "reported_usd": usd, "local_amount": local, "local_amount_source": local_src,
