@@ -38,7 +38,8 @@ __all__ = ["COLUMNS", "reconcile"]
 #: ``iso3``, ``period``, ``fy_start_month`` and ``fy_year_is`` say which fiscal year ``year`` is,
 #: so ``db.show`` and the chart label it as ``budget`` does (the government's own label).
 COLUMNS = ["budget", "country", "iso3", "year", "period", "fy_start_month", "fy_year_is",
-           "basis", "stage", "outlet", "published", "reported_usd", "local_amount", "local_amount_source", "local_unit",
+           "basis", "stage", "outlet", "published", "reported_usd", "local_amount",
+           "local_amount_source", "local_unit",
            "implied_rate", "implied_rate_low", "implied_rate_high", "fy_average_rate",
            "cy_average_rate", "spot_rate", "spot_date", "spot_basis", "usd_at_fy_average",
            "usd_at_cy_average", "usd_at_spot", "rate_min", "rate_max", "rate_window",
