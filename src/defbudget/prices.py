@@ -171,6 +171,34 @@ def _deflators(rows: pd.DataFrame, idx: pd.DataFrame, name: str) -> pd.DataFrame
     return idx[["year", "period", "fy_start_month", "value", "source"]]
 
 
+def _check_deflatable(frame: pd.DataFrame, name: str) -> None:
+    """Refuse rows that are not money, or money of another country than the index's."""
+    country = INDICES.get(name, (None,))[0]
+    for unit in set(frame["unit"].dropna()):
+        if unit == "index" or unit == "ratio" or unit.endswith("/person"):
+            raise DataError(f"to_constant deflates money; the frame has unit {unit!r}.")
+        home = CURRENCY_COUNTRY.get(unit)  # whose prices the rows are in
+        if country is not None and home is not None and home != country:
+            raise BasisMismatchError(
+                f"to_constant cannot combine rows in {unit} with index {name!r} ({country} "
+                f"prices). Convert one into the other first with defbudget.fx.convert(frame, "
+                f"to=...), or deflate with an index of {home}.")
+
+
+def _with_deflator_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of *frame* with the columns to_constant fills (``base_year`` as objects)."""
+    out = frame.copy()
+    if "deflator" not in out.columns:
+        out["deflator"] = pd.Series(pd.NA, index=out.index, dtype="object")
+        out["deflator_source"] = pd.Series(pd.NA, index=out.index, dtype="object")
+    for col in ("flag", "note"):
+        if col not in out.columns:
+            out[col] = pd.Series(pd.NA, index=out.index, dtype="object")
+    out["base_year"] = out["base_year"].astype("object") if "base_year" in out.columns \
+        else pd.Series(pd.NA, index=out.index, dtype="object")
+    return out
+
+
 def to_constant(frame: pd.DataFrame, *, base_year: int,
                 index: str | pd.DataFrame = "jp_cpi_all_items",
                 on_missing: str = "raise") -> pd.DataFrame:
@@ -209,27 +237,9 @@ def to_constant(frame: pd.DataFrame, *, base_year: int,
     if on_missing not in ("raise", "nan"):
         raise ArgumentError(f"on_missing={on_missing!r}; expected 'raise' or 'nan'.")
     idx, name = _index_frame(index)
-    country = INDICES.get(name, (None,))[0]
-    units = set(frame["unit"].dropna())
-    for unit in units:
-        if unit == "index" or unit == "ratio" or unit.endswith("/person"):
-            raise DataError(f"to_constant deflates money; the frame has unit {unit!r}.")
-        home = CURRENCY_COUNTRY.get(unit)  # whose prices the rows are in
-        if country is not None and home is not None and home != country:
-            raise BasisMismatchError(
-                f"to_constant cannot combine rows in {unit} with index {name!r} ({country} "
-                f"prices). Convert one into the other first with defbudget.fx.convert(frame, "
-                f"to=...), or deflate with an index of {home}.")
+    _check_deflatable(frame, name)
     table = _deflators(frame, idx, name).set_index(["year", "period", "fy_start_month"])
-    out = frame.copy()
-    if "deflator" not in out.columns:
-        out["deflator"] = pd.Series(pd.NA, index=out.index, dtype="object")
-        out["deflator_source"] = pd.Series(pd.NA, index=out.index, dtype="object")
-    for col in ("flag", "note"):
-        if col not in out.columns:
-            out[col] = pd.Series(pd.NA, index=out.index, dtype="object")
-    out["base_year"] = out["base_year"].astype("object") if "base_year" in out.columns \
-        else pd.Series(pd.NA, index=out.index, dtype="object")
+    out = _with_deflator_columns(frame)
 
     def level(year, period, month):
         key = (int(year), period, int(month))
