@@ -145,6 +145,8 @@ def test_reconcile_chart_names_the_year_as_the_budget_does():
     labels = ax.get_legend_handles_labels()[1]
     assert any(lab.startswith("Converted at the 2022–23 average rate") for lab in labels)
     assert not any("FY2022" in lab for lab in labels)
+    text = db.plot.get_source_text(ax)
+    assert "fiscal years Jul–Jun (2025–26 = Jul 2025–Jun 2026)" in text.replace("\n", " ")
     plt.close(fig)
 
 
@@ -208,3 +210,10 @@ def test_charts_take_data_and_the_old_keyword_still_works(func, old, frame, extr
         assert [line.get_gid() for line in ax.lines] == [line.get_gid() for line in first.lines]
         assert ax.get_title() == first.get_title()
     plt.close("all")
+
+
+def test_period_phrase_gives_the_example_year_as_the_country_writes_it():
+    frame = _draft("AUS", "Australia", 2022, 7)
+    assert "fiscal years Jul–Jun (2025–26 = Jul 2025–Jun 2026)" in source_line(frame)
+    japan = _draft("JPN", "Japan", 2022, 4, unit="JPY")
+    assert "fiscal years Apr–Mar (FY2025 = Apr 2025–Mar 2026)" in source_line(japan)

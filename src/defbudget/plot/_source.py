@@ -407,7 +407,8 @@ def period_phrase(frame: pd.DataFrame) -> str | None:
     for rec in combos.to_dict("records"):
         key = (rec["period"], rec.get("fy_start_month"))
         phrases[key] = _one_period(rec["period"], rec.get("fy_start_month"),
-                                   "end" if key in end_keys else "start")
+                                   "end" if key in end_keys else "start",
+                                   split=_writes_split(frame, key))
     if len(phrases) == 1:
         return next(iter(phrases.values()))
     if "country" not in frame.columns:
@@ -423,7 +424,20 @@ def period_phrase(frame: pd.DataFrame) -> str | None:
     return "; ".join(out)
 
 
-def _one_period(period: str, start: object, year_is: str = "start") -> str:
+def _writes_split(frame: pd.DataFrame, key: tuple) -> bool:
+    """Whether every row of the (period, fy_start_month) *key* is of a country writing its
+    fiscal years "2025–26" (:data:`defbudget.vocabulary.FY_LABEL_STYLE`)."""
+    if "iso3" not in frame.columns:
+        return False
+    mask = frame["period"].eq(key[0])
+    if "fy_start_month" in frame.columns:
+        mask &= frame["fy_start_month"].eq(key[1])
+    codes = frame.loc[mask, "iso3"]
+    return bool(len(codes)) and all(FY_LABEL_STYLE.get(str(c)) == "split" for c in codes)
+
+
+def _one_period(period: str, start: object, year_is: str = "start", *,
+                split: bool = False) -> str:
     if period != "FY" or pd.isna(start) or int(start) == 1:
         return "calendar years"
     start = int(start)
@@ -433,7 +447,7 @@ def _one_period(period: str, start: object, year_is: str = "start") -> str:
         span = f"{first} 2024–{last} 2025"
         return f"fiscal years {first}–{last}, labelled by the year they end (FY2025 = {span})"
     span = f"{first} 2025–{last} 2026"
-    return f"fiscal years {first}–{last} (FY2025 = {span})"
+    return f"fiscal years {first}–{last} ({'2025–26' if split else 'FY2025'} = {span})"
 
 
 def _fx_phrase(frame: pd.DataFrame) -> str | None:

@@ -393,6 +393,9 @@ def _source_frame(rows: pd.DataFrame, budget: str) -> pd.DataFrame:
                              + list(rows.get("fx_source", pd.Series(dtype=str)).dropna())))
     frame = pd.DataFrame({"source": ids or [None], "unit": "USD", "price_basis": "current"})
     if "fy_start_month" in rows.columns and rows["fy_start_month"].notna().any():
+        iso3 = c.first(rows, "iso3", None)
+        if isinstance(iso3, str):
+            frame["iso3"] = iso3
         frame["period"] = "FY"
         frame["fy_start_month"] = int(c.first(rows, "fy_start_month", 4))
         year_is = c.first(rows, "fy_year_is", None)
