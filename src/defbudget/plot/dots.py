@@ -396,7 +396,7 @@ def _source_frame(rows: pd.DataFrame, budget: str) -> pd.DataFrame:
         iso3 = c.first(rows, "iso3", None)
         if isinstance(iso3, str):
             frame["iso3"] = iso3
-        frame["period"] = "FY"
+        frame["period"] = str(c.first(rows, "period", "FY"))
         frame["fy_start_month"] = int(c.first(rows, "fy_start_month", 4))
         year_is = c.first(rows, "fy_year_is", None)
         if isinstance(year_is, str):
