@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
+from matplotlib.text import Annotation
 
 from defbudget._deprecate import renamed_keywords
 from defbudget.errors import ArgumentError, DataError, UnknownNameError
@@ -282,8 +283,13 @@ def _fiscal_year_name(rows: pd.DataFrame, year: int) -> str:
     iso3 = c.first(rows, "iso3", None)
     year_is = c.first(rows, "fy_year_is", None)
     return official_label(iso3 if isinstance(iso3, str) else None, year,
-                          int(c.first(rows, "fy_start_month", 4)),
+                          _start_month(rows),
                           year_is=year_is if isinstance(year_is, str) else None)
+
+
+def _start_month(rows: pd.DataFrame) -> int:
+    """The first month of the rows' fiscal year (the rows have one)."""
+    return int(rows["fy_start_month"].dropna().iloc[0])
 
 
 def _draw_conversions(ax: Axes, rows: pd.DataFrame, ys: np.ndarray, local_unit: str) -> None:
@@ -364,7 +370,7 @@ def _reconciliation_axes(ax: Axes, rows: pd.DataFrame, ys: np.ndarray,
     ax.set_xlim(lo_x - pad, hi_x + pad)
     x_lo, x_hi = ax.get_xlim()
     for t in ax.texts:  # keep dot labels inside the plot: align them away from the edges
-        if t.get_gid() == "dot-label":
+        if t.get_gid() == "dot-label" and isinstance(t, Annotation):
             frac = (t.xy[0] - x_lo) / ((x_hi - x_lo) or 1.0)
             t.set_horizontalalignment("right" if frac > 0.7 else "left" if frac < 0.3
                                       else "center")
@@ -397,7 +403,7 @@ def _source_frame(rows: pd.DataFrame, budget: str) -> pd.DataFrame:
         if isinstance(iso3, str):
             frame["iso3"] = iso3
         frame["period"] = str(c.first(rows, "period", "FY"))
-        frame["fy_start_month"] = int(c.first(rows, "fy_start_month", 4))
+        frame["fy_start_month"] = _start_month(rows)
         year_is = c.first(rows, "fy_year_is", None)
         if isinstance(year_is, str):
             frame["fy_year_is"] = year_is
