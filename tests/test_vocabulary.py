@@ -217,3 +217,12 @@ def test_period_phrase_gives_the_example_year_as_the_country_writes_it():
     assert "fiscal years Jul–Jun (2025–26 = Jul 2025–Jun 2026)" in source_line(frame)
     japan = _draft("JPN", "Japan", 2022, 4, unit="JPY")
     assert "fiscal years Apr–Mar (FY2025 = Apr 2025–Mar 2026)" in source_line(japan)
+
+
+def test_sipri_sheets_have_one_title_and_one_count_word_each():
+    from defbudget import revisions
+
+    assert list(vocabulary.SIPRI_SHEET_TITLES) == list(vocabulary.SIPRI_SHEET_VALUES)
+    assert revisions.SHEETS is vocabulary.SIPRI_SHEET_VALUES
+    assert vocabulary.SIPRI_SHEET_VALUES["current_usd"] == "current-US$ values"
+    assert vocabulary.SIPRI_SHEET_TITLES["share_gdp"] == "military expenditure as a share of GDP"

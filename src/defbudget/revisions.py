@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from defbudget.errors import ArgumentError, DataError, MissingColumnError
+from defbudget.vocabulary import SIPRI_SHEET_VALUES
 
 #: One SIPRI release: the workbook's path, or the frame read_sipri returns.
 Release: TypeAlias = str | os.PathLike[str] | pd.DataFrame
@@ -54,17 +55,8 @@ __all__ = [
 CHANGES = ("revised", "flag_changed", "added", "removed", "country_renamed", "rebased")
 
 #: Sheet short names (as :func:`defbudget.read_sipri`'s ``sheets=``) and how the summary
-#: names what they hold.
-SHEETS = {
-    "current_usd": "current-US$ values",
-    "constant_usd": "constant-US$ values",
-    "lcu_fy": "local-currency (financial-year) values",
-    "lcu_cy": "local-currency (calendar-year) values",
-    "share_gdp": "shares of GDP",
-    "per_capita": "per-capita values",
-    "share_govt": "shares of government spending",
-    "regional": "regional totals",
-}
+#: names what they hold (:data:`defbudget.vocabulary.SIPRI_SHEET_VALUES`).
+SHEETS = SIPRI_SHEET_VALUES
 
 _NEEDED = ("country", "iso3", "year", "measure", "value", "unit", "price_basis", "base_year",
            "stage", "flag", "source", "period")

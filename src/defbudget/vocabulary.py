@@ -43,6 +43,8 @@ __all__ = [
     "PROVISIONAL_STAGES",
     "SERIES_KEYS",
     "SHORT_BASIS_NAMES",
+    "SIPRI_SHEET_TITLES",
+    "SIPRI_SHEET_VALUES",
     "STAGES",
     "STAGE_MEANINGS",
     "STAGE_NAMES",
@@ -249,6 +251,32 @@ def basis_name(basis: str) -> str:
     """
     return BASIS_NAMES.get(basis, basis.replace("_", " "))
 
+
+#: The sheets of the SIPRI workbook by their short names (``read_sipri(sheets=...)``): what
+#: each measures, as a chart title says it.
+SIPRI_SHEET_TITLES: Mapping[str, str] = MappingProxyType({
+    "current_usd": "military expenditure, current US$",
+    "constant_usd": "military expenditure, constant US$",
+    "lcu_fy": "military expenditure, local currency (financial years)",
+    "lcu_cy": "military expenditure, local currency",
+    "share_gdp": "military expenditure as a share of GDP",
+    "per_capita": "military expenditure per person, current US$",
+    "share_govt": "military expenditure as a share of government spending",
+    "regional": "regional totals",
+})
+
+#: The same sheets' values as a sentence counts them ("revised 156 current-US$ values"), in
+#: the workbook's order.
+SIPRI_SHEET_VALUES: Mapping[str, str] = MappingProxyType({
+    "current_usd": "current-US$ values",
+    "constant_usd": "constant-US$ values",
+    "lcu_fy": "local-currency (financial-year) values",
+    "lcu_cy": "local-currency (calendar-year) values",
+    "share_gdp": "shares of GDP",
+    "per_capita": "per-capita values",
+    "share_govt": "shares of government spending",
+    "regional": "regional totals",
+})
 
 # ----------------------------------------------------------------------------------------
 # Stages and flags

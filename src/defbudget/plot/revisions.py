@@ -14,6 +14,7 @@ from matplotlib.ticker import MaxNLocator
 
 from defbudget._deprecate import renamed_keywords
 from defbudget.errors import DataError, UnknownNameError
+from defbudget.vocabulary import SIPRI_SHEET_TITLES
 
 from . import _common as c
 from ._format import PercentFormatter, formatter_for
@@ -26,16 +27,7 @@ _NEEDED = ("sheet", "country", "year", "old_value", "new_value", "rel_change", "
            "old_release", "new_release", "old_source", "new_source", "unit", "price_basis")
 
 #: What each sheet measures, for titles.
-_SHEET_TITLES = {
-    "current_usd": "military expenditure, current US$",
-    "constant_usd": "military expenditure, constant US$",
-    "lcu_fy": "military expenditure, local currency (financial years)",
-    "lcu_cy": "military expenditure, local currency",
-    "share_gdp": "military expenditure as a share of GDP",
-    "per_capita": "military expenditure per person, current US$",
-    "share_govt": "military expenditure as a share of government spending",
-    "regional": "regional totals",
-}
+_SHEET_TITLES = SIPRI_SHEET_TITLES
 
 
 def _select(revisions: pd.DataFrame, *, sheet: str, countries, func: str) -> pd.DataFrame:
