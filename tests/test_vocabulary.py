@@ -226,3 +226,17 @@ def test_sipri_sheets_have_one_title_and_one_count_word_each():
     assert revisions.SHEETS is vocabulary.SIPRI_SHEET_VALUES
     assert vocabulary.SIPRI_SHEET_VALUES["current_usd"] == "current-US$ values"
     assert vocabulary.SIPRI_SHEET_TITLES["share_gdp"] == "military expenditure as a share of GDP"
+
+
+@pytest.mark.parametrize(("unit", "name"), [("GBP", "pounds sterling"), ("KRW", "won"),
+                                            ("CNY", "yuan"), ("JPY", "yen")])
+def test_axis_label_and_source_line_name_a_currency_alike(unit, name):
+    # before, the axis said "pounds" and "KRW" where the source line said "pounds sterling"
+    # and "won"
+    frame = _draft("KOR", "Korea", 2022, 1, unit=unit).assign(period="CY")
+    assert formatting.unit_label(unit) == f"{name}, current prices"
+    assert f"Current {name} (not adjusted for inflation)" in source_line(frame)
+    fig, ax = plt.subplots()
+    db.plot.trend(frame, ax=ax)
+    assert ax.get_ylabel().lower().startswith(name.lower())
+    plt.close(fig)

@@ -152,8 +152,10 @@ def unit_label(unit: str, *, price_basis: str = "current", base_year: int | None
     'US$, constant 2023 prices'
     >>> unit_label("ratio")
     'share (%)'
+    >>> unit_label("KRW")  # the currency's name as the source line writes it
+    'won, current prices'
     """
-    names = {"JPY": "yen", "USD": "US$", "EUR": "euro", "GBP": "pounds"}
+    names = vocabulary.CURRENCY_NAMES
     if unit == "ratio":
         return "share (%)"
     if unit == "index":
