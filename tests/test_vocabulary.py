@@ -240,3 +240,17 @@ def test_axis_label_and_source_line_name_a_currency_alike(unit, name):
     db.plot.trend(frame, ax=ax)
     assert ax.get_ylabel().lower().startswith(name.lower())
     plt.close(fig)
+
+
+def test_chart_titles_and_ticks_name_the_year_as_the_source_line_does():
+    rows = pd.concat([_draft("AUS", "Australia", y, 7).assign(stage="enacted")
+                      for y in (2014, 2024)], ignore_index=True)
+    fig, (a, b, d) = plt.subplots(1, 3, figsize=(15, 5))
+    db.plot.slope(rows, start=2014, end=2024, ax=a)
+    assert [t.get_text() for t in a.get_xticklabels()] == ["2014–15", "2024–25"]
+    assert "2014–15 and 2024–25" in a.get_title(loc="left").replace("\n", " ")
+    db.plot.ranking_bars(rows, year=2024, ax=b, countries_only=False)
+    assert b.get_title(loc="left").replace("\n", " ").endswith(", 2024–25")
+    db.plot.indexed_growth(rows, index_year=2014, ax=d)
+    assert "Index, 2014–15 = 100" in d.get_ylabel()
+    plt.close(fig)

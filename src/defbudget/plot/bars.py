@@ -19,6 +19,7 @@ from defbudget.formatting import format_ratio, format_value
 from . import _common as c
 from ._format import MoneyFormatter, formatter_for
 from ._names import basis_name
+from ._source import year_run_label
 from ._style import NEUTRAL, POSITIVE, colour_map, country_colour, tint
 
 __all__ = ["growth_bars", "ranking_bars", "stacked_composition"]
@@ -238,10 +239,9 @@ def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value"
     if labels:
         _label_values(ax, bars, top[y], str(base))
     ax.set_xlabel(c.value_label(top))
-    period = "FY" if set(top.get("period", pd.Series(dtype=str))) == {"FY"} else ""
     c.set_title(ax, title if title is not None else
                 f"Top {len(top)} by {c.measure_title(top)[0].lower()}"
-                f"{c.measure_title(top)[1:]}, {period}{year}")
+                f"{c.measure_title(top)[1:]}, {year_run_label(top)(year, year)}")
     if (kinds != c.FINAL).any():
         ax.legend(handles=[Patch(facecolor="white", edgecolor="#555555",
                                  hatch=PROVISIONAL_HATCH,

@@ -18,7 +18,7 @@ from defbudget.formatting import format_change, format_money, format_value
 
 from . import _common as c
 from ._format import MoneyFormatter, formatter_for
-from ._source import add_source_line, source_line
+from ._source import add_source_line, source_line, year_run_label
 from ._style import NEUTRAL, colour_map, tint
 
 __all__ = ["reconciliation_dots", "slope"]
@@ -78,15 +78,15 @@ def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
     # labels in the country's full colour (its line may be a light context tint)
     _label_ends(ax, complete, start, end, unit,
                 own if hl and palette is None else colours)
-    period = "FY" if set(data.get("period", pd.Series(dtype=str))) == {"FY"} else ""
-    ax.set_xticks([0, 1], [f"{period}{start}", f"{period}{end}"])
+    year_name = year_run_label(data)  # "FY2014", "2014–15" (vocabulary)
+    ax.set_xticks([0, 1], [year_name(start, start), year_name(end, end)])
     ax.yaxis.set_major_formatter(formatter_for(unit))
     ax.tick_params(axis="y", labelleft=False)
     ax.spines[["left", "right", "top"]].set_visible(False)
     ax.grid(False)
     ax.set_ylabel("")
     c.set_title(ax, title if title is not None else c.default_title(
-        data, f", {period}{start} and {period}{end} "
+        data, f", {year_name(start, start)} and {year_name(end, end)} "
         f"({c.value_label(data, capitalise=False)})"))
     extra = (f"Left out (no value in both years): {', '.join(map(str, dropped[:6]))}"
              + (" and others" if len(dropped) > 6 else "")) if dropped else None

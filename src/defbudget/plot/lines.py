@@ -18,6 +18,7 @@ from defbudget.formatting import format_ratio
 from . import _common as c
 from ._format import IndexFormatter, PercentFormatter, formatter_for
 from ._names import MEASURE_NAMES
+from ._source import year_run_label
 from ._style import (
     NEUTRAL,
     STYLE_TARGET,
@@ -472,12 +473,13 @@ def indexed_growth(data: pd.DataFrame, *, index_year: int, x: str = "year", y: s
               else f"constant {int(c.first(data, 'base_year'))} prices")
     currency = ("national currency" if len(units) > 1
                 else c.value_label(data, capitalise=False).split(",")[0])
-    period = "FY" if set(data.get("period", pd.Series(dtype=str)).dropna()) == {"FY"} else ""
-    ylabel = f"Index, {period}{index_year} = 100 ({prices}, {currency})"
+    year_name = year_run_label(data.dropna(subset=["period"]) if "period" in data else data)(
+        index_year, index_year)  # "FY2014", "2014–15", "2014" (vocabulary)
+    ylabel = f"Index, {year_name} = 100 ({prices}, {currency})"
     ax, state = _compare_core(
         indexed, x=x, y=y, hue=hue, ax=ax, palette=palette, highlight=highlight, zero=False,
         title=title if title is not None else
-        c.default_title(data, f", indexed to {period}{index_year} = 100"),
+        c.default_title(data, f", indexed to {year_name} = 100"),
         ylabel=ylabel, xlabel=None, func=func, **kwargs)
     ax.axhline(100, color=NEUTRAL, linewidth=0.8, zorder=1)
     ax.yaxis.set_major_formatter(IndexFormatter())
