@@ -121,10 +121,14 @@ def test_us_year_held_by_its_start_reads_as_the_us_names_it():
     frame = _draft("USA", "United States", 2024, 10, unit="USD")
     assert "FY2025: draft budget" in source_line(frame)
     assert "FY2024" not in source_line(frame)
+    # the period phrase says how the frame's (start) year maps to the US name
+    assert ("fiscal years Oct–Sep, held by the year they start (2025 = FY2026 = "
+            "Oct 2025–Sep 2026)") in source_line(frame)
     assert db.show(frame, ["year"])["year"].tolist() == ["FY2025"]
     ends = _draft("USA", "United States", 2025, 10, year_is="end", unit="USD")
     assert db.show(ends, ["year"])["year"].tolist() == ["FY2025"]
     assert "FY2025: draft budget" in source_line(ends)
+    assert "labelled by the year they end (FY2025 = Oct 2024–Sep 2025)" in source_line(ends)
 
 
 def test_japanese_year_unchanged_everywhere():

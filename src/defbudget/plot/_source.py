@@ -25,6 +25,7 @@ from defbudget.vocabulary import (
     PROVISIONAL_STAGES,
     SHORT_BASIS_NAMES,
     basis_name,
+    fiscal_year_label,
     fiscal_years_label,
 )
 
@@ -408,7 +409,7 @@ def period_phrase(frame: pd.DataFrame) -> str | None:
         key = (rec["period"], rec.get("fy_start_month"))
         phrases[key] = _one_period(rec["period"], rec.get("fy_start_month"),
                                    "end" if key in end_keys else "start",
-                                   split=_writes_split(frame, key))
+                                   iso3=_one_convention(frame, key))
     if len(phrases) == 1:
         return next(iter(phrases.values()))
     if "country" not in frame.columns:
@@ -424,20 +425,21 @@ def period_phrase(frame: pd.DataFrame) -> str | None:
     return "; ".join(out)
 
 
-def _writes_split(frame: pd.DataFrame, key: tuple) -> bool:
-    """Whether every row of the (period, fy_start_month) *key* is of a country writing its
-    fiscal years "2025–26" (:data:`defbudget.vocabulary.FY_LABEL_STYLE`)."""
+def _one_convention(frame: pd.DataFrame, key: tuple) -> str | None:
+    """A country whose way of naming fiscal years every row of the (period, fy_start_month)
+    *key* shares (:data:`~defbudget.vocabulary.FY_LABEL_STYLE`, ``FY_YEAR_IS``), or None."""
     if "iso3" not in frame.columns:
-        return False
+        return None
     mask = frame["period"].eq(key[0])
     if "fy_start_month" in frame.columns:
         mask &= frame["fy_start_month"].eq(key[1])
-    codes = frame.loc[mask, "iso3"]
-    return bool(len(codes)) and all(FY_LABEL_STYLE.get(str(c)) == "split" for c in codes)
+    codes = [str(c) for c in frame.loc[mask, "iso3"]]
+    ways = {(FY_LABEL_STYLE.get(c, "fy"), FY_YEAR_IS.get(c, "start")) for c in codes}
+    return codes[0] if len(ways) == 1 else None
 
 
 def _one_period(period: str, start: object, year_is: str = "start", *,
-                split: bool = False) -> str:
+                iso3: str | None = None) -> str:
     if period != "FY" or pd.isna(start) or int(start) == 1:
         return "calendar years"
     start = int(start)
@@ -447,7 +449,11 @@ def _one_period(period: str, start: object, year_is: str = "start", *,
         span = f"{first} 2024–{last} 2025"
         return f"fiscal years {first}–{last}, labelled by the year they end (FY2025 = {span})"
     span = f"{first} 2025–{last} 2026"
-    return f"fiscal years {first}–{last} ({'2025–26' if split else 'FY2025'} = {span})"
+    name = fiscal_year_label(iso3, 2025, start)  # as the government writes it
+    if name == "FY2026":  # a year held by its start, named by its end (the US)
+        return (f"fiscal years {first}–{last}, held by the year they start "
+                f"(2025 = {name} = {span})")
+    return f"fiscal years {first}–{last} ({name} = {span})"
 
 
 def _fx_phrase(frame: pd.DataFrame) -> str | None:
