@@ -442,14 +442,14 @@ def _one_period(period: str, start: object, year_is: str = "start", *,
                 iso3: str | None = None) -> str:
     if period != "FY" or pd.isna(start) or int(start) == 1:
         return "calendar years"
-    start = int(start)
-    first = calendar.month_abbr[start]
-    last = calendar.month_abbr[(start - 2) % 12 + 1]
+    month = int(start)  # type: ignore[call-overload]  # a month number, checked above
+    first = calendar.month_abbr[month]
+    last = calendar.month_abbr[(month - 2) % 12 + 1]
     if year_is == "end":  # the US naming (fiscal.FY_YEAR_IS)
         span = f"{first} 2024–{last} 2025"
         return f"fiscal years {first}–{last}, labelled by the year they end (FY2025 = {span})"
     span = f"{first} 2025–{last} 2026"
-    name = fiscal_year_label(iso3, 2025, start)  # as the government writes it
+    name = fiscal_year_label(iso3, 2025, month)  # as the government writes it
     if name == "FY2026":  # a year held by its start, named by its end (the US)
         return (f"fiscal years {first}–{last}, held by the year they start "
                 f"(2025 = {name} = {span})")
