@@ -122,7 +122,8 @@ def test_cite_dataset_lists_all_its_sources():
     text = cite("gmsd_burden").splitlines()
     assert len(text) == 3  # OWID's GMSD, GMSD itself, and OWID's SIPRI series it is checked by
     assert text[0].startswith("Our World in Data based on Barnum et al. (2025)")
-    assert text[0].endswith("Licence: Creative Commons Attribution 4.0.")
+    assert text[0].endswith("Licence: Creative Commons Attribution 4.0 "
+                            "(https://creativecommons.org/licenses/by/4.0/).")
     assert "10.7910/DVN/DHMZOW" in text[1] and "10.1177/00220027241232964" in text[1]
     assert "Creative Commons Zero" in text[1]
     bib = cite("gmsd_burden", style="bibtex")

@@ -32,6 +32,7 @@ import pandas as pd
 
 from defbudget import schema
 from defbudget.errors import UnknownNameError
+from defbudget.vocabulary import licence_text
 
 __all__ = ["UnknownNameError", "cite", "data_path", "datapackage", "list_datasets", "load"]
 
@@ -287,15 +288,6 @@ def _known_source(source_id: str) -> bool:
     return True
 
 
-def _licence_text(src: dict) -> str:
-    lic = src.get("license") or src.get("licenses") or {}
-    if isinstance(lic, list):
-        lic = lic[0] if lic else {}
-    if isinstance(lic, str):
-        return lic
-    return lic.get("title") or lic.get("name") or "not stated"
-
-
 def _text(src: dict) -> str:
     citation = src.get("citation") or f"{src.get('publisher', '')}. {src.get('title', '')}."
     path = src.get("path")
@@ -304,7 +296,7 @@ def _text(src: dict) -> str:
         citation = f"{citation.rstrip('.')}. {path}"
     if not citation.endswith("."):
         citation += "."
-    extra = [f"Licence: {_licence_text(src).rstrip('.')}."]
+    extra = [f"Licence: {licence_text(src).rstrip('.')}."]
     if src.get("date_accessed"):
         extra.append(f"Accessed {src['date_accessed']}.")
     return f"{citation} {' '.join(extra)}"
@@ -322,7 +314,7 @@ def _bibtex(src: dict) -> str:
     path = src.get("path")
     if path and "://" in path:
         fields["url"] = path
-    notes = [f"Licence: {_licence_text(src)}"]
+    notes = [f"Licence: {licence_text(src, links=False)}"]  # the URL field holds links
     if src.get("date_accessed"):
         fields["urldate"] = src["date_accessed"]
     fields["note"] = "; ".join(notes)

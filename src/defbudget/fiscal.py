@@ -36,6 +36,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from defbudget import vocabulary
 from defbudget._deprecate import renamed_keywords
 from defbudget.schema import coerce
 
@@ -83,17 +84,11 @@ FY_START_MONTH_HISTORY: Mapping[str, tuple[tuple[int, int], ...]] = {
 _TRANSITION_YEARS: Mapping[str, tuple[int, ...]] = {"TWN": (1999,)}
 
 #: Which calendar year a government's own fiscal-year name gives: ``"end"`` where the name is
-#: the year the fiscal year ends in (the US: FY2025 = October 2024 to September 2025, 31 U.S.C.
-#: § 1102), ``"start"`` elsewhere (Japan's FY2025 starts in April 2025; Australia's and India's
-#: "2025–26" start in July and April 2025).
-FY_YEAR_IS: Mapping[str, str] = {"USA": "end"}
+#: the year the fiscal year ends in (the US), ``"start"`` elsewhere
+#: (:data:`defbudget.vocabulary.FY_YEAR_IS`; its styles are in ``FY_LABEL_STYLE`` there).
+FY_YEAR_IS: Mapping[str, str] = vocabulary.FY_YEAR_IS
 #: Values of the ``fy_year_is`` column.
 YEAR_IS = ("start", "end")
-#: How a government writes a fiscal year that is not a calendar year: ``"split"`` for
-#: "2025–26" (Australia's Budget Papers, India's Union Budget), ``"fy"`` for "FY2025" (Japan,
-#: the United States, and the default). Calendar years are written "2025".
-_LABEL_STYLE: Mapping[str, str] = {"AUS": "split", "IND": "split", "NZL": "split",
-                                   "GBR": "split", "PAK": "split"}
 
 #: The calendarisation rules :func:`calendarise` knows.
 RULES = ("sipri_even_spread", "majority_year")
@@ -277,12 +272,7 @@ def official_label(iso3: str | None, year: int, fy_start_month: int | None = Non
     m = _check_month(int(fy_start_month))
     if m == 1:
         return f"{int(year)}"
-    first = start_year(year, m, year_is)
-    style = _LABEL_STYLE.get(code or "", "fy")
-    if style == "split":
-        return f"{first}–{(first + 1) % 100:02d}"
-    named = first + 1 if FY_YEAR_IS.get(code or "", "start") == "end" else first
-    return f"FY{named}"
+    return vocabulary.fiscal_year_label(code, start_year(year, m, year_is), m)
 
 
 def _year_is_column(frame: pd.DataFrame) -> pd.Series:
@@ -391,10 +381,6 @@ def _fill_start_months(frame: pd.DataFrame) -> pd.Series:
     return months.astype("int64")
 
 
-#: Columns that identify one series (everything but the year, the value and the stage/
-#: source, which may legitimately change between a series' years).
-_SERIES = ("country", "iso3", "measure", "basis", "unit", "price_basis", "base_year",
-           "fy_start_month")
 
 
 def calendarise(frame: pd.DataFrame, *, rule: str = "sipri_even_spread",
@@ -496,7 +482,7 @@ def _majority_year(fy: pd.DataFrame, *, tie: str | None) -> pd.DataFrame:
 
 
 def _even_spread(fy: pd.DataFrame) -> pd.DataFrame:
-    keys = [c for c in _SERIES if c in fy.columns]
+    keys = [c for c in vocabulary.SERIES_KEYS if c in fy.columns]
     key_frame = fy[keys].astype("object").where(fy[keys].notna(), "<NA>")
     dup = key_frame.assign(year=fy["year"]).duplicated(keep=False)
     if dup.any():

@@ -10,12 +10,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from defbudget import vocabulary
+
 __all__ = ["CURRENCY_SYMBOLS", "SCALES", "format_change", "format_money", "format_ratio",
            "format_value", "unit_label"]
 
-#: Symbol printed before an amount in a currency; codes not listed print as "KRW 1.2T".
-CURRENCY_SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "CNY": "CN¥",
-                    "INR": "₹", "KRW": "₩", "AUD": "A$", "CAD": "C$", "TWD": "NT$"}
+#: Symbol printed before an amount in a currency; codes not listed print as "KRW 1.2T"
+#: (defined in :mod:`defbudget.vocabulary`).
+CURRENCY_SYMBOLS = vocabulary.CURRENCY_SYMBOLS
 
 #: Short scale suffixes, largest first: (factor, suffix, long name).
 SCALES = ((1e12, "T", "trillion"), (1e9, "B", "billion"), (1e6, "M", "million"),
@@ -150,8 +152,10 @@ def unit_label(unit: str, *, price_basis: str = "current", base_year: int | None
     'US$, constant 2023 prices'
     >>> unit_label("ratio")
     'share (%)'
+    >>> unit_label("KRW")  # the currency's name as the source line writes it
+    'won, current prices'
     """
-    names = {"JPY": "yen", "USD": "US$", "EUR": "euro", "GBP": "pounds"}
+    names = vocabulary.CURRENCY_NAMES
     if unit == "ratio":
         return "share (%)"
     if unit == "index":

@@ -58,6 +58,7 @@ from defbudget.errors import (
 )
 from defbudget.fiscal import FY_START_MONTH, fy_bounds
 from defbudget.schema import COLUMNS, coerce, is_currency_unit
+from defbudget.vocabulary import CURRENCY_COUNTRY
 
 __all__ = [
     "ECB_SOURCE",
@@ -85,11 +86,6 @@ H10_SOURCE = "frb-h10-exjpus"
 #: File name of the shipped H.10 table.
 H10_FILE = "fx_jpy_usd_h10_monthly.csv"
 
-#: Currency of a single country, to infer a fiscal-year start month from the currency when
-#: ``period="FY"`` is asked without ``fy_start_month`` (ISO 4217 -> ISO 3166-1 alpha-3).
-_CURRENCY_COUNTRY = {"JPY": "JPN", "USD": "USA", "GBP": "GBR", "INR": "IND", "AUD": "AUS",
-                     "CAD": "CAN", "KRW": "KOR", "CNY": "CHN", "TWD": "TWN", "ZAR": "ZAF",
-                     "SGD": "SGP", "NZD": "NZL", "THB": "THA"}
 
 _SPOT_RE = re.compile(r"^spot:(\d{4}-\d{2}-\d{2})$")
 _RATE_KEYWORDS = ("fy_average", "cy_average")
@@ -317,7 +313,8 @@ def _period_window(year: int, period: str, fy_start_month: int | None,
     if period != "FY":
         raise ArgumentError(f"period={period!r} is not supported; expected 'CY' or 'FY'.")
     if fy_start_month is None:
-        country = _CURRENCY_COUNTRY.get(quote)
+        # a single country's currency gives its fiscal year (vocabulary.CURRENCY_COUNTRY)
+        country = CURRENCY_COUNTRY.get(quote)
         if country is None:
             raise ArgumentError(f"period='FY' needs fy_start_month for {quote} (no single country "
                                 "uses it); pass e.g. fy_start_month=4 for an April start.")
@@ -654,6 +651,33 @@ def convert(frame: pd.DataFrame, *, to: str = "USD", rate="fy_average",
     >>> print(f"{row['value'] / 1e9:.2f} bn USD at {row['fx_rate']:.2f} JPY/USD")
     52.15 bn USD at 152.44 JPY/USD
     """
+    to, kind, arg = _check_convert(frame, to=to, rate=rate, on_missing=on_missing)
+    out = frame.copy()
+    rates = _RowRates(len(out))
+    price, start_months, year_is = _period_columns(out)
+    for i, (idx, row) in enumerate(out.iterrows()):
+        _convert_row(rates, i, idx, row, to=to, kind=kind, arg=arg, on_missing=on_missing,
+                     constant=price.loc[idx] == "constant", start_month=start_months.loc[idx],
+                     year_is=year_is.loc[idx])
+    out["value"] = out["value"].astype(float) * rates.multiplier
+    out["unit"] = to
+    if "fx_from" in out.columns:
+        out["fx_from"] = out["fx_from"].where(out["fx_from"].notna(), frame["unit"])
+    else:
+        out["fx_from"] = frame["unit"].to_numpy()
+    out["fx_rate"] = rates.fx_rate
+    out["fx_basis"] = rates.fx_basis
+    out["fx_source"] = rates.fx_source
+    if rates.notes:
+        _flag_unavailable(out, rates.notes)
+    if all(c in out.columns for c in COLUMNS):
+        return coerce(out)
+    return out.reset_index(drop=True)
+
+
+def _check_convert(frame: pd.DataFrame, *, to: str, rate, on_missing: str
+                   ) -> tuple[str, str, object]:
+    """(target currency, rate kind, its argument), once the call and the frame make sense."""
     to = _check_currency(to, "to")
     kind, arg = _parse_rate(rate)
     if on_missing not in ("raise", "nan"):
@@ -668,7 +692,6 @@ def convert(frame: pd.DataFrame, *, to: str = "USD", rate="fy_average",
             f"convert can only convert money; row {bad.index[0]!r} has unit {bad.iloc[0]!r} "
             f"(non-currency units present: {sorted(map(str, bad.unique()))}). Select the rows "
             "whose unit is an ISO 4217 code first.")
-
     if kind == "fixed":
         sources = sorted({str(u) for u in frame["unit"].dropna().unique()} - {to})
         if len(sources) > 1:
@@ -677,79 +700,82 @@ def convert(frame: pd.DataFrame, *, to: str = "USD", rate="fy_average",
                 f"currencies besides {to}: {sources}; one rate cannot be right for all of "
                 "them. Convert each currency separately (frame[frame['unit'] == 'JPY']), or "
                 "use a named rate such as rate='fy_average'.")
-    out = frame.copy()
-    n = len(out)
-    fx_rate = np.full(n, np.nan)  # as quoted: local currency per US$ (per EUR without US$)
-    multiplier = np.full(n, np.nan)  # units of `to` per unit of the row's currency
-    fx_basis = np.empty(n, dtype=object)
-    fx_source = np.empty(n, dtype=object)
-    notes: dict[int, str] = {}
-    price = out["price_basis"] if "price_basis" in out.columns else pd.Series("current",
-                                                                             index=out.index)
-    start_months = (out["fy_start_month"] if "fy_start_month" in out.columns
-                    else pd.Series(1, index=out.index))
-    year_is = (out["fy_year_is"].astype("object").where(out["fy_year_is"].notna(), "start")
-               if "fy_year_is" in out.columns else pd.Series("start", index=out.index))
-    for i, (idx, row) in enumerate(out.iterrows()):
-        src = row["unit"]
-        if src == to:
-            fx_rate[i], fx_basis[i], fx_source[i] = 1.0, "same_currency", None
-            multiplier[i] = 1.0
-            continue
-        q, b = _canonical(src, to)
-        if kind == "fixed":  # arg is units of the row's currency per unit of `to`
-            multiplier[i] = 1.0 / arg
-            fx_rate[i] = arg if q == src else 1.0 / arg
-            fx_basis[i], fx_source[i] = "fixed", "user"
-            continue
-        constant = price.loc[idx] == "constant"
-        year = int(row["base_year"]) if constant else int(row["year"])
-        try:
-            basis, source, canon = _rate_for(kind, arg, q, b, year, row["period"],
-                                             start_months.loc[idx], constant,
-                                             year_is.loc[idx])
-        except RateUnavailableError as err:
-            if on_missing == "raise":
-                raise RateUnavailableError(
-                    f"row {idx!r} ({row.get('country', '')} {row['period']}{row['year']}, "
-                    f"{src}): {err} Pass on_missing='nan' to keep such rows as NaN flagged "
-                    "'unavailable'.") from None
-            fx_basis[i] = kind if kind != "spot" else f"spot:{arg}"
-            fx_source[i] = None
-            notes[i] = f"no {src}->{to} rate: {err}"
-            continue
-        if not (math.isfinite(canon) and canon > 0 and math.isfinite(1.0 / canon)):
-            raise RateUnavailableError(
-                f"row {idx!r} ({src}->{to}, {row['period']}{row['year']}): the rate {canon!r} "
-                f"from {source} has no finite inverse; check that rate file.")
-        # canon is units of q per b, the way the rate is quoted; the value needs units of
-        # `to` per unit of `src`.
-        fx_rate[i] = canon
-        multiplier[i] = (1.0 / canon) if q == src else canon
-        fx_basis[i], fx_source[i] = basis, source
+    return to, kind, arg
 
-    out["value"] = out["value"].astype(float) * multiplier
-    out["unit"] = to
-    if "fx_from" in out.columns:
-        out["fx_from"] = out["fx_from"].where(out["fx_from"].notna(), frame["unit"])
-    else:
-        out["fx_from"] = frame["unit"].to_numpy()
-    out["fx_rate"] = fx_rate
-    out["fx_basis"] = fx_basis
-    out["fx_source"] = fx_source
-    if notes:
-        if "flag" not in out.columns:
-            out["flag"] = pd.Series(pd.NA, index=out.index, dtype="object")
-        if "note" not in out.columns:
-            out["note"] = pd.Series(pd.NA, index=out.index, dtype="object")
-        for i, text in notes.items():
-            idx = out.index[i]
-            out.at[idx, "flag"] = "unavailable"
-            old = out.at[idx, "note"]
-            out.at[idx, "note"] = f"{old}; {text}" if isinstance(old, str) and old else text
-    if all(c in out.columns for c in COLUMNS):
-        return coerce(out)
-    return out.reset_index(drop=True)
+
+def _period_columns(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """``price_basis``, ``fy_start_month`` and ``fy_year_is``, defaulted when absent
+    (current prices, calendar years, years named by their start)."""
+    price = (frame["price_basis"] if "price_basis" in frame.columns
+             else pd.Series("current", index=frame.index))
+    start_months = (frame["fy_start_month"] if "fy_start_month" in frame.columns
+                    else pd.Series(1, index=frame.index))
+    year_is = (frame["fy_year_is"].astype("object").where(frame["fy_year_is"].notna(), "start")
+               if "fy_year_is" in frame.columns else pd.Series("start", index=frame.index))
+    return price, start_months, year_is
+
+
+class _RowRates:
+    """What :func:`convert` finds for each row, by position."""
+
+    def __init__(self, n: int) -> None:
+        self.fx_rate = np.full(n, np.nan)  # as quoted: local currency per US$ (per EUR without)
+        self.multiplier = np.full(n, np.nan)  # units of `to` per unit of the row's currency
+        self.fx_basis = np.empty(n, dtype=object)
+        self.fx_source = np.empty(n, dtype=object)
+        self.notes: dict[int, str] = {}
+
+
+def _convert_row(rates: _RowRates, i: int, idx, row: pd.Series, *, to: str, kind: str, arg,
+                 on_missing: str, constant: bool, start_month, year_is: str) -> None:
+    """Find the rate of row *i* (label *idx*) and record it in *rates*."""
+    src = row["unit"]
+    if src == to:
+        rates.fx_rate[i], rates.fx_basis[i], rates.fx_source[i] = 1.0, "same_currency", None
+        rates.multiplier[i] = 1.0
+        return
+    q, b = _canonical(src, to)
+    if kind == "fixed":  # arg is units of the row's currency per unit of `to`
+        rates.multiplier[i] = 1.0 / arg
+        rates.fx_rate[i] = arg if q == src else 1.0 / arg
+        rates.fx_basis[i], rates.fx_source[i] = "fixed", "user"
+        return
+    year = int(row["base_year"]) if constant else int(row["year"])
+    try:
+        basis, source, canon = _rate_for(kind, arg, q, b, year, row["period"], start_month,
+                                         constant, year_is)
+    except RateUnavailableError as err:
+        if on_missing == "raise":
+            raise RateUnavailableError(
+                f"row {idx!r} ({row.get('country', '')} {row['period']}{row['year']}, "
+                f"{src}): {err} Pass on_missing='nan' to keep such rows as NaN flagged "
+                "'unavailable'.") from None
+        rates.fx_basis[i] = kind if kind != "spot" else f"spot:{arg}"
+        rates.fx_source[i] = None
+        rates.notes[i] = f"no {src}->{to} rate: {err}"
+        return
+    if not (math.isfinite(canon) and canon > 0 and math.isfinite(1.0 / canon)):
+        raise RateUnavailableError(
+            f"row {idx!r} ({src}->{to}, {row['period']}{row['year']}): the rate {canon!r} "
+            f"from {source} has no finite inverse; check that rate file.")
+    # canon is units of q per b, the way the rate is quoted; the value needs units of
+    # `to` per unit of `src`.
+    rates.fx_rate[i] = canon
+    rates.multiplier[i] = (1.0 / canon) if q == src else canon
+    rates.fx_basis[i], rates.fx_source[i] = basis, source
+
+
+def _flag_unavailable(out: pd.DataFrame, notes: dict[int, str]) -> None:
+    """Flag the rows (by position) that had no rate 'unavailable', with the reason as note."""
+    if "flag" not in out.columns:
+        out["flag"] = pd.Series(pd.NA, index=out.index, dtype="object")
+    if "note" not in out.columns:
+        out["note"] = pd.Series(pd.NA, index=out.index, dtype="object")
+    for i, text in notes.items():
+        idx = out.index[i]
+        out.at[idx, "flag"] = "unavailable"
+        old = out.at[idx, "note"]
+        out.at[idx, "note"] = f"{old}; {text}" if isinstance(old, str) and old else text
 
 
 def _rate_for(kind: str, arg, q: str, b: str, year: int, period: str, start_month,

@@ -21,6 +21,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from defbudget import vocabulary
+
 __all__ = ["HEADLINE_BASIS", "STAGE_PRIORITY", "against_sipri", "budgets", "headline",
            "in_usd", "latest_growth"]
 
@@ -35,8 +37,9 @@ HEADLINE_BASIS = {
     "USA": "usa_dod_051_discretionary_ba",
 }
 #: Which stage stands for a year when several are shipped: the budget as passed first, then
-#: the government's proposal or draft, then a request; a later revision last.
-STAGE_PRIORITY = ("enacted", "proposal", "draft", "request", "revised")
+#: the government's proposal or draft, then a request; a later revision last
+#: (:data:`defbudget.vocabulary.STAGE_PRIORITY`).
+STAGE_PRIORITY = vocabulary.STAGE_PRIORITY
 
 
 def budgets() -> pd.DataFrame:

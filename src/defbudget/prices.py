@@ -34,6 +34,7 @@ import pandas as pd
 
 from defbudget.errors import ArgumentError, DataError, MissingColumnError, UnknownNameError
 from defbudget.schema import COLUMNS, BasisMismatchError, coerce, require_same_basis
+from defbudget.vocabulary import CURRENCY_COUNTRY, SERIES_KEYS
 
 __all__ = [
     "INDICES",
@@ -54,8 +55,6 @@ INDICES: dict[str, tuple[str, str]] = {
 }
 #: Default consumer price index of a country for the SIPRI method (SIPRI deflates by CPI).
 _COUNTRY_CPI = {"USA": "us_cpi_u", "JPN": "jp_cpi_all_items"}
-_CURRENCY_COUNTRY = {"USD": "USA", "JPY": "JPN"}
-_SERIES = ["country", "iso3", "basis", "period", "fy_start_month"]
 
 
 def price_index(name: str, *, period: str | None = None) -> pd.DataFrame:
@@ -140,7 +139,7 @@ def rebase(index: pd.DataFrame, base_year: int) -> pd.DataFrame:
         raise MissingColumnError("rebase needs 'year' and 'value' columns.",
                                  columns=[c for c in ("year", "value") if c not in index])
     out = index.copy()
-    keys = [c for c in _SERIES if c in out.columns]
+    keys = [c for c in SERIES_KEYS if c in out.columns]
     groups = out.groupby(keys, dropna=False, sort=False).groups if keys else {(): out.index}
     for _, idx in groups.items():
         part = out.loc[idx]
@@ -170,6 +169,34 @@ def _deflators(rows: pd.DataFrame, idx: pd.DataFrame, name: str) -> pd.DataFrame
             "first with defbudget.fiscal.calendarise(frame, rule=...), or choose an index with "
             "that period.")
     return idx[["year", "period", "fy_start_month", "value", "source"]]
+
+
+def _check_deflatable(frame: pd.DataFrame, name: str) -> None:
+    """Refuse rows that are not money, or money of another country than the index's."""
+    country = INDICES.get(name, (None,))[0]
+    for unit in set(frame["unit"].dropna()):
+        if unit == "index" or unit == "ratio" or unit.endswith("/person"):
+            raise DataError(f"to_constant deflates money; the frame has unit {unit!r}.")
+        home = CURRENCY_COUNTRY.get(unit)  # whose prices the rows are in
+        if country is not None and home is not None and home != country:
+            raise BasisMismatchError(
+                f"to_constant cannot combine rows in {unit} with index {name!r} ({country} "
+                f"prices). Convert one into the other first with defbudget.fx.convert(frame, "
+                f"to=...), or deflate with an index of {home}.")
+
+
+def _with_deflator_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of *frame* with the columns to_constant fills (``base_year`` as objects)."""
+    out = frame.copy()
+    if "deflator" not in out.columns:
+        out["deflator"] = pd.Series(pd.NA, index=out.index, dtype="object")
+        out["deflator_source"] = pd.Series(pd.NA, index=out.index, dtype="object")
+    for col in ("flag", "note"):
+        if col not in out.columns:
+            out[col] = pd.Series(pd.NA, index=out.index, dtype="object")
+    out["base_year"] = out["base_year"].astype("object") if "base_year" in out.columns \
+        else pd.Series(pd.NA, index=out.index, dtype="object")
+    return out
 
 
 def to_constant(frame: pd.DataFrame, *, base_year: int,
@@ -210,27 +237,9 @@ def to_constant(frame: pd.DataFrame, *, base_year: int,
     if on_missing not in ("raise", "nan"):
         raise ArgumentError(f"on_missing={on_missing!r}; expected 'raise' or 'nan'.")
     idx, name = _index_frame(index)
-    country = INDICES.get(name, (None,))[0]
-    units = set(frame["unit"].dropna())
-    for unit in units:
-        if unit == "index" or unit == "ratio" or unit.endswith("/person"):
-            raise DataError(f"to_constant deflates money; the frame has unit {unit!r}.")
-        home = _CURRENCY_COUNTRY.get(unit)
-        if country is not None and home is not None and home != country:
-            raise BasisMismatchError(
-                f"to_constant cannot combine rows in {unit} with index {name!r} ({country} "
-                f"prices). Convert one into the other first with defbudget.fx.convert(frame, "
-                f"to=...), or deflate with an index of {home}.")
+    _check_deflatable(frame, name)
     table = _deflators(frame, idx, name).set_index(["year", "period", "fy_start_month"])
-    out = frame.copy()
-    if "deflator" not in out.columns:
-        out["deflator"] = pd.Series(pd.NA, index=out.index, dtype="object")
-        out["deflator_source"] = pd.Series(pd.NA, index=out.index, dtype="object")
-    for col in ("flag", "note"):
-        if col not in out.columns:
-            out[col] = pd.Series(pd.NA, index=out.index, dtype="object")
-    out["base_year"] = out["base_year"].astype("object") if "base_year" in out.columns \
-        else pd.Series(pd.NA, index=out.index, dtype="object")
+    out = _with_deflator_columns(frame)
 
     def level(year, period, month):
         key = (int(year), period, int(month))
@@ -295,8 +304,7 @@ def real_growth(frame: pd.DataFrame, *, index: str | pd.DataFrame | None = None,
                                 "'jp_cpi_all_items'), or pass a frame from to_constant().")
         years = frame["year"].astype(int)
         frame = to_constant(frame, base_year=base_year or int(years.min()), index=index)
-    keys = [c for c in ("country", "iso3", "measure", "basis", "unit", "period",
-                        "fy_start_month", "stage") if c in frame.columns]
+    keys = [c for c in (*SERIES_KEYS, "stage") if c in frame.columns]
     rows = []
     for _, part in frame.groupby(keys, dropna=False, sort=False):
         require_same_basis(part, what="real_growth")

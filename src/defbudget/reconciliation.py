@@ -24,18 +24,23 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
 from defbudget import fx
 from defbudget.fiscal import fy_bounds, official_label
 from defbudget.schema import require_same_basis
+from defbudget.vocabulary import COUNTRY_CURRENCY, STAGE_NAMES, STAGE_NAMES_JAPAN
 
 __all__ = ["COLUMNS", "reconcile"]
 
 #: Output columns, in order (the charts build their reconciliation dot plot on these names).
-COLUMNS = ["budget", "country", "year", "basis", "stage", "outlet", "published",
-           "reported_usd", "local_amount", "local_amount_source", "local_unit",
+#: ``iso3``, ``period``, ``fy_start_month`` and ``fy_year_is`` say which fiscal year ``year`` is,
+#: so ``db.show`` and the chart label it as ``budget`` does (the government's own label).
+COLUMNS = ["budget", "country", "iso3", "year", "period", "fy_start_month", "fy_year_is",
+           "basis", "stage", "outlet", "published", "reported_usd", "local_amount",
+           "local_amount_source", "local_unit",
            "implied_rate", "implied_rate_low", "implied_rate_high", "fy_average_rate",
            "cy_average_rate", "spot_rate", "spot_date", "spot_basis", "usd_at_fy_average",
            "usd_at_cy_average", "usd_at_spot", "rate_min", "rate_max", "rate_window",
@@ -44,16 +49,6 @@ COLUMNS = ["budget", "country", "year", "basis", "stage", "outlet", "published",
            "window_start", "window_end", "window_reason", "figure_id", "source",
            "fx_source"]
 
-_STAGE_LABEL = {"request": "budget request", "draft": "cabinet draft",
-                "enacted": "initial budget", "supplementary": "supplementary budget"}
-#: Stage names for the other governments' budgets (official_budgets).
-_STAGE_LABEL_OTHER = {"request": "budget request", "draft": "draft budget",
-                      "proposal": "budget proposal", "enacted": "enacted budget",
-                      "revised": "revised estimate", "supplementary": "supplementary budget",
-                      "actual": "actual spending"}
-#: Currency of each country whose budgets the kit ships (local amounts, rates).
-_CURRENCY = {"JPN": "JPY", "CHN": "CNY", "KOR": "KRW", "TWN": "TWD", "AUS": "AUD",
-             "IND": "INR", "USA": "USD"}
 #: When a ledger row's stage has no shipped figure, the stage whose amount stands in for it,
 #: in order (a press report of a proposal is compared with the proposal, else the draft...).
 _STAGE_FALLBACK = ("proposal", "draft", "enacted", "request", "revised")
@@ -158,6 +153,17 @@ def reconcile(figures: pd.DataFrame | None = None, *, budgets=None,
     ledger = load("reported_figures") if figures is None else figures
     mod = (pd.concat([load("japan_mod_budget"), load("official_budgets")], ignore_index=True)
            if local is None else local)
+    rows = _dollar_figures(ledger, country)
+    out = [_one(row, mod, ledger) for _, row in rows.iterrows()]
+    result = pd.DataFrame(out, columns=COLUMNS)
+    if budgets is not None:
+        result = _of_budgets(result, budgets)
+    result = result.sort_values(["budget", "reported_usd"], kind="stable")
+    return result.reset_index(drop=True)
+
+
+def _dollar_figures(ledger: pd.DataFrame, country) -> pd.DataFrame:
+    """The ledger's US-dollar figures of a budget outside the US (of *country* if given)."""
     need = {"refers_to", "unit", "local_unit", "local_amount", "value", "year",
             "fy_start_month", "stage", "basis"}
     missing = sorted(need - set(ledger.columns))
@@ -167,36 +173,36 @@ def reconcile(figures: pd.DataFrame | None = None, *, budgets=None,
     rows = ledger[(ledger["refers_to"] == "budget") & ledger["unit"].ne(ledger["local_unit"])
                   & ledger["period"].isin(["FY", "CY"])]
     rows = rows[rows["unit"].isin(["USD"]) & rows["iso3"].ne("USA")]
-    if country is not None:
-        wanted = [country] if isinstance(country, str) else list(country)
-        keys = {str(c).strip().upper() for c in wanted}
-        hit = rows["iso3"].str.upper().isin(keys) | rows["country"].str.upper().isin(keys)
+    if country is None:
+        return rows
+    wanted = [country] if isinstance(country, str) else list(country)
+    keys = {str(c).strip().upper() for c in wanted}
+    hit = rows["iso3"].str.upper().isin(keys) | rows["country"].str.upper().isin(keys)
+    if not hit.any():
+        known = sorted(set(rows["iso3"].dropna()))
+        raise KeyError(f"no reported dollar figures for country {country!r}; countries "
+                       f"with figures: {', '.join(known)}.")
+    return rows[hit]
+
+
+def _of_budgets(result: pd.DataFrame, budgets) -> pd.DataFrame:
+    """The rows of the budgets asked for, by label ("Japan FY2025 cabinet draft") or year."""
+    wanted = [budgets] if isinstance(budgets, str | int) else list(budgets)
+    known = sorted(result["budget"].unique())
+    keep = pd.Series(False, index=result.index)
+    for b in wanted:
+        hit = result["budget"].eq(b) if isinstance(b, str) else result["year"].eq(int(b))
         if not hit.any():
-            known = sorted(set(rows["iso3"].dropna()))
-            raise KeyError(f"no reported dollar figures for country {country!r}; countries "
-                           f"with figures: {', '.join(known)}.")
-        rows = rows[hit]
-    out = [_one(row, mod, ledger) for _, row in rows.iterrows()]
-    result = pd.DataFrame(out, columns=COLUMNS)
-    if budgets is not None:
-        wanted = [budgets] if isinstance(budgets, str | int) else list(budgets)
-        known = sorted(result["budget"].unique())
-        keep = pd.Series(False, index=result.index)
-        for b in wanted:
-            hit = result["budget"].eq(b) if isinstance(b, str) else result["year"].eq(int(b))
-            if not hit.any():
-                raise KeyError(f"no reported figures for budget {b!r}; known budgets: "
-                               f"{', '.join(known)}.")
-            keep |= hit
-        result = result[keep]
-    result = result.sort_values(["budget", "reported_usd"], kind="stable")
-    return result.reset_index(drop=True)
+            raise KeyError(f"no reported figures for budget {b!r}; known budgets: "
+                           f"{', '.join(known)}.")
+        keep |= hit
+    return result[keep]
 
 
 def _local_amount(row, mod: pd.DataFrame) -> tuple[float, str, str]:
     """(amount, where it came from, local unit)."""
     iso3 = row.get("iso3")
-    default_unit = _CURRENCY.get(iso3, "JPY")
+    default_unit = COUNTRY_CURRENCY.get(iso3, "JPY")
     unit = row["local_unit"] if isinstance(row.get("local_unit"), str) else None
     if pd.notna(row.get("local_amount")):
         return float(row["local_amount"]), "as printed with the figure", unit or default_unit
@@ -411,6 +417,8 @@ def _best(implied: float, lo: float, hi: float, local_unit: str, base: str,
 
 
 def _one(row, mod: pd.DataFrame, ledger: pd.DataFrame | None = None) -> dict:
+    """One row of the :func:`reconcile` table: the figure, its local amount, the rates of
+    its period, the verdict and the best explanation."""
     year, start = int(row["year"]), int(row["fy_start_month"])
     year_is = row.get("fy_year_is") if isinstance(row.get("fy_year_is"), str) else "start"
     usd = float(row["value"])
@@ -418,11 +426,8 @@ def _one(row, mod: pd.DataFrame, ledger: pd.DataFrame | None = None) -> dict:
     base = str(row["unit"])
     iso3 = row.get("iso3") if isinstance(row.get("iso3"), str) else None
     fy_name = official_label(iso3, year, start, year_is=year_is)
-    if iso3 == "JPN" or iso3 is None:
-        label = f"{row['country']} FY{year} {_STAGE_LABEL.get(row['stage'], row['stage'])}"
-    else:
-        label = (f"{row['country']} {fy_name} "
-                 f"{_STAGE_LABEL_OTHER.get(row['stage'], row['stage'] or 'budget')}")
+    names = STAGE_NAMES_JAPAN if iso3 == "JPN" or iso3 is None else STAGE_NAMES
+    label = f"{row['country']} {fy_name} {names.get(row['stage'], row['stage'] or 'budget')}"
 
     implied = fx.implied_rate(local, usd) if math.isfinite(local) else float("nan")
     d_usd = _half_unit(usd, row.get("amount_as_printed"))
@@ -439,64 +444,12 @@ def _one(row, mod: pd.DataFrame, ledger: pd.DataFrame | None = None) -> dict:
     if err:
         problems.append(f"CY{year} average not available")
     published = row.get("published")
-    day, month = _date_or_none(published if isinstance(published, str) else None)
-    spot_rate, spot_date, spot_basis = float("nan"), None, "no publication date"
-    if day is not None:
-        s, err = _safe(fx.spot, local_unit, base, date=day)
-        if err is None:
-            spot_rate, spot_date, spot_basis = s.rate, s.date.isoformat(), "spot on publication"
-    elif month is not None:
-        y, m = map(int, month.split("-"))
-        spot_rate, err = _safe(fx.monthly_average, local_unit, base, year=y, month=m)
-        spot_date, spot_basis = month, "average of the publication month"
-
-    first = fy_bounds(year - 1, start, year_is=year_is)[0]
-    last = fy_bounds(year, start, year_is=year_is)[1]
-    rng, err = _safe(fx.rate_range, local_unit, base, start=first, end=last)
-    if err:
-        rate_min = rate_max = float("nan")
-        window = f"{first}–{last}: no daily rates"
-    else:
-        rate_min, rate_max = rng.min, rng.max
-        window = f"{rng.first}–{rng.last}" + (" (data end)" if rng.last < last else "")
-
-    def within(rate):
-        return math.isfinite(rate) and math.isfinite(lo) and lo <= rate <= hi
-
-    matches = [name for name, rate in (("spot", spot_rate), ("fy_average", fy_avg),
-                                       ("cy_average", cy_avg)) if within(rate)]
-    supported = bool(math.isfinite(lo) and math.isfinite(rate_min)
-                     and hi >= rate_min and lo <= rate_max)
-    if not math.isfinite(implied):
-        verdict = "no local amount to compare"
-    elif "spot" in matches:
-        verdict = ("consistent with the spot rate on publication"
-                   if spot_basis.startswith("spot") else
-                   "consistent with the average rate of the publication month")
-    elif "fy_average" in matches:
-        verdict = f"consistent with the {fy_name} average rate"
-    elif "cy_average" in matches:
-        verdict = f"consistent with the CY{year} average rate"
-    elif supported:
-        days = fx.daily_rates(local_unit, base, start=first, end=last)
-        hits = days[(days >= lo) & (days <= hi)]
-        verdict = ("within the range of daily rates of the period (no named rate matches); "
-                   f"the rate of {hits.size} days matches, {hits.index[0].date()} to "
-                   f"{hits.index[-1].date()}" if hits.size else
-                   "within the range of daily rates of the period (no day's rate matches)")
-    elif not math.isfinite(rate_min) and not _has_rates(local_unit, base):
-        verdict = (f"no exchange-rate source available: the ECB reference rates the kit "
-                   f"ships do not include {local_unit}, so the implied {_fmt(implied)} "
-                   f"{local_unit}/{base} cannot be checked")
-        problems = []
-    elif not math.isfinite(rate_min):
-        verdict = (f"no daily rates for {window}; no average rate matches the implied "
-                   f"{_fmt(implied)} {local_unit}/{base}")
-    else:
-        verdict = (f"no rate of the period supports it: implies {_fmt(implied)} "
-                   f"{local_unit}/{base}, daily rates {_fmt(rate_min)}–{_fmt(rate_max)}")
-    if problems and math.isfinite(implied):
-        verdict += "; " + ", ".join(problems) + " (period not over in the data)"
+    spot_rate, spot_date, spot_basis = _publication_rate(
+        published if isinstance(published, str) else None, local_unit, base)
+    daily = _daily_range(local_unit, base, year=year, start=start, year_is=year_is)
+    rates = _Rates(implied, lo, hi, fy_avg, cy_avg, spot_rate, spot_basis, daily)
+    verdict, matches, supported = _verdict(rates, fy_name=fy_name, year=year,
+                                           local_unit=local_unit, base=base, problems=problems)
 
     def at(rate):
         return local / rate if math.isfinite(local) and math.isfinite(rate) else float("nan")
@@ -507,21 +460,120 @@ def _one(row, mod: pd.DataFrame, ledger: pd.DataFrame | None = None) -> dict:
     best = _best(implied, lo, hi, local_unit, base, w_start, w_end, start)
 
     return {
-        "budget": label, "country": row["country"], "year": year, "basis": row["basis"],
-        "stage": row["stage"], "outlet": row.get("outlet"),
+        "budget": label, "country": row["country"], "iso3": iso3, "year": year,
+        "period": row.get("period", "FY"), "fy_start_month": start, "fy_year_is": year_is,
+        "basis": row["basis"], "stage": row["stage"], "outlet": row.get("outlet"),
         "published": published if isinstance(published, str) else None,
         "reported_usd": usd, "local_amount": local, "local_amount_source": local_src,
         "local_unit": local_unit, "implied_rate": implied, "implied_rate_low": lo,
         "implied_rate_high": hi, "fy_average_rate": fy_avg, "cy_average_rate": cy_avg,
         "spot_rate": spot_rate, "spot_date": spot_date, "spot_basis": spot_basis,
         "usd_at_fy_average": at(fy_avg), "usd_at_cy_average": at(cy_avg),
-        "usd_at_spot": at(spot_rate), "rate_min": rate_min, "rate_max": rate_max,
-        "rate_window": window, "supported": supported,
+        "usd_at_spot": at(spot_rate), "rate_min": daily.rate_min, "rate_max": daily.rate_max,
+        "rate_window": daily.window, "supported": supported,
         "consistent_with": ";".join(matches) or None, "verdict": verdict, **best,
         "window_start": w_start.isoformat(), "window_end": w_end.isoformat(),
         "window_reason": w_why,
         "figure_id": row.get("figure_id"), "source": row["source"],
-        "fx_source": fx.ECB_SOURCE if math.isfinite(rate_min) else None,
+        "fx_source": fx.ECB_SOURCE if math.isfinite(daily.rate_min) else None,
     }
+
+
+def _publication_rate(published: str | None, local_unit: str, base: str
+                      ) -> tuple[float, str | None, str]:
+    """(rate, its date, what it is): the spot rate of the publication day, or the average of
+    its month when only the month is known."""
+    day, month = _date_or_none(published)
+    if day is not None:
+        s, err = _safe(fx.spot, local_unit, base, date=day)
+        if err is None:
+            return s.rate, s.date.isoformat(), "spot on publication"
+    elif month is not None:
+        y, m = map(int, month.split("-"))
+        rate, _ = _safe(fx.monthly_average, local_unit, base, year=y, month=m)
+        return rate, month, "average of the publication month"
+    return float("nan"), None, "no publication date"
+
+
+@dataclass(frozen=True)
+class _DailyRange:
+    """The daily rates over the budget's fiscal year and the one before."""
+
+    first: dt.date
+    last: dt.date
+    rate_min: float
+    rate_max: float
+    window: str
+
+
+def _daily_range(local_unit: str, base: str, *, year: int, start: int,
+                 year_is: str) -> _DailyRange:
+    first = fy_bounds(year - 1, start, year_is=year_is)[0]
+    last = fy_bounds(year, start, year_is=year_is)[1]
+    rng, err = _safe(fx.rate_range, local_unit, base, start=first, end=last)
+    if err:
+        return _DailyRange(first, last, float("nan"), float("nan"),
+                           f"{first}–{last}: no daily rates")
+    return _DailyRange(first, last, rng.min, rng.max,
+                       f"{rng.first}–{rng.last}" + (" (data end)" if rng.last < last else ""))
+
+
+@dataclass(frozen=True)
+class _Rates:
+    """The rate a figure implies (with its rounding bounds) and the rates of its period."""
+
+    implied: float
+    lo: float
+    hi: float
+    fy_avg: float
+    cy_avg: float
+    spot: float
+    spot_basis: str
+    daily: _DailyRange
+
+
+def _verdict(r: _Rates, *, fy_name: str, year: int, local_unit: str, base: str,
+             problems: list[str]) -> tuple[str, list[str], bool]:
+    """(verdict, the named rates the figure is consistent with, whether any daily rate of
+    the period supports it)."""
+    def within(rate):
+        return math.isfinite(rate) and math.isfinite(r.lo) and r.lo <= rate <= r.hi
+
+    matches = [name for name, rate in (("spot", r.spot), ("fy_average", r.fy_avg),
+                                       ("cy_average", r.cy_avg)) if within(rate)]
+    d = r.daily
+    supported = bool(math.isfinite(r.lo) and math.isfinite(d.rate_min)
+                     and r.hi >= d.rate_min and r.lo <= d.rate_max)
+    if not math.isfinite(r.implied):
+        verdict = "no local amount to compare"
+    elif "spot" in matches:
+        verdict = ("consistent with the spot rate on publication"
+                   if r.spot_basis.startswith("spot") else
+                   "consistent with the average rate of the publication month")
+    elif "fy_average" in matches:
+        verdict = f"consistent with the {fy_name} average rate"
+    elif "cy_average" in matches:
+        verdict = f"consistent with the CY{year} average rate"
+    elif supported:
+        days = fx.daily_rates(local_unit, base, start=d.first, end=d.last)
+        hits = days[(days >= r.lo) & (days <= r.hi)]
+        verdict = ("within the range of daily rates of the period (no named rate matches); "
+                   f"the rate of {hits.size} days matches, {hits.index[0].date()} to "
+                   f"{hits.index[-1].date()}" if hits.size else
+                   "within the range of daily rates of the period (no day's rate matches)")
+    elif not math.isfinite(d.rate_min) and not _has_rates(local_unit, base):
+        verdict = (f"no exchange-rate source available: the ECB reference rates the kit "
+                   f"ships do not include {local_unit}, so the implied {_fmt(r.implied)} "
+                   f"{local_unit}/{base} cannot be checked")
+        problems = []
+    elif not math.isfinite(d.rate_min):
+        verdict = (f"no daily rates for {d.window}; no average rate matches the implied "
+                   f"{_fmt(r.implied)} {local_unit}/{base}")
+    else:
+        verdict = (f"no rate of the period supports it: implies {_fmt(r.implied)} "
+                   f"{local_unit}/{base}, daily rates {_fmt(d.rate_min)}–{_fmt(d.rate_max)}")
+    if problems and math.isfinite(r.implied):
+        verdict += "; " + ", ".join(problems) + " (period not over in the data)"
+    return verdict, matches, supported
 
 

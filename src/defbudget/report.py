@@ -163,8 +163,10 @@ def _reconcile_table(context: dict) -> pd.DataFrame:
 
 
 def _budget_label(table: pd.DataFrame, year: int) -> str:
-    """The budget of fiscal *year* to draw: the latest stage reported (enacted > draft)."""
-    order = ["enacted", "draft", "request"]
+    """The budget of fiscal *year* to draw: the most final stage reported (enacted > draft,
+    :data:`defbudget.vocabulary.STAGE_PRIORITY`)."""
+    from defbudget.vocabulary import STAGE_PRIORITY as order
+
     rows = table[table["year"] == year]
     if rows.empty:
         raise LookupError(f"the reconcile table has no budget for FY{year}")

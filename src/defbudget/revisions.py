@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from defbudget.errors import ArgumentError, DataError, MissingColumnError
+from defbudget.vocabulary import SIPRI_SHEET_VALUES
 
 #: One SIPRI release: the workbook's path, or the frame read_sipri returns.
 Release: TypeAlias = str | os.PathLike[str] | pd.DataFrame
@@ -54,17 +55,8 @@ __all__ = [
 CHANGES = ("revised", "flag_changed", "added", "removed", "country_renamed", "rebased")
 
 #: Sheet short names (as :func:`defbudget.read_sipri`'s ``sheets=``) and how the summary
-#: names what they hold.
-SHEETS = {
-    "current_usd": "current-US$ values",
-    "constant_usd": "constant-US$ values",
-    "lcu_fy": "local-currency (financial-year) values",
-    "lcu_cy": "local-currency (calendar-year) values",
-    "share_gdp": "shares of GDP",
-    "per_capita": "per-capita values",
-    "share_govt": "shares of government spending",
-    "regional": "regional totals",
-}
+#: names what they hold (:data:`defbudget.vocabulary.SIPRI_SHEET_VALUES`).
+SHEETS = SIPRI_SHEET_VALUES
 
 _NEEDED = ("country", "iso3", "year", "measure", "value", "unit", "price_basis", "base_year",
            "stage", "flag", "source", "period")
@@ -532,56 +524,81 @@ def _cache_key(old, new, rtol: float, unchanged: bool) -> str | None:
     return f"sipri-revisions-{digests}-{names}-{rtol!r}-{unchanged}-r{READER_VERSION}-v{VERSION}"
 
 
-def _diff(o_rel: _Release, n_rel: _Release, rtol: float,  # noqa: C901 - see docstring
+def _diff(o_rel: _Release, n_rel: _Release, rtol: float,
           include_unchanged: bool = False) -> pd.DataFrame:
     """The cell-by-cell comparison behind :func:`sipri_revisions`.
 
-    (Complexity, C901: value, flag, note and name changes are classified in one vectorised
-    pass over the matched cells, one mask each, so the rows are never re-matched.)
+    The cells of both releases are matched once; every step after works on the matched
+    arrays: the rebasing of constant prices, the change of each cell, why (for the cells
+    kept), and the frame.
     """
     o, n = _prepare(o_rel), _prepare(n_rel)
     _unify_keys(o, n)
     oi, ni = _match(o, n)
-    in_old, in_new = oi >= 0, ni >= 0
+    in_old = oi >= 0
     ov = _take(o["value"], oi, np.nan)
     nv = _take(n["value"], ni, np.nan)
-    has_o, has_n = ~np.isnan(ov), ~np.isnan(nv)
-    both = has_o & has_n
-    of = _take(o["flag"], oi, None)
-    nf = _take(n["flag"], ni, None)
     sheet_id = np.where(in_old, _take(o["sheet_id"], oi, 0), _take(n["sheet_id"], ni, 0))
-    sheet = np.array(list(SHEETS), dtype=object)[sheet_id]
     is_const = np.where(in_old, _take(o["const"], oi, False), _take(n["const"], ni, False))
-    pbasis = np.where(is_const, "constant", "current").astype(object)
-
-    # Rebasing of constant-price rows whose base year moved.
-    moved = (o_rel.base_year is not None and n_rel.base_year is not None
-             and o_rel.base_year != n_rel.base_year)
-    rebasing = np.zeros(len(oi), dtype=bool)
-    factor = np.full(len(oi), np.nan)
-    if moved:
-        pair = in_old & in_new
-        table = _factors(o, n, o_rel.base_year, n_rel.base_year, (oi[pair], ni[pair]))
-        rebasing = is_const.astype(bool)
-        eo, en = _codes(o, n, ("sheet", "key"))
-        ent = np.where(in_old, _take(eo, oi, -1), _take(en, ni, -1))
-        code_of = {}
-        for codes, r in ((eo, o), (en, n)):
-            _, first = np.unique(codes, return_index=True)
-            for i in first:
-                code_of[(r["sheet"][i], r["key"][i])] = codes[i]
-        table_codes = np.array([code_of.get((s_, k_), -2) for s_, k_ in
-                                zip(table["sheet"], table["key"], strict=True)], dtype=np.int64)
-        pos = pd.Index(table_codes).get_indexer(ent[rebasing])
-        got = table["rebase_factor"].to_numpy(np.float64)[np.where(pos >= 0, pos, 0)]
-        factor[rebasing] = np.where(pos >= 0, got, np.nan)
+    rebasing, factor = _rebasing(o, n, oi, ni, o_rel, n_rel, is_const)
     old_cmp = np.where(rebasing, ov * factor, ov)
     with np.errstate(invalid="ignore", divide="ignore"):
         diff = nv - old_cmp
         differs = np.abs(diff) > rtol * np.maximum(np.abs(nv), np.abs(old_cmp))
         rel = np.where(old_cmp != 0, diff / np.abs(old_cmp), np.nan)
+    change, unit_changed = _changes(o, n, oi, ni, ov, nv, differs=differs, rebasing=rebasing,
+                                    factor=factor, sheet_id=sheet_id,
+                                    include_unchanged=include_unchanged)
+    keep = np.flatnonzero(change != "")
+    m = _Kept(o, n, oi[keep], ni[keep],
+              np.array(list(SHEETS), dtype=object)[sheet_id][keep],
+              np.where(is_const, "constant", "current").astype(object)[keep], change[keep])
+    detail = _details(m, unit_changed[keep], rebasing[keep], factor[keep])
+    both = ~np.isnan(ov) & ~np.isnan(nv)
+    return _diff_frame(m, o_rel, n_rel, detail, values={
+        "old_value": ov[keep], "old_value_rebased": old_cmp[keep], "new_value": nv[keep],
+        "abs_change": np.where(both[keep], diff[keep], np.nan),
+        "rel_change": np.where(both[keep], rel[keep], np.nan), "rebase_factor": factor[keep]})
+
+
+def _rebasing(o: dict, n: dict, oi: np.ndarray, ni: np.ndarray, o_rel: _Release,
+              n_rel: _Release, is_const: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(which cells are rebased, the factor of each): constant-price cells are, when the
+    base year moved, by SIPRI's own ratio of the entity (:func:`rebasing_factors`)."""
+    in_old, in_new = oi >= 0, ni >= 0
+    rebasing = np.zeros(len(oi), dtype=bool)
+    factor = np.full(len(oi), np.nan)
+    moved = (o_rel.base_year is not None and n_rel.base_year is not None
+             and o_rel.base_year != n_rel.base_year)
+    if not moved:
+        return rebasing, factor
     pair = in_old & in_new
-    pos_pair = np.flatnonzero(pair)
+    table = _factors(o, n, o_rel.base_year, n_rel.base_year, (oi[pair], ni[pair]))
+    rebasing = is_const.astype(bool)
+    eo, en = _codes(o, n, ("sheet", "key"))
+    ent = np.where(in_old, _take(eo, oi, -1), _take(en, ni, -1))
+    code_of = {}
+    for codes, r in ((eo, o), (en, n)):
+        _, first = np.unique(codes, return_index=True)
+        for i in first:
+            code_of[(r["sheet"][i], r["key"][i])] = codes[i]
+    table_codes = np.array([code_of.get((s_, k_), -2) for s_, k_ in
+                            zip(table["sheet"], table["key"], strict=True)], dtype=np.int64)
+    pos = pd.Index(table_codes).get_indexer(ent[rebasing])
+    got = table["rebase_factor"].to_numpy(np.float64)[np.where(pos >= 0, pos, 0)]
+    factor[rebasing] = np.where(pos >= 0, got, np.nan)
+    return rebasing, factor
+
+
+def _changes(o: dict, n: dict, oi: np.ndarray, ni: np.ndarray, ov: np.ndarray,
+             nv: np.ndarray, *, differs: np.ndarray, rebasing: np.ndarray, factor: np.ndarray,
+             sheet_id: np.ndarray, include_unchanged: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(the change of each matched cell, "" for none; whether its unit changed). The first
+    category that applies wins, in the order of :data:`CHANGES`."""
+    in_old, in_new = oi >= 0, ni >= 0
+    has_o, has_n = ~np.isnan(ov), ~np.isnan(nv)
+    both = has_o & has_n
+    pos_pair = np.flatnonzero(in_old & in_new)
     o_pair, n_pair = oi[pos_pair], ni[pos_pair]
 
     def differs_in(col: str) -> np.ndarray:
@@ -612,15 +629,47 @@ def _diff(o_rel: _Release, n_rel: _Release, rtol: float,  # noqa: C901 - see doc
     assign(name_diff & (has_o | has_n), "country_renamed")
     if include_unchanged:
         assign(has_o | has_n, "unchanged")
-    change = labels[change_id]
-    keep = np.flatnonzero(change_id != 0)
+    return labels[change_id], unit_changed
 
-    # Why: only the kept rows from here on.
-    detail = np.full(len(keep), None, dtype=object)
-    k_in_old, k_in_new = in_old[keep], in_new[keep]
-    k_sheet, k_pb = sheet[keep], pbasis[keep]
-    k_year = np.where(k_in_old, _take(o["year"], oi[keep], 0), _take(n["year"], ni[keep], 0))
-    k_change = change[keep]
+
+@dataclass(frozen=True)
+class _Kept:
+    """The matched cells kept in the result: their positions in each release (-1: absent),
+    sheet, price basis and change."""
+
+    o: dict
+    n: dict
+    oi: np.ndarray
+    ni: np.ndarray
+    sheet: np.ndarray
+    price_basis: np.ndarray
+    change: np.ndarray
+
+    @property
+    def in_old(self) -> np.ndarray:
+        return self.oi >= 0
+
+    @property
+    def in_new(self) -> np.ndarray:
+        return self.ni >= 0
+
+    def year(self) -> np.ndarray:
+        return np.where(self.in_old, _take(self.o["year"], self.oi, 0),
+                        _take(self.n["year"], self.ni, 0))
+
+    def pick(self, col: str) -> np.ndarray:
+        """*col* from the new release where the cell is in it, else from the old."""
+        return np.where(self.in_new, _take(self.n[col], self.ni, None),
+                        _take(self.o[col], self.oi, None))
+
+
+def _details(m: _Kept, unit_changed: np.ndarray, rebasing: np.ndarray,
+             factor: np.ndarray) -> np.ndarray:
+    """Why each kept cell changed, where the change alone does not say it."""
+    o, n, oi, ni = m.o, m.n, m.oi, m.ni
+    detail = np.full(len(oi), None, dtype=object)
+    k_in_old, k_in_new = m.in_old, m.in_new
+    k_year, k_change = m.year(), m.change
     one_sided = np.flatnonzero(~(k_in_old & k_in_new))
     if len(one_sided):
         sheets = {"old": set(pd.unique(o["sheet"])), "new": set(pd.unique(n["sheet"]))}
@@ -628,11 +677,11 @@ def _diff(o_rel: _Release, n_rel: _Release, rtol: float,  # noqa: C901 - see doc
         eo, en = _codes(o, n, ("sheet", "key"))
         years = {"old": set(np.unique(yo).tolist()), "new": set(np.unique(yn).tolist())}
         ents = {"old": set(np.unique(eo).tolist()), "new": set(np.unique(en).tolist())}
-        row_year = np.where(k_in_old, _take(yo, oi[keep], -1), _take(yn, ni[keep], -1))
-        row_ent = np.where(k_in_old, _take(eo, oi[keep], -1), _take(en, ni[keep], -1))
+        row_year = np.where(k_in_old, _take(yo, oi, -1), _take(yn, ni, -1))
+        row_ent = np.where(k_in_old, _take(eo, oi, -1), _take(en, ni, -1))
         for j in one_sided:
             side, other = ("new", "old") if k_in_new[j] else ("old", "new")
-            s, p, y = k_sheet[j], k_pb[j], int(k_year[j])
+            s, p, y = m.sheet[j], m.price_basis[j], int(k_year[j])
             prices = " (current prices)" if s == "regional" and p == "current" else ""
             if s not in sheets[other]:
                 detail[j] = f"sheet only in the {side} release"
@@ -642,72 +691,70 @@ def _diff(o_rel: _Release, n_rel: _Release, rtol: float,  # noqa: C901 - see doc
                 detail[j] = f"country only in the {side} release"
             else:
                 detail[j] = f"cell missing from the {other} release"
-    k_of, k_nf = of[keep], nf[keep]
+    k_of, k_nf = _take(o["flag"], oi, None), _take(n["flag"], ni, None)
     two = k_in_old & k_in_new
     for j in np.flatnonzero(two & (k_change == "added")):
         detail[j] = f"was {k_of[j] or 'blank'} in the old release"
     for j in np.flatnonzero(two & (k_change == "removed")):
         detail[j] = f"{k_nf[j] or 'blank'} in the new release"
-    k_unit_o, k_unit_n = _take(o["unit"], oi[keep], None), _take(n["unit"], ni[keep], None)
-    for j in np.flatnonzero(unit_changed[keep]):
+    k_unit_o, k_unit_n = _take(o["unit"], oi, None), _take(n["unit"], ni, None)
+    for j in np.flatnonzero(unit_changed):
         detail[j] = f"unit changed from {k_unit_o[j]} to {k_unit_n[j]}"
-    k_rebasing, k_factor = rebasing[keep], factor[keep]
-    detail[(k_change == "rebased") & k_rebasing & (k_sheet == "regional")] = (
+    detail[(k_change == "rebased") & rebasing & (m.sheet == "regional")] = (
         "regional total: rebased with the region's own ratio; rel_change mixes revisions "
         "with the rebasing of each country by its own factor")
-    detail[(k_change == "rebased") & k_rebasing & np.isnan(k_factor)] = (
+    detail[(k_change == "rebased") & rebasing & np.isnan(factor)] = (
         "base year moved; no factor to compare with")
-    detail[(k_change == "revised") & k_rebasing & (detail == None)] = (  # noqa: E711
+    detail[(k_change == "revised") & rebasing & (detail == None)] = (  # noqa: E711
         "compared after rebasing the old value")
+    return detail
 
-    def pick(col: str) -> np.ndarray:
-        a = _take(n[col], ni[keep], None)
-        b = _take(o[col], oi[keep], None)
-        return np.where(k_in_new, a, b)
 
+def _diff_frame(m: _Kept, o_rel: _Release, n_rel: _Release, detail: np.ndarray,
+                values: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The result of :func:`sipri_revisions`: one row per kept cell, in sheet, country and
+    year order, columns :data:`_OUT_COLUMNS`."""
+    o, n, oi, ni = m.o, m.n, m.oi, m.ni
     string = pd.StringDtype(na_value=np.nan)
 
     def text(arr) -> pd.arrays.StringArray:
         return pd.array(arr, dtype=string)
 
-    k_both = both[keep]
-    n_keep = len(keep)
+    k_year = m.year()
+    n_keep = len(oi)
     out = pd.DataFrame({
-        "sheet": text(k_sheet),
-        "country": text(pick("country")),
-        "old_country": text(_take(o["country"], oi[keep], None)),
-        "iso3": text(pick("iso3")),
-        "region": text(pick("region")),
-        "subregion": text(pick("subregion")),
+        "sheet": text(m.sheet),
+        "country": text(m.pick("country")),
+        "old_country": text(_take(o["country"], oi, None)),
+        "iso3": text(m.pick("iso3")),
+        "region": text(m.pick("region")),
+        "subregion": text(m.pick("subregion")),
         "year": k_year.astype(np.int64),
-        "period": text(pick("period")),
-        "fy_start_month": np.where(k_in_new, _take(n["fy_start_month"], ni[keep], 1),
-                                   _take(o["fy_start_month"], oi[keep], 1)).astype(np.int64),
-        "measure": text(pick("measure")),
-        "unit": text(pick("unit")),
-        "price_basis": text(k_pb),
-        "old_base_year": pd.array(_take(o["base_year"], oi[keep], np.nan),
+        "period": text(m.pick("period")),
+        "fy_start_month": np.where(m.in_new, _take(n["fy_start_month"], ni, 1),
+                                   _take(o["fy_start_month"], oi, 1)).astype(np.int64),
+        "measure": text(m.pick("measure")),
+        "unit": text(m.pick("unit")),
+        "price_basis": text(m.price_basis),
+        "old_base_year": pd.array(_take(o["base_year"], oi, np.nan),
                                   dtype="Float64").astype("Int64"),
-        "base_year": pd.array(_take(n["base_year"], ni[keep], np.nan),
+        "base_year": pd.array(_take(n["base_year"], ni, np.nan),
                               dtype="Float64").astype("Int64"),
-        "old_value": ov[keep],
-        "old_value_rebased": old_cmp[keep],
-        "new_value": nv[keep],
-        "abs_change": np.where(k_both, diff[keep], np.nan),
-        "rel_change": np.where(k_both, rel[keep], np.nan),
-        "old_flag": text(k_of),
-        "new_flag": text(k_nf),
-        "change": text(k_change),
+        **{k: values[k] for k in ("old_value", "old_value_rebased", "new_value", "abs_change",
+                                  "rel_change")},
+        "old_flag": text(_take(o["flag"], oi, None)),
+        "new_flag": text(_take(n["flag"], ni, None)),
+        "change": text(m.change),
         "detail": text(detail),
-        "rebase_factor": k_factor,
+        "rebase_factor": values["rebase_factor"],
         "old_release": text(np.full(n_keep, o_rel.label, dtype=object)),
         "new_release": text(np.full(n_keep, n_rel.label, dtype=object)),
         "old_source": text(np.full(n_keep, o_rel.source, dtype=object)),
         "new_source": text(np.full(n_keep, n_rel.source, dtype=object)),
     })
     order = {s: i for i, s in enumerate(SHEETS)}
-    sort_sheet = np.array([order.get(s, 99) for s in k_sheet])
-    by = np.lexsort((k_year, pick("country").astype(str), sort_sheet))
+    sort_sheet = np.array([order.get(s, 99) for s in m.sheet])
+    by = np.lexsort((k_year, m.pick("country").astype(str), sort_sheet))
     return out.take(by).reset_index(drop=True)[_OUT_COLUMNS]
 
 
@@ -764,7 +811,7 @@ def _counts_table(rev: pd.DataFrame, by: str, order: Sequence[str]) -> pd.DataFr
     return table
 
 
-def revisions_summary(revisions: pd.DataFrame, *, threshold: float = 0.01, top: int = 5,  # noqa: C901 - reason in the docstring
+def revisions_summary(revisions: pd.DataFrame, *, threshold: float = 0.01, top: int = 5,
                       sheet: str = "current_usd") -> RevisionSummary:
     """A summary of :func:`sipri_revisions` a researcher can quote.
 
@@ -778,8 +825,6 @@ def revisions_summary(revisions: pd.DataFrame, *, threshold: float = 0.01, top: 
         How many of the largest revisions to name.
     sheet
         Which sheet's revisions to quote first (default current US$; see :data:`SHEETS`).
-    (Complexity, C901: one short paragraph per kind of change, in the order a reader
-    expects them; each branch only words one count.)
 
     Returns
     -------
@@ -804,7 +849,6 @@ def revisions_summary(revisions: pd.DataFrame, *, threshold: float = 0.01, top: 
         raise MissingColumnError(f"revisions_summary: the frame lacks {missing}; pass what "
                                  "defbudget.sipri_revisions returns.", columns=missing)
     rev = revisions[revisions["change"] != "unchanged"]
-    lines: list[str] = []
     first = revisions.iloc[0] if len(revisions) else {}
     old_label = str(first.get("old_release", "old release"))
     new_label = str(first.get("new_release", "new release"))
@@ -812,7 +856,7 @@ def revisions_summary(revisions: pd.DataFrame, *, threshold: float = 0.01, top: 
     old_src = str(first.get("old_source", ""))
     who = (_release_name(new_label, new_src) if _edition(new_src) != _edition(old_src)
            else f"the release {new_label}")
-    lines.append(f"SIPRI revisions: {old_label} -> {new_label}")
+    lines = [f"SIPRI revisions: {old_label} -> {new_label}"]
     by_cat = _counts_table(rev, "sheet", list(SHEETS))
     by_reg_src = rev.assign(region=rev["region"].where(rev["sheet"] != "regional",
                                                        "(regional totals)"))
@@ -820,57 +864,79 @@ def revisions_summary(revisions: pd.DataFrame, *, threshold: float = 0.01, top: 
     counts = rev["change"].value_counts()
     lines.append(f"{len(rev):,} cells changed: " + ", ".join(
         f"{int(counts.get(c, 0)):,} {c}" for c in CHANGES) + ".")
+    sentence, largest = _quotable(rev, who=who, sheet=sheet, threshold=threshold, top=top)
+    lines += [sentence, *_flag_moves(rev), *_base_year_move(rev), *_one_release_only(rev)]
+    lines += ["", "Changed cells per sheet and category:", by_cat.to_string(), "",
+              "Changed cells per region and category (all sheets):", by_region.to_string()]
+    keep = ["country", "year", "sheet", "old_value_rebased", "new_value", "abs_change",
+            "rel_change", "old_flag", "new_flag"]
+    return RevisionSummary("\n".join(lines), by_cat, by_region,
+                           largest[[c for c in keep if c in largest.columns]]
+                           .reset_index(drop=True))
 
-    # The quotable sentence: large revisions of one sheet, the largest by amount.
+
+def _quotable(rev: pd.DataFrame, *, who: str, sheet: str, threshold: float, top: int
+              ) -> tuple[str, pd.DataFrame]:
+    """The quotable sentence (large revisions of one sheet, the largest by amount) and the
+    largest revisions it names."""
     rv = rev[(rev["change"] == "revised") & (rev["sheet"] == sheet)]
     what = SHEETS.get(sheet, sheet)
     large = rv[rv["rel_change"].abs() > threshold]
     largest = large.reindex(large["abs_change"].abs().sort_values(ascending=False).index)
     largest = largest.head(top)
-    if len(rv):
-        named = "; ".join(
-            f"{r.country} {r.year} ({_fmt_value(r.old_value_rebased, r.unit)} -> "
-            f"{_fmt_value(r.new_value, r.unit)}, {r.rel_change * 100:+.1f}%)"
-            for r in largest.itertuples())
-        sentence = (f"{who[0].upper() + who[1:]} revised {len(large):,} {what} by more than "
-                    f"{threshold * 100:g}% ({len(rv):,} by any amount)")
-        lines.append(sentence + (f"; the largest were: {named}." if named else "."))
-    else:
-        lines.append(f"{who[0].upper() + who[1:]} revised no {what}.")
+    if not len(rv):
+        return f"{who[0].upper() + who[1:]} revised no {what}.", largest
+    named = "; ".join(
+        f"{r.country} {r.year} ({_fmt_value(r.old_value_rebased, r.unit)} -> "
+        f"{_fmt_value(r.new_value, r.unit)}, {r.rel_change * 100:+.1f}%)"
+        for r in largest.itertuples())
+    sentence = (f"{who[0].upper() + who[1:]} revised {len(large):,} {what} by more than "
+                f"{threshold * 100:g}% ({len(rv):,} by any amount)")
+    return sentence + (f"; the largest were: {named}." if named else "."), largest
 
-    # Estimates that became final figures, and the reverse.
-    if {"old_flag", "new_flag"} <= set(rev.columns):
-        both = rev["old_value"].notna() & rev["new_value"].notna()
-        became_final = both & rev["old_flag"].eq("estimate") & rev["new_flag"].isna()
-        became_est = both & rev["old_flag"].isna() & rev["new_flag"].eq("estimate")
-        n1, n2 = int(became_final.sum()), int(became_est.sum())
-        if n1 or n2:
-            lines.append(f"Estimates that became final figures: {n1:,}; final figures that "
-                         f"became estimates: {n2:,} (all sheets).")
 
-    # Base year.
+def _flag_moves(rev: pd.DataFrame) -> list[str]:
+    """Estimates that became final figures, and the reverse."""
+    if not {"old_flag", "new_flag"} <= set(rev.columns):
+        return []
+    both = rev["old_value"].notna() & rev["new_value"].notna()
+    became_final = both & rev["old_flag"].eq("estimate") & rev["new_flag"].isna()
+    became_est = both & rev["old_flag"].isna() & rev["new_flag"].eq("estimate")
+    n1, n2 = int(became_final.sum()), int(became_est.sum())
+    if not (n1 or n2):
+        return []
+    return [f"Estimates that became final figures: {n1:,}; final figures that "
+            f"became estimates: {n2:,} (all sheets)."]
+
+
+def _base_year_move(rev: pd.DataFrame) -> list[str]:
+    """The base-year move and SIPRI's rebasing factors, when the base year moved."""
     rb = rev[rev["old_base_year"].notna() & rev["base_year"].notna()
              & (rev["old_base_year"] != rev["base_year"])]
-    if len(rb):
-        ob, nb = int(rb["old_base_year"].iloc[0]), int(rb["base_year"].iloc[0])
-        ctry = rb[(rb["sheet"] == "constant_usd")].drop_duplicates("country")
-        f = ctry["rebase_factor"].dropna()
-        text = (f"Constant-price base year moved from {ob} to {nb}; not a revision: old "
-                f"constant-US$ values were rebased with SIPRI's own factor per country before "
-                f"comparing")
-        if len(f):
-            text += (f" (median {f.median():.4f} over {len(f)} countries, range "
-                     f"{f.min():.4f}-{f.max():.4f}")
-            world = rb[(rb["sheet"] == "regional") & (rb["country"] == "World")]
-            if len(world) and world["rebase_factor"].notna().any():
-                text += f"; World total {world['rebase_factor'].dropna().iloc[0]:.4f}"
-            text += ")"
-        n_reb = int((rb["change"] == "rebased").sum())
-        n_rev = int((rb["change"] == "revised").sum())
-        lines.append(text + f"; {n_reb:,} constant-price cells changed only by the rebasing, "
-                     f"{n_rev:,} were revised as well.")
+    if not len(rb):
+        return []
+    ob, nb = int(rb["old_base_year"].iloc[0]), int(rb["base_year"].iloc[0])
+    ctry = rb[(rb["sheet"] == "constant_usd")].drop_duplicates("country")
+    f = ctry["rebase_factor"].dropna()
+    text = (f"Constant-price base year moved from {ob} to {nb}; not a revision: old "
+            f"constant-US$ values were rebased with SIPRI's own factor per country before "
+            f"comparing")
+    if len(f):
+        text += (f" (median {f.median():.4f} over {len(f)} countries, range "
+                 f"{f.min():.4f}-{f.max():.4f}")
+        world = rb[(rb["sheet"] == "regional") & (rb["country"] == "World")]
+        if len(world) and world["rebase_factor"].notna().any():
+            text += f"; World total {world['rebase_factor'].dropna().iloc[0]:.4f}"
+        text += ")"
+    n_reb = int((rb["change"] == "rebased").sum())
+    n_rev = int((rb["change"] == "revised").sum())
+    return [text + f"; {n_reb:,} constant-price cells changed only by the rebasing, "
+            f"{n_rev:,} were revised as well."]
 
-    # Countries renamed, added, removed; years and sheets in one release only.
+
+def _one_release_only(rev: pd.DataFrame) -> list[str]:
+    """Countries renamed, added, removed; years and sheets in one release only."""
+    lines = []
     if "old_country" in rev.columns:
         ren = rev[rev["old_country"].notna() & rev["country"].notna()
                   & (rev["old_country"] != rev["country"])]
@@ -897,17 +963,7 @@ def revisions_summary(revisions: pd.DataFrame, *, threshold: float = 0.01, top: 
         if len(s):
             lines.append(f"Sheets only in the {side} release: " + ", ".join(
                 f"{k} ({v:,} values)" for k, v in s["sheet"].value_counts().items()) + ".")
-    lines.append("")
-    lines.append("Changed cells per sheet and category:")
-    lines.append(by_cat.to_string())
-    lines.append("")
-    lines.append("Changed cells per region and category (all sheets):")
-    lines.append(by_region.to_string())
-    keep = ["country", "year", "sheet", "old_value_rebased", "new_value", "abs_change",
-            "rel_change", "old_flag", "new_flag"]
-    return RevisionSummary("\n".join(lines), by_cat, by_region,
-                           largest[[c for c in keep if c in largest.columns]]
-                           .reset_index(drop=True))
+    return lines
 
 
 # ----------------------------------------------------------------------------------------

@@ -26,12 +26,14 @@ not an ISO 3166-1 country code.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from defbudget import vocabulary
 from defbudget.errors import DefbudgetError, SchemaError
 
 __all__ = [
@@ -107,10 +109,9 @@ PERIODS = ("CY", "FY")
 PRICE_BASES = ("current", "constant")
 #: Budget stages, plus the stages of a procurement figure (a sale notified to Congress,
 #: an agreement signed, a programme cost projected) used by the reported-figures ledger.
-STAGES = ("request", "draft", "proposal", "enacted", "revised", "supplementary", "actual",
-          "estimate", "notification", "agreement", "projection")
-FLAGS = ("estimate", "highly_uncertain", "unavailable", "not_independent", "derived",
-         "transcribed", "outlier")
+#: (Both defined in :mod:`defbudget.vocabulary`.)
+STAGES = vocabulary.STAGES
+FLAGS = vocabulary.FLAGS
 
 #: Known measures; others are allowed if they are snake_case, so new sources can add theirs.
 MEASURES = ("defense_budget", "milex", "milex_share_gdp", "milex_per_capita",
@@ -240,6 +241,33 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True,
     >>> validate(empty_frame())
     []
     """
+    distinct = _Distinct(frame)
+    violations, complete = _column_violations(frame, distinct)
+    if not complete:
+        return _finish(violations, name, raise_)
+    violations += _value_violations(frame, distinct)
+    violations += _rule_violations(frame)
+    if keys:
+        violations += _key_violations(frame)
+    return _finish(violations, name, raise_)
+
+
+class _Distinct:
+    """Each column's distinct values, computed once (checked once each, not per row)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.seen: dict[str, np.ndarray] = {}
+
+    def __call__(self, col: str) -> np.ndarray:
+        if col not in self.seen:
+            self.seen[col] = pd.unique(self.frame[col])
+        return self.seen[col]
+
+
+def _column_violations(frame: pd.DataFrame, uniques: _Distinct) -> tuple[list[Violation], bool]:
+    """Missing required columns, columns of the wrong kind, missing values where none may
+    be; and whether every required column is there (else the other checks cannot run)."""
     violations: list[Violation] = []
     missing = [c for c in COLUMNS if c not in frame.columns]
     for col in missing:
@@ -254,14 +282,6 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True,
             row, val = _first_bad(s, kind)
             violations.append(Violation(
                 f"wrong dtype {s.dtype} (expected {kind})", column=col, row=row, value=val))
-            continue
-    distinct: dict[str, np.ndarray] = {}  # each column's distinct values, computed once
-
-    def uniques(col: str) -> np.ndarray:
-        if col not in distinct:
-            distinct[col] = pd.unique(frame[col])
-        return distinct[col]
-
     for col in NOT_NULL:
         if col in frame.columns:
             dtype = frame[col].dtype
@@ -272,10 +292,12 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True,
             bad = frame.index[frame[col].isna()]
             for row in bad:
                 violations.append(Violation("must not be missing", column=col, row=row))
-    if missing:
-        return _finish(violations, name, raise_)
+    return violations, not missing
 
-    checks = [
+
+def _value_checks(frame: pd.DataFrame) -> list[tuple[str, Callable[[Any], bool], str]]:
+    """(column, test of one value, what was expected) for each column of known values."""
+    checks: list[tuple[str, Callable[[Any], bool], str]] = [
         ("period", lambda v: v in PERIODS, f"one of {PERIODS}"),
         ("price_basis", lambda v: v in PRICE_BASES, f"one of {PRICE_BASES}"),
         ("stage", lambda v: v in STAGES, f"one of {STAGES} or missing"),
@@ -293,7 +315,13 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True,
     if "fy_year_is" in frame.columns:
         checks.append(("fy_year_is", lambda v: v in ("start", "end"),
                        "'start' or 'end' (is `year` the fiscal year's first or last year?)"))
-    for col, ok, expected in checks:
+    return checks
+
+
+def _value_violations(frame: pd.DataFrame, uniques: _Distinct) -> list[Violation]:
+    """Every cell whose value is not one the contract allows in its column."""
+    violations: list[Violation] = []
+    for col, ok, expected in _value_checks(frame):
         bad_values = []
         for v in uniques(col):  # each distinct value checked once
             if pd.isna(v):
@@ -312,7 +340,12 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True,
         for row, val in present[~good].items():
             violations.append(Violation(f"unexpected value (expected {expected})",
                                         column=col, row=row, value=val))
+    return violations
 
+
+def _rule_violations(frame: pd.DataFrame) -> list[Violation]:
+    """Rules across columns: base years, calendar years, a reason for every missing value."""
+    violations: list[Violation] = []
     # Rule: constant prices need a base year; current prices must not have one.
     # (compared as numpy arrays: much faster than pandas string comparisons)
     pb, by = frame["price_basis"].to_numpy(dtype=object), frame["base_year"]
@@ -338,15 +371,18 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True,
             violations.append(Violation(
                 "missing value without a flag saying why", column="value", row=row,
                 message="set flag to 'unavailable' (or drop the row)"))
-    # Rule: keys are unique.
-    if not keys:
-        return _finish(violations, name, raise_)
+    return violations
+
+
+def _key_violations(frame: pd.DataFrame) -> list[Violation]:
+    """Rule: keys are unique (no two rows describe one observation)."""
+    violations: list[Violation] = []
     dup = frame.duplicated(list(KEY_COLUMNS), keep="first")
     for row in frame.index[dup]:
         key = {c: frame.at[row, c] for c in ("country", "year", "measure", "basis", "source")}
         violations.append(Violation("duplicate key", column=",".join(KEY_COLUMNS), row=row,
                                     value=key, message="two rows describe one observation"))
-    return _finish(violations, name, raise_)
+    return violations
 
 
 def _finish(violations, name, raise_):

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from defbudget.vocabulary import period_label
+
 if TYPE_CHECKING:  # pragma: no cover
     from defbudget._ratefile import RateFile
 
@@ -120,10 +122,6 @@ def _vintage(resource: dict) -> str:
     return f"shipped, sources read to {dates[-1]}" if dates else "shipped"
 
 
-def _label(year: int, period: str) -> str:
-    return f"FY{year}" if period == "FY" else str(year)
-
-
 def _dataset_rows() -> list[dict]:
     from defbudget.datasets import datapackage, load
 
@@ -144,7 +142,7 @@ def _dataset_rows() -> list[dict]:
             continue
         last = int(frame["year"].max())
         period = frame.loc[frame["year"] == last, "period"].iloc[0]
-        covers = _label(last, period)
+        covers = period_label(last, period)
         if name == "japan_mod_budget":
             main = frame[frame["measure"] == "defense_budget"]
             stage = main.loc[main["year"] == last, "stage"].dropna()
@@ -160,7 +158,7 @@ def _dataset_rows() -> list[dict]:
         elif name == "gmsd_burden":
             unlocks = f"burdens after {last} need a newer GMSD release"
         else:
-            unlocks = f"figures for {_label(last + 1, period)} and later"
+            unlocks = f"figures for {period_label(last + 1, period)} and later"
         rows.append(_row(name, "shipped dataset", vintage, covers, unlocks))
     return rows
 
@@ -174,8 +172,8 @@ def _price_rows(frame: pd.DataFrame, vintage: str) -> list[dict]:
             if sub.empty:
                 continue
             last = int(sub["year"].max())
-            parts.append(_label(last, period))
-            unlock.append(_label(last + 1, period))
+            parts.append(period_label(last, period))
+            unlock.append(period_label(last + 1, period))
         rows.append(_row(f"price index {basis}", "price index", vintage,
                          " / ".join(parts),
                          f"constant-price figures for {' / '.join(unlock)} need the "

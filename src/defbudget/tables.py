@@ -2,10 +2,12 @@
 
 :func:`show` returns a copy of a tidy frame (or of any :mod:`defbudget.compare` or
 :func:`defbudget.reconcile` result) with every number rendered as a reader expects it: money
-in scaled units with its currency (``¥8.70T``, ``$57.7B``), shares and growth as percentages
-(``1.37%``; a gap between two shares in percentage points), exchange rates as local currency
-per US dollar (``¥150.7/$``), provisional and flagged values marked (``¥8.81T (draft)``) and no
-scientific notation. The result is for looking at; keep the original frame for code.
+in scaled units with its currency (``¥8.70T``, ``$57.7B``), fiscal years as their
+government writes them (``FY2025``, ``2025–26``: :func:`defbudget.vocabulary.fiscal_year_label`),
+shares and growth as percentages (``1.37%``; a gap between two shares in percentage points),
+exchange rates as local currency per US dollar (``¥150.7/$``), provisional and flagged values
+marked (``¥8.81T (draft)``) and no scientific notation. The result is for looking at; keep
+the original frame for code.
 :func:`show_wide` does the same for years across (:func:`defbudget.compare.wide_table`).
 
 Use ``df.budget.show([...columns])`` (registered by ``import defbudget``) or
@@ -21,14 +23,11 @@ from collections.abc import Callable, Iterable, Sequence
 import pandas as pd
 
 from defbudget.errors import DataError, MissingColumnError
-from defbudget.formatting import CURRENCY_SYMBOLS, format_money, format_ratio, format_value
+from defbudget.fiscal import official_labels
+from defbudget.formatting import format_money, format_ratio, format_value
+from defbudget.vocabulary import CURRENCY_SYMBOLS, VALUE_MARKS
 
 __all__ = ["format_rate", "show", "show_wide"]
-
-#: Stages and flags a value is marked with, in parentheses after it.
-_MARKS = {"request": "request", "draft": "draft", "estimate": "estimate",
-          "highly_uncertain": "highly uncertain", "unavailable": "unavailable",
-          "not_independent": "not independent"}
 
 _RATE = re.compile(r"(^|_)rate(_|$)|^rate_(min|max)$")
 _RATIO = re.compile(r"(^|_)(share|ratio|yoy|cagr|growth|threshold|pct)(_|$)")
@@ -95,6 +94,9 @@ def _formatter(frame: pd.DataFrame, col: str) -> Callable[[int], str] | None:  #
     name = col.lower()
     units = frame["unit"].astype(object) if "unit" in frame.columns else None
     local = _row_currency(frame)
+    if name == "year" and _fiscal(frame):
+        labels = official_labels(frame)
+        return lambda i: labels.iloc[i]
     if name == "year" or name.endswith("_year") or name in ("rank", "years_met", "base_year"):
         return lambda i: "–" if pd.isna(s.iloc[i]) else str(int(s.iloc[i]))
     if name == "value" and units is not None:
@@ -121,13 +123,23 @@ def _formatter(frame: pd.DataFrame, col: str) -> Callable[[int], str] | None:  #
     return None
 
 
+def _fiscal(frame: pd.DataFrame) -> bool:
+    """Whether *frame* has fiscal years to print as their governments write them."""
+    if "period" not in frame.columns or "fy_start_month" not in frame.columns:
+        return False
+    year = pd.to_numeric(frame["year"], errors="coerce")
+    months = pd.to_numeric(frame["fy_start_month"], errors="coerce")
+    fy = frame["period"].eq("FY")
+    return bool(fy.any() and year.notna().all() and months[fy].notna().all())
+
+
 def _mark(frame: pd.DataFrame, i: int) -> str:
     marks = []
     for col in ("stage", "flag"):
         if col in frame.columns:
             v = frame[col].iloc[i]
-            if isinstance(v, str) and v in _MARKS and _MARKS[v] not in marks:
-                marks.append(_MARKS[v])
+            if isinstance(v, str) and v in VALUE_MARKS and VALUE_MARKS[v] not in marks:
+                marks.append(VALUE_MARKS[v])
     return f" ({', '.join(marks)})" if marks else ""
 
 
@@ -156,10 +168,10 @@ def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, *,
     >>> import defbudget.compare as cmp
     >>> f = cmp._example_frame()
     >>> show(f, ["country", "year", "value"])
-      country  year   value
-    0   Japan  2002  ¥4.96T
-    1   Japan  2022  ¥5.40T
-    2   Japan  2023  ¥6.82T
+      country    year   value
+    0   Japan  FY2002  ¥4.96T
+    1   Japan  FY2022  ¥5.40T
+    2   Japan  FY2023  ¥6.82T
     >>> show(cmp.yoy(f), ["year", "value"])["value"].tolist()
     ['– (unavailable)', '– (unavailable)', '26.32%']
     """

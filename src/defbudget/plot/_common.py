@@ -17,15 +17,10 @@ from matplotlib.lines import Line2D
 from defbudget.errors import DataError, MissingColumnError, UnknownNameError
 from defbudget.formatting import unit_label
 from defbudget.schema import require_same_basis
+from defbudget.vocabulary import PROVISIONAL_FLAGS, PROVISIONAL_STAGES
 
 from ._names import BASIS_NAMES, MEASURE_NAMES
-from ._source import (
-    PROVISIONAL_FLAGS,
-    PROVISIONAL_STAGES,
-    add_source_line,
-    all_estimates,
-    source_line,
-)
+from ._source import add_source_line, all_estimates, source_line
 from ._style import PROVISIONAL_FACE, STYLE_PROVISIONAL, STYLE_UNCERTAIN, chart_style
 
 #: Kinds of point, drawn differently: final (filled, solid line), provisional (hollow,

@@ -12,15 +12,27 @@ from __future__ import annotations
 import calendar
 import functools
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 
-from ._names import SHORT_BASIS_NAMES, basis_name
+from defbudget.vocabulary import (
+    CURRENCY_NAMES,
+    FY_LABEL_STYLE,
+    FY_YEAR_IS,
+    PROVISIONAL_STAGES,
+    SHORT_BASIS_NAMES,
+    basis_name,
+    fiscal_year_label,
+    fiscal_years_label,
+)
 
 __all__ = ["add_source_line", "period_phrase", "source_line", "source_title"]
+
+#: Writes a run of years (first, last) for the source line, see :func:`year_run_label`.
+YearRunLabel = Callable[[int, int], str]
 
 #: gid of the figure text holding the source line (tests and save() look it up by this).
 SOURCE_GID = "defbudget-source"
@@ -36,17 +48,10 @@ _FALLBACK_TITLES = {
     "gmsd": "Global Military Spending Dataset (OWID)",
 }
 
-_CURRENCY_NAMES = {"JPY": "yen", "USD": "US$", "EUR": "euro", "GBP": "pounds sterling",
-                   "CNY": "yuan", "KRW": "won", "INR": "rupees", "AUD": "A$", "TWD": "NT$"}
 
 _FX_BASES = {"fy_average": "fiscal-year-average", "cy_average": "calendar-year-average",
              "fixed": "a fixed", "monthly_average": "monthly-average"}
 
-#: Stages and flags whose values are not final; charts draw them hollow.
-PROVISIONAL_STAGES = {"request": "budget request", "draft": "draft budget (not yet enacted)",
-                      "proposal": "budget proposal (not yet passed)",
-                      "estimate": "estimate"}
-PROVISIONAL_FLAGS = {"estimate": "estimate", "highly_uncertain": "highly uncertain estimate"}
 
 
 @functools.lru_cache(maxsize=256)
@@ -220,11 +225,12 @@ def _rate_name(source_id: str) -> str:
     return next((v for k, v in _RATE_NAMES.items() if low.startswith(k)), publisher(source_id))
 
 
-def _year_runs_text(years: Iterable[int], pre: str, *, max_runs: int = 3) -> str | None:
+def _year_runs_text(years: Iterable[int], label: YearRunLabel, *,
+                    max_runs: int = 3) -> str | None:
     runs = _runs(sorted({int(y) for y in years}))
     if not runs or len(runs) > max_runs:
         return None
-    return ", ".join(_run_text(a, b, pre) for a, b in runs)
+    return ", ".join(label(a, b) for a, b in runs)
 
 
 def _editions_citation(ids: list[str]) -> str | None:
@@ -270,9 +276,8 @@ def _sources_phrase(ids: list[str], frame: pd.DataFrame | None = None, *,
     for sid in ids:
         groups.setdefault(publisher(sid), []).append(sid)
     years: dict[str, set[int]] = {}
-    pre = ""
+    label = year_run_label(frame) if frame is not None else year_run_label(pd.DataFrame())
     if frame is not None and {"source", "year"} <= set(frame.columns):
-        pre = "FY" if "period" in frame and frame["period"].eq("FY").all() else ""
         for sid_cell, year in zip(frame["source"], frame["year"], strict=True):
             if pd.isna(year):
                 continue
@@ -291,7 +296,7 @@ def _sources_phrase(ids: list[str], frame: pd.DataFrame | None = None, *,
             text = _short_reference(members[0])
         spans = {frozenset(years[g]) for g in order if years.get(g)}
         if len(spans) > 1:  # the series changes source (groups covering the same years: no)
-            when = _year_runs_text(years.get(group, ()), pre)
+            when = _year_runs_text(years.get(group, ()), label)
             if when:
                 text += f" for {when}"
         parts.append(text)
@@ -299,7 +304,7 @@ def _sources_phrase(ids: list[str], frame: pd.DataFrame | None = None, *,
     if rest:
         n_docs = sum(len(groups[g]) for g in rest)
         rest_years = set().union(*(years.get(g, set()) for g in rest))
-        when = _year_runs_text(rest_years, pre)
+        when = _year_runs_text(rest_years, label)
         parts.append(f"{n_docs} other publications" + (f" for {when}" if when else "")
                      + " (see the Excel Sources sheet)")
     return "; ".join(parts), len(ids) > 1
@@ -361,7 +366,7 @@ def _money_phrase(frame: pd.DataFrame) -> str | None:
             continue
         if unit in ("index", "count"):
             continue
-        name = _CURRENCY_NAMES.get(unit, unit)
+        name = CURRENCY_NAMES.get(unit, unit)
         if unit == "USD/person":
             name = "US$ per person"
         if rec.get("price_basis") == "constant" and pd.notna(rec.get("base_year")):
@@ -403,7 +408,8 @@ def period_phrase(frame: pd.DataFrame) -> str | None:
     for rec in combos.to_dict("records"):
         key = (rec["period"], rec.get("fy_start_month"))
         phrases[key] = _one_period(rec["period"], rec.get("fy_start_month"),
-                                   "end" if key in end_keys else "start")
+                                   "end" if key in end_keys else "start",
+                                   iso3=_one_convention(frame, key))
     if len(phrases) == 1:
         return next(iter(phrases.values()))
     if "country" not in frame.columns:
@@ -419,17 +425,35 @@ def period_phrase(frame: pd.DataFrame) -> str | None:
     return "; ".join(out)
 
 
-def _one_period(period: str, start: object, year_is: str = "start") -> str:
+def _one_convention(frame: pd.DataFrame, key: tuple) -> str | None:
+    """A country whose way of naming fiscal years every row of the (period, fy_start_month)
+    *key* shares (:data:`~defbudget.vocabulary.FY_LABEL_STYLE`, ``FY_YEAR_IS``), or None."""
+    if "iso3" not in frame.columns:
+        return None
+    mask = frame["period"].eq(key[0])
+    if "fy_start_month" in frame.columns:
+        mask &= frame["fy_start_month"].eq(key[1])
+    codes = [str(c) for c in frame.loc[mask, "iso3"]]
+    ways = {(FY_LABEL_STYLE.get(c, "fy"), FY_YEAR_IS.get(c, "start")) for c in codes}
+    return codes[0] if len(ways) == 1 else None
+
+
+def _one_period(period: str, start: object, year_is: str = "start", *,
+                iso3: str | None = None) -> str:
     if period != "FY" or pd.isna(start) or int(start) == 1:
         return "calendar years"
-    start = int(start)
-    first = calendar.month_abbr[start]
-    last = calendar.month_abbr[(start - 2) % 12 + 1]
+    month = int(start)  # type: ignore[call-overload]  # a month number, checked above
+    first = calendar.month_abbr[month]
+    last = calendar.month_abbr[(month - 2) % 12 + 1]
     if year_is == "end":  # the US naming (fiscal.FY_YEAR_IS)
         span = f"{first} 2024–{last} 2025"
         return f"fiscal years {first}–{last}, labelled by the year they end (FY2025 = {span})"
     span = f"{first} 2025–{last} 2026"
-    return f"fiscal years {first}–{last} (FY2025 = {span})"
+    name = fiscal_year_label(iso3, 2025, month)  # as the government writes it
+    if name == "FY2026":  # a year held by its start, named by its end (the US)
+        return (f"fiscal years {first}–{last}, held by the year they start "
+                f"(2025 = {name} = {span})")
+    return f"fiscal years {first}–{last} ({name} = {span})"
 
 
 def _fx_phrase(frame: pd.DataFrame) -> str | None:
@@ -489,12 +513,12 @@ def _stage_phrase(frame: pd.DataFrame) -> str | None:
         rows = frame[mask]
         years = sorted({int(y) for y in rows["year"]})
         if years and len(years) <= 3:
-            pre = "FY" if "period" in rows and rows["period"].eq("FY").all() else ""
-            notes.append(", ".join(f"{pre}{y}" for y in years) + f": {text}")
+            label = year_run_label(rows)
+            notes.append(", ".join(label(y, y) for y in years) + f": {text}")
     if "flag" in frame.columns and "value" in frame.columns and "year" in frame.columns:
         missing = (frame["flag"].eq("unavailable").fillna(False).astype(bool)
                    & frame["value"].isna())
-        pre = "FY" if "period" in frame and frame["period"].eq("FY").all() else ""
+        label = year_run_label(frame)
         by = [c for c in ("country", "basis") if c in frame.columns
               and frame[c].nunique() > 1]
         texts: dict[str, list[str]] = {}
@@ -503,7 +527,7 @@ def _stage_phrase(frame: pd.DataFrame) -> str | None:
             runs = _runs(sorted({int(y) for y in grp["year"]}))
             if not runs or len(runs) > 3:
                 continue
-            text = ", ".join(_run_text(a, b, pre) for a, b in runs)
+            text = ", ".join(label(a, b) for a, b in runs)
             key = key if isinstance(key, tuple) else (key,)
             who = ", ".join(SHORT_BASIS_NAMES.get(str(k), basis_name(str(k))) for k in key)
             texts.setdefault(text, []).append(who)
@@ -521,6 +545,45 @@ def _stage_phrase(frame: pd.DataFrame) -> str | None:
 
 def _run_text(a: int, b: int, pre: str) -> str:
     return f"{pre}{a}" if a == b else f"{pre}{a}–{b}"
+
+
+def year_run_label(frame: pd.DataFrame) -> YearRunLabel:
+    """How the source line writes a run of the frame's ``year`` values (first, last).
+
+    Where every row is a fiscal year of one country's convention (or of countries writing
+    their years alike), the government's own label of :mod:`defbudget.vocabulary`, as
+    ``db.show`` and ``reconcile`` print it: "FY2025" (Japan; the US names its year by the
+    year it ends in), "2025–26" (Australia, India). Otherwise "FY2025" when every row is a
+    fiscal year, else "2025".
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> aus = pd.DataFrame({"iso3": ["AUS"], "year": [2025], "period": ["FY"],
+    ...                     "fy_start_month": [7]})
+    >>> year_run_label(aus)(2024, 2025)
+    '2024–25 to 2025–26'
+    >>> us = pd.DataFrame({"iso3": ["USA"], "year": [2024], "period": ["FY"],
+    ...                    "fy_start_month": [10]})
+    >>> year_run_label(us)(2024, 2024)
+    'FY2025'
+    """
+    fy = "period" in frame.columns and len(frame) > 0 and bool(frame["period"].eq("FY").all())
+    pre = "FY" if fy else ""
+    if not fy or "fy_start_month" not in frame.columns:
+        return lambda a, b: _run_text(a, b, pre)
+    iso = (frame["iso3"].astype(object) if "iso3" in frame.columns
+           else pd.Series(None, index=frame.index, dtype=object))
+    ends = (frame["fy_year_is"].astype(object).eq("end") if "fy_year_is" in frame.columns
+            else pd.Series(False, index=frame.index))
+    conventions = {(FY_LABEL_STYLE.get(str(i), "fy"), FY_YEAR_IS.get(str(i), "start"),
+                    m, bool(e)) for i, m, e in zip(iso, frame["fy_start_month"], ends,
+                                                   strict=True)}
+    if len(conventions) != 1 or pd.isna(next(iter(conventions))[2]):
+        return lambda a, b: _run_text(a, b, pre)
+    code = next((str(i) for i in iso if isinstance(i, str)), None)
+    month, shift = int(frame["fy_start_month"].iloc[0]), int(bool(ends.iloc[0]))
+    return lambda a, b: fiscal_years_label(code, a - shift, b - shift, month)
 
 
 def _runs(years: list[int]) -> list[tuple[int, int]]:

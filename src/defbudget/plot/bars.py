@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ from defbudget.formatting import format_ratio, format_value
 from . import _common as c
 from ._format import MoneyFormatter, formatter_for
 from ._names import basis_name
+from ._source import year_run_label
 from ._style import NEUTRAL, POSITIVE, colour_map, country_colour, tint
 
 __all__ = ["growth_bars", "ranking_bars", "stacked_composition"]
@@ -40,6 +42,58 @@ def _one_series(data: pd.DataFrame, *, func: str) -> None:
         raise DataError(f"{func} draws one series; the frame holds {n} (e.g. {combos}). "
                         "Filter it to one country, measure and basis first, or use "
                         "small_multiples() for several.")
+
+
+def _changes(data: pd.DataFrame, *, x: str, y: str, func: str
+             ) -> tuple[pd.DataFrame, pd.Series, pd.Series, str, pd.DataFrame]:
+    """(rows by *x*, change of each row, whether it is into or from a provisional value,
+    the change's unit, the level frame the labels describe). A level series is turned into
+    its change on the previous year, none after a gap; a change frame is taken as it is."""
+    frame = data.sort_values(x).reset_index(drop=True)
+    if frame[x].duplicated().any():
+        raise DataError(f"{func}: more than one row per {x} (e.g. {x}="
+                        f"{frame.loc[frame[x].duplicated(), x].iloc[0]!r}); filter to one "
+                        "stage and source first.")
+    kinds = c.point_kind(frame)
+    if _is_change_frame(frame):
+        return (frame, frame[y].astype(float), kinds.ne(c.FINAL),
+                str(c.first(frame, "unit", "ratio")), frame)
+    full = pd.RangeIndex(int(frame[x].min()), int(frame[x].max()) + 1)
+    indexed = frame.set_index(x).reindex(full)
+    val = indexed[y].astype(float)
+    prev = val.shift(1)
+    change = (val / prev - 1.0).where(prev.ne(0))
+    k = kinds.set_axis(frame[x]).reindex(full).fillna(c.FINAL)
+    provisional = (k.ne(c.FINAL) | k.shift(1).fillna(c.FINAL).ne(c.FINAL))
+    return (indexed.rename_axis(x).reset_index(), change.reset_index(drop=True),
+            provisional.reset_index(drop=True), "ratio", data)
+
+
+def _label_changes(ax: Axes, bars: Any, vals: np.ndarray, unit: str) -> None:
+    """Each bar's change (+9.4%) at its end; small and upright-turned when there are many."""
+    size = plt.rcParams["font.size"] * (0.62 if len(vals) > 20 else 0.75)
+    rotate = 90 if len(vals) > 20 else 0
+    for bar, v in zip(bars, vals, strict=True):
+        text = (format_ratio(v, digits=1) if unit == "ratio"
+                else format_value(v, unit))
+        text = ("+" + text) if v > 0 else text
+        t = ax.annotate(text, xy=(bar.get_x() + bar.get_width() / 2, v),
+                        xytext=(0, 2 if v >= 0 else -2), textcoords="offset points",
+                        ha="center", va="bottom" if v >= 0 else "top", fontsize=size,
+                        rotation=rotate, color="#333333")
+        t.set_gid("bar-label")
+    ax.margins(y=0.12)
+
+
+def _change_axis_labels(ax: Axes, level_frame: pd.DataFrame, unit: str) -> None:
+    """'Change on previous year (%, nominal, current prices)' and the year axis's label."""
+    prices = ("nominal, current prices" if c.first(level_frame, "price_basis") != "constant"
+              else f"real, constant {int(c.first(level_frame, 'base_year'))} prices")
+    if unit == "ratio":
+        ax.set_ylabel(f"Change on previous year (%, {prices})")
+    else:
+        ax.set_ylabel(f"Change on previous year ({c.value_label(level_frame)})")
+    ax.set_xlabel(c.year_label(level_frame))
 
 
 @c.styled
@@ -86,30 +140,7 @@ def growth_bars(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     ax = c.get_ax(ax)
     c.check_frame(data, [x, y], func=func, values=y)
     _one_series(data, func=func)
-    frame = data.sort_values(x).reset_index(drop=True)
-    if frame[x].duplicated().any():
-        raise DataError(f"{func}: more than one row per {x} (e.g. {x}="
-                        f"{frame.loc[frame[x].duplicated(), x].iloc[0]!r}); filter to one "
-                        "stage and source first.")
-    kinds = c.point_kind(frame)
-    if _is_change_frame(frame):
-        change = frame[y].astype(float)
-        provisional = kinds.ne(c.FINAL)
-        unit = str(c.first(frame, "unit", "ratio"))
-        level_frame = frame
-    else:
-        full = pd.RangeIndex(int(frame[x].min()), int(frame[x].max()) + 1)
-        indexed = frame.set_index(x).reindex(full)
-        val = indexed[y].astype(float)
-        prev = val.shift(1)
-        change = (val / prev - 1.0).where(prev.ne(0))
-        k = kinds.set_axis(frame[x]).reindex(full).fillna(c.FINAL)
-        provisional = (k.ne(c.FINAL) | k.shift(1).fillna(c.FINAL).ne(c.FINAL))
-        frame = indexed.rename_axis(x).reset_index()
-        change = change.reset_index(drop=True)
-        provisional = provisional.reset_index(drop=True)
-        unit = "ratio"
-        level_frame = data
+    frame, change, provisional, unit, level_frame = _changes(data, x=x, y=y, func=func)
     keep = change.notna().to_numpy()
     xs = frame[x].to_numpy(dtype=float)[keep]
     vals = change.to_numpy(dtype=float)[keep]
@@ -128,25 +159,8 @@ def growth_bars(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     ax.yaxis.set_major_formatter(formatter_for(unit, signed=True))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if labels:
-        size = plt.rcParams["font.size"] * (0.62 if len(vals) > 20 else 0.75)
-        rotate = 90 if len(vals) > 20 else 0
-        for bar, v in zip(bars, vals, strict=True):
-            text = (format_ratio(v, digits=1) if unit == "ratio"
-                    else format_value(v, unit))
-            text = ("+" + text) if v > 0 else text
-            t = ax.annotate(text, xy=(bar.get_x() + bar.get_width() / 2, v),
-                            xytext=(0, 2 if v >= 0 else -2), textcoords="offset points",
-                            ha="center", va="bottom" if v >= 0 else "top", fontsize=size,
-                            rotation=rotate, color="#333333")
-            t.set_gid("bar-label")
-        ax.margins(y=0.12)
-    prices = ("nominal, current prices" if c.first(level_frame, "price_basis") != "constant"
-              else f"real, constant {int(c.first(level_frame, 'base_year'))} prices")
-    if unit == "ratio":
-        ax.set_ylabel(f"Change on previous year (%, {prices})")
-    else:
-        ax.set_ylabel(f"Change on previous year ({c.value_label(level_frame)})")
-    ax.set_xlabel(c.year_label(level_frame))
+        _label_changes(ax, bars, vals, unit)
+    _change_axis_labels(ax, level_frame, unit)
     measure_frame = level_frame.assign(
         measure=level_frame["measure"].str.replace(r"_yoy.*$", "", regex=True))
     c.set_title(ax, title if title is not None else
@@ -201,19 +215,8 @@ def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value"
         raise ArgumentError(f"{func}: n={n!r}; expected the number of bars, a whole number of at "
                          "least 1 (e.g. n=10 for the top ten).")
     ax = c.get_ax(ax)
-    c.check_frame(data, [y, label, "year"], func=func, values=y)
-    c.same_basis(data, func=func)
-    rows = data[data["year"] == year]
-    if rows.empty:
-        years = sorted(set(data["year"]))
-        raise DataError(f"{func}: no rows for year={year!r}; the frame covers "
-                        f"{years[0]}–{years[-1]}")
-    if rows[label].duplicated().any():
-        dup = rows.loc[rows[label].duplicated(), label].iloc[0]
-        raise DataError(f"{func}: {dup!r} has several rows in {year}; filter to one "
-                        "measure and basis first")
-    if countries_only and "iso3" in rows.columns and rows["iso3"].notna().any():
-        rows = rows[rows["iso3"].notna()]  # aggregates (World, regions) have no ISO code
+    rows = _rows_of_year(data, year, y=y, label=label, countries_only=countries_only,
+                         func=func)
     missing = int(rows[y].isna().sum())
     ranked = rows.dropna(subset=[y]).sort_values(y, ascending=False, kind="stable")
     top = ranked.head(n).iloc[::-1]
@@ -234,19 +237,11 @@ def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value"
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     if labels:
-        size = plt.rcParams["font.size"] * 0.8
-        for bar, v in zip(bars, top[y], strict=True):
-            t = ax.annotate(format_value(float(v), str(base)),
-                            xy=(bar.get_width(), bar.get_y() + bar.get_height() / 2),
-                            xytext=(3, 0), textcoords="offset points", va="center",
-                            fontsize=size, color="#333333")
-            t.set_gid("bar-label")
-        ax.margins(x=0.12)
+        _label_values(ax, bars, top[y], str(base))
     ax.set_xlabel(c.value_label(top))
-    period = "FY" if set(top.get("period", pd.Series(dtype=str))) == {"FY"} else ""
     c.set_title(ax, title if title is not None else
                 f"Top {len(top)} by {c.measure_title(top)[0].lower()}"
-                f"{c.measure_title(top)[1:]}, {period}{year}")
+                f"{c.measure_title(top)[1:]}, {year_run_label(top)(year, year)}")
     if (kinds != c.FINAL).any():
         ax.legend(handles=[Patch(facecolor="white", edgecolor="#555555",
                                  hatch=PROVISIONAL_HATCH,
@@ -255,13 +250,51 @@ def ranking_bars(data: pd.DataFrame, *, year: int, n: int = 10, y: str = "value"
                   loc="lower right")
     extra = f"{missing} countries without a value in {year} not ranked" if missing else None
     for h in (h for h in hl if h not in shown_hl):
-        where = np.flatnonzero(ranked[label].to_numpy() == h)
-        place = (f"{h} not in the top {n} (rank {where[0] + 1} of {len(ranked)}, "
-                 f"{format_value(float(ranked[y].iloc[where[0]]), str(base))})" if where.size
-                 else f"{h} has no value in {year}")
-        extra = "; ".join(x for x in (extra, place) if x)
+        extra = "; ".join(x for x in (extra, _rank_of(h, ranked, y=y, label=label, n=n,
+                                                     year=year, unit=str(base))) if x)
     c.finish(ax, top, source=source, note="; ".join(x for x in (note, extra) if x) or None)
     return ax
+
+
+def _rows_of_year(data: pd.DataFrame, year: int, *, y: str, label: str,
+                  countries_only: bool, func: str) -> pd.DataFrame:
+    """The rows of *year*, one per *label*; without aggregates when *countries_only*."""
+    c.check_frame(data, [y, label, "year"], func=func, values=y)
+    c.same_basis(data, func=func)
+    rows = data[data["year"] == year]
+    if rows.empty:
+        years = sorted(set(data["year"]))
+        raise DataError(f"{func}: no rows for year={year!r}; the frame covers "
+                        f"{years[0]}–{years[-1]}")
+    if rows[label].duplicated().any():
+        dup = rows.loc[rows[label].duplicated(), label].iloc[0]
+        raise DataError(f"{func}: {dup!r} has several rows in {year}; filter to one "
+                        "measure and basis first")
+    if countries_only and "iso3" in rows.columns and rows["iso3"].notna().any():
+        rows = rows[rows["iso3"].notna()]  # aggregates (World, regions) have no ISO code
+    return rows
+
+
+def _label_values(ax: Axes, bars: Any, values: pd.Series, unit: str) -> None:
+    """Each horizontal bar's value just past its end."""
+    size = plt.rcParams["font.size"] * 0.8
+    for bar, v in zip(bars, values, strict=True):
+        t = ax.annotate(format_value(float(v), unit),
+                        xy=(bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                        xytext=(3, 0), textcoords="offset points", va="center",
+                        fontsize=size, color="#333333")
+        t.set_gid("bar-label")
+    ax.margins(x=0.12)
+
+
+def _rank_of(name: str, ranked: pd.DataFrame, *, y: str, label: str, n: int, year: int,
+             unit: str) -> str:
+    """Where a highlighted country not drawn ranks (or that it has no value)."""
+    where = np.flatnonzero(ranked[label].to_numpy() == name)
+    if not where.size:
+        return f"{name} has no value in {year}"
+    return (f"{name} not in the top {n} (rank {where[0] + 1} of {len(ranked)}, "
+            f"{format_value(float(ranked[y].iloc[where[0]]), unit)})")
 
 
 #: Japan's components in stacking order (bottom to top) and their display colours.
@@ -344,27 +377,10 @@ def stacked_composition(data: pd.DataFrame, *, x: str = "year", y: str = "value"
                                 sort=False)
         if order is not None:
             wide = wide[list(order)]
-    years = np.arange(int(wide.index.min()), int(wide.index.max()) + 1)
-    wide = wide.reindex(years)
+    wide = wide.reindex(np.arange(int(wide.index.min()), int(wide.index.max()) + 1))
     layers = [col for col in wide.columns if wide[col].fillna(0).ne(0).any()]
-    names = {col: basis_name(str(col)) for col in layers}
-    if palette is None:
-        palette = {col: LAYER_COLOURS.get(str(col)) for col in layers}
-        spare = iter(c for c in colour_map(list(range(12))).values()
-                     if c not in palette.values())
-        palette = {k: v or next(spare) for k, v in palette.items()}
-    colours = colour_map(layers, palette)
     prov_years = set(drawn.loc[c.point_kind(drawn).ne(c.FINAL), x])
-    bottom = np.zeros(len(years))
-    for col in layers:
-        vals = wide[col].fillna(0).to_numpy(dtype=float)
-        bars = ax.bar(years, vals, bottom=bottom, color=colours[col], label=names[col],
-                      width=0.8, edgecolor="white", linewidth=0.3, zorder=2)
-        for bar, yr in zip(bars, years, strict=True):
-            if yr in prov_years:
-                bar.set_hatch(PROVISIONAL_HATCH)
-                bar.set_edgecolor("white")
-        bottom += vals
+    _draw_layers(ax, wide, layers, _layer_colours(layers, palette), prov_years)
     unit = str(c.first(drawn, "unit", ""))
     ax.yaxis.set_major_formatter(MoneyFormatter(unit) if unit not in ("ratio", "index")
                                  else formatter_for(unit))
@@ -373,17 +389,47 @@ def stacked_composition(data: pd.DataFrame, *, x: str = "year", y: str = "value"
     ax.set_xlabel(c.year_label(drawn))
     c.set_title(ax, title if title is not None else
                 f"{c.countries_text(drawn)}: composition of the defence budget".lstrip(": "))
+    _layers_legend(ax, hatched=bool(prov_years))
+    c.finish(ax, drawn, source=source, note=note)
+    return ax
+
+
+def _layer_colours(layers: list, palette: c.Palette) -> dict:
+    """Japan's fixed layer colours (others from the palette's unused colours), or *palette*."""
+    if palette is None:
+        palette = {col: LAYER_COLOURS.get(str(col)) for col in layers}
+        spare = iter(c for c in colour_map(list(range(12))).values()
+                     if c not in palette.values())
+        palette = {k: v or next(spare) for k, v in palette.items()}
+    return colour_map(layers, palette)
+
+
+def _draw_layers(ax: Axes, wide: pd.DataFrame, layers: list, colours: dict,
+                 prov_years: set) -> None:
+    """Each layer stacked on the ones below it, years of provisional figures hatched."""
+    years = wide.index.to_numpy()
+    bottom = np.zeros(len(years))
+    for col in layers:
+        vals = wide[col].fillna(0).to_numpy(dtype=float)
+        bars = ax.bar(years, vals, bottom=bottom, color=colours[col],
+                      label=basis_name(str(col)), width=0.8, edgecolor="white",
+                      linewidth=0.3, zorder=2)
+        for bar, yr in zip(bars, years, strict=True):
+            if yr in prov_years:
+                bar.set_hatch(PROVISIONAL_HATCH)
+                bar.set_edgecolor("white")
+        bottom += vals
+
+
+def _layers_legend(ax: Axes, *, hatched: bool) -> None:
+    """The legend right of the bars, top layer first as stacked."""
     handles, texts = ax.get_legend_handles_labels()
-    if prov_years:
+    if hatched:
         handles.append(Patch(facecolor="#BBBBBB", edgecolor="white", hatch=PROVISIONAL_HATCH))
         texts.append("Hatched: draft budget (not yet enacted)")
-    import textwrap
-
     texts = [textwrap.fill(t, 28, break_on_hyphens=False) for t in texts]
     ax.legend(handles[::-1], texts[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0),
               fontsize=plt.rcParams["font.size"] * 0.8, labelspacing=0.7)
-    c.finish(ax, drawn, source=source, note=note)
-    return ax
 
 
 def _japan_layers(data: pd.DataFrame, *, x: str, y: str, core_basis: str, total_basis: str,

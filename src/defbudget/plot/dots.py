@@ -10,13 +10,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
+from matplotlib.text import Annotation
 
+from defbudget._deprecate import renamed_keywords
 from defbudget.errors import ArgumentError, DataError, UnknownNameError
 from defbudget.formatting import format_change, format_money, format_value
 
 from . import _common as c
 from ._format import MoneyFormatter, formatter_for
-from ._source import add_source_line, source_line
+from ._source import add_source_line, source_line, year_run_label
 from ._style import NEUTRAL, colour_map, tint
 
 __all__ = ["reconciliation_dots", "slope"]
@@ -59,18 +61,7 @@ def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
                          "joins an earlier year to a later one, so a fall would be drawn as a "
                          "rise. Pass start < end, e.g. start=2014, end=2024.")
     ax = c.get_ax(ax)
-    c.check_frame(data, [y, hue, "year"], func=func, values=y)
-    c.same_basis(data, func=func)
-    wide = data[data["year"].isin([start, end])].pivot_table(
-        index=hue, columns="year", values=y, aggfunc="first")
-    for yr in (start, end):
-        if yr not in wide.columns:
-            raise DataError(f"{func}: no values in year {yr}; the frame covers "
-                            f"{int(data['year'].min())}–{int(data['year'].max())}")
-    complete = wide.dropna(subset=[start, end])
-    dropped = sorted(set(data[hue]) - set(complete.index))
-    if complete.empty:
-        raise DataError(f"{func}: no {hue} has values in both {start} and {end}")
+    complete, dropped = _both_years(data, start, end, y=y, hue=hue, func=func)
     keys = list(complete.index)
     hl = c.highlight_names(data, highlight, hue)
     own = colour_map(keys)
@@ -84,40 +75,61 @@ def slope(data: pd.DataFrame, *, start: int, end: int, y: str = "value",
     ax.set_xlim(-0.05, 1.05)
     low = min(0.0, float(complete.min().min()))
     ax.set_ylim(low, float(complete.max().max()) * 1.05)
-    size = plt.rcParams["font.size"] * 0.85
-    for side, col, xpos in (("start", start, 0), ("end", end, 1)):
-        items = []
-        for k in keys:
-            v = float(complete.loc[k, col])
-            text = f"{k} {format_value(v, unit)}"
-            if side == "end":
-                text += f" ({format_change(v, float(complete.loc[k, start]), unit)})"
-            # labels in the country's full colour (its line may be a light context tint)
-            items.append((text, float(xpos), v, own[k] if hl and palette is None
-                          else colours[k]))
-        arts = c.direct_labels(ax, items, side="right" if side == "end" else "left",
-                               fontsize=size)
-        for art in arts:
-            art.set_gid(f"slope-{side}")
-            if side == "start":
-                art.xyann = (-0.06, art.xyann[1])
-            else:
-                art.xyann = (1.06, art.xyann[1])
-    period = "FY" if set(data.get("period", pd.Series(dtype=str))) == {"FY"} else ""
-    ax.set_xticks([0, 1], [f"{period}{start}", f"{period}{end}"])
+    # labels in the country's full colour (its line may be a light context tint)
+    _label_ends(ax, complete, start, end, unit,
+                own if hl and palette is None else colours)
+    year_name = year_run_label(data)  # "FY2014", "2014–15" (vocabulary)
+    ax.set_xticks([0, 1], [year_name(start, start), year_name(end, end)])
     ax.yaxis.set_major_formatter(formatter_for(unit))
     ax.tick_params(axis="y", labelleft=False)
     ax.spines[["left", "right", "top"]].set_visible(False)
     ax.grid(False)
     ax.set_ylabel("")
     c.set_title(ax, title if title is not None else c.default_title(
-        data, f", {period}{start} and {period}{end} "
+        data, f", {year_name(start, start)} and {year_name(end, end)} "
         f"({c.value_label(data, capitalise=False)})"))
     extra = (f"Left out (no value in both years): {', '.join(map(str, dropped[:6]))}"
              + (" and others" if len(dropped) > 6 else "")) if dropped else None
     shown = data[data[hue].isin(keys) & data["year"].isin([start, end])]
     c.finish(ax, shown, source=source, note="; ".join(x for x in (note, extra) if x) or None)
     return ax
+
+
+def _both_years(data: pd.DataFrame, start: int, end: int, *, y: str, hue: str,
+                func: str) -> tuple[pd.DataFrame, list]:
+    """Each *hue*'s value in *start* and *end* (columns), and the names left out."""
+    c.check_frame(data, [y, hue, "year"], func=func, values=y)
+    c.same_basis(data, func=func)
+    wide = data[data["year"].isin([start, end])].pivot_table(
+        index=hue, columns="year", values=y, aggfunc="first")
+    for yr in (start, end):
+        if yr not in wide.columns:
+            raise DataError(f"{func}: no values in year {yr}; the frame covers "
+                            f"{int(data['year'].min())}–{int(data['year'].max())}")
+    complete = wide.dropna(subset=[start, end])
+    dropped = sorted(set(data[hue]) - set(complete.index))
+    if complete.empty:
+        raise DataError(f"{func}: no {hue} has values in both {start} and {end}")
+    return complete, dropped
+
+
+def _label_ends(ax: Axes, complete: pd.DataFrame, start: int, end: int, unit: str,
+                colours: dict) -> None:
+    """Name and value at both ends, the change at the right, nudged apart."""
+    size = plt.rcParams["font.size"] * 0.85
+    for side, col, xpos in (("start", start, 0), ("end", end, 1)):
+        items = []
+        for k in complete.index:
+            v = float(complete.loc[k, col])
+            text = f"{k} {format_value(v, unit)}"
+            if side == "end":
+                text += f" ({format_change(v, float(complete.loc[k, start]), unit)})"
+            items.append((text, float(xpos), v, colours[k]))
+        arts = c.direct_labels(ax, items, side="right" if side == "end" else "left",
+                               fontsize=size)
+        for art in arts:
+            art.set_gid(f"slope-{side}")
+            art.xyann = (-0.06 if side == "start" else 1.06, art.xyann[1])
 
 
 #: Conversions drawn as reference lines: (US$ column, rate column, period prefix, colour,
@@ -164,8 +176,9 @@ def _row_labels(rows: pd.DataFrame) -> list[str]:
     return out
 
 
+@renamed_keywords(table="data")
 @c.styled
-def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,  # noqa: C901 - reason in the docstring
+def reconciliation_dots(data: pd.DataFrame, *, budget: str | None = None,
                         ax: Axes | None = None, title: str | None = None,
                         source: bool | str = True, note: str | None = None) -> Axes:
     """The US-dollar figures reported for one budget, and the conversion that explains each.
@@ -176,19 +189,18 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,  # no
     the local amount converted at the rate that best explains it (``best_rate_label`` of
     :func:`defbudget.reconcile`: a named average, or the spot rate of a day in the
     window), labelled with that rate and its distance. Vertical lines mark the conversion
-    at the fiscal-year and calendar-year averages of the budget year, each naming its year.
-    (Complexity, C901: one branch per kind of row the table may hold — explained, hollow,
-    no window, no rate — drawn in one pass so the rows stay aligned; it splits with the
-    plot package's reconciliation module.)
+    at the fiscal-year and calendar-year averages of the budget year, each naming its year
+    as the government does (``FY2025``, ``2025–26``).
 
     Parameters
     ----------
-    table
+    data
         The output of :func:`defbudget.reconcile` (columns ``budget``, ``outlet``,
         ``published``, ``reported_usd``, ``local_amount``, ``implied_rate``, the averages,
         ``best_rate``/``best_rate_label``/``best_rate_gap_pct``, ``window_start``/
         ``window_end``/``window_reason``, ``supported``, ``source``, ``fx_source`` ...).
-        Tables without the best-explanation columns are drawn without diamonds.
+        Tables without the best-explanation columns are drawn without diamonds. (Called
+        ``table`` before; that keyword still works for one release, with a FutureWarning.)
     budget
         Which budget to draw (e.g. ``"Japan FY2026 cabinet draft"``); needed when the
         table holds several.
@@ -217,17 +229,7 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,  # no
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['Reuters, 2024-12-27', 'Nikkei Asia, 2024-12-27', 'Blog, 2024-12-27']
     """
-    func = "plot.reconciliation_dots"
-    c.check_frame(table, ["budget", "outlet", "reported_usd", "local_amount"], func=func)
-    budgets = list(dict.fromkeys(table["budget"]))
-    if budget is None and len(budgets) > 1:
-        raise ArgumentError(f"{func}: the table holds {len(budgets)} budgets; pass budget= one "
-                            f"of {budgets!r}")
-    budget = budget if budget is not None else budgets[0]
-    rows = table[table["budget"] == budget]
-    if rows.empty:
-        raise UnknownNameError(f"{func}: no rows for budget {budget!r}; choose one of {budgets!r}")
-    rows = rows.sort_values("reported_usd").reset_index(drop=True)
+    budget, rows = _budget_rows(data, budget)
     # a figure of its own needs width: row labels left, legend right, a label per dot
     ax = c.get_ax(ax, figsize=(max(9.0, plt.rcParams["figure.figsize"][0]),
                                2.4 + max(len(rows), 2)))
@@ -236,12 +238,69 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,  # no
                  else pd.Series(True, index=rows.index))
     local = float(rows["local_amount"].median())
     local_unit = str(c.first(rows, "local_unit", "JPY"))
+    _draw_conversions(ax, rows, ys, local_unit)
+    has_best = {"best_rate", "best_rate_label"} <= set(rows.columns)
+    best_usd = _draw_best(ax, rows, ys) if has_best else pd.Series(np.nan, index=rows.index)
+    face = [(_REPORTED if ok else "white") for ok in supported]
+    dots = ax.scatter(rows["reported_usd"], ys, s=plt.rcParams["lines.markersize"] ** 2 * 2.2,
+                      c=face, zorder=4, edgecolors=_REPORTED, linewidths=1.2)
+    dots.set_gid("reported")
+    _label_dots(ax, rows, ys, supported, local_unit, has_best)
+    _reconciliation_axes(ax, rows, ys, best_usd)
+    ax.set_xlabel(f"US$, current prices (as reported, and the {local_unit} amount converted)")
+    c.set_title(ax, title if title is not None else
+                f"{budget} ({format_money(local, local_unit)}): which exchange rate explains "
+                "each reported US$ figure?")
+    _reconciliation_legend(ax, supported)
+    if source is not False:
+        add_source_line(ax, source if isinstance(source, str) else source_line(
+            _source_frame(rows, budget), note=note or _amount_note(rows, local, local_unit)))
+    c.keep_inside(ax, [t for t in ax.texts if t.get_gid() == "dot-label"])
+    return ax
+
+
+def _budget_rows(data: pd.DataFrame, budget: str | None) -> tuple[str, pd.DataFrame]:
+    """The budget to draw and its rows, smallest reported figure first."""
+    func = "plot.reconciliation_dots"
+    c.check_frame(data, ["budget", "outlet", "reported_usd", "local_amount"], func=func)
+    budgets = list(dict.fromkeys(data["budget"]))
+    if budget is None and len(budgets) > 1:
+        raise ArgumentError(f"{func}: the table holds {len(budgets)} budgets; pass budget= one "
+                            f"of {budgets!r}")
+    budget = budget if budget is not None else budgets[0]
+    rows = data[data["budget"] == budget]
+    if rows.empty:
+        raise UnknownNameError(f"{func}: no rows for budget {budget!r}; choose one of {budgets!r}")
+    return budget, rows.sort_values("reported_usd").reset_index(drop=True)
+
+
+def _fiscal_year_name(rows: pd.DataFrame, year: int) -> str:
+    """The budget year as its government writes it, when the rows say which fiscal year."""
+    if "fy_start_month" not in rows.columns or pd.isna(c.first(rows, "fy_start_month", None)):
+        return f"FY{year}"
+    from defbudget.fiscal import official_label
+
+    iso3 = c.first(rows, "iso3", None)
+    year_is = c.first(rows, "fy_year_is", None)
+    return official_label(iso3 if isinstance(iso3, str) else None, year,
+                          _start_month(rows),
+                          year_is=year_is if isinstance(year_is, str) else None)
+
+
+def _start_month(rows: pd.DataFrame) -> int:
+    """The first month of the rows' fiscal year (the rows have one)."""
+    return int(rows["fy_start_month"].dropna().iloc[0])
+
+
+def _draw_conversions(ax: Axes, rows: pd.DataFrame, ys: np.ndarray, local_unit: str) -> None:
+    """Vertical lines at the average-rate conversions, ticks at the publication-day rate."""
     year = c.first(rows, "year", None)
     for col, rate_col, prefix, colour, style in _REFERENCES:
         if col in rows.columns and rows[col].notna().any():
             val = float(rows[col].dropna().median())
             rate = c.first(rows, rate_col, None)
-            which = f"{prefix}{int(year)}" if year is not None else prefix
+            which = prefix if year is None else (
+                _fiscal_year_name(rows, int(year)) if prefix == "FY" else f"{prefix}{int(year)}")
             label = f"Converted at the {which} average rate" + (
                 f" ({_rate_text(float(rate), local_unit)})" if rate else "")
             ax.axvline(val, color=colour, linewidth=1.4, linestyle=style, zorder=1,
@@ -250,20 +309,23 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,  # no
         ax.plot(rows["usd_at_spot"], ys, linestyle="none", marker="|", markersize=12,
                 markeredgewidth=2, color=NEUTRAL, zorder=2,
                 label="Converted at the rate of the publication date")
-    has_best = {"best_rate", "best_rate_label"} <= set(rows.columns)
-    best_usd = pd.Series(np.nan, index=rows.index)
-    if has_best:
-        best_usd = rows["local_amount"] / rows["best_rate"]
-        for yv, rep, conv in zip(ys, rows["reported_usd"], best_usd, strict=True):
-            if np.isfinite(conv):
-                ax.plot([rep, conv], [yv, yv], color="#777777", linewidth=0.8, zorder=2)
-        ax.plot(best_usd, ys, linestyle="none", marker="D", markersize=6.5,
-                markerfacecolor="white", markeredgecolor="#1A1A1A", markeredgewidth=1.2,
-                zorder=3, label="Converted at the rate that best explains it")
-    face = [(_REPORTED if ok else "white") for ok in supported]
-    dots = ax.scatter(rows["reported_usd"], ys, s=plt.rcParams["lines.markersize"] ** 2 * 2.2,
-                      c=face, zorder=4, edgecolors=_REPORTED, linewidths=1.2)
-    dots.set_gid("reported")
+
+
+def _draw_best(ax: Axes, rows: pd.DataFrame, ys: np.ndarray) -> pd.Series:
+    """Diamonds at the conversion that best explains each figure, joined to the figure."""
+    best_usd = rows["local_amount"] / rows["best_rate"]
+    for yv, rep, conv in zip(ys, rows["reported_usd"], best_usd, strict=True):
+        if np.isfinite(conv):
+            ax.plot([rep, conv], [yv, yv], color="#777777", linewidth=0.8, zorder=2)
+    ax.plot(best_usd, ys, linestyle="none", marker="D", markersize=6.5,
+            markerfacecolor="white", markeredgecolor="#1A1A1A", markeredgewidth=1.2,
+            zorder=3, label="Converted at the rate that best explains it")
+    return best_usd
+
+
+def _label_dots(ax: Axes, rows: pd.DataFrame, ys: np.ndarray, supported: pd.Series,
+                local_unit: str, has_best: bool) -> None:
+    """Each reported figure's label: the amount, the rate it implies, its best explanation."""
     size = plt.rcParams["font.size"] * 0.8
     for yv, rec, ok in zip(ys, rows.to_dict("records"), supported, strict=True):
         text = format_money(rec["reported_usd"], "USD")
@@ -283,6 +345,17 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,  # no
                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
                               "alpha": 0.85})
         t.set_gid("dot-label")
+
+
+def _amount_note(rows: pd.DataFrame, local: float, local_unit: str) -> str:
+    """The source line's note: the local amount, the rate unit, where the windows start."""
+    return "; ".join(x for x in (f"{local_unit} amount {format_money(local, local_unit)}; "
+                                 f"rates in {local_unit} per US$", _window_note(rows)) if x)
+
+
+def _reconciliation_axes(ax: Axes, rows: pd.DataFrame, ys: np.ndarray,
+                         best_usd: pd.Series) -> None:
+    """A row per figure; x limits around every amount drawn, labels kept off the edges."""
     ax.set_yticks(ys, _row_labels(rows))
     ax.set_ylim(-0.6, len(rows) - 0.05)
     ax.grid(axis="y", visible=False)
@@ -297,14 +370,14 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,  # no
     ax.set_xlim(lo_x - pad, hi_x + pad)
     x_lo, x_hi = ax.get_xlim()
     for t in ax.texts:  # keep dot labels inside the plot: align them away from the edges
-        if t.get_gid() == "dot-label":
+        if t.get_gid() == "dot-label" and isinstance(t, Annotation):
             frac = (t.xy[0] - x_lo) / ((x_hi - x_lo) or 1.0)
             t.set_horizontalalignment("right" if frac > 0.7 else "left" if frac < 0.3
                                       else "center")
-    ax.set_xlabel(f"US$, current prices (as reported, and the {local_unit} amount converted)")
-    c.set_title(ax, title if title is not None else
-                f"{budget} ({format_money(local, local_unit)}): which exchange rate explains "
-                "each reported US$ figure?")
+
+
+def _reconciliation_legend(ax: Axes, supported: pd.Series) -> None:
+    """The legend right of the plot: reference lines, diamonds, filled and hollow dots."""
     handles, labels = ax.get_legend_handles_labels()
     handles += [Line2D([], [], linestyle="none", marker="o", color=_REPORTED),
                 Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
@@ -313,28 +386,32 @@ def reconciliation_dots(table: pd.DataFrame, *, budget: str | None = None,  # no
                "Reported: no rate of the period supports it"]
     if not (~supported).any():
         handles, labels = handles[:-1], labels[:-1]
-    import textwrap
-
     labels = [textwrap.fill(t, 30, break_on_hyphens=False) for t in labels]
     legend = ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0),
                        fontsize=plt.rcParams["font.size"] * 0.78, labelspacing=0.9)
     for text in legend.get_texts():
         text.set_parse_math(False)
+
+
+def _source_frame(rows: pd.DataFrame, budget: str) -> pd.DataFrame:
+    """What the source line describes: the sources, current US$, the budget's fiscal year."""
     ids = list(dict.fromkeys(list(rows.get("source", pd.Series(dtype=str)).dropna())
                              + list(rows.get("fx_source", pd.Series(dtype=str)).dropna())))
-    period = "FY" if str(budget).find("FY") >= 0 else None
-    frame = pd.DataFrame({"source": ids or [None], "unit": "USD", "price_basis": "current",
-                          "period": "FY" if period else "CY",
-                          "fy_start_month": 4 if period else 1})
-    if source is not False:
-        windows = _window_note(rows)
-        text = source if isinstance(source, str) else source_line(
-            frame, note=note or "; ".join(x for x in (
-                f"{local_unit} amount {format_money(local, local_unit)}; rates in "
-                f"{local_unit} per US$", windows) if x))
-        add_source_line(ax, text)
-    c.keep_inside(ax, [t for t in ax.texts if t.get_gid() == "dot-label"])
-    return ax
+    frame = pd.DataFrame({"source": ids or [None], "unit": "USD", "price_basis": "current"})
+    if "fy_start_month" in rows.columns and rows["fy_start_month"].notna().any():
+        iso3 = c.first(rows, "iso3", None)
+        if isinstance(iso3, str):
+            frame["iso3"] = iso3
+        frame["period"] = str(c.first(rows, "period", "FY"))
+        frame["fy_start_month"] = _start_month(rows)
+        year_is = c.first(rows, "fy_year_is", None)
+        if isinstance(year_is, str):
+            frame["fy_year_is"] = year_is
+        return frame
+    fy = str(budget).find("FY") >= 0  # a table without its fiscal year: Japan's April start
+    frame["period"] = "FY" if fy else "CY"
+    frame["fy_start_month"] = 4 if fy else 1
+    return frame
 
 
 def _window_note(rows: pd.DataFrame) -> str | None:

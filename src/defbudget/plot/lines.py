@@ -18,6 +18,7 @@ from defbudget.formatting import format_ratio
 from . import _common as c
 from ._format import IndexFormatter, PercentFormatter, formatter_for
 from ._names import MEASURE_NAMES
+from ._source import year_run_label
 from ._style import (
     NEUTRAL,
     STYLE_TARGET,
@@ -266,6 +267,30 @@ def trend(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     ax, handles, kinds, show_markers, series = _draw_lines(
         data, x=x, y=y, hue=hue, ax=ax, palette=palette, markers=markers, func="plot.trend",
         **kwargs)
+    _trend_axes(ax, data, y=y, zero=zero, ylabel=ylabel, xlabel=xlabel, title=title)
+    _annotate_events(ax, events)
+    period = "FY" if "period" in data.columns and data["period"].eq("FY").all() else ""
+    if len(series) > 1:
+        _mark_coinciding(ax, series, x=x, y=y, period=period)
+    if legend:
+        _trend_legend(ax, data, handles, kinds, markers=show_markers)
+    c.finish(ax, data, source=source, note=note)
+    return ax
+
+
+def _trend_legend(ax: Axes, data: pd.DataFrame, handles: list, kinds: pd.Series, *,
+                  markers: bool) -> None:
+    """Series (when several) and what filled and hollow points mean (when both occur)."""
+    shown = (handles if len(handles) > 1 else []) + c.kind_handles(data, kinds,
+                                                                    markers=markers)
+    if shown:
+        ax.legend(handles=shown, loc="best")
+
+
+def _trend_axes(ax: Axes, data: pd.DataFrame, *, y: str, zero: bool, ylabel: str | None,
+                xlabel: str | None, title: str | None) -> None:
+    """Money or % up the side (from zero when asked and nothing is negative), whole years
+    along the bottom, both labelled, and the title (each generated unless given)."""
     unit = str(c.first(data, "unit", ""))
     ax.yaxis.set_major_formatter(formatter_for(unit))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -274,17 +299,6 @@ def trend(data: pd.DataFrame, *, x: str = "year", y: str = "value",
     ax.set_ylabel(ylabel if ylabel is not None else c.value_label(data))
     ax.set_xlabel(xlabel if xlabel is not None else c.year_label(data))
     c.set_title(ax, title if title is not None else c.default_title(data))
-    _annotate_events(ax, events)
-    period = "FY" if "period" in data.columns and data["period"].eq("FY").all() else ""
-    if len(series) > 1:
-        _mark_coinciding(ax, series, x=x, y=y, period=period)
-    if legend:
-        extra = c.kind_handles(data, kinds, markers=show_markers)
-        shown = (handles if len(handles) > 1 else []) + extra
-        if shown:
-            ax.legend(handles=shown, loc="best")
-    c.finish(ax, data, source=source, note=note)
-    return ax
 
 
 @c.styled
@@ -459,12 +473,13 @@ def indexed_growth(data: pd.DataFrame, *, index_year: int, x: str = "year", y: s
               else f"constant {int(c.first(data, 'base_year'))} prices")
     currency = ("national currency" if len(units) > 1
                 else c.value_label(data, capitalise=False).split(",")[0])
-    period = "FY" if set(data.get("period", pd.Series(dtype=str)).dropna()) == {"FY"} else ""
-    ylabel = f"Index, {period}{index_year} = 100 ({prices}, {currency})"
+    year_name = year_run_label(data.dropna(subset=["period"]) if "period" in data else data)(
+        index_year, index_year)  # "FY2014", "2014–15", "2014" (vocabulary)
+    ylabel = f"Index, {year_name} = 100 ({prices}, {currency})"
     ax, state = _compare_core(
         indexed, x=x, y=y, hue=hue, ax=ax, palette=palette, highlight=highlight, zero=False,
         title=title if title is not None else
-        c.default_title(data, f", indexed to {period}{index_year} = 100"),
+        c.default_title(data, f", indexed to {year_name} = 100"),
         ylabel=ylabel, xlabel=None, func=func, **kwargs)
     ax.axhline(100, color=NEUTRAL, linewidth=0.8, zorder=1)
     ax.yaxis.set_major_formatter(IndexFormatter())
@@ -571,17 +586,8 @@ def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None
     ['2.0%: NATO guideline; Japan goal by FY2027']
     """
     func = "plot.burden_vs_targets"
-    c.check_frame(data, [x, y, hue], func=func, values=y)
-    units = set(data["unit"].dropna()) if "unit" in data.columns else {"ratio"}
-    if units != {"ratio"}:
-        raise DataError(f"{func} draws shares of GDP (unit 'ratio', 0.02 = 2%); the frame "
-                        f"has unit(s) {sorted(units)!r}. Filter to measure "
-                        "'milex_share_gdp', or divide by GDP first.")
-    data, window_note = _burden_window(data, x=x, hue=hue, years=years)
-    if targets is None:
-        targets = _applicable_targets(_default_targets(), data, hue=hue)
-    if not isinstance(targets, pd.DataFrame) or "value" not in targets.columns:
-        raise ArgumentError(f"{func}: targets must be a DataFrame with a 'value' column (ratio)")
+    data, window_note, targets = _burden_inputs(data, targets, x=x, y=y, hue=hue,
+                                                years=years, func=func)
     label_col = _target_label_column(targets) if len(targets) else "label"
     ax, state = _compare_core(
         data, x=x, y=y, hue=hue, ax=ax, palette=palette, highlight=highlight,
@@ -601,6 +607,33 @@ def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None
     c.finish(ax, frame_for_source, source=source,  # first: labels fit the final layout
              note="; ".join(n for n in notes if n) or None)
     _legend_or_labels(ax, data, state, x=x, y=y, label_ends=label_ends)
+    _draw_targets(ax, targets, label_col=label_col, top=top)
+    _target_caveat(ax, data, targets, label_col=label_col)
+    return ax
+
+
+def _burden_inputs(data: pd.DataFrame, targets: pd.DataFrame | None, *, x: str, y: str,
+                   hue: str, years: tuple | None, func: str
+                   ) -> tuple[pd.DataFrame, str | None, pd.DataFrame]:
+    """The shares to draw (in the chart's window, and the note saying so) and the targets
+    (by default those that apply to a country drawn); refuses what is not a share."""
+    c.check_frame(data, [x, y, hue], func=func, values=y)
+    units = set(data["unit"].dropna()) if "unit" in data.columns else {"ratio"}
+    if units != {"ratio"}:
+        raise DataError(f"{func} draws shares of GDP (unit 'ratio', 0.02 = 2%); the frame "
+                        f"has unit(s) {sorted(units)!r}. Filter to measure "
+                        "'milex_share_gdp', or divide by GDP first.")
+    data, window_note = _burden_window(data, x=x, hue=hue, years=years)
+    if targets is None:
+        targets = _applicable_targets(_default_targets(), data, hue=hue)
+    if not isinstance(targets, pd.DataFrame) or "value" not in targets.columns:
+        raise ArgumentError(f"{func}: targets must be a DataFrame with a 'value' column (ratio)")
+    return data, window_note, targets
+
+
+def _draw_targets(ax: Axes, targets: pd.DataFrame, *, label_col: str, top: float) -> None:
+    """One dash-dot line per target level, labelled with every target at that level, the
+    labels spread apart and placed where the lines leave them most room."""
     groups: dict[float, list[str]] = {}
     for rec in targets.to_dict("records"):
         text = str(rec[label_col])
@@ -628,8 +661,6 @@ def burden_vs_targets(data: pd.DataFrame, *, targets: pd.DataFrame | None = None
                         bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none",
                               "alpha": 0.9})
         t.set_gid("target")
-    _target_caveat(ax, data, targets, label_col=label_col)
-    return ax
 
 
 #: First year of a cross-country burden chart unless years are given: the end of the Cold

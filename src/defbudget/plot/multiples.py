@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from defbudget._atomic import atomic_output
@@ -216,16 +218,7 @@ def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
     from matplotlib.backends.backend_pdf import PdfPages
 
     func = "plot.save_small_multiples"
-    path = Path(path)
-    if path.suffix.lower() != ".pdf":
-        raise ArgumentError(f"{func} writes a multi-page .pdf; {str(path)!r} has extension "
-                            f"{path.suffix!r}. Use e.g. {path.with_suffix('.pdf').name!r}, or "
-                            "small_multiples() + save() for one page as PNG/SVG.")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise FileNotFoundError(f"{func}: folder {str(folder)!r} does not exist")
-    if per_page < 1 or ncols < 1:
-        raise ArgumentError(f"{func}: per_page and ncols must be >= 1 (got {per_page}, {ncols})")
+    path = _pdf_target(path, per_page=per_page, ncols=ncols, func=func)
     panels = _panels(data, col, func)
     pages = _region_pages(data, panels, col=col, group=group, per_page=per_page)
     nrows = math.ceil(min(per_page, max(len(p) for _, p in pages)) / ncols)
@@ -233,13 +226,8 @@ def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
     ylim = _shared_ylim(data) if sharey else None
     head = title if title is not None else _page_title(data)
     text = source_line(data, note=_multiples_note(data, sharey, None))
-    ylab, xlab = c.value_label(data), c.year_label(data)
     first_page = 2  # page 1 is the index
-    iterator = enumerate(pages, start=first_page)
-    if progress:
-        from tqdm.auto import tqdm
-
-        iterator = tqdm(iterator, total=len(pages), desc="small multiples", unit="page")
+    iterator = _numbered(pages, first_page, progress=progress)
     plain = c.all_estimates(data)
     from defbudget._outputs import refuse_foreign
     from defbudget.plot._save import _is_chart
@@ -252,26 +240,64 @@ def save_small_multiples(data: pd.DataFrame, path: str | os.PathLike, *,
         _index_page(pdf, pages, figsize=figsize, head=head, first_page=first_page)
         fig = plt.figure(figsize=figsize)
         try:
-            axes = _make_axes(fig, nrows, ncols)
-            fig.subplots_adjust(left=0.1, right=0.98, top=0.92, bottom=0.11,
-                                hspace=0.55, wspace=0.35)
-            heading = fig.suptitle("", x=0.04, y=0.985, ha="left", va="top",
-                                   fontsize=plt.rcParams["font.size"] * 1.15,
-                                   fontweight="bold")
-            fig.supylabel(ylab, x=0.01, fontsize=plt.rcParams["font.size"] * 0.9)
-            fig.text(0.5, 0.075, xlab, ha="center", va="center",
-                     fontsize=plt.rcParams["font.size"] * 0.9)
-            add_source_line(fig, text, reserve=False)
-            total = len(pages) + first_page - 1
-            for number, (region, page) in iterator:
-                _fill_axes(axes, page, unit=unit, ylim=ylim, markers=False,
-                           plain_estimates=plain)
-                where = region or f"{page[0][0]} to {page[-1][0]}"
-                heading.set_text(f"{head}\n{where} (page {number} of {total})")
-                pdf.savefig(fig)
+            axes, heading = _page_frame(fig, nrows, ncols, data, text)
+            _panel_pages(pdf, fig, iterator, axes, heading, head=head,
+                         total=len(pages) + first_page - 1, unit=unit, ylim=ylim, plain=plain)
         finally:
             plt.close(fig)
     return path
+
+
+def _panel_pages(pdf, fig: Figure, numbered: Iterable, axes: list, heading: Text, *,
+                 head: str, total: int, unit: str, ylim, plain: bool) -> None:
+    """Fill the one page figure with each page's panels and heading, and save it each time."""
+    for number, (region, page) in numbered:
+        _fill_axes(axes, page, unit=unit, ylim=ylim, markers=False, plain_estimates=plain)
+        where = region or f"{page[0][0]} to {page[-1][0]}"
+        heading.set_text(f"{head}\n{where} (page {number} of {total})")
+        pdf.savefig(fig)
+
+
+def _numbered(pages: list, first_page: int, *, progress: bool) -> Iterable:
+    """(page number, page) pairs, behind a tqdm progress bar when *progress*."""
+    iterator: Iterable = enumerate(pages, start=first_page)
+    if progress:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(iterator, total=len(pages), desc="small multiples", unit="page")
+    return iterator
+
+
+def _pdf_target(path: str | os.PathLike, *, per_page: int, ncols: int, func: str) -> Path:
+    """*path* as a Path, once it names a .pdf in a folder that exists and the layout is sane."""
+    path = Path(path)
+    if path.suffix.lower() != ".pdf":
+        raise ArgumentError(f"{func} writes a multi-page .pdf; {str(path)!r} has extension "
+                            f"{path.suffix!r}. Use e.g. {path.with_suffix('.pdf').name!r}, or "
+                            "small_multiples() + save() for one page as PNG/SVG.")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{func}: folder {str(folder)!r} does not exist")
+    if per_page < 1 or ncols < 1:
+        raise ArgumentError(f"{func}: per_page and ncols must be >= 1 (got {per_page}, {ncols})")
+    return path
+
+
+def _page_frame(fig: Figure, nrows: int, ncols: int, data: pd.DataFrame,
+                text: str) -> tuple[list, Text]:
+    """What every page shares: the grid of Axes, the heading (filled per page), the axis
+    labels and the source line. Returns (axes, heading)."""
+    axes = _make_axes(fig, nrows, ncols)
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.92, bottom=0.11,
+                        hspace=0.55, wspace=0.35)
+    heading = fig.suptitle("", x=0.04, y=0.985, ha="left", va="top",
+                           fontsize=plt.rcParams["font.size"] * 1.15,
+                           fontweight="bold")
+    fig.supylabel(c.value_label(data), x=0.01, fontsize=plt.rcParams["font.size"] * 0.9)
+    fig.text(0.5, 0.075, c.year_label(data), ha="center", va="center",
+             fontsize=plt.rcParams["font.size"] * 0.9)
+    add_source_line(fig, text, reserve=False)
+    return axes, heading
 
 
 def _region_pages(data: pd.DataFrame, panels: list, *, col: str, group: str | None,

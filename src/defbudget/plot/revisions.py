@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -11,7 +12,9 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from defbudget._deprecate import renamed_keywords
 from defbudget.errors import DataError, UnknownNameError
+from defbudget.vocabulary import SIPRI_SHEET_TITLES
 
 from . import _common as c
 from ._format import PercentFormatter, formatter_for
@@ -24,16 +27,7 @@ _NEEDED = ("sheet", "country", "year", "old_value", "new_value", "rel_change", "
            "old_release", "new_release", "old_source", "new_source", "unit", "price_basis")
 
 #: What each sheet measures, for titles.
-_SHEET_TITLES = {
-    "current_usd": "military expenditure, current US$",
-    "constant_usd": "military expenditure, constant US$",
-    "lcu_fy": "military expenditure, local currency (financial years)",
-    "lcu_cy": "military expenditure, local currency",
-    "share_gdp": "military expenditure as a share of GDP",
-    "per_capita": "military expenditure per person, current US$",
-    "share_govt": "military expenditure as a share of government spending",
-    "regional": "regional totals",
-}
+_SHEET_TITLES = SIPRI_SHEET_TITLES
 
 
 def _select(revisions: pd.DataFrame, *, sheet: str, countries, func: str) -> pd.DataFrame:
@@ -96,7 +90,8 @@ def _source_frame(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([new, old], ignore_index=True)
 
 
-def revision_dots(revisions: pd.DataFrame, *, countries: str | Sequence[str] | None = None,
+@renamed_keywords(revisions="data")
+def revision_dots(data: pd.DataFrame, *, countries: str | Sequence[str] | None = None,
                   sheet: str = "current_usd", years: tuple[int, int] | None = None,
                   ax: Axes | None = None, palette: c.Palette = None, title: str | None = None,
                   source: bool | str = True, note: str | None = None) -> Axes:
@@ -104,8 +99,9 @@ def revision_dots(revisions: pd.DataFrame, *, countries: str | Sequence[str] | N
 
     Parameters
     ----------
-    revisions
-        The frame :func:`defbudget.sipri_revisions` returns.
+    data
+        The frame :func:`defbudget.sipri_revisions` returns. (Called ``revisions`` before;
+        that keyword still works for one release, with a FutureWarning.)
     countries
         Names or ISO3 codes (default: every country with a revision on *sheet*; keep it to
         a handful).
@@ -145,7 +141,7 @@ def revision_dots(revisions: pd.DataFrame, *, countries: str | Sequence[str] | N
     """
     func = "plot.revision_dots"
     ax = c.get_ax(ax)
-    rows = _select(revisions, sheet=sheet, countries=countries, func=func)
+    rows = _select(data, sheet=sheet, countries=countries, func=func)
     rows = rows[(rows["change"] == "revised") & rows["rel_change"].notna()]
     if years is not None:
         rows = rows[rows["year"].between(*years)]
@@ -154,6 +150,47 @@ def revision_dots(revisions: pd.DataFrame, *, countries: str | Sequence[str] | N
                         f"{countries or 'any country'}"
                         + (f" in {years[0]}-{years[1]}" if years else "")
                         + "; the releases agree there.")
+    estimate = _draw_revision_dots(ax, rows, palette)
+    _revision_axes(ax, rows, years)
+    c.set_title(ax, title if title is not None else _title(rows, "What SIPRI revised"))
+    handles, labels = ax.get_legend_handles_labels()
+    if estimate.any():
+        handles.append(Line2D([], [], linestyle="none", marker="o", markeredgecolor="#555555",
+                              markerfacecolor=PROVISIONAL_FACE, markeredgewidth=1.3))
+        labels.append("Hollow: the new release's value is an estimate")
+    _legend_right(ax, handles, [textwrap.fill(t, 26, break_long_words=False) for t in labels])
+    _add_releases_source(ax, rows, source, note, (
+        "Constant-price values compared after rebasing the old release's figures to the new "
+        "base year with SIPRI's own ratio" if sheet == "constant_usd" else None))
+    return ax
+
+
+def _revision_axes(ax: Axes, rows: pd.DataFrame, years: tuple[int, int] | None) -> None:
+    """A zero line, signed percentages up the side, whole years along the bottom."""
+    ax.axhline(0, color=NEUTRAL, linewidth=0.9, zorder=1)
+    ax.yaxis.set_major_formatter(PercentFormatter(signed=True))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel("Revision (new ÷ old − 1)")
+    if years is not None:
+        ax.set_xlim(years[0] - 0.6, years[1] + 0.6)
+    ax.set_xlabel(c.year_label(rows))
+    ax.grid(axis="y", visible=True)
+    ax.grid(axis="x", visible=False)
+
+
+def _add_releases_source(ax: Axes, rows: pd.DataFrame, source: bool | str,
+                         note: str | None, extra: str | None) -> None:
+    """The source line naming both releases (*source*: True, a replacement, or False)."""
+    if source is False:
+        return
+    text = source if isinstance(source, str) else source_line(
+        _source_frame(rows), note=_releases_note(rows, extra, note))
+    add_source_line(ax, text)
+
+
+def _draw_revision_dots(ax: Axes, rows: pd.DataFrame, palette: c.Palette) -> pd.Series:
+    """One dot per country and year, hollow where the new value is an estimate; returns
+    which rows are estimates."""
     keys = list(dict.fromkeys(rows.sort_values("country")["country"]))
     colours = colour_map(keys, palette)
     size = plt.rcParams["lines.markersize"] ** 2 * 1.1
@@ -172,39 +209,19 @@ def revision_dots(revisions: pd.DataFrame, *, countries: str | Sequence[str] | N
                        edgecolors=colours[k], linewidths=1.3 if est else 0.6,
                        label=str(k) if not est or not (mine & ~estimate).any() else None,
                        gid=f"revision-{k}")
-    ax.axhline(0, color=NEUTRAL, linewidth=0.9, zorder=1)
-    ax.yaxis.set_major_formatter(PercentFormatter(signed=True))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylabel("Revision (new ÷ old − 1)")
-    if years is not None:
-        ax.set_xlim(years[0] - 0.6, years[1] + 0.6)
-    ax.set_xlabel(c.year_label(rows))
-    ax.grid(axis="y", visible=True)
-    ax.grid(axis="x", visible=False)
-    c.set_title(ax, title if title is not None else _title(rows, "What SIPRI revised"))
-    handles, labels = ax.get_legend_handles_labels()
-    if estimate.any():
-        handles.append(Line2D([], [], linestyle="none", marker="o", markeredgecolor="#555555",
-                              markerfacecolor=PROVISIONAL_FACE, markeredgewidth=1.3))
-        labels.append("Hollow: the new release's value is an estimate")
-    import textwrap
+    return estimate
 
-    labels = [textwrap.fill(t, 26, break_long_words=False) for t in labels]
+
+def _legend_right(ax: Axes, handles: list, labels: list[str]) -> None:
+    """The legend right of the plot, its texts never read as mathtext."""
     legend = ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                        fontsize=plt.rcParams["font.size"] * 0.8)
     for text in legend.get_texts():
         text.set_parse_math(False)
-    if source is not False:
-        extra = ("Constant-price values compared after rebasing the old release's figures "
-                 "to the new base year with SIPRI's own ratio" if sheet == "constant_usd"
-                 else None)
-        text = source if isinstance(source, str) else source_line(
-            _source_frame(rows), note=_releases_note(rows, extra, note))
-        add_source_line(ax, text)
-    return ax
 
 
-def revision_lines(revisions: pd.DataFrame, *, countries: str | Sequence[str],
+@renamed_keywords(revisions="data")
+def revision_lines(data: pd.DataFrame, *, countries: str | Sequence[str],
                    sheet: str = "current_usd", years: tuple[int, int] | None = None,
                    ax: Axes | None = None, palette: c.Palette = None, title: str | None = None,
                    source: bool | str = True, note: str | None = None) -> Axes:
@@ -215,9 +232,11 @@ def revision_lines(revisions: pd.DataFrame, *, countries: str | Sequence[str],
 
     Parameters
     ----------
-    revisions
+    data
         The frame ``defbudget.sipri_revisions(old, new, include_unchanged=True)`` returns:
         without the unchanged cells the lines would have holes, and the function refuses.
+        (Called ``revisions`` before; that keyword still works for one release, with a
+        FutureWarning.)
     countries
         Names or ISO3 codes of the countries to draw (a handful).
     sheet, years, ax, palette, title, source, note
@@ -248,17 +267,49 @@ def revision_lines(revisions: pd.DataFrame, *, countries: str | Sequence[str],
     """
     func = "plot.revision_lines"
     ax = c.get_ax(ax)
-    rows = _select(revisions, sheet=sheet, countries=countries, func=func)
+    rows = _select(data, sheet=sheet, countries=countries, func=func)
     if years is not None:
         rows = rows[rows["year"].between(*years)]
     if rows.empty:
         raise DataError(f"{func}: no rows to draw for {countries} on sheet {sheet!r}.")
-    if not (revisions["change"] == "unchanged").any():
+    if not (data["change"] == "unchanged").any():
         raise DataError(
             f"{func}: the frame holds only the cells that changed, so the lines would skip "
             "every year the releases agree on; pass sipri_revisions(old, new, "
             "include_unchanged=True).")
     old_col = "old_value_rebased" if "old_value_rebased" in rows else "old_value"
+    _draw_old_new(ax, rows, old_col, palette)
+    _old_new_axes(ax, rows, old_col)
+    c.set_title(ax, title if title is not None else _title(rows, "Old and new SIPRI figures"))
+    old, new = str(rows["old_release"].iloc[0]), str(rows["new_release"].iloc[0])
+    handles, labels = ax.get_legend_handles_labels()
+    handles += [Line2D([], [], color="#555555", marker="o",
+                       markersize=plt.rcParams["lines.markersize"] * 0.6),
+                Line2D([], [], color="#555555", linestyle=(0, (3, 2)))]
+    labels += [f"Solid: {new} (new)", f"Dashed: {old} (old"
+               + (", rebased)" if sheet == "constant_usd" else ")")]
+    _legend_right(ax, handles, [textwrap.fill(t, 28, break_on_hyphens=False,
+                                              break_long_words=False) for t in labels])
+    _add_releases_source(ax, rows, source, note, (
+        "Old constant-price figures rebased to the new base year with SIPRI's own ratio"
+        if sheet == "constant_usd" else None))
+    return ax
+
+
+def _old_new_axes(ax: Axes, rows: pd.DataFrame, old_col: str) -> None:
+    """Values up the side in the sheet's unit (from zero when none is negative), years along."""
+    unit = str(c.first(rows, "unit", ""))
+    ax.yaxis.set_major_formatter(formatter_for(unit))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if (rows[["new_value", old_col]].stack().dropna() >= 0).all():
+        ax.set_ylim(bottom=0)
+    base = rows["base_year"].dropna() if "base_year" in rows else pd.Series(dtype=float)
+    ax.set_ylabel(c.value_label(rows.assign(base_year=base.iloc[0] if len(base) else np.nan)))
+    ax.set_xlabel(c.year_label(rows))
+
+
+def _draw_old_new(ax: Axes, rows: pd.DataFrame, old_col: str, palette: c.Palette) -> None:
+    """Each country's new series solid with dots, its old one dashed in the same colour."""
     keys = list(dict.fromkeys(rows.sort_values("country")["country"]))
     colours = colour_map(keys, palette)
     for k in keys:
@@ -270,34 +321,3 @@ def revision_lines(revisions: pd.DataFrame, *, countries: str | Sequence[str],
                 gid=f"new-{k}")
         ax.plot(full, g[old_col], color=colours[k], linestyle=(0, (3, 2)), alpha=0.8,
                 zorder=2, gid=f"old-{k}")
-    unit = str(c.first(rows, "unit", ""))
-    ax.yaxis.set_major_formatter(formatter_for(unit))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    if (rows[["new_value", old_col]].stack().dropna() >= 0).all():
-        ax.set_ylim(bottom=0)
-    base = rows["base_year"].dropna() if "base_year" in rows else pd.Series(dtype=float)
-    ax.set_ylabel(c.value_label(rows.assign(base_year=base.iloc[0] if len(base) else np.nan)))
-    ax.set_xlabel(c.year_label(rows))
-    c.set_title(ax, title if title is not None else _title(rows, "Old and new SIPRI figures"))
-    old, new = str(rows["old_release"].iloc[0]), str(rows["new_release"].iloc[0])
-    handles, labels = ax.get_legend_handles_labels()
-    handles += [Line2D([], [], color="#555555", marker="o",
-                       markersize=plt.rcParams["lines.markersize"] * 0.6),
-                Line2D([], [], color="#555555", linestyle=(0, (3, 2)))]
-    labels += [f"Solid: {new} (new)", f"Dashed: {old} (old"
-               + (", rebased)" if sheet == "constant_usd" else ")")]
-    import textwrap
-
-    labels = [textwrap.fill(t, 28, break_on_hyphens=False, break_long_words=False)
-              for t in labels]
-    legend = ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0),
-                       fontsize=plt.rcParams["font.size"] * 0.8)
-    for text in legend.get_texts():
-        text.set_parse_math(False)
-    if source is not False:
-        extra = ("Old constant-price figures rebased to the new base year with SIPRI's own "
-                 "ratio" if sheet == "constant_usd" else None)
-        text = source if isinstance(source, str) else source_line(
-            _source_frame(rows), note=_releases_note(rows, extra, note))
-        add_source_line(ax, text)
-    return ax
