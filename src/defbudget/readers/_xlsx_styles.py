@@ -22,13 +22,14 @@ Only the colour class of each flagged cell is returned; values come from calamin
 
 from __future__ import annotations
 
-import posixpath
 import zipfile
 from collections.abc import Iterable
 from os import PathLike
 from xml.parsers import expat
 
-from defbudget.readers._common import SourceFormatError, parse_cell_ref
+from defbudget._xlsx import parse_cell_ref
+from defbudget._xlsx import sheet_parts as _sheet_parts
+from defbudget.readers._common import SourceFormatError
 
 __all__ = ["BLUE", "ESTIMATE", "HIGHLY_UNCERTAIN", "RED", "read_font_flags", "style_flags"]
 
@@ -55,8 +56,6 @@ DEFAULT_PALETTE = (
 )
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 FlagMap = dict[tuple[int, int], str]
 
@@ -119,23 +118,6 @@ def style_flags(styles_xml: bytes) -> dict[int, str]:
         if fid.isdigit() and int(fid) < len(font_class) and font_class[int(fid)]:
             out[i] = font_class[int(fid)]
     return out
-
-
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → zip member of its XML, from workbook.xml and its relationships."""
-    wb = _fromstring(zf.read("xl/workbook.xml"))
-    rels = _fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    target = {}
-    for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship"):
-        t = rel.get("Target", "")
-        t = t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join("xl", t))
-        target[rel.get("Id")] = t
-    parts = {}
-    for sheet in wb.iter(f"{{{_MAIN_NS}}}sheet"):
-        rid = sheet.get(f"{{{_REL_NS}}}id")
-        if rid in target:
-            parts[sheet.get("name")] = target[rid]
-    return parts
 
 
 class _NeedsSlowPath(Exception):
