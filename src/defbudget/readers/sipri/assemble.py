@@ -16,6 +16,7 @@ from defbudget._xlsx import cell_ref
 from defbudget.errors import DefbudgetWarning, find_stack_level
 from defbudget.readers import _cache
 from defbudget.readers._common import SourceFormatError
+from defbudget.readers._xlsx_styles import read_font_flags
 from defbudget.readers.sipri._errors import SipriFormatError, SipriMissingSheetWarning
 from defbudget.readers.sipri.frame import _frame
 from defbudget.readers.sipri.grammar import _text, read_footnotes
@@ -86,10 +87,58 @@ def _check_frame(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dict]:
-    from defbudget.readers._xlsx_styles import read_font_flags
-
-    wb, sheets_xml = _open_checked(path)
+    """The frame and the release info of the workbook at *path*: open it behind the guard,
+    find its sheets, read the cells (calamine) and the font colours, tell the edition, read
+    each sheet, build the frame and validate it."""
+    wb, members = _open_checked(path)
     names = list(wb.sheet_names)
+    found, shorts = _sheets_to_read(names, shorts, path)
+    foot_name = next((n for n in names if FOOTNOTES_SHEET.search(n)), None)
+    parts = _scan_sheets(path, [found[s] for s in shorts] + ([foot_name] if foot_name else []),
+                         members)
+    rows_of = {s: _sheet_rows(wb, found[s], path) for s in shorts}
+    footnotes: dict[str, str] = {}
+    if foot_name is not None:
+        footnotes, _legend = read_footnotes(_sheet_rows(wb, foot_name, path))
+    try:
+        fonts = read_font_flags(path, [found[s] for s in shorts], data_of=members)
+    except SourceFormatError as exc:
+        raise SipriFormatError(exc.detail, path=path, sheet=exc.sheet, cell=exc.cell) from exc
+    edition, edition_from, years = _edition(path, members, rows_of, found, shorts)
+    source = SOURCE_ID.format(edition=edition)
+    pieces = []
+    base_year = None
+    if "constant_usd" not in shorts and "constant_usd" in found:
+        base_year = _constant_base_year(found["constant_usd"])
+    for s in shorts:
+        ctx = _Context(path, source, footnotes, fonts.get(found[s], {}), base_year,
+                       members.get(parts.get(found[s], "")))
+        pieces.append(_READERS[s](rows_of[s], ctx, found[s]))
+        base_year = ctx.base_year or base_year
+    frame = _frame(pieces)
+    _check_frame(frame, path)
+    if "constant_usd" in found:
+        base_year = _constant_base_year(found["constant_usd"])
+    info = {
+        "path": str(path),
+        "edition": edition,
+        "edition_from": edition_from,
+        "source": source,
+        "title_years": _title_years(rows_of, shorts),
+        "first_year": min(years) if years else None,
+        "last_year": max(years) if years else None,
+        "base_year": base_year,
+        "sheets": {s: found[s] for s in _READERS if s in found},
+        "footnotes": len(footnotes),
+    }
+    return frame, info
+
+
+def _sheets_to_read(names: list[str], shorts: tuple[str, ...] | None, path: Path
+                    ) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Short name → sheet name of the data sheets found, and the short names to read (all
+    found by default). A requested sheet the workbook lacks is an error; in the default read
+    a full release missing a kind gets a :class:`SipriMissingSheetWarning`."""
     found = _match_sheets(names, path)
     sheets_default = shorts is None
     if shorts is None:
@@ -111,32 +160,27 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
                 f"and this one was not. Sheets matching no kind: {unmatched}. If one of them "
                 "is it, restore its name from the original SIPRI download.",
                 SipriMissingSheetWarning, stacklevel=find_stack_level())
-    foot_name = next((n for n in names if FOOTNOTES_SHEET.search(n)), None)
-    members = _scan_sheets(path, [found[s] for s in shorts] + ([foot_name] if foot_name else []),
-                           sheets_xml)
-    rows_of = {s: _sheet_rows(wb, found[s], path) for s in shorts}
-    footnotes: dict[str, str] = {}
-    if foot_name is not None:
-        footnotes, _legend = read_footnotes(_sheet_rows(wb, foot_name, path))
-    try:
-        fonts = read_font_flags(path, [found[s] for s in shorts], data_of=sheets_xml)
-    except SourceFormatError as exc:
-        raise SipriFormatError(exc.detail, path=path, sheet=exc.sheet, cell=exc.cell) from exc
-    edition = _edition_from_drawings(path)
+    return found, shorts
+
+
+def _edition(path: Path, members: dict[str, bytes], rows_of: dict[str, list[list]],
+             found: dict[str, str], shorts: tuple[str, ...]
+             ) -> tuple[int, str, list[int]]:
+    """The edition (from the Front page, else the last year column + 1), where it came from,
+    and the first and last year of each sheet read. No year column may pass the edition."""
+    edition = _edition_from_drawings(members)
     years: list[int] = []
-    headers_years = {}
+    headers = {}
     header_error: SipriFormatError | None = None
     for s in shorts:
-        rows = rows_of[s]
         try:
-            h = _find_header(rows, _KIND[s], path, found[s])
+            h = _find_header(rows_of[s], _KIND[s], path, found[s])
         except SipriFormatError as exc:
             header_error = header_error or exc
             continue  # reported with the sheet's own reader below
-        headers_years[s] = h
+        headers[s] = h
         years += [min(h.years), max(h.years)]
-    edition_from = "front page"
-    for s, h in headers_years.items():
+    for s, h in headers.items():
         if edition is not None and h.years[-1] > edition:
             raise SipriFormatError(
                 f"the last year column is {h.years[-1]}, after the edition's year {edition} "
@@ -144,28 +188,18 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
                 "release holds data for years after it (a mistyped year such as 2042 for "
                 "2024?). Restore the header from the original SIPRI download.", path=path,
                 sheet=found[s], cell=cell_ref(h.row, h.year_cols[-1]))
-    if edition is None:
-        edition = (max(years) + 1) if years else None
-        edition_from = "inferred: last data year + 1"
-    if edition is None and header_error is not None:
+    if edition is not None:
+        return edition, "front page", years
+    if years:
+        return max(years) + 1, "inferred: last data year + 1", years
+    if header_error is not None:
         raise header_error
-    if edition is None:
-        raise SipriFormatError("cannot tell the edition: no Front page text and no year "
-                               "columns.", path=path)
-    source = SOURCE_ID.format(edition=edition)
-    parts = []
-    base_year = None
-    if "constant_usd" not in shorts and "constant_usd" in found:
-        base_year = _constant_base_year(found["constant_usd"])
-    for s in shorts:
-        ctx = _Context(path, source, footnotes, fonts.get(found[s], {}), base_year,
-                       sheets_xml.get(members.get(found[s], "")))
-        parts.append(_READERS[s](rows_of[s], ctx, found[s]))
-        base_year = ctx.base_year or base_year
-    frame = _frame(parts)
-    _check_frame(frame, path)
-    if "constant_usd" in found:
-        base_year = _constant_base_year(found["constant_usd"])
+    raise SipriFormatError("cannot tell the edition: no Front page text and no year "
+                           "columns.", path=path)
+
+
+def _title_years(rows_of: dict[str, list[list]], shorts: tuple[str, ...]) -> str | None:
+    """The year span printed in the first sheet title that has one ("1949-2024")."""
     title = ""
     for s in shorts:
         rows = rows_of[s]
@@ -174,19 +208,7 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
             if _TITLE_YEARS.search(title):
                 break
     ty = _TITLE_YEARS.search(title)
-    info = {
-        "path": str(path),
-        "edition": edition,
-        "edition_from": edition_from,
-        "source": source,
-        "title_years": f"{ty.group(1)}-{ty.group(2)}" if ty else None,
-        "first_year": min(years) if years else None,
-        "last_year": max(years) if years else None,
-        "base_year": base_year,
-        "sheets": {s: found[s] for s in _READERS if s in found},
-        "footnotes": len(footnotes),
-    }
-    return frame, info
+    return f"{ty.group(1)}-{ty.group(2)}" if ty else None
 
 
 def read_sipri(path: str | PathLike | None = None, *,

@@ -6,10 +6,12 @@ and cell. Also the edition printed on the Front page.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from defbudget._xlsx import (
     MAX_FILE_BYTES,
@@ -50,9 +52,63 @@ def _open_workbook(path: Path):
     return _open_checked(path)[0]
 
 
-def _open_checked(path: Path):
-    """Calamine workbook and the checked bytes of its worksheet members, after checking the
-    file really is an xlsx (zip) workbook within the size limits."""
+def _open_checked(path: Path) -> tuple[Any, dict[str, bytes]]:
+    """Calamine workbook and the checked bytes of every zip member, after checking the file
+    really is an xlsx (zip) workbook within the size limits.
+
+    Calamine parses the very bytes the guard inflated and checked (re-packed uncompressed in
+    memory, :func:`_calamine`), so the file is inflated once and nothing can change between
+    the check and the parse."""
+    _check_head(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise SipriFormatError(
+            f"the file is {size / 1e6:.1f} MB, over the limit of {MAX_FILE_BYTES / 1e6:.1f} MB "
+            "(20 times the largest real SIPRI release); refused before unpacking it. Expected "
+            f"the Excel workbook; download it again from {DOWNLOAD_URL}.", path=path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            if "xl/workbook.xml" not in names:
+                raise SipriFormatError(
+                    "the zip archive is not an Excel workbook: it has no xl/workbook.xml "
+                    f"(members: {sorted(set(names))[:5]}). Expected the Excel workbook; "
+                    f"download it again from {DOWNLOAD_URL}.", path=path)
+            members = check_zip(zf, keep=lambda _name: True)
+            order = [i.filename for i in zf.infolist() if not i.is_dir()]
+    except zipfile.BadZipFile as exc:
+        raise SipriFormatError(
+            f"the .xlsx (zip) archive is damaged or truncated ({exc}). Download the workbook "
+            f"again from {DOWNLOAD_URL}.", path=path) from exc
+    except XlsxLimitError as exc:
+        raise _limit_error(exc, path) from None
+    try:
+        return _calamine(path, members, order), members
+    except Exception as exc:  # calamine raises its own error types
+        raise SipriFormatError(
+            f"the workbook cannot be read ({type(exc).__name__}: {exc}). Expected an .xlsx as "
+            f"saved by Excel; download it again from {DOWNLOAD_URL}.", path=path) from exc
+
+
+def _calamine(path: Path, members: dict[str, bytes], order: list[str]) -> Any:
+    """The calamine workbook of the checked *members*, re-packed uncompressed in memory (no
+    second inflation: that costs calamine a quarter of its time). An archive naming one
+    member twice, which Excel never writes, is opened from the file as it is."""
+    from python_calamine import CalamineWorkbook
+
+    if len(order) != len(members):
+        return CalamineWorkbook.from_path(str(path))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as out:
+        for name in order:
+            out.writestr(name, members[name])
+    buf.seek(0)
+    return CalamineWorkbook.from_filelike(buf)
+
+
+def _check_head(path: Path) -> None:
+    """Refuse, from its first bytes, a file that is not a zip: empty, encrypted, HTML, an old
+    .xls or text, each with its own message."""
     with open(path, "rb") as fh:
         head = fh.read(512)
     if not head:
@@ -78,35 +134,6 @@ def _open_checked(path: Path):
         raise SipriFormatError(
             f"not an .xlsx workbook: the file is {looks}. Expected the Excel workbook "
             f"downloaded from {DOWNLOAD_URL}.", path=path)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise SipriFormatError(
-            f"the file is {size / 1e6:.1f} MB, over the limit of {MAX_FILE_BYTES / 1e6:.1f} MB "
-            "(20 times the largest real SIPRI release); refused before unpacking it. Expected "
-            f"the Excel workbook; download it again from {DOWNLOAD_URL}.", path=path)
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            if "xl/workbook.xml" not in names:
-                raise SipriFormatError(
-                    "the zip archive is not an Excel workbook: it has no xl/workbook.xml "
-                    f"(members: {sorted(names)[:5]}). Expected the Excel workbook; download "
-                    f"it again from {DOWNLOAD_URL}.", path=path)
-            sheets_xml = check_zip(zf, keep=_is_worksheet)
-    except zipfile.BadZipFile as exc:
-        raise SipriFormatError(
-            f"the .xlsx (zip) archive is damaged or truncated ({exc}). Download the workbook "
-            f"again from {DOWNLOAD_URL}.", path=path) from exc
-    except XlsxLimitError as exc:
-        raise _limit_error(exc, path) from None
-    from python_calamine import CalamineWorkbook
-
-    try:
-        return CalamineWorkbook.from_path(str(path)), sheets_xml
-    except Exception as exc:  # calamine raises its own error types
-        raise SipriFormatError(
-            f"the workbook cannot be read ({type(exc).__name__}: {exc}). Expected an .xlsx as "
-            f"saved by Excel; download it again from {DOWNLOAD_URL}.", path=path) from exc
 
 
 def _is_worksheet(name: str) -> bool:
@@ -123,22 +150,15 @@ def _limit_error(exc: XlsxLimitError, path: Path, sheet: str | None = None
         "fresh copy.", path=path, sheet=sheet, cell=exc.cell)
 
 
-
-def _edition_from_drawings(path: Path) -> int | None:
+def _edition_from_drawings(members: dict[str, bytes]) -> int | None:
     """The edition named on the Front page text box ("SIPRI Military Expenditure Database
-    2025"), or None."""
+    2025"), or None; *members* are the checked zip members."""
     counts: Counter[int] = Counter()
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for name in zf.namelist():
-                if name.startswith("xl/drawings/") and name.endswith(".xml"):
-                    text = read_member(zf, name).decode("utf-8", "replace")
-                    text = re.sub(r"<[^>]+>", "", text)
-                    counts.update(int(y) for y in _EDITION.findall(text))
-    except (OSError, zipfile.BadZipFile, XlsxLimitError):
-        return None
+    for name, data in members.items():
+        if name.startswith("xl/drawings/") and name.endswith(".xml"):
+            text = re.sub(r"<[^>]+>", "", data.decode("utf-8", "replace"))
+            counts.update(int(y) for y in _EDITION.findall(text))
     return counts.most_common(1)[0][0] if counts else None
-
 
 
 def _scan_sheets(path: Path, sheet_names: list[str], sheets_xml: dict[str, bytes]
