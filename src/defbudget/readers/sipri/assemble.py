@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from defbudget._xlsx import cell_ref
@@ -323,12 +324,31 @@ def read_sipri(path: str | PathLike | None = None, *,
 def _display_names(frame: pd.DataFrame) -> pd.DataFrame:
     """SIPRI's names ('Korea, South') replaced by the short display names ('South Korea')
     where the row has an ISO3 code; states without one ('USSR') and totals keep SIPRI's.
-    SIPRI's own name stays in ``country_as_published`` (release diffs compare those)."""
+    SIPRI's own name stays in ``country_as_published`` (release diffs compare those).
+
+    :func:`defbudget.countries.with_display_names` decides the names, on the frame's few
+    distinct (country, iso3) pairs rather than its every row; the rows then take their
+    name by position."""
     from defbudget.countries import with_display_names
 
-    if "country" in frame.columns:
-        frame = frame.assign(country_as_published=frame["country"])
-    return with_display_names(frame)
+    if "country" not in frame.columns or "iso3" not in frame.columns or frame.empty:
+        if "country" in frame.columns:
+            frame = frame.assign(country_as_published=frame["country"])
+        return with_display_names(frame)
+    codes, names = pd.factorize(frame["country"], use_na_sentinel=False)
+    iso_codes, isos = pd.factorize(frame["iso3"], use_na_sentinel=False)
+    _, first = np.unique(codes.astype(np.int64) * (len(isos) + 1) + iso_codes,
+                         return_index=True)
+    first.sort()  # the pairs in the order they first appear, as drop_duplicates gives them
+    pairs = pd.DataFrame({"country": frame["country"].take(first).array,
+                          "iso3": frame["iso3"].take(first).array})
+    shown = with_display_names(pairs)["country"]
+    rename = {c: s for c, s in zip(pairs["country"], shown, strict=True) if c != s}
+    out = frame.assign(country_as_published=frame["country"])
+    if rename:
+        new = pd.array([rename.get(n, n) for n in names], dtype=frame["country"].dtype)
+        out["country"] = pd.Series(new.take(codes), index=frame.index)
+    return out
 
 
 def sipri_release_info(path: str | PathLike | None = None) -> dict:

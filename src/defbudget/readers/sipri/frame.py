@@ -128,52 +128,118 @@ _STR_COLUMNS = ("country", "iso3", "period", "measure", "basis", "unit", "price_
 
 
 def _frame(parts: list[dict]) -> pd.DataFrame:
-    cols = {c: _column([q for p in parts for q in _flatten(p[c])]) for c in parts[0]}
-    keep = _drop_usd_duplicates(cols)
+    """The tidy frame of the sheets' columns (*parts*, one dict per sheet).
+
+    Each column is kept as its pieces' values and, per row, the position of its value
+    (:func:`_coded`): a country's name is one Python object however many years it has, and
+    a string column is validated once per value, not once per row. The local-currency rows
+    that repeat a Current US$ row are dropped (:func:`_drop_usd_duplicates`) by dropping
+    their positions."""
+    pieces = {c: [q for p in parts for q in _flatten(p[c])] for c in parts[0]}
+    sheet = _sheet_codes(pieces.pop("_sheet"))
+    numbers = {c: _column(pieces[c]) for c in _NUMBER_COLUMNS}
+    coded = {c: _coded(ps) for c, ps in pieces.items() if c not in _NUMBER_COLUMNS}
+    keep = _drop_usd_duplicates(coded, numbers, sheet)
     if keep is not None:
-        cols = {c: arr[keep] for c, arr in cols.items()}
+        coded = {c: (small, codes[keep]) for c, (small, codes) in coded.items()}
+        numbers = {c: arr[keep] for c, arr in numbers.items()}
     string = pd.StringDtype(na_value=np.nan)
     data = {}
-    for c, arr in cols.items():
-        if c == "_sheet":
+    for c in pieces:
+        if c in _NUMBER_COLUMNS:
+            data[c] = numbers[c].astype(_NUMBER_COLUMNS[c], copy=False)
             continue
+        small, codes = coded[c]
         if c in _STR_COLUMNS:
-            data[c] = pd.array(arr, dtype=string)
-        elif c == "base_year":
-            data[c] = pd.array(arr, dtype="Int64")
-        elif c in ("year", "fy_start_month"):
-            data[c] = arr.astype(np.int64)
+            data[c] = pd.array(small, dtype=string).take(codes)
+        else:  # base_year
+            data[c] = _int_na(small).take(codes)
+    return pd.DataFrame(data, copy=False)  # every array is new: no copy needed
+
+
+#: Columns built as plain numpy arrays, with their dtype.
+_NUMBER_COLUMNS = {"year": np.int64, "fy_start_month": np.int64, "value": np.float64}
+
+
+def _coded(pieces: list) -> tuple[np.ndarray, np.ndarray]:
+    """One column's distinct-per-piece values (object array) and, per row, the position of
+    its value there: a :class:`_Const` is one value for its *n* rows, a :class:`_PerEntity`
+    one value per entity for each of its years, an array one value per row."""
+    small: list = []
+    counts: list = []
+    for p in pieces:
+        if isinstance(p, _Const):
+            small.append(p.value)
+            counts.append(p.n)
+        elif isinstance(p, _PerEntity):
+            small.extend(p.values)
+            counts.extend([p.repeat] * len(p.values))
         else:
-            data[c] = arr.astype(np.float64)
-    return pd.DataFrame(data)
+            small.extend(p.tolist())
+            counts.extend([1] * len(p))
+    values = np.empty(len(small), dtype=object)
+    values[:] = small
+    return values, np.repeat(np.arange(len(small)), counts)
 
 
-def _drop_usd_duplicates(cols: dict[str, np.ndarray]) -> np.ndarray | None:
+def _int_na(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``Int64`` array of *values* (ints and None)."""
+    mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+    ints = np.fromiter((0 if v is None else int(v) for v in values), dtype=np.int64,
+                       count=len(values))
+    return pd.arrays.IntegerArray(ints, mask)
+
+
+#: Sheet kinds in the order of their codes in :func:`_sheet_codes`.
+_SHEET_ORDER = ("constant_usd", "current_usd", "lcu_fy", "lcu_cy", "share_gdp", "per_capita",
+                "share_govt", "regional")
+
+
+def _sheet_codes(pieces: list) -> np.ndarray:
+    """The ``_sheet`` column (one :class:`_Const` per part) as small integer codes of
+    :data:`_SHEET_ORDER`, compared without touching a Python object per row."""
+    codes = np.asarray([_SHEET_ORDER.index(p.value) for p in pieces], dtype=np.int8)
+    return np.repeat(codes, [p.n for p in pieces])
+
+
+def _drop_usd_duplicates(coded: dict[str, tuple[np.ndarray, np.ndarray]],
+                         numbers: dict[str, np.ndarray], sheet: np.ndarray
+                         ) -> np.ndarray | None:
     """Mask dropping local-currency calendar-year rows of US-dollar countries that repeat a
     Current US$ row (same country, year, unit USD, current prices, CY).
 
     SIPRI prints the same figure on both sheets for the United States, Ecuador, El Salvador,
     Somalia, Timor-Leste and (to 2018) Zimbabwe; the tidy frame holds it once, from the
     Current US$ sheet. Should the two ever differ, a :class:`SipriDuplicateWarning` says so.
+    *coded* holds the text columns (:func:`_coded`), *numbers* the numeric ones, *sheet*
+    the codes of :func:`_sheet_codes`.
     """
-    sheet = cols["_sheet"]
-    lcu = (sheet == "lcu_cy") & (cols["unit"] == "USD")
-    if not lcu.any() or not (sheet == "current_usd").any():
+    def at(column: str, rows: np.ndarray) -> list:
+        if column in numbers:
+            return numbers[column][rows].tolist()
+        small, codes = coded[column]
+        return small[codes[rows]].tolist()
+
+    lcu = np.flatnonzero(sheet == _SHEET_ORDER.index("lcu_cy"))
+    lcu = lcu[np.asarray(at("unit", lcu), dtype=object) == "USD"]
+    usd = np.flatnonzero(sheet == _SHEET_ORDER.index("current_usd"))
+    if not lcu.size or not usd.size:
         return None
-    usd = np.flatnonzero(sheet == "current_usd")
-    index = {(cols["country"][k], int(cols["year"][k])): k for k in usd}
+    index = dict(zip(zip(at("country", usd), at("year", usd), strict=True), usd.tolist(),
+                     strict=True))
     keep = np.ones(len(sheet), dtype=bool)
-    for k in np.flatnonzero(lcu):
-        twin = index.get((cols["country"][k], int(cols["year"][k])))
+    rows = lcu.tolist()
+    for k, country, year in zip(rows, at("country", lcu), at("year", lcu), strict=True):
+        twin = index.get((country, year))
         if twin is None:
             continue
         keep[k] = False
-        a, b = cols["value"][k], cols["value"][twin]
+        a, b = float(numbers["value"][k]), float(numbers["value"][twin])
+        fa, fb = at("flag", np.array([k, twin]))
         same = (np.isnan(a) and np.isnan(b)) or (abs(a - b) <= 1e-9 * max(abs(a), abs(b)))
-        if not same or cols["flag"][k] != cols["flag"][twin]:
+        if not same or fa != fb:
             warnings.warn(
-                f"{cols['country'][k]} {int(cols['year'][k])}: the local-currency (US$) "
-                f"figure {a!r} ({cols['flag'][k]}) differs from the Current US$ figure {b!r} "
-                f"({cols['flag'][twin]}); keeping the Current US$ one.",
+                f"{country} {int(year)}: the local-currency (US$) figure {a!r} ({fa}) differs "
+                f"from the Current US$ figure {b!r} ({fb}); keeping the Current US$ one.",
                 SipriDuplicateWarning, stacklevel=find_stack_level())
     return keep

@@ -4,9 +4,12 @@ notes of each row, and the checks on every figure (finite, non-negative, plausib
 
 from __future__ import annotations
 
+import operator
 import warnings
 from dataclasses import dataclass
+from itertools import chain, repeat
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
@@ -33,75 +36,108 @@ class _Context:
 _BAD = object()
 
 
-def _values(rows, header: _Header, entities: list[_Entity], cols: list[int], ctx: _Context,
-            sheet: str):
-    """Values (float, before scaling) and flags of the block entities × cols."""
-    flat = [row[j] if j < len(row) else "" for row in (rows[e.row] for e in entities)
-            for j in cols]
-    nan = np.nan
-    values = np.array([v if v.__class__ is float else nan for v in flat], dtype=float)
-    get = _MARKER_FLAG.get
-    flag_list = [None if v.__class__ is float else (get(v, _BAD) if v.__class__ is str
-                                                      else _BAD) for v in flat]
-    ncols = len(cols)
-    for k in [k for k, f in enumerate(flag_list) if f is _BAD]:
-        v = flat[k]
+def _values(rows: list[list], header: _Header, entities: list[_Entity], cols: list[int],
+            ctx: _Context, sheet: str) -> tuple[np.ndarray, np.ndarray]:
+    """Values (float, before scaling) and flags of the block entities × cols.
+
+    A cell holds a number (float; an int is taken as one) or a SIPRI marker (its flag);
+    anything else is refused by :func:`_refuse_cell`, the first in reading order. Then every
+    number must be finite and non-negative (:func:`_check_numbers`), and a number in blue or
+    red font gets its flag. Each step runs over the whole block in C (maps, numpy), with
+    Python code only for the cells that are neither a float nor a marker."""
+    cells = _block(rows, entities, cols)
+    n = len(cells)
+    is_float = np.fromiter(map(operator.is_, map(type, cells), repeat(float)), dtype=bool,
+                           count=n)
+    values = np.full(n, np.nan)
+    values[is_float] = cells[is_float].astype(float)
+    other = np.flatnonzero(~is_float)
+    other_flags = list(map(_MARKER_FLAG.get, cells[other].tolist(), repeat(_BAD)))
+    for pos in [p for p, f in enumerate(other_flags) if f is _BAD]:
+        k = int(other[pos])
+        v = cells[k]
         if v.__class__ is int:
             values[k] = float(v)
-            flag_list[k] = None
+            is_float[k] = True  # a number: flagged only by its font colour
+            other_flags[pos] = None
             continue
-        if isinstance(v, str):
-            flag = get(" ".join(v.split()))
-            if flag is not None:
-                flag_list[k] = flag
-                continue
-        e, j = entities[k // ncols], cols[k % ncols]
-        if v is None or (isinstance(v, str) and not v.strip()):
-            why = cell_problem(ctx.xml, cell_ref(e.row, j))
-            if why is not None:
-                raise SipriFormatError(
-                    f"the value cell of {e.name} holds {why}; expected a figure or a SIPRI "
-                    "marker ('...', '. .', 'xxx'). Open the workbook in Excel, let it "
-                    "calculate, and save it; or restore the cell from the original SIPRI "
-                    "download.", path=ctx.path, sheet=sheet, cell=cell_ref(e.row, j))
-            raise SipriFormatError(
-                f"the value cell of {e.name} is empty; SIPRI marks every missing figure "
-                "('...' or '. .' unavailable, 'xxx' not independent), so an empty cell is "
-                "a deleted figure. Restore the cell from the original SIPRI download (or type "
-                "'...' if the figure is really unavailable).", path=ctx.path, sheet=sheet,
-                cell=cell_ref(e.row, j))
-        raise SipriFormatError(
-            f"found {v!r} in the value cell of {e.name} where a number or a SIPRI marker "
-            "was expected (a number, '...' or '. .' for unavailable, 'xxx' for not "
-            "independent). Restore the cell from the original SIPRI download.",
-            path=ctx.path, sheet=sheet,
-            cell=cell_ref(e.row, j))
-    _check_numbers(values, flag_list, entities, cols, ctx, sheet)
+        flag = _MARKER_FLAG.get(" ".join(v.split())) if isinstance(v, str) else None
+        if flag is None:
+            _refuse_cell(v, entities[k // len(cols)], cols[k % len(cols)], ctx, sheet)
+        other_flags[pos] = flag
+    flags = np.full(n, None, dtype=object)
+    flags[other] = other_flags
+    _check_numbers(values, is_float, entities, cols, ctx, sheet)
     if ctx.fonts:
-        pos_row = {e.row: r for r, e in enumerate(entities)}
-        pos_col = {j: c for c, j in enumerate(cols)}
-        for (r, c), flag in ctx.fonts.items():
-            rr = pos_row.get(r)
-            cc = pos_col.get(c)
-            if rr is not None and cc is not None:
-                k = rr * ncols + cc
-                if flag_list[k] is None and not np.isnan(values[k]):
-                    flag_list[k] = flag
-    flags = np.empty(len(flag_list), dtype=object)
-    flags[:] = flag_list
+        _font_flags(flags, values, is_float, entities, cols, ctx.fonts)
     return values, flags
 
 
-def _check_numbers(values: np.ndarray, flags: list | None, entities, cols: list[int], ctx: _Context,
-                   sheet: str, *, scaled: float | None = None) -> None:
+def _block(rows: list[list], entities: list[_Entity], cols: list[int]) -> np.ndarray:
+    """The cells entities × cols, row by row, as one object array ('' beyond a short row)."""
+    first, last = cols[0], cols[-1] + 1
+    picked = [rows[e.row] for e in entities]
+    if cols == list(range(first, last)) and all(len(r) >= last for r in picked):
+        flat = list(chain.from_iterable(r[first:last] for r in picked))
+    else:
+        flat = [row[j] if j < len(row) else "" for row in picked for j in cols]
+    cells = np.empty(len(flat), dtype=object)
+    cells[:] = flat
+    return cells
+
+
+def _refuse_cell(v: object, e: _Entity, j: int, ctx: _Context, sheet: str) -> NoReturn:
+    """The error for a value cell holding neither a number nor a SIPRI marker."""
+    if v is None or (isinstance(v, str) and not v.strip()):
+        why = cell_problem(ctx.xml, cell_ref(e.row, j))
+        if why is not None:
+            raise SipriFormatError(
+                f"the value cell of {e.name} holds {why}; expected a figure or a SIPRI "
+                "marker ('...', '. .', 'xxx'). Open the workbook in Excel, let it "
+                "calculate, and save it; or restore the cell from the original SIPRI "
+                "download.", path=ctx.path, sheet=sheet, cell=cell_ref(e.row, j))
+        raise SipriFormatError(
+            f"the value cell of {e.name} is empty; SIPRI marks every missing figure "
+            "('...' or '. .' unavailable, 'xxx' not independent), so an empty cell is "
+            "a deleted figure. Restore the cell from the original SIPRI download (or type "
+            "'...' if the figure is really unavailable).", path=ctx.path, sheet=sheet,
+            cell=cell_ref(e.row, j))
+    raise SipriFormatError(
+        f"found {v!r} in the value cell of {e.name} where a number or a SIPRI marker "
+        "was expected (a number, '...' or '. .' for unavailable, 'xxx' for not "
+        "independent). Restore the cell from the original SIPRI download.",
+        path=ctx.path, sheet=sheet, cell=cell_ref(e.row, j))
+
+
+def _font_flags(flags: np.ndarray, values: np.ndarray, is_number: np.ndarray,
+                entities: list[_Entity], cols: list[int], fonts: dict) -> None:
+    """Give the numbers in blue or red font (*fonts*: (row, col) → flag) their flag, in
+    place; markers keep theirs and NaN gets none."""
+    cells = np.asarray(list(fonts), dtype=np.int64).reshape(-1, 2)
+    colour = np.asarray(list(fonts.values()), dtype=object)
+    row_pos = np.full(max(int(cells[:, 0].max()), entities[-1].row if entities else 0) + 1, -1)
+    row_pos[[e.row for e in entities]] = np.arange(len(entities))
+    col_pos = np.full(max(int(cells[:, 1].max()), cols[-1]) + 1, -1)
+    col_pos[cols] = np.arange(len(cols))
+    rr, cc = row_pos[cells[:, 0]], col_pos[cells[:, 1]]
+    inside = (rr >= 0) & (cc >= 0)
+    k = rr[inside] * len(cols) + cc[inside]
+    take = is_number[k] & ~np.isnan(values[k])
+    flags[k[take]] = colour[inside][take]
+
+
+def _check_numbers(values: np.ndarray, is_number: np.ndarray | None, entities: list[_Entity],
+                   cols: list[int], ctx: _Context, sheet: str, *,
+                   scaled: float | None = None) -> None:
     """Refuse a value cell holding a non-finite number (NaN, inf, or a number that overflows
-    once scaled to whole units) or a negative one, naming the cell."""
-    if flags is None:  # scaled values: NaN marks a SIPRI marker, negatives are refused
+    once scaled to whole units) or a negative one, naming the cell. *is_number* marks the
+    cells that hold a number (not a marker); None for scaled values, where NaN marks a
+    marker and only an overflow is looked for."""
+    if is_number is None:  # scaled values: NaN marks a SIPRI marker, negatives are refused
         bad = np.isinf(values)
     else:
         with np.errstate(invalid="ignore"):
-            bad = ~np.isfinite(values) | (values < 0)
-        bad &= np.fromiter((f is None for f in flags), dtype=bool, count=len(flags))
+            bad = (~np.isfinite(values) | (values < 0)) & is_number
     if not bad.any():
         return
     k = int(np.flatnonzero(bad)[0])
