@@ -6,8 +6,14 @@ and pandas' names it happened to import."""
 from __future__ import annotations
 
 import pickle
+import sys
+from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from conftest import SIPRI_RELEASES, raw_file
 
 import defbudget.readers.sipri as sipri
 
@@ -85,3 +91,83 @@ def test_xlsx_plumbing_lives_in_one_module():
     assert _xlsx.parse_cell_ref("ZZ999") == (998, 701)
     assert _xlsx.cell_ref(998, 701) == "ZZ999"
     assert sipri.XlsxLimitError is _xlsx.XlsxLimitError
+
+
+# --- the faster paths give exactly what the plain ones gave ---------------------------------
+
+_STYLES = {b"9": "estimate", b"10": "highly_uncertain"}
+_SHEET = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+          b"<sheetData>%s</sheetData></worksheet>")
+
+
+@pytest.mark.parametrize(("cells", "expected"), [
+    # Excel's layout: one regex pass
+    (b'<row r="2"><c r="B2" s="9"><v>1</v></c><c r="C2" s="5"><v>2</v></c>'
+     b'<c r="D2" s="10" t="n"><v>3</v></c></row>',
+     {(1, 1): "estimate", (1, 3): "highly_uncertain"}),
+    # another attribute between r and s
+    (b'<row r="3"><c r="AB3" t="n" s="10"><v>1</v></c></row>', {(2, 27): "highly_uncertain"}),
+    # s before r: the per-style search
+    (b'<row r="4"><c s="9" r="E4"><v>1</v></c></row>', {(3, 4): "estimate"}),
+    # a commented-out cell is not a cell (expat)
+    (b'<row r="5"><!-- <c r="A5" s="9"><v>1</v></c> --><c r="B5" s="9"><v>2</v></c></row>',
+     {(4, 1): "estimate"}),
+    # a row style is not a cell style
+    (b'<row r="6" s="9" customFormat="1"><c r="A6"><v>1</v></c></row>', {}),
+])
+def test_font_colour_scans_agree(cells, expected):
+    from defbudget.readers._xlsx_styles import _NeedsSlowPath, _scan_expat, _scan_fast
+
+    data = _SHEET % cells
+    try:
+        fast = _scan_fast(data, _STYLES)
+    except _NeedsSlowPath:
+        fast = None
+    assert _scan_expat(data, _STYLES) == expected
+    assert fast in (None, expected)
+
+
+@pytest.mark.sipri
+@pytest.mark.parametrize("release", ["1948-2023", "1949-2023", "1949-2024_2"])
+def test_font_colours_of_the_real_releases_agree_with_expat(raw_dir, release):
+    from defbudget.readers._xlsx_styles import read_font_flags
+
+    path = raw_file(raw_dir, SIPRI_RELEASES[release])
+    names = list(sipri.sipri_release_info(path)["sheets"].values())
+    fast = read_font_flags(path, names, method="fast")
+    assert fast == read_font_flags(path, names, method="expat")
+    assert sum(map(len, fast.values())) > 5000
+
+
+def test_display_names_as_countries_gives_them():
+    import numpy as np
+    import pandas as pd
+
+    from defbudget.countries import with_display_names
+
+    string = pd.StringDtype(na_value=np.nan)
+    frame = pd.DataFrame({
+        "country": pd.array(["Korea, South", "World", "Korea, South", "USSR", "Turkey",
+                             "Turkey", "Japan"], dtype=string),
+        "iso3": pd.array(["KOR", np.nan, "KOR", np.nan, np.nan, "TUR", "JPN"], dtype=string),
+        "year": [2020, 2020, 2021, 1990, 2019, 2020, 2020]})
+    got = sipri._display_names(frame)
+    want = with_display_names(frame.assign(country_as_published=frame["country"]))
+    pd.testing.assert_frame_equal(got, want)
+    assert got["country"].tolist() == ["South Korea", "World", "South Korea", "USSR",
+                                       "Türkiye", "Türkiye", "Japan"]
+    assert frame["country"].iloc[0] == "Korea, South"  # the input is left alone
+
+
+@pytest.mark.sipri
+def test_display_names_of_a_real_release_as_countries_gives_them(sipri_latest):
+    import pandas as pd
+
+    from defbudget.countries import with_display_names
+
+    with pytest.warns(sipri.SipriFiscalYearWarning, match="Myanmar"):  # as read_sipri warns
+        raw, _info = sipri._read(sipri_latest, None)
+    got = sipri._display_names(raw)
+    pd.testing.assert_frame_equal(
+        got, with_display_names(raw.assign(country_as_published=raw["country"])))
+    assert (got["country"] != got["country_as_published"]).sum() == 5296

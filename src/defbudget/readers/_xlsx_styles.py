@@ -130,6 +130,10 @@ class _NeedsSlowPath(Exception):
 _REF_MEMO: dict[bytes, tuple[int, int]] = {}
 
 
+#: Inside <sheetData>: a comment, a CDATA section, or a cell tag not starting with ' r="'.
+_ODD_IN_SHEET_DATA = re.compile(rb'<(?:!--|!\[CDATA\[|c(?! r="))')
+
+
 @functools.lru_cache(maxsize=32)
 def _flagged_cells(styles: tuple[bytes, ...]) -> re.Pattern[bytes]:
     """Regex of a cell tag that starts with its reference and has one of *styles*: group 1
@@ -138,31 +142,47 @@ def _flagged_cells(styles: tuple[bytes, ...]) -> re.Pattern[bytes]:
     return re.compile(rb'<c r="([^"]*)"[^<>]*? s="(' + alternatives + rb')"')
 
 
+def _scan_regex(data: bytes, wanted: dict[bytes, str], start: int) -> FlagMap | None:
+    """The flagged cells found by one regex pass over <sheetData>, in C, when there is no
+    comment or CDATA and every cell tag starts with its double-quoted reference (as Excel
+    writes them); None otherwise."""
+    if start < 0 or b"'" in data:
+        return None
+    end = data.find(b"</sheetData>", start)
+    end = len(data) if end < 0 else end
+    if _ODD_IN_SHEET_DATA.search(data, start, end) is not None:
+        return None
+    refs = _REF_MEMO
+    out: FlagMap = {}
+    for ref, style in _flagged_cells(tuple(wanted)).findall(data, start, end):
+        cell = refs.get(ref)
+        if cell is None:
+            cell = refs[ref] = parse_cell_ref(ref.decode("ascii"))
+        out[cell] = wanted[style]
+    return out
+
+
 def _scan_fast(data: bytes, wanted: dict[bytes, str]) -> FlagMap:
     """Find the cells whose ``s`` is a flagged style by searching for ``s="N"`` directly.
 
-    Only the (few) flagged cells are visited, not every cell. Raises _NeedsSlowPath when the
-    layout is not the plain one this relies on (then expat does the work).
+    In the layout Excel writes (every cell tag starting with its double-quoted reference, no
+    comment or CDATA) one regex pass over <sheetData> finds them; otherwise only the (few)
+    flagged cells are visited, one search per style. Raises _NeedsSlowPath when the layout
+    is not the plain one this relies on (then expat does the work).
     """
     start = data.find(b"<sheetData")
     if b"<!DOCTYPE" in data[:start] or b"<!ENTITY" in data[:start]:
         raise _NeedsSlowPath  # expat refuses DTDs and entities, with a clear message
+    found = _scan_regex(data, wanted, start)
+    if found is not None:
+        return found
+    refs = _REF_MEMO
+    out: FlagMap = {}
     if start < 0 or b"<!--" in data or b"<![CDATA[" in data or b"='" in data:
         raise _NeedsSlowPath
     for sep in (b"<c\n", b"<c\t", b"<c\r"):
         if sep in data:
             raise _NeedsSlowPath
-    refs = _REF_MEMO
-    out: FlagMap = {}
-    if data.count(b"<c ", start) == data.count(b'<c r="', start):
-        # every cell starts with its reference (as Excel writes them): one regex pass finds
-        # the flagged ones, in C, instead of a Python step per flagged cell
-        for ref, style in _flagged_cells(tuple(wanted)).findall(data, start):
-            cell = refs.get(ref)
-            if cell is None:
-                cell = refs[ref] = parse_cell_ref(ref.decode("ascii"))
-            out[cell] = wanted[style]
-        return out
     find, rfind = data.find, data.rfind
     for style, flag in wanted.items():
         token = b' s="' + style + b'"'
