@@ -141,7 +141,8 @@ def _frame(parts: list[dict]) -> pd.DataFrame:
     coded = {c: _coded(ps) for c, ps in pieces.items() if c not in _NUMBER_COLUMNS}
     keep = _drop_usd_duplicates(coded, numbers, sheet)
     if keep is not None:
-        coded = {c: (small, codes[keep]) for c, (small, codes) in coded.items()}
+        coded = {c: (small[keep], None) if codes is None else (small, codes[keep])
+                 for c, (small, codes) in coded.items()}
         numbers = {c: arr[keep] for c, arr in numbers.items()}
     string = pd.StringDtype(na_value=np.nan)
     data = {}
@@ -150,10 +151,8 @@ def _frame(parts: list[dict]) -> pd.DataFrame:
             data[c] = numbers[c].astype(_NUMBER_COLUMNS[c], copy=False)
             continue
         small, codes = coded[c]
-        if c in _STR_COLUMNS:
-            data[c] = pd.array(small, dtype=string).take(codes)
-        else:  # base_year
-            data[c] = _int_na(small).take(codes)
+        column = pd.array(small, dtype=string) if c in _STR_COLUMNS else _int_na(small)
+        data[c] = column if codes is None else column.take(codes)
     return pd.DataFrame(data, copy=False)  # every array is new: no copy needed
 
 
@@ -161,25 +160,30 @@ def _frame(parts: list[dict]) -> pd.DataFrame:
 _NUMBER_COLUMNS = {"year": np.int64, "fy_start_month": np.int64, "value": np.float64}
 
 
-def _coded(pieces: list) -> tuple[np.ndarray, np.ndarray]:
-    """One column's distinct-per-piece values (object array) and, per row, the position of
-    its value there: a :class:`_Const` is one value for its *n* rows, a :class:`_PerEntity`
-    one value per entity for each of its years, an array one value per row."""
-    small: list = []
-    counts: list = []
+def _coded(pieces: list) -> tuple[np.ndarray, np.ndarray | None]:
+    """One column as values (object array) and, per row, the position of its value there: a
+    :class:`_Const` is one value for its *n* rows, a :class:`_PerEntity` one value per entity
+    for each of its years, an array one value per row. Positions None: one value per row."""
+    if not any(isinstance(p, (_Const, _PerEntity)) for p in pieces):
+        return np.concatenate(pieces), None
+    chunks: list[np.ndarray] = []
+    codes: list[np.ndarray] = []
+    offset = 0
     for p in pieces:
         if isinstance(p, _Const):
-            small.append(p.value)
-            counts.append(p.n)
+            chunk = np.empty(1, dtype=object)
+            chunk[0] = p.value
+            codes.append(np.full(p.n, offset))
         elif isinstance(p, _PerEntity):
-            small.extend(p.values)
-            counts.extend([p.repeat] * len(p.values))
+            chunk = np.empty(len(p.values), dtype=object)
+            chunk[:] = p.values
+            codes.append(np.repeat(np.arange(offset, offset + len(chunk)), p.repeat))
         else:
-            small.extend(p.tolist())
-            counts.extend([1] * len(p))
-    values = np.empty(len(small), dtype=object)
-    values[:] = small
-    return values, np.repeat(np.arange(len(small)), counts)
+            chunk = np.asarray(p, dtype=object)
+            codes.append(np.arange(offset, offset + len(chunk)))
+        chunks.append(chunk)
+        offset += len(chunk)
+    return np.concatenate(chunks), np.concatenate(codes)
 
 
 def _int_na(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -202,7 +206,7 @@ def _sheet_codes(pieces: list) -> np.ndarray:
     return np.repeat(codes, [p.n for p in pieces])
 
 
-def _drop_usd_duplicates(coded: dict[str, tuple[np.ndarray, np.ndarray]],
+def _drop_usd_duplicates(coded: dict[str, tuple[np.ndarray, np.ndarray | None]],
                          numbers: dict[str, np.ndarray], sheet: np.ndarray
                          ) -> np.ndarray | None:
     """Mask dropping local-currency calendar-year rows of US-dollar countries that repeat a
@@ -218,7 +222,7 @@ def _drop_usd_duplicates(coded: dict[str, tuple[np.ndarray, np.ndarray]],
         if column in numbers:
             return numbers[column][rows].tolist()
         small, codes = coded[column]
-        return small[codes[rows]].tolist()
+        return (small[rows] if codes is None else small[codes[rows]]).tolist()
 
     lcu = np.flatnonzero(sheet == _SHEET_ORDER.index("lcu_cy"))
     lcu = lcu[np.asarray(at("unit", lcu), dtype=object) == "USD"]
