@@ -290,12 +290,15 @@ class _Entity:
 def _body(rows: list[list], header: _Header, kind: SheetKind, path: Path, sheet: str
           ) -> list[_Entity]:
     """Country (or region) rows below the header, with the region headings they sit under."""
-    data_cols = [j for j in range(len(rows[header.row])) if j != header.name_col]
+    width, nc = len(rows[header.row]), header.name_col
+    data_cols = [j for j in range(width) if j != nc]
     classified = []
     for i in range(header.row + 1, len(rows)):
         row = rows[i]
-        name = _text(row[header.name_col]) if header.name_col < len(row) else ""
-        filled = any(_text(row[j]) for j in data_cols if j < len(row))
+        name = _text(row[nc]) if nc < len(row) else ""
+        others = row[:nc] + row[nc + 1:width]
+        # an empty cell reads as '' (calamine): a row of them is looked at no further
+        filled = others.count("") != len(others) and any(_text(v) for v in others)
         if not name:
             if filled:
                 j = next(j for j in data_cols if j < len(row) and _text(row[j]))

@@ -219,6 +219,9 @@ def _fiscal_years(rows: list[list], header: _Header, entities: list[_Entity],
         if not rules and e.name in FY_FROM_FOOTNOTES:
             rules = parse_fiscal_year(FY_FROM_FOOTNOTES[e.name])
         conventions.append(text or "Jan-Dec")
+        if len(rules) == 1 and rules[0][:2] == (None, None):  # one convention for all years
+            months[k * ny:(k + 1) * ny] = rules[0][2]
+            continue
         uncovered = []
         for t, y in enumerate(years):
             m = _start_month(rules, y)
