@@ -19,12 +19,7 @@ import defbudget
 ROOT = Path(defbudget.__file__).parent
 
 #: Deferred (function-level) cycles still present, with why. Remove an entry when it is fixed.
-KNOWN_DEFERRED = {
-    # downloads.find/save and fx's rate-file lookup locate SIPRI workbooks and ECB files that
-    # the readers open, and the readers ask downloads for the data folder. The locate step
-    # moves to readers/sipri/locate in the readers/sipri package split (issue 16, later).
-    frozenset({"defbudget._ratefile", "defbudget.downloads", "defbudget.readers.sipri"}),
-}
+KNOWN_DEFERRED: set[frozenset[str]] = set()
 
 
 def _module_name(path: Path) -> str:

@@ -301,7 +301,7 @@ def test_myanmar_fiscal_year_warns_and_morocco_uses_its_footnote(raw_dir):
 
 @pytest.mark.sipri
 def test_cache_serves_without_parsing_and_returns_copies(latest, monkeypatch):
-    import defbudget.readers.sipri as sipri_module
+    import defbudget.readers.sipri.assemble as sipri_module  # where read_sipri finds _read
 
     path, _ = latest
     first = _quiet_read(path)

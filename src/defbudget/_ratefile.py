@@ -19,6 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from defbudget._datadir import data_dir
 from defbudget.readers._common import SourceFormatError
 
 __all__ = ["BUNDLED_SOURCE", "RATES_FILE", "RateFile", "current", "describe", "downloaded_path"]
@@ -59,8 +60,6 @@ def _bundled_path() -> Path:
 
 def downloaded_path() -> Path:
     """Where ``defbudget get rates`` keeps its copy (it may not exist)."""
-    from defbudget.downloads import data_dir
-
     return data_dir() / "rates" / RATES_FILE
 
 

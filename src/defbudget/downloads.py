@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from defbudget._datadir import DATA_DIR_ENV, data_dir, downloaded_sipri
+from defbudget._datadir import sipri_dir as _sipri_dir
 from defbudget.errors import DefbudgetError, UnknownNameError
 
 __all__ = [
@@ -52,8 +54,6 @@ __all__ = [
     "sipri_release",
 ]
 
-#: Environment variable overriding the data folder (tests set it to a temporary folder).
-DATA_DIR_ENV = "DEFBUDGET_DATA_DIR"
 #: Environment variable naming a base URL that serves every file by its name (a mirror).
 MIRROR_ENV = "DEFBUDGET_MIRROR"
 #: Environment variable: seconds to wait for the server (connect and each read).
@@ -124,34 +124,6 @@ SIPRI_RELEASES: tuple[SipriRelease, ...] = (
                  "2026 release (v1.2, April 2026), data 1949-2025; hash recorded at first "
                  "download, once the file reads as a SIPRI workbook"),
 )
-
-
-def data_dir() -> Path:
-    """The user's defbudget data folder (``$DEFBUDGET_DATA_DIR`` or the platform's default).
-
-    Examples
-    --------
-    >>> data_dir().is_absolute()
-    True
-    """
-    env = os.environ.get(DATA_DIR_ENV)
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("defbudget", appauthor=False))
-
-
-def _sipri_dir() -> Path:
-    return data_dir() / "sipri"
-
-
-def downloaded_sipri() -> Path | None:
-    """The folder of downloaded SIPRI workbooks, or None when nothing was downloaded yet."""
-    folder = _sipri_dir()
-    if folder.is_dir() and any(folder.glob("SIPRI-Milex-data-*.xlsx")):
-        return folder
-    return None
 
 
 def _recorded() -> dict:

@@ -53,6 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover - re-exported lazily by __getattr__ below
     import pandas as pd
 
     from defbudget._ratefile import RateFileError
+    from defbudget._xlsx import XlsxLimitError
     from defbudget.compare import UnknownCountryError
     from defbudget.countries import CountryNameError
     from defbudget.downloads import DownloadError
@@ -60,7 +61,6 @@ if TYPE_CHECKING:  # pragma: no cover - re-exported lazily by __getattr__ below
     from defbudget.readers._cache import CacheWarning
     from defbudget.readers._common import SourceFormatError
     from defbudget.readers._countries import UnknownCountryWarning, UnknownCurrencyError
-    from defbudget.readers._xlsx_guard import XlsxLimitError
     from defbudget.readers.owid import OwidFormatError
     from defbudget.readers.sipri import (
         SipriDuplicateWarning,
@@ -224,7 +224,7 @@ _ELSEWHERE = {
     "SipriDuplicateWarning": "defbudget.readers.sipri",
     "SipriMissingSheetWarning": "defbudget.readers.sipri",
     "SipriUnknownCurrencyWarning": "defbudget.readers.sipri",
-    "XlsxLimitError": "defbudget.readers._xlsx_guard",
+    "XlsxLimitError": "defbudget._xlsx",
     "SipriFiscalYearWarning": "defbudget.readers.sipri",
     "SipriFormatError": "defbudget.readers.sipri",
     "SipriNoteWarning": "defbudget.readers.sipri",

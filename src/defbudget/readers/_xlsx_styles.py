@@ -22,13 +22,16 @@ Only the colour class of each flagged cell is returned; values come from calamin
 
 from __future__ import annotations
 
-import posixpath
+import functools
+import re
 import zipfile
 from collections.abc import Iterable
 from os import PathLike
 from xml.parsers import expat
 
-from defbudget.readers._common import SourceFormatError, parse_cell_ref
+from defbudget._xlsx import parse_cell_ref
+from defbudget._xlsx import sheet_parts as _sheet_parts
+from defbudget.readers._common import SourceFormatError
 
 __all__ = ["BLUE", "ESTIMATE", "HIGHLY_UNCERTAIN", "RED", "read_font_flags", "style_flags"]
 
@@ -55,8 +58,6 @@ DEFAULT_PALETTE = (
 )
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 FlagMap = dict[tuple[int, int], str]
 
@@ -121,23 +122,6 @@ def style_flags(styles_xml: bytes) -> dict[int, str]:
     return out
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → zip member of its XML, from workbook.xml and its relationships."""
-    wb = _fromstring(zf.read("xl/workbook.xml"))
-    rels = _fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    target = {}
-    for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship"):
-        t = rel.get("Target", "")
-        t = t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join("xl", t))
-        target[rel.get("Id")] = t
-    parts = {}
-    for sheet in wb.iter(f"{{{_MAIN_NS}}}sheet"):
-        rid = sheet.get(f"{{{_REL_NS}}}id")
-        if rid in target:
-            parts[sheet.get("name")] = target[rid]
-    return parts
-
-
 class _NeedsSlowPath(Exception):
     pass
 
@@ -146,23 +130,60 @@ class _NeedsSlowPath(Exception):
 _REF_MEMO: dict[bytes, tuple[int, int]] = {}
 
 
+#: Inside <sheetData>: a comment, a CDATA section, or a cell tag not starting with ' r="'.
+_ODD_IN_SHEET_DATA = re.compile(rb'<(?:!--|!\[CDATA\[|c(?! r="))')
+
+
+@functools.lru_cache(maxsize=32)
+def _flagged_cells(styles: tuple[bytes, ...]) -> re.Pattern[bytes]:
+    """Regex of a cell tag that starts with its reference and has one of *styles*: group 1
+    the reference, group 2 the style (attributes between them may be anything but ``<>``)."""
+    alternatives = b"|".join(re.escape(s) for s in styles)
+    return re.compile(rb'<c r="([^"]*)"[^<>]*? s="(' + alternatives + rb')"')
+
+
+def _scan_regex(data: bytes, wanted: dict[bytes, str], start: int) -> FlagMap | None:
+    """The flagged cells found by one regex pass over <sheetData>, in C, when there is no
+    comment or CDATA and every cell tag starts with its double-quoted reference (as Excel
+    writes them); None otherwise."""
+    if start < 0 or b"'" in data:
+        return None
+    end = data.find(b"</sheetData>", start)
+    end = len(data) if end < 0 else end
+    if _ODD_IN_SHEET_DATA.search(data, start, end) is not None:
+        return None
+    refs = _REF_MEMO
+    out: FlagMap = {}
+    for ref, style in _flagged_cells(tuple(wanted)).findall(data, start, end):
+        cell = refs.get(ref)
+        if cell is None:
+            cell = refs[ref] = parse_cell_ref(ref.decode("ascii"))
+        out[cell] = wanted[style]
+    return out
+
+
 def _scan_fast(data: bytes, wanted: dict[bytes, str]) -> FlagMap:
     """Find the cells whose ``s`` is a flagged style by searching for ``s="N"`` directly.
 
-    Only the (few) flagged cells are visited, not every cell. Raises _NeedsSlowPath when the
-    layout is not the plain one this relies on (then expat does the work).
+    In the layout Excel writes (every cell tag starting with its double-quoted reference, no
+    comment or CDATA) one regex pass over <sheetData> finds them; otherwise only the (few)
+    flagged cells are visited, one search per style. Raises _NeedsSlowPath when the layout
+    is not the plain one this relies on (then expat does the work).
     """
     start = data.find(b"<sheetData")
     if b"<!DOCTYPE" in data[:start] or b"<!ENTITY" in data[:start]:
         raise _NeedsSlowPath  # expat refuses DTDs and entities, with a clear message
+    found = _scan_regex(data, wanted, start)
+    if found is not None:
+        return found
+    refs = _REF_MEMO
+    out: FlagMap = {}
     if start < 0 or b"<!--" in data or b"<![CDATA[" in data or b"='" in data:
         raise _NeedsSlowPath
     for sep in (b"<c\n", b"<c\t", b"<c\r"):
         if sep in data:
             raise _NeedsSlowPath
     find, rfind = data.find, data.rfind
-    refs = _REF_MEMO
-    out: FlagMap = {}
     for style, flag in wanted.items():
         token = b' s="' + style + b'"'
         pos = find(token, start)

@@ -1,4 +1,10 @@
-"""Bounds checked on an .xlsx before any parser (calamine, openpyxl, expat) sees it.
+"""xlsx plumbing shared by the readers and the export: bounds, sheet parts, cell references.
+
+* Cell references: :func:`cell_ref` / :func:`parse_cell_ref` (zero-based row and column to
+  and from ``"D12"``) and :func:`column_letters`.
+* :func:`sheet_parts`: sheet name -> the zip member of its XML, from ``xl/workbook.xml`` and
+  its relationships (parsed with defusedxml).
+* The guard: bounds checked on an .xlsx before any parser (calamine, openpyxl, expat) sees it.
 
 An .xlsx is a zip archive, and a small file can inflate into gigabytes ("zip bomb"), or name
 one cell at ``XFD1048576`` so that a reader building a dense grid asks for 17 billion cells.
@@ -20,6 +26,7 @@ the reader re-raises it as its own format error with the file name and the fix.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import struct
 import zipfile
@@ -28,7 +35,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from defbudget.errors import DefbudgetError
-from defbudget.readers._common import cell_ref, parse_cell_ref
 
 __all__ = [
     "LARGEST_REAL_GRID",
@@ -42,9 +48,13 @@ __all__ = [
     "SheetScan",
     "XlsxLimitError",
     "cell_problem",
+    "cell_ref",
     "check_zip",
+    "column_letters",
+    "parse_cell_ref",
     "read_member",
     "scan_sheet",
+    "sheet_parts",
 ]
 
 #: The largest member of the three real SIPRI releases (xl/worksheets/sheet7.xml of
@@ -73,6 +83,88 @@ RATIO_FLOOR_BYTES = 1 << 16
 _CHUNK = 1 << 20
 
 
+# --- cell references -------------------------------------------------------------------------
+
+def column_letters(col: int) -> str:
+    """Spreadsheet column letters of a zero-based column index.
+
+    Examples
+    --------
+    >>> column_letters(0), column_letters(25), column_letters(26), column_letters(701)
+    ('A', 'Z', 'AA', 'ZZ')
+    """
+    if col < 0:
+        raise ValueError(f"column index must be >= 0, got {col}")
+    letters = ""
+    n = col + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_ref(row: int, col: int) -> str:
+    """A1 reference of a zero-based (row, column) position.
+
+    Examples
+    --------
+    >>> cell_ref(0, 0), cell_ref(5, 2), cell_ref(13, 27)
+    ('A1', 'C6', 'AB14')
+    """
+    return f"{column_letters(col)}{row + 1}"
+
+
+def parse_cell_ref(ref: str) -> tuple[int, int]:
+    """Zero-based (row, column) of an A1 reference such as ``"D12"``.
+
+    Examples
+    --------
+    >>> parse_cell_ref("A1"), parse_cell_ref("D12"), parse_cell_ref("AB14")
+    ((0, 0), (11, 3), (13, 27))
+    """
+    col = 0
+    i = 0
+    n = len(ref)
+    while i < n and "A" <= ref[i] <= "Z":
+        col = col * 26 + (ord(ref[i]) - 64)
+        i += 1
+    if i == 0 or i == n:
+        raise ValueError(f"not an A1 cell reference: {ref!r}")
+    return int(ref[i:]) - 1, col - 1
+
+
+# --- sheet parts -----------------------------------------------------------------------------
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> zip member of its XML, from ``xl/workbook.xml`` and its relationships.
+
+    Both parts are parsed with defusedxml (a DTD or entity declaration raises
+    ``defusedxml.DefusedXmlException``); a relationship target is resolved against ``xl/``
+    unless it is absolute.
+    """
+    import defusedxml.ElementTree as DET
+
+    wb = DET.fromstring(zf.read("xl/workbook.xml"))
+    rels = DET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    target = {}
+    for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship"):
+        t = rel.get("Target", "")
+        t = t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join("xl", t))
+        target[rel.get("Id")] = t
+    parts = {}
+    for sheet in wb.iter(f"{{{_MAIN_NS}}}sheet"):
+        rid = sheet.get(f"{{{_REL_NS}}}id")
+        name = sheet.get("name")
+        if rid in target and name is not None:
+            parts[name] = target[rid]
+    return parts
+
+
 class XlsxLimitError(DefbudgetError, ValueError):
     """A workbook breaks one of the bounds; ``member`` and ``cell`` say where."""
 
@@ -89,6 +181,8 @@ def _mb(n: float) -> str:
 def _raw_data(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """The compressed bytes of *info*, found through its local header."""
     fp = zf.fp
+    if fp is None:
+        raise XlsxLimitError("the zip archive is closed", member=info.filename)
     fp.seek(info.header_offset)
     head = fp.read(30)
     if len(head) != 30 or head[:4] != b"PK\x03\x04":

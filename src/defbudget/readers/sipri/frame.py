@@ -1,0 +1,249 @@
+"""Columns of the tidy frame, built per sheet as compact pieces (one value per part or per
+country, repeated only once, in :func:`_frame`), and the one overlap between sheets removed.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from defbudget.errors import find_stack_level
+from defbudget.readers.sipri._errors import SipriDuplicateWarning
+from defbudget.readers.sipri.layout import SheetKind
+from defbudget.readers.sipri.values import _Context
+
+__all__ = ["BASIS"]
+
+#: A sheet's columns: arrays, or compact pieces expanded by :func:`_frame`.
+Columns = dict[str, Any]
+
+#: The ``basis`` of SIPRI rows: SIPRI's definition of military expenditure.
+BASIS = "sipri"
+
+
+class _ConcatParts(list):
+    """Pieces of one column of a sheet that is itself made of several parts."""
+
+
+def _flatten(piece) -> list:
+    return list(piece) if isinstance(piece, _ConcatParts) else [piece]
+
+
+class _Const:
+    """A column that holds one value for all *n* rows of a part (expanded in _frame)."""
+
+    __slots__ = ("n", "value")
+
+    def __init__(self, value, n: int):
+        self.value, self.n = value, n
+
+
+class _PerEntity:
+    """A column holding one value per entity, repeated for each of its years."""
+
+    __slots__ = ("repeat", "values")
+
+    def __init__(self, values, repeat: int):
+        self.values, self.repeat = values, repeat
+
+
+def _assemble(entities, years, values, flags, kind: SheetKind, ctx: _Context, iso3, *,
+              unit=None, period=None, fy_start=None, price_basis=None, base_year=None,
+              symbols=None, footnotes=None, notes=None, currency_name=None,
+              fy_convention=None) -> dict:
+    ne, ny = len(entities), len(years)
+    n = ne * ny
+
+    def per_entity(seq):
+        return _PerEntity(seq, ny)
+
+    def const(v):
+        return _Const(v, n)
+
+    adopted = [bool(s) and "adopted_budget" in s for s in (symbols or [None] * ne)]
+    stage = (const(None) if kind.short == "regional" else
+             per_entity(["enacted" if a else "actual" for a in adopted]))
+    return {
+        "country": per_entity([e.name for e in entities]),
+        "iso3": per_entity([iso3.get(e.name) for e in entities]),
+        "year": np.tile(np.asarray(years, dtype=np.int64), ne),
+        "period": const(period or kind.period),
+        "fy_start_month": (fy_start if fy_start is not None else const(1)),
+        "measure": const(kind.measure),
+        "basis": const(BASIS),
+        "value": values,
+        "unit": unit if unit is not None else const(kind.unit),
+        "price_basis": const(price_basis or kind.price_basis),
+        "base_year": const(base_year),
+        "stage": stage,
+        "flag": flags,
+        "source": const(ctx.source),
+        "region": per_entity([e.region for e in entities]),
+        "subregion": per_entity([e.subregion for e in entities]),
+        "currency_name": (per_entity(currency_name) if currency_name is not None
+                          else const(None)),
+        "note": per_entity(notes) if notes is not None else const(None),
+        "footnotes": per_entity(footnotes) if footnotes is not None else const(None),
+        "symbols": per_entity(symbols) if symbols is not None else const(None),
+        "fy_convention": (per_entity(fy_convention) if fy_convention is not None
+                          else const(None)),
+        "_sheet": const(kind.short),
+    }
+
+
+def _column(pieces: list) -> np.ndarray:
+    """Concatenate the pieces of one column (arrays, _Const and _PerEntity) into one array."""
+    small, counts = [], []
+    if all(isinstance(p, (_Const, _PerEntity)) for p in pieces):
+        for p in pieces:
+            if isinstance(p, _Const):
+                small.append(p.value)
+                counts.append(p.n)
+            else:
+                small.extend(p.values)
+                counts.extend([p.repeat] * len(p.values))
+        arr = np.empty(len(small), dtype=object)
+        arr[:] = small
+        return np.repeat(arr, counts)
+    out = []
+    for p in pieces:
+        if isinstance(p, _Const):
+            out.append(np.full(p.n, p.value, dtype=object if not isinstance(p.value, int)
+                               else np.int64))
+        elif isinstance(p, _PerEntity):
+            arr = np.empty(len(p.values), dtype=object)
+            arr[:] = p.values
+            out.append(np.repeat(arr, p.repeat))
+        else:
+            out.append(p)
+    return np.concatenate(out)
+
+
+_STR_COLUMNS = ("country", "iso3", "period", "measure", "basis", "unit", "price_basis",
+                "stage", "flag", "source", "region", "subregion", "currency_name", "note",
+                "footnotes", "symbols", "fy_convention")
+
+
+def _frame(parts: list[dict]) -> pd.DataFrame:
+    """The tidy frame of the sheets' columns (*parts*, one dict per sheet).
+
+    Each column is kept as its pieces' values and, per row, the position of its value
+    (:func:`_coded`): a country's name is one Python object however many years it has, and
+    a string column is validated once per value, not once per row. The local-currency rows
+    that repeat a Current US$ row are dropped (:func:`_drop_usd_duplicates`) by dropping
+    their positions."""
+    pieces = {c: [q for p in parts for q in _flatten(p[c])] for c in parts[0]}
+    sheet = _sheet_codes(pieces.pop("_sheet"))
+    numbers = {c: _column(pieces[c]) for c in _NUMBER_COLUMNS}
+    coded = {c: _coded(ps) for c, ps in pieces.items() if c not in _NUMBER_COLUMNS}
+    keep = _drop_usd_duplicates(coded, numbers, sheet)
+    if keep is not None:
+        coded = {c: (small[keep], None) if codes is None else (small, codes[keep])
+                 for c, (small, codes) in coded.items()}
+        numbers = {c: arr[keep] for c, arr in numbers.items()}
+    string = pd.StringDtype(na_value=np.nan)
+    data = {}
+    for c in pieces:
+        if c in _NUMBER_COLUMNS:
+            data[c] = numbers[c].astype(_NUMBER_COLUMNS[c], copy=False)
+            continue
+        small, codes = coded[c]
+        column = pd.array(small, dtype=string) if c in _STR_COLUMNS else _int_na(small)
+        data[c] = column if codes is None else column.take(codes)
+    return pd.DataFrame(data, copy=False)  # every array is new: no copy needed
+
+
+#: Columns built as plain numpy arrays, with their dtype.
+_NUMBER_COLUMNS = {"year": np.int64, "fy_start_month": np.int64, "value": np.float64}
+
+
+def _coded(pieces: list) -> tuple[np.ndarray, np.ndarray | None]:
+    """One column as values (object array) and, per row, the position of its value there: a
+    :class:`_Const` is one value for its *n* rows, a :class:`_PerEntity` one value per entity
+    for each of its years, an array one value per row. Positions None: one value per row."""
+    if not any(isinstance(p, (_Const, _PerEntity)) for p in pieces):
+        return np.concatenate(pieces), None
+    chunks: list[np.ndarray] = []
+    codes: list[np.ndarray] = []
+    offset = 0
+    for p in pieces:
+        if isinstance(p, _Const):
+            chunk = np.empty(1, dtype=object)
+            chunk[0] = p.value
+            codes.append(np.full(p.n, offset))
+        elif isinstance(p, _PerEntity):
+            chunk = np.empty(len(p.values), dtype=object)
+            chunk[:] = p.values
+            codes.append(np.repeat(np.arange(offset, offset + len(chunk)), p.repeat))
+        else:
+            chunk = np.asarray(p, dtype=object)
+            codes.append(np.arange(offset, offset + len(chunk)))
+        chunks.append(chunk)
+        offset += len(chunk)
+    return np.concatenate(chunks), np.concatenate(codes)
+
+
+def _int_na(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``Int64`` array of *values* (ints and None)."""
+    mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+    ints = np.fromiter((0 if v is None else int(v) for v in values), dtype=np.int64,
+                       count=len(values))
+    return pd.arrays.IntegerArray(ints, mask)
+
+
+#: Sheet kinds in the order of their codes in :func:`_sheet_codes`.
+_SHEET_ORDER = ("constant_usd", "current_usd", "lcu_fy", "lcu_cy", "share_gdp", "per_capita",
+                "share_govt", "regional")
+
+
+def _sheet_codes(pieces: list) -> np.ndarray:
+    """The ``_sheet`` column (one :class:`_Const` per part) as small integer codes of
+    :data:`_SHEET_ORDER`, compared without touching a Python object per row."""
+    codes = np.asarray([_SHEET_ORDER.index(p.value) for p in pieces], dtype=np.int8)
+    return np.repeat(codes, [p.n for p in pieces])
+
+
+def _drop_usd_duplicates(coded: dict[str, tuple[np.ndarray, np.ndarray | None]],
+                         numbers: dict[str, np.ndarray], sheet: np.ndarray
+                         ) -> np.ndarray | None:
+    """Mask dropping local-currency calendar-year rows of US-dollar countries that repeat a
+    Current US$ row (same country, year, unit USD, current prices, CY).
+
+    SIPRI prints the same figure on both sheets for the United States, Ecuador, El Salvador,
+    Somalia, Timor-Leste and (to 2018) Zimbabwe; the tidy frame holds it once, from the
+    Current US$ sheet. Should the two ever differ, a :class:`SipriDuplicateWarning` says so.
+    *coded* holds the text columns (:func:`_coded`), *numbers* the numeric ones, *sheet*
+    the codes of :func:`_sheet_codes`.
+    """
+    def at(column: str, rows: np.ndarray) -> list:
+        if column in numbers:
+            return numbers[column][rows].tolist()
+        small, codes = coded[column]
+        return (small[rows] if codes is None else small[codes[rows]]).tolist()
+
+    lcu = np.flatnonzero(sheet == _SHEET_ORDER.index("lcu_cy"))
+    lcu = lcu[np.asarray(at("unit", lcu), dtype=object) == "USD"]
+    usd = np.flatnonzero(sheet == _SHEET_ORDER.index("current_usd"))
+    if not lcu.size or not usd.size:
+        return None
+    index = dict(zip(zip(at("country", usd), at("year", usd), strict=True), usd.tolist(),
+                     strict=True))
+    keep = np.ones(len(sheet), dtype=bool)
+    rows = lcu.tolist()
+    for k, country, year in zip(rows, at("country", lcu), at("year", lcu), strict=True):
+        twin = index.get((country, year))
+        if twin is None:
+            continue
+        keep[k] = False
+        a, b = float(numbers["value"][k]), float(numbers["value"][twin])
+        fa, fb = at("flag", np.array([k, twin]))
+        same = (np.isnan(a) and np.isnan(b)) or (abs(a - b) <= 1e-9 * max(abs(a), abs(b)))
+        if not same or fa != fb:
+            warnings.warn(
+                f"{country} {int(year)}: the local-currency (US$) figure {a!r} ({fa}) differs "
+                f"from the Current US$ figure {b!r} ({fb}); keeping the Current US$ one.",
+                SipriDuplicateWarning, stacklevel=find_stack_level())
+    return keep

@@ -1,0 +1,173 @@
+"""readers/sipri is a package of one module per job behind a façade that keeps every name
+the one-module reader had (issue 16): the list below was taken from
+``dir(defbudget.readers.sipri)`` before the split, minus the standard library's and numpy's
+and pandas' names it happened to import."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from conftest import SIPRI_RELEASES, raw_file
+
+import defbudget.readers.sipri as sipri
+
+#: Every name importable from defbudget.readers.sipri when it was one module (sipri.py).
+NAMES_BEFORE_THE_SPLIT = """
+BASIS COUNTRY_LABEL CURRENCY_BY_YEAR CURRENCY_LABEL DOWNLOAD_URL DefbudgetError
+DefbudgetWarning ENV_VAR FISCAL_YEAR_LABEL FOOTNOTES_SHEET FULL_RELEASE_MIN FY_FROM_FOOTNOTES
+KNOWN_REGIONS MAX_FILE_BYTES MAX_HEADER_ROW NOTES_LABEL NOT_INDEPENDENT NOT_INDEPENDENT_MARKERS
+OMITTED_LABEL READER_VERSION REGION_LABEL REPORTING_YEAR_LABEL SHEET_KINDS SHEET_NAMES SOURCE_ID
+SYMBOLS SheetKind SipriDuplicateWarning SipriFiscalYearWarning SipriFormatError
+SipriMissingSheetWarning SipriNoteWarning SipriUnknownCurrencyWarning SipriWorkbookNotFoundError
+SourceFormatError UNAVAILABLE UNAVAILABLE_MARKERS UNIT_FIXES UNKNOWN_UNIT UnitFix
+UnknownCurrencyError WORKBOOK_GLOB WORLD XlsxLimitError YEAR_RANGE _BAD _BASE_YEAR_NOTE
+_CURRENT_PRICES_HEADER _ConcatParts _Const _Context _EDITION _Entity _FRONT_PAGE _Header _KIND
+_KNOWN_REGIONS _MARKER_FLAG _MONTHS _OLE_MAGIC _PerEntity _READERS _SCALE_PATTERNS _STR_COLUMNS
+_SYMBOL_ORDER _TITLE_YEARS _YEARISH_TEXT _assemble _body _cache _check_frame _check_numbers
+_check_plausible _check_unique_names _column _constant_base_year _country_sheet _display_names
+_drop_usd_duplicates _edition_from_drawings _entity_notes _find_header _flatten _frame
+_is_encrypted_ole _is_worksheet _label_col _limit_error _match_sheets _normalise_sheets
+_not_found _notes_text _open_checked _open_workbook _raw_text _read _release_sort_key _scale
+_scan_sheets _sheet_rows _start_month _text _unit_fix _values _year_of cell_problem cell_ref
+check_zip clean_name currency_code find_sipri_workbook find_stack_level iso3_codes
+normalise_name parse_fiscal_year parse_notes read_constant_usd_sheet read_current_usd_sheet
+read_footnotes read_lcu_cy_sheet read_lcu_fy_sheet read_member read_per_capita_sheet
+read_regional_sheet read_share_gdp_sheet read_share_govt_sheet read_sipri scan_sheet
+sipri_release_info
+""".split()
+
+PUBLIC_BEFORE_THE_SPLIT = [
+    "ENV_VAR", "SHEET_NAMES", "SYMBOLS", "SipriDuplicateWarning", "SipriFiscalYearWarning",
+    "SipriFormatError", "SipriMissingSheetWarning", "SipriNoteWarning",
+    "SipriUnknownCurrencyWarning", "SipriWorkbookNotFoundError", "find_sipri_workbook",
+    "read_sipri", "sipri_release_info"]
+
+SUBMODULES = ("locate", "open", "grammar", "layout", "values", "sheets", "frame", "assemble")
+
+
+def test_every_name_of_the_one_module_reader_still_imports():
+    assert len(NAMES_BEFORE_THE_SPLIT) == 129
+    missing = [n for n in NAMES_BEFORE_THE_SPLIT if not hasattr(sipri, n)]
+    assert missing == []
+
+
+def test_the_public_list_is_unchanged():
+    assert sorted(sipri.__all__) == sorted(PUBLIC_BEFORE_THE_SPLIT)
+
+
+@pytest.mark.parametrize("name", [n for n in PUBLIC_BEFORE_THE_SPLIT if n[0].isupper()
+                                  and n.startswith("Sipri")])
+def test_the_error_classes_keep_their_public_module(name):
+    cls = getattr(sipri, name)
+    assert cls.__module__ == "defbudget.readers.sipri"
+    assert pickle.loads(pickle.dumps(cls)) is cls
+
+
+def test_one_module_per_job():
+    import importlib
+
+    for name in SUBMODULES:
+        module = importlib.import_module(f"defbudget.readers.sipri.{name}")
+        assert module.__doc__ and len(module.__doc__.split()) > 10, name
+    # the façade defines nothing itself: every name comes from a submodule or elsewhere
+    assert sipri.read_sipri.__module__ == "defbudget.readers.sipri.assemble"
+    assert sipri.find_sipri_workbook.__module__ == "defbudget.readers.sipri.locate"
+    assert sipri.parse_notes.__module__ == "defbudget.readers.sipri.grammar"
+
+
+def test_xlsx_plumbing_lives_in_one_module():
+    from defbudget import _xlsx
+    from defbudget.readers import _common, _xlsx_styles
+
+    assert _common.cell_ref is _xlsx.cell_ref
+    assert _common.column_letters is _xlsx.column_letters
+    assert _xlsx_styles._sheet_parts is _xlsx.sheet_parts
+    assert _xlsx.parse_cell_ref("ZZ999") == (998, 701)
+    assert _xlsx.cell_ref(998, 701) == "ZZ999"
+    assert sipri.XlsxLimitError is _xlsx.XlsxLimitError
+
+
+# --- the faster paths give exactly what the plain ones gave ---------------------------------
+
+_STYLES = {b"9": "estimate", b"10": "highly_uncertain"}
+_SHEET = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+          b"<sheetData>%s</sheetData></worksheet>")
+
+
+@pytest.mark.parametrize(("cells", "expected"), [
+    # Excel's layout: one regex pass
+    (b'<row r="2"><c r="B2" s="9"><v>1</v></c><c r="C2" s="5"><v>2</v></c>'
+     b'<c r="D2" s="10" t="n"><v>3</v></c></row>',
+     {(1, 1): "estimate", (1, 3): "highly_uncertain"}),
+    # another attribute between r and s
+    (b'<row r="3"><c r="AB3" t="n" s="10"><v>1</v></c></row>', {(2, 27): "highly_uncertain"}),
+    # s before r: the per-style search
+    (b'<row r="4"><c s="9" r="E4"><v>1</v></c></row>', {(3, 4): "estimate"}),
+    # a commented-out cell is not a cell (expat)
+    (b'<row r="5"><!-- <c r="A5" s="9"><v>1</v></c> --><c r="B5" s="9"><v>2</v></c></row>',
+     {(4, 1): "estimate"}),
+    # a row style is not a cell style
+    (b'<row r="6" s="9" customFormat="1"><c r="A6"><v>1</v></c></row>', {}),
+])
+def test_font_colour_scans_agree(cells, expected):
+    from defbudget.readers._xlsx_styles import _NeedsSlowPath, _scan_expat, _scan_fast
+
+    data = _SHEET % cells
+    try:
+        fast = _scan_fast(data, _STYLES)
+    except _NeedsSlowPath:
+        fast = None
+    assert _scan_expat(data, _STYLES) == expected
+    assert fast in (None, expected)
+
+
+@pytest.mark.sipri
+@pytest.mark.parametrize("release", ["1948-2023", "1949-2023", "1949-2024_2"])
+def test_font_colours_of_the_real_releases_agree_with_expat(raw_dir, release):
+    from defbudget.readers._xlsx_styles import read_font_flags
+
+    path = raw_file(raw_dir, SIPRI_RELEASES[release])
+    names = list(sipri.sipri_release_info(path)["sheets"].values())
+    fast = read_font_flags(path, names, method="fast")
+    assert fast == read_font_flags(path, names, method="expat")
+    assert sum(map(len, fast.values())) > 5000
+
+
+def test_display_names_as_countries_gives_them():
+    import numpy as np
+    import pandas as pd
+
+    from defbudget.countries import with_display_names
+
+    string = pd.StringDtype(na_value=np.nan)
+    frame = pd.DataFrame({
+        "country": pd.array(["Korea, South", "World", "Korea, South", "USSR", "Turkey",
+                             "Turkey", "Japan"], dtype=string),
+        "iso3": pd.array(["KOR", np.nan, "KOR", np.nan, np.nan, "TUR", "JPN"], dtype=string),
+        "year": [2020, 2020, 2021, 1990, 2019, 2020, 2020]})
+    got = sipri._display_names(frame)
+    want = with_display_names(frame.assign(country_as_published=frame["country"]))
+    pd.testing.assert_frame_equal(got, want)
+    assert got["country"].tolist() == ["South Korea", "World", "South Korea", "USSR",
+                                       "Türkiye", "Türkiye", "Japan"]
+    assert frame["country"].iloc[0] == "Korea, South"  # the input is left alone
+
+
+@pytest.mark.sipri
+def test_display_names_of_a_real_release_as_countries_gives_them(sipri_latest):
+    import pandas as pd
+
+    from defbudget.countries import with_display_names
+
+    with pytest.warns(sipri.SipriFiscalYearWarning, match="Myanmar"):  # as read_sipri warns
+        raw, _info = sipri._read(sipri_latest, None)
+    got = sipri._display_names(raw)
+    pd.testing.assert_frame_equal(
+        got, with_display_names(raw.assign(country_as_published=raw["country"])))
+    assert (got["country"] != got["country_as_published"]).sum() == 5296
