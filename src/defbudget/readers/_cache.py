@@ -58,7 +58,7 @@ from defbudget.errors import DefbudgetWarning, find_stack_level
 
 __all__ = ["ENV_DIR", "ENV_OFF", "MAX_ENTRIES", "CacheWarning", "cache_dir", "clear",
            "clear_disk", "default_dir", "disk_entries", "file_digest", "get", "put",
-           "read_through"]
+           "read_file_through", "read_through"]
 
 
 class CacheWarning(DefbudgetWarning):
@@ -411,17 +411,15 @@ def put(key: str, value, *, directory: Path | None = None, label: str | None = N
                       CacheWarning, stacklevel=find_stack_level())
 
 
-def _describe(key: str, value, frame) -> str:
+def _describe(key: str, value) -> str:
     """What a cache file holds, for ``defbudget cache info``: the reader, the file it read
-    (when the value says), the options in the key, and the frame's size."""
+    (when the value says) and the options in the key."""
     reader, *rest = key.split("-")
     options = "-".join(p for p in rest if not re.fullmatch(r"[0-9a-f]{64}", p))
     what = reader
     if isinstance(value, tuple) and isinstance(value[1], dict) and value[1].get("path"):
         what += f": {Path(str(value[1]['path'])).name}"
-    if options:
-        what += f" [{options}]"
-    return f"{what}; {len(frame):,} rows x {len(frame.columns)} columns"
+    return f"{what} [{options}]" if options else what
 
 
 def _store(key: str, value, directory: Path, *, label: str | None = None,
@@ -447,7 +445,8 @@ def _store(key: str, value, directory: Path, *, label: str | None = None,
     if packed is None:
         return
     arrays, meta["frame"] = packed
-    meta["label"] = label or _describe(key, value, frame)
+    meta["label"] = (f"{label or _describe(key, value)}; {len(frame):,} rows x "
+                     f"{len(frame.columns)} columns")
     meta["warnings"] = recorded
     try:
         blob = json.dumps(meta, allow_nan=True).encode("utf-8", "surrogatepass")
@@ -519,6 +518,29 @@ def read_through(key: str, compute: Callable[[], Any], *, directory: Path | None
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     put(key, value, directory=directory, label=label, recorded=_record(caught))
     return value  # put keeps its own copy
+
+
+def read_file_through(reader: str, paths: list[Path | None], options: object,
+                      compute: Callable[[], Any], *, cache: bool = True):
+    """*compute()*, the parse of *paths* by *reader*, cached under their content.
+
+    The key is *reader*, the SHA-256 of each file (``none`` for a None path) and a short
+    hash of *options* (whatever else changes the result: a column, a file name the source
+    id is made from, the reader's version). A file that cannot be read is left to *compute*,
+    whose error names it.
+    """
+    if not cache:
+        return compute()
+    try:
+        digests = [file_digest(p) if p is not None else "none" for p in paths]
+    except OSError:
+        return compute()
+    extra = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode(
+        "utf-8", "surrogatepass")).hexdigest()[:16]
+    first = next((p for p in paths if p is not None), None)
+    label = f"{reader}: {first.name}" if first is not None else reader
+    return read_through("-".join([reader, *digests, extra]), compute,
+                        directory=cache_dir(), label=label)
 
 
 # --------------------------------------------------------------------------- the folder
