@@ -118,15 +118,22 @@ def _countries(frame: pd.DataFrame, wanted: str | None) -> pd.DataFrame:
     (resolved as by :func:`defbudget.compare.select`: 'South Korea', 'US', 'UK', 'Turkey')."""
     if wanted is None:
         return frame
+    import numpy as np
+
     from defbudget.compare import UnknownCountryError, _resolve_country
 
-    mask = pd.Series(False, index=frame.index)
+    # The match depends on a row's country and code only: match each distinct pair once
+    # (a few hundred, not every row of a SIPRI sheet), then take the rows of those pairs.
+    cols = [c for c in ("country", "iso3") if c in frame.columns]
+    pairs = frame[cols].drop_duplicates().reset_index(drop=True)
+    pair_of_row = frame.groupby(cols, dropna=False, sort=False).ngroup().to_numpy()
+    chosen = np.zeros(len(pairs), dtype=bool)
     for w in _entries(wanted, "--countries"):
         try:
-            mask |= _resolve_country(frame, w)
+            chosen |= _resolve_country(pairs, w).to_numpy()
         except UnknownCountryError as err:
             raise LookupError(f"--countries: {err}") from None
-    return frame[mask]
+    return frame[chosen[pair_of_row]]
 
 
 def _default_group(frame: pd.DataFrame) -> str | None:
