@@ -347,3 +347,28 @@ def test_cache_clear_leaves_a_file_writable_by_others(folder):
     removed, freed = _cache.clear_disk(folder)
     assert removed == 1 and freed > 0
     assert _files(folder) == [shared.name]
+
+
+def test_cache_clear_removes_a_killed_run_s_temp_file_but_no_other_hidden_file(folder):
+    digest = "0123456789abcdef" * 4
+    killed = folder / f".sipri-{digest}-all-v3.k2j4_1x.tmp"
+    theirs = folder / ".notes.tmp"
+    folder.mkdir(mode=0o700)
+    killed.write_bytes(b"half a file")
+    theirs.write_text("a note")
+    [entry] = _cache.disk_entries(folder)
+    assert entry["path"] == killed and entry["label"].startswith("unfinished")
+    assert _cache.clear_disk(folder) == (1, 11)
+    assert _files(folder) == [".notes.tmp"]
+
+
+def test_a_read_that_fails_still_issues_its_warnings_and_keeps_nothing(folder):
+    def parse():
+        warnings.warn("cell C3: odd", _ReadWarning, stacklevel=2)
+        raise ValueError("cell D4: bad")
+
+    with pytest.warns(_ReadWarning, match="cell C3: odd"), \
+            pytest.raises(ValueError, match="cell D4: bad"):
+        _cache.read_through("fails", parse, directory=folder)
+    assert _cache.get("fails", directory=folder) is None
+    assert _files(folder) == []

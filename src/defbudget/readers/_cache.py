@@ -544,9 +544,14 @@ def read_file_through(reader: str, paths: list[Path | None], options: object,
 
 
 # --------------------------------------------------------------------------- the folder
+#: The temporary name :func:`_store` writes before the move: ``.<key>.<random>.tmp``, where
+#: the key of every reader's file holds a SHA-256 digest.
+_TMP_NAME = re.compile(r"\.[A-Za-z0-9_.+-]*[0-9a-f]{64}[A-Za-z0-9_.+-]*\.tmp")
+
+
 def _our_file(path: Path) -> bool:
-    return path.name.endswith(".npz") or (path.name.startswith(".") and
-                                          path.name.endswith(".tmp"))
+    """A name the kit may have written (an .npz is then checked for the kit's marker)."""
+    return path.name.endswith(".npz") or bool(_TMP_NAME.fullmatch(path.name))
 
 
 def disk_entries(directory: Path | None = None) -> list[dict[str, Any]]:
