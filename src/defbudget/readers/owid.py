@@ -223,7 +223,7 @@ def _tidy(raw: pd.DataFrame, path: Path, values: pd.Series, years: pd.Series, me
         "price_basis": "current",
         "base_year": pd.array([pd.NA] * len(raw), dtype="Int64"),
         "stage": None,
-        "flag": np.where(values.isna(), "unavailable", None),
+        "flag": values.isna().map({True: "unavailable", False: None}),
         "source": SOURCE_ID.format(slug=slug),
     })
     if region_col is not None:

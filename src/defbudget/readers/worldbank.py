@@ -290,7 +290,7 @@ def _tidy(long: pd.DataFrame, values: pd.Series, is_country: dict, region_of: di
         "price_basis": spec.map(lambda s: s[2]),
         "base_year": pd.array([pd.NA] * len(long), dtype="Int64"),
         "stage": None,
-        "flag": np.where(values.isna(), "unavailable", None),
+        "flag": values.isna().map({True: "unavailable", False: None}),
         "source": long["Indicator Code"].map(lambda c: SOURCE_ID.format(indicator=c)),
         "region": codes.map(lambda c: region_of.get(c) or None),
         "vintage": updated,
