@@ -12,6 +12,11 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 # An empty data folder for the whole run: a developer's own `defbudget get sipri|rates`
 # downloads must not change what the tests see, and no test may write into the real one.
 os.environ["DEFBUDGET_DATA_DIR"] = tempfile.mkdtemp(prefix="defbudget-test-data-")
+# The on-disk cache is on by default: the run (its CLI subprocesses and notebook kernels
+# too, which inherit the environment) keeps it in a fresh folder of its own, never in the
+# developer's real cache, and a developer's DEFBUDGET_NO_CACHE does not change the tests.
+os.environ["DEFBUDGET_CACHE_DIR"] = tempfile.mkdtemp(prefix="defbudget-test-cache-")
+os.environ.pop("DEFBUDGET_NO_CACHE", None)
 
 #: ../shared/data/raw beside the project's root (override with DEFBUDGET_RAW_DIR).
 RAW_DIR = Path(os.environ.get(

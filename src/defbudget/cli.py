@@ -118,15 +118,22 @@ def _countries(frame: pd.DataFrame, wanted: str | None) -> pd.DataFrame:
     (resolved as by :func:`defbudget.compare.select`: 'South Korea', 'US', 'UK', 'Turkey')."""
     if wanted is None:
         return frame
+    import numpy as np
+
     from defbudget.compare import UnknownCountryError, _resolve_country
 
-    mask = pd.Series(False, index=frame.index)
+    # The match depends on a row's country and code only: match each distinct pair once
+    # (a few hundred, not every row of a SIPRI sheet), then take the rows of those pairs.
+    cols = [c for c in ("country", "iso3") if c in frame.columns]
+    pairs = frame[cols].drop_duplicates().reset_index(drop=True)
+    pair_of_row = frame.groupby(cols, dropna=False, sort=False).ngroup().to_numpy()
+    chosen = np.zeros(len(pairs), dtype=bool)
     for w in _entries(wanted, "--countries"):
         try:
-            mask |= _resolve_country(frame, w)
+            chosen |= _resolve_country(pairs, w).to_numpy()
         except UnknownCountryError as err:
             raise LookupError(f"--countries: {err}") from None
-    return frame[mask]
+    return frame[chosen[pair_of_row]]
 
 
 def _default_group(frame: pd.DataFrame) -> str | None:
@@ -482,15 +489,8 @@ def _cmd_sipri(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_sipri_diff(args: argparse.Namespace) -> int:
-    """``defbudget sipri diff OLD NEW [-o FILE]``: what SIPRI revised between two releases."""
-    if len(args.more) != 2:
-        raise ValueError(f"sipri diff takes two workbooks, OLD and NEW; got {len(args.more)} "
-                         "(e.g. defbudget sipri diff SIPRI-Milex-data-1949-2023.xlsx "
-                         "SIPRI-Milex-data-1949-2024_2.xlsx)")
-    if args.to is not None or args.sheets:
-        raise ValueError("sipri diff compares every sheet and writes the format -o names "
-                         "(.csv or .xlsx); leave out --to and --sheets")
+def _diff_output(args: argparse.Namespace) -> Path | None:
+    """``sipri diff``'s -o file (None: print only), refused when it cannot be written."""
     if args.output is not None and not args.output.strip():
         raise ValueError("-o '': the output file name is empty; give e.g. -o revisions.csv")
     out = Path(args.output) if args.output else None
@@ -503,6 +503,19 @@ def _cmd_sipri_diff(args: argparse.Namespace) -> int:
         if not out.parent.is_dir():
             raise FileNotFoundError(f"-o {out}: folder {out.parent} does not exist; create it "
                                     "first")
+    return out
+
+
+def _cmd_sipri_diff(args: argparse.Namespace) -> int:
+    """``defbudget sipri diff OLD NEW [-o FILE]``: what SIPRI revised between two releases."""
+    if len(args.more) != 2:
+        raise ValueError(f"sipri diff takes two workbooks, OLD and NEW; got {len(args.more)} "
+                         "(e.g. defbudget sipri diff SIPRI-Milex-data-1949-2023.xlsx "
+                         "SIPRI-Milex-data-1949-2024_2.xlsx)")
+    if args.to is not None or args.sheets:
+        raise ValueError("sipri diff compares every sheet and writes the format -o names "
+                         "(.csv or .xlsx); leave out --to and --sheets")
+    out = _diff_output(args)
     for path in args.more:
         if not Path(path).exists():
             raise FileNotFoundError(f"{path} does not exist; pass the two SIPRI workbooks to "
@@ -562,14 +575,8 @@ def _say_set_aside(args: argparse.Namespace) -> None:
               file=sys.stderr)
 
 
-def _cmd_chart(args: argparse.Namespace) -> int:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from defbudget import plot
-
+def _chart_output(args: argparse.Namespace) -> Path:
+    """The output file, once the arguments that would draw a wrong chart are refused."""
     if not args.output.strip():
         raise ValueError("-o '': the output file name is empty; give e.g. -o chart.png")
     if args.kind == "ranking" and args.n < 1:
@@ -582,62 +589,84 @@ def _cmd_chart(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() not in {".png", ".svg", ".pdf"}:
         raise ValueError(f"-o {out}: the format comes from the extension; use .png, .svg or .pdf")
-    kind = args.kind
-    if kind == "reconciliation":
-        from defbudget.reconciliation import reconcile
+    if args.kind == "multiples" and out.suffix.lower() != ".pdf":
+        raise ValueError("chart multiples writes a multi-page PDF; give -o FILE.pdf")
+    return out
 
-        table = reconcile()
-        hit = table[table["budget"].str.contains(args.budget, case=False, regex=False)]
-        if hit.empty:
-            raise LookupError(f"--budget {args.budget!r} matches none of: "
-                              f"{', '.join(table['budget'].unique())}")
-        labels = list(hit["budget"].unique())
-        budget = next((b for b in labels if "initial" in b), labels[-1])
-        draw = lambda ax: plot.reconciliation_dots(hit, budget=budget, ax=ax)  # noqa: E731
+
+def _reconciliation_drawer(args: argparse.Namespace, plot):
+    from defbudget.reconciliation import reconcile
+
+    table = reconcile()
+    hit = table[table["budget"].str.contains(args.budget, case=False, regex=False)]
+    if hit.empty:
+        raise LookupError(f"--budget {args.budget!r} matches none of: "
+                          f"{', '.join(table['budget'].unique())}")
+    labels = list(hit["budget"].unique())
+    budget = next((b for b in labels if "initial" in b), labels[-1])
+    return lambda ax: plot.reconciliation_dots(hit, budget=budget, ax=ax)
+
+
+def _slope_years(data: pd.DataFrame, args: argparse.Namespace) -> tuple[int, int]:
+    start = args.start if args.start is not None else int(data["year"].min())
+    end = args.end if args.end is not None else int(data["year"].max())
+    if start >= end:
+        raise ValueError(f"--start {start} --end {end}: the first year must be before "
+                         "the last; the data cover "
+                         f"{int(data['year'].min())}–{int(data['year'].max())}")
+    return start, end
+
+
+def _data_drawer(data: pd.DataFrame, args: argparse.Namespace, plot):
+    """The function that draws chart ``args.kind`` of *data* on an Axes."""
+    kind, title = args.kind, args.title
+    hue = "basis" if data["country"].nunique() == 1 and data["basis"].nunique() > 1 \
+        else "country"
+    if kind == "trend":
+        return lambda ax: plot.trend(data, hue=hue, ax=ax, title=title)
+    if kind == "compare":
+        return lambda ax: plot.compare_lines(data, hue=hue, ax=ax, title=title)
+    if kind == "indexed":
+        base = args.base or _first_common_year(data, hue)
+        return lambda ax: plot.indexed_growth(data[data["year"] >= base], index_year=base,
+                                              hue=hue, ax=ax, title=title)
+    if kind == "growth":
+        if data.groupby(["country", "basis"]).ngroups != 1:
+            raise ValueError("chart growth draws one series; pick one with --basis and "
+                             "--countries (e.g. --basis mod_excl_saco_realignment)")
+        return lambda ax: plot.growth_bars(data, ax=ax, title=title)
+    if kind == "composition":
+        return lambda ax: plot.stacked_composition(data, ax=ax, title=title)
+    if kind == "burden":
+        return lambda ax: plot.burden_vs_targets(data, ax=ax, title=title)
+    if kind == "ranking":
+        year = args.year or int(data["year"].max())
+        return lambda ax: plot.ranking_bars(data, year=year, n=args.n, ax=ax, title=title)
+    if kind == "slope":
+        start, end = _slope_years(data, args)
+        return lambda ax: plot.slope(data, start=start, end=end, ax=ax, title=title)
+    raise AssertionError(kind)  # pragma: no cover - argparse restricts the choices
+
+
+def _cmd_chart(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from defbudget import plot
+
+    out = _chart_output(args)
+    if args.kind == "reconciliation":
+        draw = _reconciliation_drawer(args, plot)
     else:
         data = _chart_data(args)
-        if kind == "multiples":
-            if out.suffix.lower() != ".pdf":
-                raise ValueError("chart multiples writes a multi-page PDF; give -o FILE.pdf")
+        if args.kind == "multiples":
             plot.save_small_multiples(data, out, title=args.title, progress=not args.quiet)
             print(f"Wrote {out}")
             _say_set_aside(args)
             return 0
-        hue = "basis" if data["country"].nunique() == 1 and data["basis"].nunique() > 1 \
-            else "country"
-        title = args.title
-        if kind == "trend":
-            draw = lambda ax: plot.trend(data, hue=hue, ax=ax, title=title)  # noqa: E731
-        elif kind == "compare":
-            draw = lambda ax: plot.compare_lines(data, hue=hue, ax=ax, title=title)  # noqa: E731
-        elif kind == "indexed":
-            base = args.base or _first_common_year(data, hue)
-            draw = lambda ax: plot.indexed_growth(  # noqa: E731
-                data[data["year"] >= base], index_year=base, hue=hue, ax=ax, title=title)
-        elif kind == "growth":
-            if data.groupby(["country", "basis"]).ngroups != 1:
-                raise ValueError("chart growth draws one series; pick one with --basis and "
-                                 "--countries (e.g. --basis mod_excl_saco_realignment)")
-            draw = lambda ax: plot.growth_bars(data, ax=ax, title=title)  # noqa: E731
-        elif kind == "composition":
-            draw = lambda ax: plot.stacked_composition(data, ax=ax, title=title)  # noqa: E731
-        elif kind == "burden":
-            draw = lambda ax: plot.burden_vs_targets(data, ax=ax, title=title)  # noqa: E731
-        elif kind == "ranking":
-            year = args.year or int(data["year"].max())
-            draw = lambda ax: plot.ranking_bars(data, year=year, n=args.n,  # noqa: E731
-                                                ax=ax, title=title)
-        elif kind == "slope":
-            start = args.start if args.start is not None else int(data["year"].min())
-            end = args.end if args.end is not None else int(data["year"].max())
-            if start >= end:
-                raise ValueError(f"--start {start} --end {end}: the first year must be before "
-                                 "the last; the data cover "
-                                 f"{int(data['year'].min())}–{int(data['year'].max())}")
-            draw = lambda ax: plot.slope(data, start=start, end=end, ax=ax,  # noqa: E731
-                                         title=title)
-        else:  # pragma: no cover - argparse restricts the choices
-            raise AssertionError(kind)
+        draw = _data_drawer(data, args, plot)
     with plot.house_style():
         fig, ax = plt.subplots(figsize=(9, 5.4))
         try:
@@ -701,9 +730,17 @@ def _add_freshness_commands(sub) -> None:
 
 # --------------------------------------------------------------------------- the parser
 def _sub(sub, name: str, help: str, epilog: str, description: str | None = None):
-    return sub.add_parser(name, help=help, description=description or help,
-                          formatter_class=argparse.RawDescriptionHelpFormatter,
-                          epilog="examples:\n" + epilog)
+    p = sub.add_parser(name, help=help, description=description or help,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="examples:\n" + epilog)
+    _add_no_cache(p, default=argparse.SUPPRESS)  # also accepted after the command's name
+    return p
+
+
+def _add_no_cache(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("--no-cache", action="store_true", default=default,
+                        help="read every input afresh: neither use nor fill the on-disk cache "
+                             "(as DEFBUDGET_NO_CACHE=1; see `defbudget cache info`)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -718,10 +755,23 @@ def build_parser() -> argparse.ArgumentParser:
                "  defbudget compare --sipri SIPRI-Milex-data-1949-2024_2.xlsx\n"
                "  defbudget reconcile --budget FY2025\n"
                "  defbudget report --out report --sipri SIPRI-Milex-data-1949-2024_2.xlsx\n"
-               "  defbudget sipri SIPRI-Milex-data-1949-2024_2.xlsx --to csv -o sipri.csv",
+               "  defbudget sipri SIPRI-Milex-data-1949-2024_2.xlsx --to csv -o sipri.csv\n"
+               "  defbudget cache info\n"
+               "  defbudget --no-cache chart compare --sipri SIPRI.xlsx -o milex.png",
     )
+    _add_no_cache(parser, default=False)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
+    _add_data_commands(sub)
+    _add_chart_command(sub)
+    _add_compare_commands(sub)
+    _add_output_commands(sub)
+    _add_freshness_commands(sub)
+    _add_cache_command(sub)
+    return parser
+
+
+def _add_data_commands(sub) -> None:
     p = _sub(sub, "datasets", "list the shipped datasets, or cite one",
              "  defbudget datasets\n  defbudget datasets --cite japan_mod_budget")
     p.add_argument("--cite", metavar="NAME", help="print the full citation of a dataset or "
@@ -752,6 +802,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv"], default="table")
     p.set_defaults(func=_cmd_show)
 
+
+def _add_chart_command(sub) -> None:
     p = _sub(sub, "chart", "draw one chart to a PNG, SVG or PDF file",
              "  defbudget chart trend japan_mod_budget -o japan.png\n"
              "  defbudget chart growth --basis mod_excl_saco_realignment -o growth.svg\n"
@@ -789,6 +841,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_chart)
 
+
+def _add_compare_commands(sub) -> None:
     p = _sub(sub, "compare", "rank a group of countries on one measure in one year",
              "  defbudget compare\n"
              "  defbudget compare --sipri SIPRI.xlsx --countries JPN,CHN,KOR,AUS,IND,TWN "
@@ -814,6 +868,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv"], default="table")
     p.set_defaults(func=_cmd_reconcile)
 
+
+def _add_output_commands(sub) -> None:
     p = _sub(sub, "report", "write the charts and tables of the main report into a folder",
              "  defbudget report --out report\n"
              "  defbudget report --out report --sipri SIPRI-Milex-data-1949-2024_2.xlsx\n"
@@ -853,8 +909,62 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=5, metavar="N",
                    help="diff: name the N largest revisions (default 5)")
     p.set_defaults(func=_cmd_sipri)
-    _add_freshness_commands(sub)
-    return parser
+
+
+# --------------------------------------------------------------------------- cache
+def _add_cache_command(sub) -> None:
+    p = _sub(sub, "cache", "show or empty the on-disk cache of parsed input files",
+             "  defbudget cache info\n  defbudget cache clear\n"
+             "  defbudget --no-cache chart compare --sipri SIPRI.xlsx -o milex.png",
+             description="The second read of a SIPRI workbook, WDI or OWID file is served "
+                         "from a cache of parsed frames (keyed by the file's content and the "
+                         "versions of defbudget and pandas; data only, never code). It lives "
+                         "in $DEFBUDGET_CACHE_DIR, else the platform's user cache folder. "
+                         "`info` lists the files with what each holds; `clear` removes the "
+                         "files defbudget wrote there (nothing else). --no-cache or "
+                         "DEFBUDGET_NO_CACHE=1 turns the cache off.")
+    p.add_argument("action", choices=["info", "clear"])
+    p.set_defaults(func=_cmd_cache)
+
+
+def _size(n: float) -> str:
+    """1536 -> '1.5 kB' (decimal units, as file managers show them)."""
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1000
+    return f"{n:,.1f} GB"  # pragma: no cover
+
+
+def _cmd_cache(args: argparse.Namespace) -> int:
+    import time
+
+    from defbudget.readers import _cache
+
+    folder = _cache.default_dir()
+    where = (f"${_cache.ENV_DIR}" if os.environ.get(_cache.ENV_DIR)
+             else "the platform's user cache folder")
+    if args.action == "clear":
+        removed, freed = _cache.clear_disk(folder)
+        print(f"Removed {removed} cache file{'s' * (removed != 1)} ({_size(freed)}) from "
+              f"{folder}" if removed else f"Nothing to remove: no cache files in {folder}")
+        return 0
+    entries = _cache.disk_entries(folder)
+    print(f"cache folder: {folder} ({where})")
+    if _cache.disabled():
+        print(f"the cache is off ({_cache.ENV_OFF}={os.environ.get(_cache.ENV_OFF)}): nothing "
+              "is read from or written to it")
+    for e in entries:
+        stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(e["modified"]))
+        note = "" if e["current"] else f" (written by {e['versions'] or 'an unfinished run'}: " \
+                                       "not read by this version; `cache clear` removes it)"
+        if not e["owned"]:
+            note += " (not yours or writable by others: ignored, and left by `cache clear`)"
+        print(f"  {_size(e['size']):>9}  {stamp}  {e['label']}{note}")
+    total = sum(e["size"] for e in entries)
+    print(f"{len(entries)} file{'s' * (len(entries) != 1)}, {_size(total)}. Empty it with "
+          "`defbudget cache clear`; turn it off with --no-cache or DEFBUDGET_NO_CACHE=1.")
+    return 0
 
 
 def _one_line_warning(message, category, filename, lineno, file=None, line=None):
@@ -870,6 +980,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.measure = "constant_usd" if args.sipri is not None else "share_gdp"
     shown = warnings.showwarning
     warnings.showwarning = _one_line_warning
+    no_cache = os.environ.get("DEFBUDGET_NO_CACHE")
+    if args.no_cache:  # every reader the command calls skips the on-disk cache
+        os.environ["DEFBUDGET_NO_CACHE"] = "1"
     try:
         return args.func(args)
     except BrokenPipeError:
@@ -888,6 +1001,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     finally:
         warnings.showwarning = shown  # main() may run inside a notebook or a test
+        if args.no_cache:
+            if no_cache is None:
+                os.environ.pop("DEFBUDGET_NO_CACHE", None)
+            else:
+                os.environ["DEFBUDGET_NO_CACHE"] = no_cache
 
 
 #: Modules whose exceptions mean bad input or a bad environment, not a bug in defbudget.

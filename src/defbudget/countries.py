@@ -54,17 +54,34 @@ def _key(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
 
 
+def _country_data_file() -> str:
+    """country_converter's country_data.tsv, found without importing the package (its
+    ``__init__`` reads its version through importlib.metadata: ~40 ms of CLI start-up)."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("country_converter")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = os.path.join(folder, "country_data.tsv")
+        if os.path.isfile(path):
+            return path
+    from country_converter.country_converter import COUNTRY_DATA_FILE
+
+    return COUNTRY_DATA_FILE
+
+
 @functools.cache
 def _table():
     """country_converter's table: {ISO3: short name} and the names to suggest (read from its
-    data file: building the converter, which compiles every regex, is only needed for names)."""
-    import pandas as pd
-    from country_converter.country_converter import COUNTRY_DATA_FILE
+    data file with the csv module, three columns of 256 rows: building the converter, which
+    compiles every regex, is only needed for names, and pandas takes ~50 ms over it)."""
+    import csv
 
-    data = pd.read_csv(COUNTRY_DATA_FILE, sep="\t", encoding="utf-8", dtype=str,
-                       keep_default_na=False, na_values=[""])
-    short = dict(zip(data["ISO3"], data["name_short"], strict=True))
-    names = sorted({*data["name_short"], *data["name_official"].dropna()})
+    with open(_country_data_file(), encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    short = {r["ISO3"]: r["name_short"] for r in rows}
+    names = sorted({*(r["name_short"] for r in rows),
+                    *(r["name_official"] for r in rows if r["name_official"])})
     return short, names
 
 
@@ -149,6 +166,8 @@ def with_display_names(frame: pd.DataFrame) -> pd.DataFrame:
     >>> with_display_names(f)["country"].tolist()
     ['South Korea', 'World']
     """
+    import pandas as pd
+
     if frame.empty or "iso3" not in frame.columns or "country" not in frame.columns:
         return frame
     short, _ = _table()
@@ -158,7 +177,14 @@ def with_display_names(frame: pd.DataFrame) -> pd.DataFrame:
     if not rename:
         return frame
     frame = frame.copy()
-    frame["country"] = frame["country"].replace(rename)
+    column = frame["country"]
+    if isinstance(column.dtype, pd.StringDtype):  # rename each distinct name once (fast)
+        codes, names = pd.factorize(column)
+        renamed = pd.array([rename.get(n, n) for n in names], dtype=column.dtype)
+        frame["country"] = pd.Series(renamed.take(codes, allow_fill=True), index=frame.index,
+                                     name="country")
+    else:
+        frame["country"] = column.replace(rename)
     return frame
 
 

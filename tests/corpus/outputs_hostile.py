@@ -946,7 +946,7 @@ def _(tmp):
     cache = tmp / "cache"
     cache.mkdir(mode=0o700)
     key = f"sipri-{_cache.file_digest(book)}-current_usd-v{READER_VERSION}"
-    for name in (f"{key}.pkl", f"{key}.npz"):
+    for name in (f"{key}.pkl", f"{key}.npz", _cache._disk_path(cache, key).name):
         (cache / name).write_bytes(pickle.dumps(_Boom()))
         os.chmod(cache / name, 0o600)
     _cache.clear()
@@ -961,7 +961,7 @@ def _(tmp):
             os.environ["DEFBUDGET_CACHE_DIR"] = old
         _cache.clear()
     # read_sipri looked the key up, found no usable entry and stored its own under it
-    replaced = isinstance(_cache._load(cache / f"{key}.npz"), tuple)
+    replaced = isinstance(_cache._load(_cache._disk_path(cache, key)), tuple)
     return got, read_sipri(book, sheets=["current_usd"], cache=False), replaced
 
 
@@ -970,7 +970,7 @@ def _(tmp):
     from defbudget.readers import _cache
 
     _cache.clear()
-    with open(tmp / "k.npz", "wb") as fh:
+    with open(_cache._disk_path(tmp, "k"), "wb") as fh:
         np.savez(fh, meta=np.frombuffer(b'{"kind": "frame", "frame": {}}', dtype=np.uint8),
                  c0=np.array([_Boom()], dtype=object))
     return _cache.get("k", directory=tmp)
@@ -981,7 +981,7 @@ def _(tmp):
     from defbudget.readers import _cache
 
     _cache.clear()
-    (tmp / "k.npz").write_bytes(b"PK\x03\x04garbage")
+    _cache._disk_path(tmp, "k").write_bytes(b"PK\x03\x04garbage")
     return _cache.get("k", directory=tmp)
 
 
@@ -989,7 +989,8 @@ def _ignored_with_warning(result, tmp):
     value, caught = result
     assert value is None
     texts = [str(w.message) for w in caught if w.category.__name__ == "CacheWarning"]
-    assert len(texts) == 1 and "k.npz" in texts[0] and "ignoring the cache file" in texts[0], \
+    assert len(texts) == 1 and "k-defbudget" in texts[0] and "ignoring the cache file" in \
+        texts[0], \
         texts
 
 
@@ -1005,7 +1006,7 @@ def _(tmp):
     from defbudget.readers import _cache
 
     _planted_frame(tmp)
-    os.chmod(tmp / "k.npz", 0o666)
+    os.chmod(_cache._disk_path(tmp, "k"), 0o666)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         return _cache.get("k", directory=tmp), caught
@@ -1017,7 +1018,7 @@ def _(tmp):
 
     _planted_frame(tmp)
     if os.getuid() == 0:
-        os.chown(tmp / "k.npz", 12345, 12345)
+        os.chown(_cache._disk_path(tmp, "k"), 12345, 12345)
     else:  # cannot give a file away: stand in with a uid that is not ours
         _cache.os = _FakeUidOs(os)  # type: ignore[attr-defined]
     try:

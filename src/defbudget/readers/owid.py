@@ -45,6 +45,8 @@ UNIT_RULES: tuple[tuple[re.Pattern, str, str, float], ...] = (
      "USD", 1.0),
 )
 SOURCE_ID = "owid-{slug}"
+#: Part of the cache key: raise it when the frame this reader returns changes.
+CACHE_VERSION = 1
 #: OWID's own codes for entities that have a user-assigned code elsewhere (Kosovo is XKX in
 #: SIPRI and the World Bank; see defbudget.schema.USER_ASSIGNED_CODES).
 OWID_USER_ASSIGNED = {"OWID_KOS": "XKX"}
@@ -61,7 +63,8 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def read_owid_csv(path: str | PathLike, *, column: str | None = None) -> pd.DataFrame:
+def read_owid_csv(path: str | PathLike, *, column: str | None = None,
+                  cache: bool = True) -> pd.DataFrame:
     """Read an OWID grapher CSV into the tidy frame.
 
     Parameters
@@ -70,6 +73,11 @@ def read_owid_csv(path: str | PathLike, *, column: str | None = None) -> pd.Data
         The CSV as downloaded from ourworldindata.org/grapher/<slug>.
     column
         The value column, when the file has more than one candidate.
+    cache
+        Reuse the frame of an earlier read of the same file (same content, SHA-256, and
+        name, which gives the source id), kept in memory and in the on-disk cache
+        (``defbudget cache info``; off with ``DEFBUDGET_NO_CACHE=1``); its warnings are
+        issued again. A copy is returned.
 
     Returns
     -------
@@ -108,6 +116,31 @@ def read_owid_csv(path: str | PathLike, *, column: str | None = None) -> pd.Data
     'owid-military-spending-as-a-share-of-gdp-sipri'
     """
     path = Path(path)
+    from defbudget.readers import _cache
+
+    options = {"v": CACHE_VERSION, "column": column, "name": path.stem}
+    return _cache.read_file_through("owid", [path], options, lambda: _read(path, column),
+                                    cache=cache)
+
+
+def _read(path: Path, column: str | None) -> pd.DataFrame:
+    """The checked tidy frame of *path* (see :func:`read_owid_csv`), parsed afresh."""
+    raw, column, rule = _raw_and_rule(path, column)
+    _, measure, unit, scale = rule
+    values = _values(raw, column, path)
+    years = _years(raw, path)
+    lines = np.arange(len(raw)) + 2
+    refuse_non_finite(values, lines, [column] * len(raw), OwidFormatError, path)
+    refuse_duplicates(raw[["Entity", "Code", "Year"]], lines, OwidFormatError, path,
+                      "entity, code and year")
+    coded = raw["Code"].str.strip().ne("")
+    refuse_duplicates(raw.loc[coded, ["Code", "Year"]], lines[coded.to_numpy()],
+                      OwidFormatError, path, "code and year")
+    return finish(_tidy(raw, path, values, years, measure, unit, scale), path)
+
+
+def _raw_and_rule(path: Path, column: str | None) -> tuple[pd.DataFrame, str, tuple]:
+    """The file as text columns, its value column and the unit rule that column matches."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
             header = next(csv.reader([fh.readline()]), [])
@@ -141,7 +174,11 @@ def read_owid_csv(path: str | PathLike, *, column: str | None = None) -> pd.Data
             f"cannot tell the measure and unit of column {column!r}; known patterns: "
             f"{[r[0].pattern for r in UNIT_RULES]} (constant-dollar columns are refused: "
             "the base year is not in the file).", path=path)
-    _, measure, unit, scale = rule
+    return raw, column, rule
+
+
+def _values(raw: pd.DataFrame, column: str, path: Path) -> pd.Series:
+    """The value column as numbers (empty cells missing); text in a cell is an error."""
     text = raw[column].str.strip()
     values = pd.to_numeric(text, errors="coerce")
     bad = values.isna() & text.ne("")
@@ -150,6 +187,11 @@ def read_owid_csv(path: str | PathLike, *, column: str | None = None) -> pd.Data
         raise OwidFormatError(
             f"line {k + 2}, column {column!r}: found {raw.at[k, column]!r} where a number "
             f"was expected. {FIX}", path=path)
+    return values
+
+
+def _years(raw: pd.DataFrame, path: Path) -> pd.Series:
+    """The ``Year`` column as whole years; a fraction, a negative year or text is an error."""
     years = raw["Year"].map(whole_year)
     bad = years.isna()
     if bad.any():
@@ -157,13 +199,12 @@ def read_owid_csv(path: str | PathLike, *, column: str | None = None) -> pd.Data
         raise OwidFormatError(
             f"line {k + 2}, column 'Year': found {raw.at[k, 'Year']!r} where a whole year "
             f"such as 2020 was expected (no fractions, no negative years). {FIX}", path=path)
-    lines = np.arange(len(raw)) + 2
-    refuse_non_finite(values, lines, [column] * len(raw), OwidFormatError, path)
-    refuse_duplicates(raw[["Entity", "Code", "Year"]], lines, OwidFormatError, path,
-                      "entity, code and year")
-    coded = raw["Code"].str.strip().ne("")
-    refuse_duplicates(raw.loc[coded, ["Code", "Year"]], lines[coded.to_numpy()],
-                      OwidFormatError, path, "code and year")
+    return years
+
+
+def _tidy(raw: pd.DataFrame, path: Path, values: pd.Series, years: pd.Series, measure: str,
+          unit: str, scale: float) -> pd.DataFrame:
+    """The tidy frame (ratios scaled, OWID aggregates without ``iso3``)."""
     code = raw["Code"].map(normalise_key).replace(OWID_USER_ASSIGNED)
     iso3 = code.where(code.str.fullmatch(r"[A-Z]{3}"))
     slug = _slug(path.stem)
@@ -182,11 +223,11 @@ def read_owid_csv(path: str | PathLike, *, column: str | None = None) -> pd.Data
         "price_basis": "current",
         "base_year": pd.array([pd.NA] * len(raw), dtype="Int64"),
         "stage": None,
-        "flag": np.where(values.isna(), "unavailable", None),
+        "flag": values.isna().map({True: "unavailable", False: None}),
         "source": SOURCE_ID.format(slug=slug),
     })
     if region_col is not None:
         frame["region"] = raw[region_col].replace("", None)
     from defbudget.schema import coerce
 
-    return finish(coerce(frame), path)
+    return coerce(frame)

@@ -49,6 +49,8 @@ INDICATORS: dict[str, tuple[str, str, str, str, float]] = {
     "PA.NUS.FCRF": ("exchange_rate", "LCU/USD", "current", "wdi", 1.0),
 }
 SOURCE_ID = "worldbank-wdi-{indicator}"
+#: Part of the cache key: raise it when the frame this reader returns changes.
+CACHE_VERSION = 1
 PREAMBLE_FIRST = "Data Source"
 PREAMBLE_DATE = "Last Updated Date"
 HEADER = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
@@ -82,12 +84,9 @@ def _read_metadata(path: Path) -> dict[str, str]:
     return dict(zip(codes, meta["Region"].str.strip(), strict=True))
 
 
-def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None  # noqa: C901
-                 ) -> pd.DataFrame:
+def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None,
+                 cache: bool = True) -> pd.DataFrame:
     """Read a WDI bulk CSV (one or more indicators) into the tidy frame.
-
-    (Its branches are the file's checks, one per way a download goes wrong, each with its
-    own message; splitting them would scatter the list a maintainer reads as one.)
 
     Parameters
     ----------
@@ -97,6 +96,10 @@ def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
         The ``Metadata_Country_...csv`` of the same download. Default: the file of that name
         beside *path*. Without one, codes that country_converter does not know as ISO3 are
         treated as aggregates.
+    cache
+        Reuse the frame of an earlier read of the same files (same content, SHA-256), kept
+        in memory and in the on-disk cache (``defbudget cache info``; off with
+        ``DEFBUDGET_NO_CACHE=1``); its warnings are issued again. A copy is returned.
 
     Returns
     -------
@@ -144,6 +147,37 @@ def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
     3   World  NaN  2022           NaN  USD  unavailable
     """
     path = Path(path)
+    meta_path = Path(metadata) if metadata is not None else _metadata_beside(path)
+    from defbudget.readers import _cache
+
+    return _cache.read_file_through("wdi", [path, meta_path], {"v": CACHE_VERSION},
+                                    lambda: _read(path, meta_path), cache=cache)
+
+
+def _read(path: Path, meta_path: Path | None) -> pd.DataFrame:
+    """The checked tidy frame of *path* (see :func:`read_wdi_csv`), parsed afresh."""
+    updated, header = _check_head(path)
+    _check_years(header, path)
+    raw = read_csv_checked(path, WdiFormatError, FIX, skiprows=4)
+    year_cols = [c for c in raw.columns if re.fullmatch(r"\d{4}", str(c))]
+    raw["Country Code"] = raw["Country Code"].map(normalise_key)  # case, U+200B, NFKC
+    raw["Country Name"] = raw["Country Name"].map(clean_name)
+    unknown = sorted(set(raw["Indicator Code"]) - set(INDICATORS))
+    if unknown:
+        raise WdiFormatError(
+            f"unsupported indicator(s) {unknown[:5]}; this reader knows {sorted(INDICATORS)}. "
+            "Add the indicator to defbudget.readers.worldbank.INDICATORS with its measure and "
+            "unit.", path=path)
+    is_country, region_of = _regions(raw, meta_path)
+    long, values = _long_values(raw, year_cols, path)
+    refuse_duplicates(raw[["Country Code", "Indicator Code"]], np.arange(len(raw)) + 6,
+                      WdiFormatError, path, "country code and indicator")
+    return finish(_tidy(long, values, is_country, region_of, updated), path)
+
+
+def _check_head(path: Path) -> tuple[str, list[str]]:
+    """(the "Last Updated Date", the header row) of a WDI file, after checking its first five
+    lines: not a workbook, UTF-8 throughout, the WDI preamble and header."""
     with open(path, "rb") as fh:
         magic = fh.read(8)
     if magic.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
@@ -176,7 +210,11 @@ def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
             f"lines 3 and 5 are {head[2][:2]} and {head[4][:4]}; expected "
             f"['{PREAMBLE_DATE}', <date>] and {list(HEADER)}. The preamble changed: use the "
             "file exactly as downloaded.", path=path)
-    header = head[4]
+    return updated, head[4]
+
+
+def _check_years(header: list[str], path: Path) -> None:
+    """Every header cell after the four name columns is a whole year, each year once."""
     seen: dict[int, int] = {}
     for i, cell in enumerate(header[4:], start=5):
         if not cell.strip() and i == len(header):
@@ -191,17 +229,11 @@ def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
                 f"line 5: year {year} is both column {seen[year]} and column {i}; expected "
                 f"each year once. {FIX}", path=path)
         seen[year] = i
-    raw = read_csv_checked(path, WdiFormatError, FIX, skiprows=4)
-    year_cols = [c for c in raw.columns if re.fullmatch(r"\d{4}", str(c))]
-    raw["Country Code"] = raw["Country Code"].map(normalise_key)  # case, U+200B, NFKC
-    raw["Country Name"] = raw["Country Name"].map(clean_name)
-    unknown = sorted(set(raw["Indicator Code"]) - set(INDICATORS))
-    if unknown:
-        raise WdiFormatError(
-            f"unsupported indicator(s) {unknown[:5]}; this reader knows {sorted(INDICATORS)}. "
-            "Add the indicator to defbudget.readers.worldbank.INDICATORS with its measure and "
-            "unit.", path=path)
-    meta_path = Path(metadata) if metadata is not None else _metadata_beside(path)
+
+
+def _regions(raw: pd.DataFrame, meta_path: Path | None) -> tuple[dict, dict]:
+    """({code: is a country}, {code: World Bank region}) from the metadata file, or, without
+    one, from country_converter's ISO3 codes (no regions)."""
     if meta_path is not None:
         regions = _read_metadata(meta_path)
         is_country = {code: bool(regions.get(code, "")) for code in raw["Country Code"]}
@@ -212,6 +244,13 @@ def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
         iso = set(_converter().data["ISO3"].dropna())
         is_country = {code: code in iso for code in raw["Country Code"]}
         region_of = {}
+    return is_country, region_of
+
+
+def _long_values(raw: pd.DataFrame, year_cols: list, path: Path
+                 ) -> tuple[pd.DataFrame, pd.Series]:
+    """The table one row per code, indicator and year (in file order, with its ``_line``),
+    and its values as numbers; text or a non-finite number in a cell is an error."""
     long = raw.melt(id_vars=list(HEADER), value_vars=year_cols, var_name="year",
                     value_name="raw")
     long["_line"] = np.tile(np.arange(len(raw)) + 6, len(year_cols))  # 1-based file line
@@ -228,8 +267,12 @@ def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
             "add thousands separators).", path=path)
     refuse_non_finite(values, long["_line"].to_numpy(), long["year"].to_numpy(),
                       WdiFormatError, path)
-    refuse_duplicates(raw[["Country Code", "Indicator Code"]], np.arange(len(raw)) + 6,
-                      WdiFormatError, path, "country code and indicator")
+    return long, values
+
+
+def _tidy(long: pd.DataFrame, values: pd.Series, is_country: dict, region_of: dict,
+          updated: str) -> pd.DataFrame:
+    """The tidy frame of the long table (units scaled, aggregates without ``iso3``)."""
     spec = long["Indicator Code"].map(INDICATORS)
     scale = spec.map(lambda s: s[4]).astype(float)
     codes = long["Country Code"]
@@ -247,11 +290,11 @@ def read_wdi_csv(path: str | PathLike, *, metadata: str | PathLike | None = None
         "price_basis": spec.map(lambda s: s[2]),
         "base_year": pd.array([pd.NA] * len(long), dtype="Int64"),
         "stage": None,
-        "flag": np.where(values.isna(), "unavailable", None),
+        "flag": values.isna().map({True: "unavailable", False: None}),
         "source": long["Indicator Code"].map(lambda c: SOURCE_ID.format(indicator=c)),
         "region": codes.map(lambda c: region_of.get(c) or None),
         "vintage": updated,
     })
     from defbudget.schema import coerce
 
-    return finish(coerce(frame), path)
+    return coerce(frame)

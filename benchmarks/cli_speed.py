@@ -1,0 +1,122 @@
+"""Time ``defbudget chart compare --sipri ...`` against the import-and-save floor.
+
+Three commands run in turn, each in a fresh Python process, N times:
+
+* floor: ``import pandas, matplotlib``, the Agg backend, one empty figure saved as PNG (what
+  any command that draws a chart pays before doing anything);
+* warm: the chart command with the on-disk cache already filled;
+* cold: the same command with an empty cache folder (the workbook is parsed).
+
+Run in turn (floor, canvas, warm, cold, floor, ...), so that a busy spell on this shared
+machine slows all alike. Printed: the median wall-clock time of each, its best, and the
+median CPU time of the child process (user + system, which other processes on the machine
+disturb much less), each as a ratio to the floor's. Goals (issue 16), on the wall-clock
+medians: warm <= 1.2x the floor, cold <= 1.5x. The subprocesses may write byte-code
+(``__pycache__``), as an installed package has it.
+
+Run: python benchmarks/cli_speed.py [--sipri PATH] [--runs N] [--countries LIST]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DEFAULT_SIPRI = (Path(__file__).resolve().parents[2] / "shared" / "data" / "raw"
+                 / "SIPRI-Milex-data-1949-2024_2.xlsx")
+FLOOR = ("import pandas, matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt; "
+         "fig = plt.figure(); fig.savefig({out!r})")
+#: For reading the gap, not a goal: the floor with an empty figure of the chart's canvas
+#: (9 x 5.4 in), saved as plot.save saves it (300 dpi, zlib level 1).
+CANVAS = ("import pandas, matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt; "
+          "fig = plt.figure(figsize=(9, 5.4)); "
+          "fig.savefig({out!r}, dpi=300, pil_kwargs={{'compress_level': 1}})")
+
+
+def _time(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall-clock seconds, CPU seconds: user + system) of one run of *cmd*."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
+
+
+def machine() -> str:
+    return (f"{platform.machine()}, {os.cpu_count()} cores, "
+            f"load {os.getloadavg()[0]:.2f} (1 min), Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sipri", type=Path, default=Path(os.environ.get("DEFBUDGET_SIPRI", "")
+                                                       or DEFAULT_SIPRI))
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--countries", default="Japan,China,South Korea,Australia,India,Taiwan")
+    args = ap.parse_args(argv)
+    if not args.sipri.is_file():
+        print(f"no SIPRI workbook at {args.sipri}; pass --sipri PATH")
+        return 1
+    work = Path(tempfile.mkdtemp(prefix="defbudget-cli-speed-"))
+    warm_dir, cold_dir = work / "warm-cache", work / "cold-cache"
+    base = {**os.environ, "MPLBACKEND": "Agg"}
+    base.pop("DEFBUDGET_NO_CACHE", None)
+    # As a user's installation has them: compiled modules (a shell with
+    # PYTHONDONTWRITEBYTECODE=1 would compile defbudget's sources on every start, ~70 ms).
+    base.pop("PYTHONDONTWRITEBYTECODE", None)
+    chart = [sys.executable, "-m", "defbudget", "chart", "compare", "--sipri", str(args.sipri),
+             "--countries", args.countries, "-o", str(work / "compare.png")]
+    floor = [sys.executable, "-c", FLOOR.format(out=str(work / "floor.png"))]
+    canvas = [sys.executable, "-c", CANVAS.format(out=str(work / "canvas.png"))]
+    warm_env = {**base, "DEFBUDGET_CACHE_DIR": str(warm_dir)}
+    cold_env = {**base, "DEFBUDGET_CACHE_DIR": str(cold_dir)}
+    _time(chart, warm_env)  # fills the warm cache (and the OS file cache for all)
+    _time(floor, base)
+    times: dict[str, list[tuple[float, float]]] = {"floor": [], "warm": [], "cold": [],
+                                                   "canvas": []}
+    try:
+        for _ in range(args.runs):
+            times["floor"].append(_time(floor, base))
+            times["canvas"].append(_time(canvas, base))
+            times["warm"].append(_time(chart, warm_env))
+            shutil.rmtree(cold_dir, ignore_errors=True)
+            times["cold"].append(_time(chart, cold_env))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    wall = {k: statistics.median(t[0] for t in ts) for k, ts in times.items()}
+    cpu = {k: statistics.median(t[1] for t in ts) for k, ts in times.items()}
+    best = {k: min(t[0] for t in ts) for k, ts in times.items()}
+    print(f"defbudget chart compare --sipri {args.sipri.name} --countries {args.countries}")
+    print(f"machine: {machine()}; {args.runs} runs each, in turn")
+    print("  medians of wall-clock and of CPU time (user + system: what the process itself "
+          "costs, steadier on a busy machine); ratios to the floor")
+    goals = {"warm": 1.2, "cold": 1.5}
+    for name in times:
+        line = (f"  {name:6s} wall {wall[name]:.3f} s ({wall[name] / wall['floor']:.2f}x, best "
+                f"{best[name]:.3f} s = {best[name] / best['floor']:.2f}x)   CPU "
+                f"{cpu[name]:.3f} s ({cpu[name] / cpu['floor']:.2f}x)")
+        if name in goals:
+            met = wall[name] / wall["floor"] <= goals[name]
+            line += f"   goal <= {goals[name]}x: {'met' if met else 'NOT met'}"
+        elif name == "canvas":
+            line += "   (an empty figure of the chart's size at 300 dpi: the PNG alone)"
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
