@@ -34,10 +34,9 @@ from defbudget.excel._front import (
 )
 from defbudget.excel._labels import (
     SERIES_COLUMNS,
-    _series_keys,
-    _series_mask,
     _sheet_name,
     _wanted_name,
+    series_groups,
 )
 from defbudget.excel._save import Streams
 
@@ -166,19 +165,19 @@ def _write_data_sheets(workbook: Any, formats: Formats, named: dict[str, pd.Data
     used = {CONTENTS_SHEET.lower(), SOURCES_SHEET.lower(), NOTES_SHEET.lower()}
     data_sheets: list[dict] = []
     for key, frame in named.items():
-        keys = _series_keys(frame)
+        groups = series_groups(frame)
         varying = {col for i, col in enumerate(SERIES_COLUMNS)
-                   if len({k[i] for k in keys}) > 1}
+                   if len({k[i] for k, _ in groups}) > 1}
         frame_key = key if kind == "dict" else None
-        for skey in keys:
-            sub = frame.loc[_series_mask(frame, skey)]
+        for skey, positions in groups:
+            sub = frame.iloc[positions]
             name = _sheet_name(_wanted_name(frame_key, skey, varying), used)
             ws = workbook.add_worksheet(name)
             countries = list(dict.fromkeys(sub["country"]))
             who = countries[0] if len(countries) == 1 else f"{len(countries)} countries"
             info = write_data_sheet(workbook, ws, plan_sheet(sub, skey), formats, sheet=name,
                                     frame_key=frame_key, who=who)
-            info.update(sheet=name, frame=key)
+            info.update(sheet=name, frame=key, positions=positions)
             data_sheets.append(info)
     return data_sheets
 

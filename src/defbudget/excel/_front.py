@@ -29,7 +29,6 @@ from defbudget.excel._labels import (
     STAGE_MEANINGS,
     _price_text,
     _quote_sheet,
-    _series_mask,
 )
 
 TIDY_SHEET = "_tidy"
@@ -314,7 +313,7 @@ def _conversion_rows(named: Mapping[str, pd.DataFrame], data_sheets: list[dict]
     rows = []
     for d in data_sheets:
         frame = named[d["frame"]]
-        sub = frame.loc[_series_mask(frame, tuple(d["series"].values()))]
+        sub = frame.iloc[d["positions"]]
         present = [c for c in (*conv_cols, "fx_rate") if c in sub.columns]
         if not present or sub[present].isna().all().all():
             continue

@@ -88,19 +88,19 @@ def _quote_sheet(name: str) -> str:
 # Series and their description
 # --------------------------------------------------------------------------------------------
 
-def _series_keys(frame: pd.DataFrame) -> list[tuple]:
-    keys = frame[list(SERIES_COLUMNS)].drop_duplicates()
-    return [tuple(None if _is_missing(v) else v for v in row)
-            for row in keys.itertuples(index=False, name=None)]
-
-
-def _series_mask(frame: pd.DataFrame, key: tuple) -> np.ndarray:
-    mask = np.ones(len(frame), dtype=bool)
-    for col, value in zip(SERIES_COLUMNS, key, strict=True):
-        s = frame[col]
-        mask &= s.isna().to_numpy() if value is None else (s == value).fillna(False).to_numpy(
-            dtype=bool)
-    return mask
+def series_groups(frame: pd.DataFrame) -> list[tuple[tuple, np.ndarray]]:
+    """(series key, row positions) of each series in *frame*, in order of first appearance;
+    a missing key value is None. One groupby, not one comparison of the frame per series."""
+    keys = frame[list(SERIES_COLUMNS)]
+    if not len(keys):
+        return []
+    codes = keys.groupby(list(SERIES_COLUMNS), dropna=False, sort=False).ngroup().to_numpy()
+    order = np.argsort(codes, kind="stable")
+    out = []
+    for pos in np.split(order, np.flatnonzero(np.diff(codes[order])) + 1):
+        first = keys.iloc[int(pos[0])].tolist()
+        out.append((tuple(None if _is_missing(v) else v for v in first), pos))
+    return out
 
 
 def _price_text(price_basis, base_year) -> str:

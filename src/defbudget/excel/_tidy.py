@@ -218,26 +218,33 @@ def _bad(where: str, name: str, pos: int, value: Any, expected: str) -> ValueErr
 def _floats(raw: tuple, name: str, where: str, keep_nan_text: bool
             ) -> tuple[np.ndarray, np.ndarray]:
     """(values, missing mask) of a float column; text 'inf', '-inf', 'nan' and exact reprs."""
-    data = np.empty(len(raw), dtype=np.float64)
-    mask = np.zeros(len(raw), dtype=bool)
-    for pos, v in enumerate(raw):
-        if v == "":
-            data[pos] = math.nan
-            mask[pos] = True
-        elif isinstance(v, float) or (isinstance(v, int) and not isinstance(v, bool)):
-            data[pos] = v
-        else:
-            try:
-                data[pos] = float(v) if isinstance(v, str) else _raise()
-            except (TypeError, ValueError):
+    mask = np.fromiter((v == "" for v in raw), dtype=bool, count=len(raw))
+    try:
+        data = np.array([math.nan if m else v for v, m in zip(raw, mask.tolist(),
+                                                             strict=True)], dtype=np.float64)
+    except (TypeError, ValueError):
+        for pos, v in enumerate(raw):
+            if not (v == "" or _is_number(v)):
                 raise _bad(where, name, pos, v, "a number") from None
-            if not keep_nan_text and math.isnan(data[pos]):
-                mask[pos] = True
+        raise
+    if any(isinstance(v, bool) for v in raw):
+        pos = next(i for i, v in enumerate(raw) if isinstance(v, bool))
+        raise _bad(where, name, pos, raw[pos], "a number")
+    if not keep_nan_text:
+        mask |= np.isnan(data)
     return data, mask
 
 
-def _raise() -> float:
-    raise TypeError
+def _is_number(v: Any) -> bool:
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, (int, float)):
+        return True
+    try:
+        float(v)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _ints(raw: tuple, name: str, where: str) -> tuple[list[int | None], bool]:
@@ -304,8 +311,10 @@ def decode_column(raw: tuple, spec: dict, where: str, int_rows: list[int] = ()  
             return pd.Series(np.array(flags, dtype=bool), name=name)
         return pd.Series(pd.array(flags, dtype="boolean"), name=name)
     if kind == "string":
-        values = [None if v == "" else str(_text(v)) if isinstance(v, str) else _number_text(v)
-                  for v in raw]
+        # Few distinct texts in a tidy column: decode each once, then look them up.
+        memo = {v: None if v == "" else str(_text(v)) if isinstance(v, str) else _number_text(v)
+                for v in set(raw)}
+        values = list(map(memo.__getitem__, raw))
         na_value = pd.NA if spec["na"] == "NA" else np.nan
         return pd.Series(values, dtype=pd.StringDtype(storage=spec["storage"],
                                                       na_value=na_value), name=name)
