@@ -111,11 +111,12 @@ def _cell_limits(rows: int, cols: int) -> re.Pattern[bytes]:
 
 
 def check_sheet(archive: zipfile.ZipFile, member: str, rows: int, cols: int, *,
-                exact: bool) -> None:
+                exact: bool, sheet: str | None = None) -> None:
     """Scan one sheet's cells, streamed: each has a reference within *rows* x *cols*, rows
     are numbered within *rows*, no entity references; with *exact*, the ``<dimension>`` is
     A1 to the last cell. Raises :class:`XlsxLimitError` naming the member and the cell."""
     beyond = _cell_limits(rows, cols)
+    where = member if sheet is None else f"sheet {sheet!r} ({member})"
     tail = b""
     max_row = 0
     dimension = None
@@ -129,7 +130,7 @@ def check_sheet(archive: zipfile.ZipFile, member: str, rows: int, cols: int, *,
             m = pattern.search(data)
             if m:
                 raise XlsxLimitError(
-                    f"a cell of {member} {what} the {rows:,} rows x {cols:,} columns that "
+                    f"a cell of {where} {what} the {rows:,} rows x {cols:,} columns that "
                     f"_meta records (near byte {m.start()}: "
                     f"{data[m.start():m.start() + 24]!r})", member=member)
         found = _ROW_REF.findall(data)
@@ -137,14 +138,14 @@ def check_sheet(archive: zipfile.ZipFile, member: str, rows: int, cols: int, *,
             max_row = max(max_row, max(int(r) for r in found))
         tail = data[-_OVERLAP:]
     if max_row > rows:
-        raise XlsxLimitError(f"{member} has a row {max_row:,}, beyond the {rows:,} rows that "
+        raise XlsxLimitError(f"{where} has a row {max_row:,}, beyond the {rows:,} rows that "
                              "_meta records", member=member)
     if exact:
         from defbudget.excel._tidy import column_letter
 
         want = f"A1:{column_letter(max(cols - 1, 0))}{rows}"
         if dimension != want:
-            raise XlsxLimitError(f"{member} says its cells span {dimension}, but _meta records"
+            raise XlsxLimitError(f"{where} says its cells span {dimension}, but _meta records"
                                  f" {rows:,} rows x {cols:,} columns ({want})", member=member)
 
 

@@ -288,7 +288,7 @@ def read_v1(path: Path) -> dict:
                 raise ValueError(f"{str(path)!r}: _meta records {nrows!r} rows for sheet "
                                  f"{spec['sheet']!r}, which no export holds. Export again.")
             check_sheet(archive, members[spec["sheet"]], nrows + 1, len(spec["columns"]),
-                        exact=True)  # before any allocation sized by _meta
+                        exact=True, sheet=spec["sheet"])  # before any allocation sized by _meta
             where = f"{str(path)!r}, sheet {spec['sheet']!r}"
             frames[spec["key"]] = _read_tidy_sheet(archive, members[spec["sheet"]], shared,
                                                    spec, where)

@@ -41,10 +41,10 @@ def read_export(path: Path) -> pd.DataFrame | dict[str, pd.DataFrame]:
             specs = _frame_specs(meta, members, path)
             for spec in specs:
                 _guard.check_sheet(archive, members[spec["sheet"]], spec["nrows"] + 1,
-                                   spec["ncols"], exact=True)
+                                   spec["ncols"], exact=True, sheet=spec["sheet"])
     except XlsxLimitError as exc:
-        raise ValueError(f"{str(path)!r}: {exc}. The workbook is damaged or was edited; "
-                         f"{_FIX}") from exc
+        raise ValueError(f"{str(path)!r}: {exc}. The workbook is damaged or was edited: "
+                         f"{_FIX[0].lower()}{_FIX[1:]}") from exc
     except (zipfile.BadZipFile, OSError) as exc:
         raise ValueError(f"{str(path)!r} is not a readable .xlsx workbook ({exc}). Pass a "
                          "workbook written by defbudget.to_excel.") from exc
@@ -83,7 +83,8 @@ def _members(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:
 def _meta_rows(archive: zipfile.ZipFile, members: dict[str, str], path: Path) -> list[list]:
     from python_calamine import CalamineError, CalamineWorkbook
 
-    _guard.check_sheet(archive, members[META_SHEET], EXCEL_MAX_ROWS, 2, exact=False)
+    _guard.check_sheet(archive, members[META_SHEET], EXCEL_MAX_ROWS, 2, exact=False,
+                       sheet=META_SHEET)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         return workbook.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
