@@ -210,8 +210,22 @@ def build(path: Path, named: dict[str, pd.DataFrame], *, kind: str, title: str |
         workbook.set_properties({"title": title or "defbudget export",
                                  "author": f"defbudget {__version__}"})
     finally:
-        workbook.close()
+        _close(workbook)
     return {spec["sheet"]: _stream(named[spec["key"]], spec, kind) for spec in tidy}
+
+
+def _close(workbook: Any) -> None:
+    """Close (write) the workbook; XlsxWriter wraps OS errors (disk full) in its own class,
+    which is unwrapped so that the caller names the destination the user chose."""
+    from xlsxwriter.exceptions import FileCreateError
+
+    try:
+        workbook.close()
+    except FileCreateError as exc:
+        cause = exc.args[0] if exc.args else None
+        if isinstance(cause, OSError):
+            raise cause from exc
+        raise OSError(f"cannot write the workbook: {exc}") from exc
 
 
 def _stream(frame: pd.DataFrame, spec: dict, kind: str) -> Any:

@@ -49,13 +49,13 @@ CATEGORY_PROPS: dict[str, dict[str, Any]] = {
 KEY = (("estimate", "estimate"), ("highly_uncertain", "highly uncertain"),
        ("draft", "draft budget"), ("request", "budget request"),
        ("unavailable", "unavailable (blank)"), ("other", "other flag (see comment)"))
-TITLE = {"bold": True, "font_size": 14}
-BOLD = {"bold": True}
-SMALL = {"font_size": 9, "font_color": "#404040"}
-HEADER = {"bold": True, "pattern": 1, "bg_color": "#DDEBF7", "bottom": 1,
-          "bottom_color": "#808080"}
-LINK = {"font_color": "#0563C1", "underline": 1}
-WRAP = {"text_wrap": True, "valign": "top"}
+TITLE: dict[str, Any] = {"bold": True, "font_size": 14}
+BOLD: dict[str, Any] = {"bold": True}
+SMALL: dict[str, Any] = {"font_size": 9, "font_color": "#404040"}
+HEADER: dict[str, Any] = {"bold": True, "pattern": 1, "bg_color": "#DDEBF7", "bottom": 1,
+                          "bottom_color": "#808080"}
+LINK: dict[str, Any] = {"font_color": "#0563C1", "underline": 1}
+WRAP: dict[str, Any] = {"text_wrap": True, "valign": "top"}
 
 
 def category_props(cats: tuple[str, ...] | list[str]) -> dict[str, Any]:
