@@ -17,6 +17,7 @@ import pandas as pd
 from defbudget.excel import _guard, _tidy
 from defbudget.excel._book import EXCEL_MAX_ROWS, FORMAT_NAME, FORMAT_VERSION
 from defbudget.excel._front import META_SHEET
+from defbudget.readers._common import SourceFormatError
 from defbudget.readers._xlsx_guard import XlsxLimitError
 
 _MAX_COLS = 16_384
@@ -43,10 +44,10 @@ def read_export(path: Path) -> pd.DataFrame | dict[str, pd.DataFrame]:
                 _guard.check_sheet(archive, members[spec["sheet"]], spec["nrows"] + 1,
                                    spec["ncols"], exact=True, sheet=spec["sheet"])
     except XlsxLimitError as exc:
-        raise ValueError(f"{str(path)!r}: {exc}. The workbook is damaged or was edited: "
+        raise SourceFormatError(f"{str(path)!r}: {exc}. The workbook is damaged or was edited: "
                          f"{_FIX[0].lower()}{_FIX[1:]}") from exc
     except (zipfile.BadZipFile, OSError) as exc:
-        raise ValueError(f"{str(path)!r} is not a readable .xlsx workbook ({exc}). Pass a "
+        raise SourceFormatError(f"{str(path)!r} is not a readable .xlsx workbook ({exc}). Pass a "
                          "workbook written by defbudget.to_excel.") from exc
     frames = {}
     try:
@@ -56,7 +57,7 @@ def read_export(path: Path) -> pd.DataFrame | dict[str, pd.DataFrame]:
             where = f"{str(path)!r}, sheet {spec['sheet']!r}"
             frames[spec["key"]] = _frame(rows, spec, where)
     except CalamineError as exc:
-        raise ValueError(f"{str(path)!r}: calamine cannot read a hidden sheet ({exc}). "
+        raise SourceFormatError(f"{str(path)!r}: calamine cannot read a hidden sheet ({exc}). "
                          f"{_FIX}") from exc
     return _shape(meta["kind"], frames)
 
@@ -70,10 +71,10 @@ def _members(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:
     try:
         members = _guard.sheet_paths(archive)
     except KeyError as exc:
-        raise ValueError(f"{str(path)!r} is not a readable .xlsx workbook (no {exc}). Pass a "
-                         "workbook written by defbudget.to_excel.") from exc
+        raise SourceFormatError(f"{str(path)!r} is not a readable .xlsx workbook (no {exc}). "
+                                "Pass a workbook written by defbudget.to_excel.") from exc
     if META_SHEET not in members:
-        raise ValueError(
+        raise SourceFormatError(
             f"{str(path)!r} is not a workbook written by defbudget.to_excel: it has no "
             f"{META_SHEET!r} sheet (sheets: {list(members)}). Read other workbooks with "
             "pandas.read_excel, or SIPRI's with defbudget.read_sipri.")
@@ -89,19 +90,20 @@ def _meta_rows(archive: zipfile.ZipFile, members: dict[str, str], path: Path) ->
         workbook = CalamineWorkbook.from_path(str(path))
         return workbook.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
     except CalamineError as exc:
-        raise ValueError(f"{str(path)!r}: the {META_SHEET!r} sheet cannot be read ({exc}). "
+        raise SourceFormatError(f"{str(path)!r}: the {META_SHEET!r} sheet cannot be read ({exc}). "
                          f"{_FIX}") from exc
 
 
 def _meta_values(rows: list[list], path: Path) -> dict[str, Any]:
     values = {row[0]: row[1] for row in rows if len(row) > 1 and row[0] not in ("", "json")}
     if values.get("format") != FORMAT_NAME:
-        raise ValueError(f"{str(path)!r}: the {META_SHEET!r} sheet is not a defbudget export's "
-                         "(format marker missing). Export the frames again with to_excel.")
+        raise SourceFormatError(f"{str(path)!r}: the {META_SHEET!r} sheet is not a defbudget "
+                                "export's (format marker missing). Export the frames again "
+                                "with to_excel.")
     version = values.get("format_version")
     if not (isinstance(version, (int, float)) and float(version).is_integer()
             and 1 <= version <= FORMAT_VERSION):
-        raise ValueError(f"{str(path)!r} was written in export format {version!r} by "
+        raise SourceFormatError(f"{str(path)!r} was written in export format {version!r} by "
                          f"defbudget {values.get('defbudget_version')!r}; this defbudget reads"
                          f" formats 1 to {FORMAT_VERSION}. Upgrade defbudget.")
     values["format_version"] = int(version)
@@ -113,11 +115,11 @@ def _meta_json(rows: list[list], path: Path) -> dict:
     try:
         meta = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{str(path)!r}: the {META_SHEET!r} sheet is damaged ({exc}). "
+        raise SourceFormatError(f"{str(path)!r}: the {META_SHEET!r} sheet is damaged ({exc}). "
                          f"{_FIX}") from exc
     if not isinstance(meta, dict) or meta.get("kind") not in ("frame", "dict") or not (
             isinstance(meta.get("frames"), list)):
-        raise ValueError(f"{str(path)!r}: the {META_SHEET!r} sheet does not describe the "
+        raise SourceFormatError(f"{str(path)!r}: the {META_SHEET!r} sheet does not describe the "
                          f"frames (kind and frames missing). {_FIX}")
     return meta
 
@@ -128,13 +130,13 @@ def _frame_specs(meta: dict, members: dict[str, str], path: Path) -> list[dict]:
     for spec in meta["frames"]:
         sheet = spec.get("sheet") if isinstance(spec, dict) else None
         if sheet not in members:
-            raise ValueError(f"{str(path)!r}: the hidden sheet {sheet!r} holding a frame is "
+            raise SourceFormatError(f"{str(path)!r}: the hidden sheet {sheet!r} holding a frame is "
                              f"missing. {_FIX}")
         nrows, ncols, columns = spec.get("nrows"), spec.get("ncols"), spec.get("columns")
         if not (isinstance(nrows, int) and isinstance(ncols, int) and isinstance(columns, list)
                 and 0 <= nrows < EXCEL_MAX_ROWS and 0 < ncols <= _MAX_COLS
                 and len(columns) == ncols):
-            raise ValueError(
+            raise SourceFormatError(
                 f"{str(path)!r}, sheet {sheet!r}: _meta records {nrows!r} rows x {ncols!r} "
                 f"columns ({len(columns) if isinstance(columns, list) else 'no'} column specs)"
                 f", which no export holds. The workbook was edited or damaged. {_FIX}")
@@ -145,14 +147,14 @@ def _frame(rows: list[list], spec: dict, where: str) -> pd.DataFrame:
     columns = spec["columns"]
     nrows, ncols = spec["nrows"], spec["ncols"]
     if len(rows) != nrows + 1 or any(len(r) != ncols for r in rows[:1]):
-        raise ValueError(f"{where}: the sheet holds {len(rows)} rows x "
+        raise SourceFormatError(f"{where}: the sheet holds {len(rows)} rows x "
                          f"{len(rows[0]) if rows else 0} columns, not the {nrows + 1} x {ncols}"
                          f" recorded in _meta. The hidden sheet was edited; {_FIX}")
     expected = [c["name"] for c in columns]
     names = [_tidy._text(v) for v in rows[0]]
     if names != expected:
-        raise ValueError(f"{where}: header row is {names!r}, expected {expected!r}. The hidden "
-                         f"sheet was edited; {_FIX}")
+        raise SourceFormatError(f"{where}: header row is {names!r}, expected {expected!r}. The "
+                                f"hidden sheet was edited; {_FIX}")
     data = list(zip(*rows[1:], strict=True)) if nrows else [() for _ in columns]
     int_rows = spec.get("int_rows", {})
     series = [_tidy.decode_column(raw, col, where, int_rows.get(col["name"], ()))

@@ -37,7 +37,9 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
+from defbudget.errors import DataError
 from defbudget.excel._cells import _MAX_CELL_TEXT, _is_missing, _na_name
+from defbudget.readers._common import SourceFormatError
 
 FORMAT_VERSION = 2
 _CHUNK_ROWS = 20_000
@@ -96,7 +98,7 @@ def _object_spec(name: str, series: pd.Series, label: str) -> dict[str, Any]:
                 "int, float, bool or missing). Convert the column, e.g. "
                 f"frame[{name!r}].astype(str), or drop it.")
         if isinstance(value, (float, np.floating)) and math.isinf(value):
-            raise ValueError(
+            raise DataError(
                 f"{label}, column {name!r}, row {pos}: infinite value in an object column "
                 "cannot be stored exactly. Cast the column to float, or replace it.")
     return {"name": name, "kind": "object", "na": sorted(na_kinds)[0] if na_kinds else "None"}
@@ -113,7 +115,7 @@ def _text_cell(ref: str, text: str, memo: dict[str, str], where: str) -> str:
         if text == "" or text.startswith('"') or _NEEDS_JSON.search(text):
             stored = json.dumps(text, ensure_ascii=True).replace("_", "\\u005f")
         if len(stored) > _MAX_CELL_TEXT:
-            raise ValueError(f"{where}: text of {len(text):,} characters is longer than an "
+            raise DataError(f"{where}: text of {len(text):,} characters is longer than an "
                              f"Excel cell holds ({_MAX_CELL_TEXT:,} once stored). Shorten or "
                              "split it.")
         stored = escape(stored)
@@ -210,8 +212,8 @@ def sheet_xml(frame: pd.DataFrame, specs: list[dict], label: str) -> Iterator[by
 # Reading: calamine rows -> columns cast by the recorded dtypes
 # --------------------------------------------------------------------------------------------
 
-def _bad(where: str, name: str, pos: int, value: Any, expected: str) -> ValueError:
-    return ValueError(f"{where}: column {name!r}, data row {pos + 1} holds {value!r}, "
+def _bad(where: str, name: str, pos: int, value: Any, expected: str) -> SourceFormatError:
+    return SourceFormatError(f"{where}: column {name!r}, data row {pos + 1} holds {value!r}, "
                       f"expected {expected}. The hidden sheet was edited; export again.")
 
 
@@ -320,8 +322,8 @@ def decode_column(raw: tuple, spec: dict, where: str, int_rows: list[int] = ()  
                                                       na_value=na_value), name=name)
     if kind == "object":
         return _object_column(raw, spec, name, int_rows)
-    raise ValueError(f"{where}: column {name!r} has unknown kind {kind!r} in _meta; it was "
-                     "written by a newer defbudget. Upgrade defbudget.")
+    raise SourceFormatError(f"{where}: column {name!r} has unknown kind {kind!r} in _meta; it "
+                            "was written by a newer defbudget. Upgrade defbudget.")
 
 
 def _number_text(v: Any) -> str:
