@@ -44,10 +44,10 @@ def read_export(path: Path) -> pd.DataFrame | dict[str, pd.DataFrame]:
                 _guard.check_sheet(archive, members[spec["sheet"]], spec["nrows"] + 1,
                                    spec["ncols"], exact=True, sheet=spec["sheet"])
     except XlsxLimitError as exc:
-        raise SourceFormatError(f"{str(path)!r}: {exc}. The workbook is damaged or was edited: "
+        raise _refuse(path, f"{str(path)!r}: {exc}. The workbook is damaged or was edited: "
                          f"{_FIX[0].lower()}{_FIX[1:]}") from exc
     except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceFormatError(f"{str(path)!r} is not a readable .xlsx workbook ({exc}). Pass a "
+        raise _refuse(path, f"{str(path)!r} is not a readable .xlsx workbook ({exc}). Pass a "
                          "workbook written by defbudget.to_excel.") from exc
     frames = {}
     try:
@@ -57,9 +57,16 @@ def read_export(path: Path) -> pd.DataFrame | dict[str, pd.DataFrame]:
             where = f"{str(path)!r}, sheet {spec['sheet']!r}"
             frames[spec["key"]] = _frame(rows, spec, where)
     except CalamineError as exc:
-        raise SourceFormatError(f"{str(path)!r}: calamine cannot read a hidden sheet ({exc}). "
+        raise _refuse(path, f"{str(path)!r}: calamine cannot read a hidden sheet ({exc}). "
                          f"{_FIX}") from exc
     return _shape(meta["kind"], frames)
+
+
+def _refuse(path: Path, message: str) -> SourceFormatError:
+    """The kit's format error; *message* names the file already, ``path`` holds it too."""
+    exc = SourceFormatError(message)
+    exc.path = Path(path)
+    return exc
 
 
 def _shape(kind: str, frames: dict[str, pd.DataFrame]) -> Any:
@@ -71,10 +78,10 @@ def _members(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:
     try:
         members = _guard.sheet_paths(archive)
     except KeyError as exc:
-        raise SourceFormatError(f"{str(path)!r} is not a readable .xlsx workbook (no {exc}). "
+        raise _refuse(path, f"{str(path)!r} is not a readable .xlsx workbook (no {exc}). "
                                 "Pass a workbook written by defbudget.to_excel.") from exc
     if META_SHEET not in members:
-        raise SourceFormatError(
+        raise _refuse(path,
             f"{str(path)!r} is not a workbook written by defbudget.to_excel: it has no "
             f"{META_SHEET!r} sheet (sheets: {list(members)}). Read other workbooks with "
             "pandas.read_excel, or SIPRI's with defbudget.read_sipri.")
@@ -90,20 +97,20 @@ def _meta_rows(archive: zipfile.ZipFile, members: dict[str, str], path: Path) ->
         workbook = CalamineWorkbook.from_path(str(path))
         return workbook.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
     except CalamineError as exc:
-        raise SourceFormatError(f"{str(path)!r}: the {META_SHEET!r} sheet cannot be read ({exc}). "
+        raise _refuse(path, f"{str(path)!r}: the {META_SHEET!r} sheet cannot be read ({exc}). "
                          f"{_FIX}") from exc
 
 
 def _meta_values(rows: list[list], path: Path) -> dict[str, Any]:
     values = {row[0]: row[1] for row in rows if len(row) > 1 and row[0] not in ("", "json")}
     if values.get("format") != FORMAT_NAME:
-        raise SourceFormatError(f"{str(path)!r}: the {META_SHEET!r} sheet is not a defbudget "
+        raise _refuse(path, f"{str(path)!r}: the {META_SHEET!r} sheet is not a defbudget "
                                 "export's (format marker missing). Export the frames again "
                                 "with to_excel.")
     version = values.get("format_version")
     if not (isinstance(version, (int, float)) and float(version).is_integer()
             and 1 <= version <= FORMAT_VERSION):
-        raise SourceFormatError(f"{str(path)!r} was written in export format {version!r} by "
+        raise _refuse(path, f"{str(path)!r} was written in export format {version!r} by "
                          f"defbudget {values.get('defbudget_version')!r}; this defbudget reads"
                          f" formats 1 to {FORMAT_VERSION}. Upgrade defbudget.")
     values["format_version"] = int(version)
@@ -115,11 +122,11 @@ def _meta_json(rows: list[list], path: Path) -> dict:
     try:
         meta = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SourceFormatError(f"{str(path)!r}: the {META_SHEET!r} sheet is damaged ({exc}). "
+        raise _refuse(path, f"{str(path)!r}: the {META_SHEET!r} sheet is damaged ({exc}). "
                          f"{_FIX}") from exc
     if not isinstance(meta, dict) or meta.get("kind") not in ("frame", "dict") or not (
             isinstance(meta.get("frames"), list)):
-        raise SourceFormatError(f"{str(path)!r}: the {META_SHEET!r} sheet does not describe the "
+        raise _refuse(path, f"{str(path)!r}: the {META_SHEET!r} sheet does not describe the "
                          f"frames (kind and frames missing). {_FIX}")
     return meta
 
@@ -130,13 +137,13 @@ def _frame_specs(meta: dict, members: dict[str, str], path: Path) -> list[dict]:
     for spec in meta["frames"]:
         sheet = spec.get("sheet") if isinstance(spec, dict) else None
         if sheet not in members:
-            raise SourceFormatError(f"{str(path)!r}: the hidden sheet {sheet!r} holding a frame is "
+            raise _refuse(path, f"{str(path)!r}: the hidden sheet {sheet!r} holding a frame is "
                              f"missing. {_FIX}")
         nrows, ncols, columns = spec.get("nrows"), spec.get("ncols"), spec.get("columns")
         if not (isinstance(nrows, int) and isinstance(ncols, int) and isinstance(columns, list)
                 and 0 <= nrows < EXCEL_MAX_ROWS and 0 < ncols <= _MAX_COLS
                 and len(columns) == ncols):
-            raise SourceFormatError(
+            raise _refuse(path,
                 f"{str(path)!r}, sheet {sheet!r}: _meta records {nrows!r} rows x {ncols!r} "
                 f"columns ({len(columns) if isinstance(columns, list) else 'no'} column specs)"
                 f", which no export holds. The workbook was edited or damaged. {_FIX}")
