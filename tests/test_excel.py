@@ -537,3 +537,26 @@ def test_big_sheet_caps_chart_series_and_says_so(tmp_path):
     ws = openpyxl.load_workbook(out)["defense_budget JPY"]
     notes = [c.value for row in ws.iter_rows(min_row=26, max_row=28) for c in row if c.value]
     assert any(f"draws {MAX_CHART_SERIES} of the 20 rows" in str(v) for v in notes)
+
+
+def test_contents_links_to_each_sheet_and_sources_link_urls(tmp_path):
+    out = to_excel({"Japan": defbudget.load("japan_mod_budget")}, tmp_path / "l.xlsx")
+    wb = openpyxl.load_workbook(out)
+    contents = wb["Contents"]
+    links = {c.value: c.hyperlink.location for c in contents["A"] if c.hyperlink}
+    assert links["Sources"] == "'Sources'!A1" and links["Notes"] == "'Notes'!A1"
+    for name in data_sheets(out):
+        assert links[name] == f"'{name}'!A1"
+    urls = [c.hyperlink.target for c in wb["Sources"]["D"] if c.hyperlink]
+    assert urls and all(u.startswith("http") for u in urls)
+
+
+def test_tab_and_cr_led_text_is_quoted_text_on_visible_sheets(tmp_path):
+    out = to_excel(tidy(2, country=["\t=1+1", "\r=2"]), tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(out)[data_sheets(out)[0]]
+    cells = {c.value: c for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.endswith(("=1+1", "=2"))}
+    # openpyxl shows XlsxWriter's escape of CR (_x000D_) as it is; Excel shows the CR
+    assert set(cells) == {"\t=1+1", "_x000D_=2"}
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells.values())
+    assert read_excel_export(out)["country"].tolist() == ["\t=1+1", "\r=2"]

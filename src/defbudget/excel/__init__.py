@@ -134,6 +134,9 @@ def to_excel(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | os.P
         *path* exists and ``overwrite`` is False, or it is not a defbudget export.
     defbudget.schema.SchemaError
         A frame breaks the tidy contract (every breach is listed).
+    defbudget.errors.DataError
+        A frame has more rows than an Excel sheet holds (1,048,576 with the header), or a
+        text longer than a cell holds.
     ValueError, TypeError
         Another bad argument; the message names the value and the fix.
 
@@ -211,9 +214,10 @@ def read_excel_export(path: str | os.PathLike[str]) -> pd.DataFrame | dict[str, 
     ------
     FileNotFoundError
         *path* does not exist.
-    ValueError
-        *path* is not an xlsx workbook, or not one written by :func:`to_excel`, or its
-        hidden sheets were edited into something that no longer fits the recorded dtypes.
+    defbudget.errors.SourceFormatError
+        (a ``ValueError``) *path* is not an xlsx workbook, or not one written by
+        :func:`to_excel`, or its hidden sheets were edited into something that no longer fits
+        the recorded dtypes or sizes (which are checked before anything is allocated).
 
     Examples
     --------
