@@ -108,21 +108,27 @@ def _object_spec(name: str, series: pd.Series, label: str) -> dict[str, Any]:
 # Writing: cell XML, column by column, a chunk of rows at a time
 # --------------------------------------------------------------------------------------------
 
+def _text_body(text: str, memo: dict[str, str], where: str) -> str:
+    """The part of a text cell after its reference (memoised: tidy columns repeat)."""
+    stored = text
+    if text == "" or text.startswith('"') or _NEEDS_JSON.search(text):
+        stored = json.dumps(text, ensure_ascii=True).replace("_", "\\u005f")
+    if len(stored) > _MAX_CELL_TEXT:
+        raise DataError(f"{where}: text of {len(text):,} characters is longer than an "
+                        f"Excel cell holds ({_MAX_CELL_TEXT:,} once stored). Shorten or "
+                        "split it.")
+    stored = escape(stored)
+    space = ' xml:space="preserve"' if stored[:1].isspace() or stored[-1:].isspace() else ""
+    body = f' t="inlineStr"><is><t{space}>{stored}</t></is></c>'
+    if len(memo) < _MEMO_LIMIT:
+        memo[text] = body
+    return body
+
+
 def _text_cell(ref: str, text: str, memo: dict[str, str], where: str) -> str:
     body = memo.get(text)
     if body is None:
-        stored = text
-        if text == "" or text.startswith('"') or _NEEDS_JSON.search(text):
-            stored = json.dumps(text, ensure_ascii=True).replace("_", "\\u005f")
-        if len(stored) > _MAX_CELL_TEXT:
-            raise DataError(f"{where}: text of {len(text):,} characters is longer than an "
-                             f"Excel cell holds ({_MAX_CELL_TEXT:,} once stored). Shorten or "
-                             "split it.")
-        stored = escape(stored)
-        space = ' xml:space="preserve"' if stored[:1].isspace() or stored[-1:].isspace() else ""
-        body = f' t="inlineStr"><is><t{space}>{stored}</t></is></c>'
-        if len(memo) < _MEMO_LIMIT:
-            memo[text] = body
+        body = _text_body(text, memo, where)
     return f'<c r="{ref}"{body}'
 
 
@@ -155,22 +161,37 @@ def _column_values(series: pd.Series, spec: dict) -> list:
         if spec["dtype"].startswith("Float"):
             values = [v if v is None or v == v else math.nan for v in values]
         return values
-    return [None if _is_missing(v) else v for v in series.tolist()]
+    missing = series.isna().to_numpy(dtype=bool).tolist()
+    return [None if m else v for v, m in zip(series.tolist(), missing, strict=True)]
 
 
 def _chunk_cells(values: list, letter: str, first: int, last_row: int, memo: dict,
                  where: str) -> list[str]:
-    """Cell XML of one column for sheet rows *first*... (1-based); '' where no cell."""
-    out = []
-    for i, value in enumerate(values):
-        row = first + i
-        ref = f"{letter}{row}"
+    """Cell XML of one column for sheet rows *first*... (1-based); '' where no cell.
+
+    The common cases (text seen before, a finite float, an int a double holds) are inline:
+    this loop runs once per cell of the frame.
+    """
+    out: list[str] = []
+    append = out.append
+    for row, value in enumerate(values, start=first):
+        cls = value.__class__
         if value is None:
-            out.append(f'<c r="{ref}"{_EMPTY}' if row == last_row else "")
-        elif isinstance(value, str):
-            out.append(_text_cell(ref, value, memo, f"{where}, column {letter}, row {row}"))
+            append(f'<c r="{letter}{row}"{_EMPTY}' if row == last_row else "")
+        elif cls is str:
+            body = memo.get(value)
+            if body is None:
+                body = _text_body(value, memo, f"{where}, column {letter}, row {row}")
+            append(f'<c r="{letter}{row}"{body}')
+        elif cls is float and value - value == 0.0:
+            append(f'<c r="{letter}{row}"><v>{value!r}</v></c>')
+        elif cls is int and -_MAX_EXACT_INT <= value <= _MAX_EXACT_INT:
+            append(f'<c r="{letter}{row}"><v>{value}</v></c>')
+        elif isinstance(value, str):  # a str subclass (numpy.str_) in an object column
+            append(_text_cell(f"{letter}{row}", str(value), memo,
+                              f"{where}, column {letter}, row {row}"))
         else:
-            out.append(_number_cell(ref, value))
+            append(_number_cell(f"{letter}{row}", value))
     return out
 
 
