@@ -8,6 +8,8 @@ Prints, from one run on one machine (the machine is described first):
   both writers, alternating, and the ratio (goal, issue 16: at least 2);
 * the median of N read-backs (``read_excel_export``) of each writer's own file, and the ratio
   (goal: at least 10); both read-backs are checked equal to the frame;
+* calamine's bare read of the new file's ``_tidy`` sheet, the floor of any calamine
+  read-back (the rest is the bounds check before parsing and the casts by dtype);
 * the time XlsxWriter's own ``write_string``/``write_number`` calls take for the cells of the
   SIPRI tidy frame alone (``constant_memory`` mode): the reason the hidden tidy sheets are
   streamed by defbudget rather than written cell by cell through XlsxWriter;
@@ -127,6 +129,12 @@ def _xlsxwriter_cells_only(frame, path: Path) -> float:
     return time.perf_counter() - start
 
 
+def _calamine_bare(path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    CalamineWorkbook.from_path(str(path)).get_sheet_by_name("_tidy").to_python()
+
+
 def _machine() -> str:
     load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",)
     return (f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} "
@@ -191,6 +199,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{what:9}: today {ma:6.2f} s, first writer {mb:6.2f} s (medians of "
               f"{args.runs}) -> {mb / ma:4.1f}x faster (goal >= {goal}x)"
               f"{'' if mb / ma >= goal else '  NOT MET'}")
+    floor = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        _calamine_bare(new_path)
+        floor.append(time.perf_counter() - start)
+    print(f"calamine's bare read of today's _tidy sheet (to_python, no checks, no dtypes): "
+          f"{statistics.median(floor):.2f} s, the floor of any calamine read-back "
+          f"({statistics.median(r_old) / statistics.median(floor):.1f}x faster than the "
+          "first writer's whole read-back)")
     print(f"file size: today {new_path.stat().st_size / 1e6:.1f} MB, first writer "
           f"{old_path.stat().st_size / 1e6:.1f} MB")
     cells = _xlsxwriter_cells_only(frame, tmp / "cells.xlsx")
