@@ -135,8 +135,7 @@ def to_excel(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | os.P
     defbudget.schema.SchemaError
         A frame breaks the tidy contract (every breach is listed).
     defbudget.errors.DataError
-        A frame has more rows than an Excel sheet holds (1,048,576 with the header), or a
-        text longer than a cell holds.
+        A frame has more rows (or a text more characters) than an Excel sheet (cell) holds.
     ValueError, TypeError
         Another bad argument; the message names the value and the fix.
 
