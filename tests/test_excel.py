@@ -15,6 +15,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+import xlsxwriter
 from defusedxml.ElementTree import fromstring
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -275,11 +276,11 @@ def test_failed_save_leaves_no_partial_file_and_original_intact(tmp_path, monkey
     path = to_excel(tidy(), tmp_path / "x.xlsx")
     before = path.read_bytes()
 
-    def broken_save(self, filename):
-        Path(filename).write_bytes(b"PK\x03\x04 partial")
+    def broken_close(self):
+        Path(self.filename).write_bytes(b"PK\x03\x04 partial")
         raise OSError("disk full")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    monkeypatch.setattr(xlsxwriter.Workbook, "close", broken_close)
     with pytest.raises(OSError, match="disk full"):
         to_excel(tidy(6), path, overwrite=True)
     with pytest.raises(OSError, match="disk full"):
@@ -358,10 +359,11 @@ def test_edited_hidden_sheet_is_reported(tmp_path):
 
 
 def test_import_defbudget_does_not_import_openpyxl():
-    code = "import sys, defbudget; print('openpyxl' in sys.modules)"
+    code = ("import sys, defbudget; print(sorted({'openpyxl', 'xlsxwriter', 'python_calamine'}"
+            " & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "[]"
 
 
 # ------------------------------------------------------------------------------- sheets
@@ -531,8 +533,31 @@ def test_big_sheet_caps_chart_series_and_says_so(tmp_path):
     out = to_excel(pd.concat(frames, ignore_index=True), tmp_path / "big.xlsx")
     with zipfile.ZipFile(out) as z:
         xml = z.read("xl/charts/chart1.xml").decode()
-    assert xml.count("<ser>") == MAX_CHART_SERIES
+    assert xml.count("<c:ser>") == MAX_CHART_SERIES  # XlsxWriter prefixes the chart namespace
     assert "Country 19" in xml and "Country 12" in xml and "Country 11" not in xml
     ws = openpyxl.load_workbook(out)["defense_budget JPY"]
     notes = [c.value for row in ws.iter_rows(min_row=26, max_row=28) for c in row if c.value]
     assert any(f"draws {MAX_CHART_SERIES} of the 20 rows" in str(v) for v in notes)
+
+
+def test_contents_links_to_each_sheet_and_sources_link_urls(tmp_path):
+    out = to_excel({"Japan": defbudget.load("japan_mod_budget")}, tmp_path / "l.xlsx")
+    wb = openpyxl.load_workbook(out)
+    contents = wb["Contents"]
+    links = {c.value: c.hyperlink.location for c in contents["A"] if c.hyperlink}
+    assert links["Sources"] == "'Sources'!A1" and links["Notes"] == "'Notes'!A1"
+    for name in data_sheets(out):
+        assert links[name] == f"'{name}'!A1"
+    urls = [c.hyperlink.target for c in wb["Sources"]["D"] if c.hyperlink]
+    assert urls and all(u.startswith("http") for u in urls)
+
+
+def test_tab_and_cr_led_text_is_quoted_text_on_visible_sheets(tmp_path):
+    out = to_excel(tidy(2, country=["\t=1+1", "\r=2"]), tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(out)[data_sheets(out)[0]]
+    cells = {c.value: c for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.endswith(("=1+1", "=2"))}
+    # openpyxl shows XlsxWriter's escape of CR (_x000D_) as it is; Excel shows the CR
+    assert set(cells) == {"\t=1+1", "_x000D_=2"}
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells.values())
+    assert read_excel_export(out)["country"].tolist() == ["\t=1+1", "\r=2"]

@@ -14,8 +14,8 @@ import warnings
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import openpyxl
 import pytest
+import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -144,7 +144,11 @@ def test_interrupted_excel_export_leaves_old_file_and_no_partial(tmp_path, monke
     good = to_excel(frame.head(5), tmp_path / "export.xlsx")
     before = _state(good)
     listing = sorted(p.name for p in tmp_path.iterdir())
-    monkeypatch.setattr(openpyxl.Workbook, "save", _interrupt_mid_write(openpyxl.Workbook.save))
+    def half_then_interrupt(self):  # XlsxWriter writes its file when the workbook closes
+        Path(self.filename).write_bytes(b"PK\x03\x04 half a workbook")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(xlsxwriter.Workbook, "close", half_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
         to_excel(frame, good, overwrite=True)
     with pytest.raises(KeyboardInterrupt):

@@ -445,11 +445,11 @@ FILE_KINDS: dict[str, Kind] = {
                                ("military-spending",), ("Entity",), ("Full data (CSV)",)),
     "owid_not_utf8": Kind(owid_not_utf8, "owid", "OwidFormatError", ("military-spending",),
                           ("UTF-8",), ("Full data (CSV)",)),
-    "export_not_ours": Kind(excel_export_not_ours, "export", "ValueError",
+    "export_not_ours": Kind(excel_export_not_ours, "export", "SourceFormatError",
                             ("not-an-export.xlsx", "'_meta' sheet"),
                             ("written by defbudget.to_excel",),
                             ("pandas.read_excel",)),
-    "export_garbage": Kind(excel_export_garbage, "export", "ValueError",
+    "export_garbage": Kind(excel_export_garbage, "export", "SourceFormatError",
                            ("export.xlsx",), ("not a readable .xlsx",),
                            ("pass a workbook written by defbudget.to_excel",)),
 }

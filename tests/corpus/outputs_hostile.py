@@ -829,20 +829,20 @@ def _(tmp):
 def _(tmp):
     import errno
 
-    import openpyxl
+    import xlsxwriter
 
     from defbudget.excel import to_excel
 
-    real = openpyxl.Workbook.save
+    real = xlsxwriter.Workbook.close
 
-    def full(self, filename):
-        raise OSError(errno.ENOSPC, "No space left on device", str(filename))
+    def full(self):
+        raise OSError(errno.ENOSPC, "No space left on device", str(self.filename))
 
-    openpyxl.Workbook.save = full
+    xlsxwriter.Workbook.close = full
     try:
         return to_excel(_rows(3), tmp / "japan.xlsx")
     finally:
-        openpyxl.Workbook.save = real
+        xlsxwriter.Workbook.close = real
 
 
 @case("temp_interrupted_write_leaves_nothing", "temp",
@@ -894,12 +894,14 @@ def _(tmp):
       check=lambda r, tmp: r == ("\t=1+1", True) or (_ for _ in ()).throw(AssertionError(r)))
 def _(tmp):
     import openpyxl
+    import xlsxwriter
 
-    from defbudget.excel import _set_text
+    from defbudget.excel._cells import Formats, put
 
-    wb = openpyxl.Workbook()
-    cell = wb.active["A1"]
-    _set_text(cell, "\t=1+1")
+    wb = xlsxwriter.Workbook(str(tmp / "tab.xlsx"), {"constant_memory": True})
+    put(wb.add_worksheet("s"), 0, 0, "\t=1+1", Formats(wb))
+    wb.close()
+    cell = openpyxl.load_workbook(tmp / "tab.xlsx")["s"]["A1"]
     return cell.value, bool(cell.quotePrefix)
 
 

@@ -1,5 +1,9 @@
 """Export tidy frames to a formatted Excel workbook, and read the export back exactly.
 
+BENCHMARK BASELINE: defbudget's first Excel writer (src/defbudget/excel.py at commit 6fe2630),
+kept verbatim below this paragraph so that benchmarks/excel_export.py can time it side by side
+with the XlsxWriter + calamine export. Not part of the package; do not edit.
+
 :func:`to_excel` writes a workbook a researcher can hand to a colleague who works in Excel:
 
 * ``Contents`` — what each sheet holds, with links.
