@@ -137,7 +137,7 @@ def tidy_meta(named: dict[str, pd.DataFrame], kind: str) -> list[dict[str, Any]]
 
 
 def _write_meta(ws: Any, meta: dict) -> None:
-    from defbudget import __version__
+    from defbudget._version import __version__
 
     rows: list[tuple[str, Any]] = [
         ("format", FORMAT_NAME),
@@ -187,7 +187,7 @@ def build(path: Path, named: dict[str, pd.DataFrame], *, kind: str, title: str |
     """Write the workbook to *path* with XlsxWriter; return the tidy sheets to stream in."""
     import xlsxwriter
 
-    from defbudget import __version__
+    from defbudget._version import __version__
 
     tidy = tidy_meta(named, kind)  # refuses unstorable columns before anything is written
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})

@@ -96,7 +96,7 @@ class _Writer:
 
 def write_contents(ws: Any, formats: Formats, *, title: str | None, total: int,
                    data_sheets: list[dict], kind: str) -> None:
-    from defbudget import __version__
+    from defbudget._version import __version__
 
     width_a = max(14, max((len(d["sheet"]) for d in data_sheets), default=10) + 2)
     whats = [_contents_what(d, kind) for d in data_sheets]

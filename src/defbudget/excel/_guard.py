@@ -3,7 +3,7 @@
 The sizes an export records in its own ``_meta`` are never trusted: a workbook may have been
 edited, damaged or made to look like an export. Before any sheet is parsed:
 
-* every zip member is inflated in bounded chunks (:func:`defbudget.readers._xlsx_guard`'s
+* every zip member is inflated in bounded chunks (:func:`defbudget._xlsx`'s
   checks, with limits sized for exports rather than SIPRI releases: a tidy sheet may hold
   Excel's 1,048,576 rows), so that a member lying about its size or inflating past the
   limits is refused;
@@ -21,7 +21,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 
-from defbudget.readers._xlsx_guard import XlsxLimitError
+from defbudget._xlsx import XlsxLimitError
 
 #: Largest inflated member of an export: a tidy sheet of 1,048,576 rows of ~25 columns of
 #: short text is about 1.2 GB; twice that.

@@ -63,7 +63,7 @@ def check_destination(path: Any, *, overwrite: bool) -> Path:
 def is_export(path: Path) -> bool:
     """True if *path* is an xlsx workbook with the ``_meta`` sheet of a defbudget export."""
     from defbudget.excel._guard import sheet_paths
-    from defbudget.readers._xlsx_guard import XlsxLimitError
+    from defbudget._xlsx import XlsxLimitError
 
     try:
         with zipfile.ZipFile(path) as archive:

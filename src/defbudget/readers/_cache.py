@@ -172,7 +172,7 @@ def version_tag() -> str:
     files of another release of the kit or of pandas."""
     import pandas as pd
 
-    from defbudget import __version__
+    from defbudget._version import __version__
 
     return f"defbudget{_safe(__version__)}-pandas{_safe(pd.__version__)}"
 
