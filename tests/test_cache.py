@@ -22,6 +22,7 @@ from conftest import SIPRI_RELEASES, raw_file
 from sipri_factory import make_sipri_workbook
 
 import defbudget
+import defbudget._version
 from defbudget.errors import DefbudgetWarning
 from defbudget.readers import _cache
 from defbudget.readers._cache import CacheWarning
@@ -113,7 +114,7 @@ def test_a_file_of_another_version_is_not_read(folder, monkeypatch):
     old = defbudget.__version__
     _cache.put("k", pd.DataFrame({"a": [1.0]}), directory=folder)
     _cache.clear()
-    monkeypatch.setattr(defbudget, "__version__", "99.0")
+    monkeypatch.setattr(defbudget._version, "__version__", "99.0")
     assert _cache.get("k", directory=folder) is None
     [entry] = _cache.disk_entries(folder)
     assert entry["current"] is False
