@@ -352,7 +352,7 @@ def test_read_excel_export_refuses_other_files(tmp_path):
 def test_edited_hidden_sheet_is_reported(tmp_path):
     path = to_excel(tidy(), tmp_path / "x.xlsx")
     wb = openpyxl.load_workbook(path)
-    wb["_tidy"]["H2"] = "lots"  # the value column
+    wb["_tidy"]["C2"] = "lots"  # the value column (A: the row key, B: year)
     wb.save(path)
     with pytest.raises(ValueError, match=r"column 'value', data row 1 holds 'lots'"):
         read_excel_export(path)

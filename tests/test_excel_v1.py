@@ -1,5 +1,5 @@
 """Exports of format 1 (the first writer's, committed in tests/data/excel_v1) still read
-exactly, through the format-1 reader; today's writer writes format 2."""
+exactly, through the format-1 reader; today's writer writes format 3."""
 
 from __future__ import annotations
 
@@ -33,14 +33,14 @@ def test_format_1_export_reads_exactly(name):
         pd.testing.assert_frame_equal(back, expected, check_exact=True)
 
 
-def test_format_1_files_are_format_1_and_new_ones_format_2(tmp_path):
+def test_format_1_files_are_format_1_and_new_ones_format_3(tmp_path):
     def version(path):
         rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("_meta").to_python()
         return {r[0]: r[1] for r in rows}["format_version"]
 
-    assert FORMAT_VERSION == 2
+    assert FORMAT_VERSION == 3
     assert {version(DATA / name) for name in EXPORTS} == {1}
-    assert version(to_excel(dtypes_frame(), tmp_path / "x.xlsx")) == 2
+    assert version(to_excel(dtypes_frame(), tmp_path / "x.xlsx")) == 3
 
 
 def test_format_1_tricky_text_exact():
@@ -49,7 +49,7 @@ def test_format_1_tricky_text_exact():
     assert back["int64"].iloc[:3].tolist() == [2**62, -(2**63), 2**53 + 1]
 
 
-def test_format_2_round_trips_the_same_frames(tmp_path):
+def test_format_3_round_trips_the_same_frames(tmp_path):
     frame = dtypes_frame()
     back = read_excel_export(to_excel(frame, tmp_path / "x.xlsx"))
     pd.testing.assert_frame_equal(back, frame, check_exact=True)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from defbudget import schema
 from defbudget.errors import DataError
-from defbudget.excel import _tidy
+from defbudget.excel import _keys, _tidy
 from defbudget.excel._cells import Formats
 from defbudget.excel._data_sheets import plan_sheet, write_data_sheet
 from defbudget.excel._front import (
@@ -122,18 +122,24 @@ def _int_rows(series: pd.Series) -> list[int]:
             if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))]
 
 
-def tidy_meta(named: dict[str, pd.DataFrame], kind: str) -> list[dict[str, Any]]:
-    """What ``_meta`` records of each frame: its sheet, size and column specs."""
+def tidy_meta(named: dict[str, pd.DataFrame], kind: str
+              ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """What ``_meta`` records of each frame (its sheet, size, column specs, coded columns and
+    key table), and each frame's row keys (:mod:`._keys`), by frame name."""
     out = []
+    keys = {}
     for i, (key, frame) in enumerate(named.items(), start=1):
         label = "frame" if kind == "frame" else f"frames[{key!r}]"
         specs = [_tidy.column_spec(c, frame[c], label) for c in frame.columns]
         int_rows = {s["name"]: rows for s in specs if s["kind"] == "object"
                     if (rows := _int_rows(frame[s["name"]]))}
+        coded, keys[key], table = _keys.plan(frame, specs)
+        for name, values in zip(coded, table, strict=True):
+            _tidy.check_texts(values, f"{label}, column {name!r}")
         out.append({"key": key, "sheet": TIDY_SHEET if i == 1 else f"{TIDY_SHEET}{i}",
                     "nrows": len(frame), "ncols": len(specs), "columns": specs,
-                    "int_rows": int_rows})
-    return out
+                    "int_rows": int_rows, "coded": coded, "table": table})
+    return out, keys
 
 
 def _write_meta(ws: Any, meta: dict) -> None:
@@ -189,7 +195,7 @@ def build(path: Path, named: dict[str, pd.DataFrame], *, kind: str, title: str |
 
     from defbudget._version import __version__
 
-    tidy = tidy_meta(named, kind)  # refuses unstorable columns before anything is written
+    tidy, keys = tidy_meta(named, kind)  # refuses unstorable columns before anything is written
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     try:
         formats = Formats(workbook)
@@ -211,7 +217,8 @@ def build(path: Path, named: dict[str, pd.DataFrame], *, kind: str, title: str |
                                  "author": f"defbudget {__version__}"})
     finally:
         _close(workbook)
-    return {spec["sheet"]: _stream(named[spec["key"]], spec, kind) for spec in tidy}
+    return {spec["sheet"]: _stream(named[spec["key"]], spec, kind, keys[spec["key"]])
+            for spec in tidy}
 
 
 def _close(workbook: Any) -> None:
@@ -228,6 +235,7 @@ def _close(workbook: Any) -> None:
         raise OSError(f"cannot write the workbook: {exc}") from exc
 
 
-def _stream(frame: pd.DataFrame, spec: dict, kind: str) -> Any:
+def _stream(frame: pd.DataFrame, spec: dict, kind: str, keys: np.ndarray | None) -> Any:
     label = "frame" if kind == "frame" else f"frames[{spec['key']!r}]"
-    return lambda: _tidy.sheet_xml(frame, spec["columns"], label)
+    cells = [c for c in spec["columns"] if c["name"] not in set(spec["coded"])]
+    return lambda: _tidy.sheet_xml(frame, cells, label, keys)

@@ -31,6 +31,11 @@ MAX_EXPORT_MEMBER = 2_500_000_000
 MAX_EXPORT_RATIO = 250
 #: Small members (workbook.xml, relationships, _meta) are read whole, up to this size.
 MAX_SMALL_MEMBER = 64_000_000
+#: Largest hidden tidy sheet read back: calamine builds the whole grid, and Python objects of
+#: every cell, before the columns are cast, so memory grows with cells and text. A 1,000,000-row
+#: export of format 3 holds a few million cells; these limits keep a read-back under ~1.5 GB.
+MAX_READ_CELLS = 8_000_000
+MAX_READ_SHEET = 400_000_000
 _RATIO_FLOOR = 1 << 20
 _CHUNK = 1 << 22
 _OVERLAP = 64
@@ -94,6 +99,21 @@ def read_small(archive: zipfile.ZipFile, name: str) -> bytes:
                              f"over the limit of {_mb(MAX_SMALL_MEMBER)} for this part",
                              member=name)
     return b"".join(inflate(archive, name))
+
+
+def check_read_size(archive: zipfile.ZipFile, member: str, rows: int, cols: int, *,
+                    sheet: str) -> None:
+    """Refuse, before parsing, a tidy sheet bigger than a read-back holds in bounded memory:
+    more than :data:`MAX_READ_CELLS` cells as *rows* x *cols* (which :func:`check_sheet` then
+    verifies), or an XML part over :data:`MAX_READ_SHEET` (which :func:`inflate` verifies)."""
+    size = archive.getinfo(member).file_size
+    if rows * cols > MAX_READ_CELLS or size > MAX_READ_SHEET:
+        raise XlsxLimitError(
+            f"the hidden sheet {sheet!r} holds {rows:,} rows x {cols:,} columns "
+            f"({rows * cols:,} cells, {_mb(size)} of XML), over the read-back limit of "
+            f"{MAX_READ_CELLS:,} cells and {_mb(MAX_READ_SHEET)} (memory would pass ~1.5 GB); "
+            "exports of this defbudget store a 1,000,000-row tidy frame well within it. Read "
+            "the frame from its source again, or export it in parts", member=member)
 
 
 def _cell_limits(rows: int, cols: int) -> re.Pattern[bytes]:

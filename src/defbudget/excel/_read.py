@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from defbudget.excel import _guard, _tidy
+from defbudget.excel import _guard, _keys, _tidy
 from defbudget.excel._book import EXCEL_MAX_ROWS, FORMAT_NAME, FORMAT_VERSION
 from defbudget.excel._front import META_SHEET
 from defbudget.readers._common import SourceFormatError
@@ -40,9 +40,13 @@ def read_export(path: Path) -> pd.DataFrame | dict[str, pd.DataFrame]:
                 return _shape(result["kind"], result["frames"])
             meta = _meta_json(meta_rows, path)
             specs = _frame_specs(meta, members, path)
-            for spec in specs:
-                _guard.check_sheet(archive, members[spec["sheet"]], spec["nrows"] + 1,
-                                   spec["ncols"], exact=True, sheet=spec["sheet"])
+            layouts = [_layout(spec, values["format_version"], path) for spec in specs]
+            for spec, (_, _, width) in zip(specs, layouts, strict=True):
+                member = members[spec["sheet"]]
+                _guard.check_read_size(archive, member, spec["nrows"] + 1, width,
+                                       sheet=spec["sheet"])
+                _guard.check_sheet(archive, member, spec["nrows"] + 1, width, exact=True,
+                                   sheet=spec["sheet"])
     except XlsxLimitError as exc:
         raise _refuse(path, f"{str(path)!r}: {exc}. The workbook is damaged or was edited: "
                          f"{_FIX[0].lower()}{_FIX[1:]}") from exc
@@ -52,10 +56,11 @@ def read_export(path: Path) -> pd.DataFrame | dict[str, pd.DataFrame]:
     frames = {}
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        for spec in specs:
+        for spec, (coded, count, width) in zip(specs, layouts, strict=True):
             rows = workbook.get_sheet_by_name(spec["sheet"]).to_python(skip_empty_area=False)
             where = f"{str(path)!r}, sheet {spec['sheet']!r}"
-            frames[spec["key"]] = _frame(rows, spec, where)
+            frames[spec["key"]] = _frame(rows, spec, where, coded, count, width)
+            del rows
     except CalamineError as exc:
         raise _refuse(path, f"{str(path)!r}: calamine cannot read a hidden sheet ({exc}). "
                          f"{_FIX}") from exc
@@ -150,22 +155,41 @@ def _frame_specs(meta: dict, members: dict[str, str], path: Path) -> list[dict]:
     return meta["frames"]
 
 
-def _frame(rows: list[list], spec: dict, where: str) -> pd.DataFrame:
+def _layout(spec: dict, version: int, path: Path) -> tuple[list[str], int, int]:
+    """``(coded columns, keys in the table, columns of the sheet)`` of a frame's spec: format
+    2 has no key column; format 3 a first one when any column is coded (:mod:`._keys`)."""
+    if version < 3:
+        return [], 0, spec["ncols"]
+    coded, count = _keys.check_table(spec, f"{str(path)!r}, sheet {spec['sheet']!r}")
+    return coded, count, spec["ncols"] - len(coded) + (1 if coded else 0)
+
+
+def _frame(rows: list[list], spec: dict, where: str, coded: list[str], count: int,
+           width: int) -> pd.DataFrame:
     columns = spec["columns"]
-    nrows, ncols = spec["nrows"], spec["ncols"]
-    if len(rows) != nrows + 1 or any(len(r) != ncols for r in rows[:1]):
+    nrows = spec["nrows"]
+    if len(rows) != nrows + 1 or any(len(r) != width for r in rows[:1]):
         raise SourceFormatError(f"{where}: the sheet holds {len(rows)} rows x "
-                         f"{len(rows[0]) if rows else 0} columns, not the {nrows + 1} x {ncols}"
+                         f"{len(rows[0]) if rows else 0} columns, not the {nrows + 1} x {width}"
                          f" recorded in _meta. The hidden sheet was edited; {_FIX}")
-    expected = [c["name"] for c in columns]
+    stored = [c for c in columns if c["name"] not in set(coded)]
+    expected = [_keys.KEY_HEADER] * bool(coded) + [c["name"] for c in stored]
     names = [_tidy._text(v) for v in rows[0]]
     if names != expected:
         raise SourceFormatError(f"{where}: header row is {names!r}, expected {expected!r}. The "
                                 f"hidden sheet was edited; {_FIX}")
-    data = list(zip(*rows[1:], strict=True)) if nrows else [() for _ in columns]
+    data = list(zip(*rows[1:], strict=True)) if nrows else [() for _ in range(width)]
+    by_name: dict[str, pd.Series] = {}
+    if coded:
+        keys = _keys.decode_keys(data.pop(0), count, where)
+        specs = {c["name"]: c for c in columns}
+        for name, values in zip(coded, spec["table"], strict=True):
+            by_name[name] = _keys.decode_coded(values, keys, specs[name], where)
     int_rows = spec.get("int_rows", {})
-    series = [_tidy.decode_column(raw, col, where, int_rows.get(col["name"], ()))
-              for raw, col in zip(data, columns, strict=True)]
+    for raw, col in zip(data, stored, strict=True):
+        by_name[col["name"]] = _tidy.decode_column(raw, col, where,
+                                                   int_rows.get(col["name"], ()))
+    series = [by_name[c["name"]] for c in columns]
     frame = pd.concat(series, axis=1) if series else pd.DataFrame(index=pd.RangeIndex(nrows))
-    frame.columns = expected  # keep names exactly
+    frame.columns = [c["name"] for c in columns]  # keep names exactly
     return frame

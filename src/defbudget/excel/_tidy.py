@@ -39,9 +39,10 @@ import pandas as pd
 
 from defbudget.errors import DataError
 from defbudget.excel._cells import _MAX_CELL_TEXT, _is_missing, _na_name
+from defbudget.excel._keys import KEY_HEADER
 from defbudget.readers._common import SourceFormatError
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 _CHUNK_ROWS = 20_000
 _NEEDS_JSON = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
 _MEMO_LIMIT = 20_000
@@ -125,6 +126,14 @@ def _text_body(text: str, memo: dict[str, str], where: str) -> str:
     return body
 
 
+def check_texts(values: list, where: str) -> None:
+    """Refuse, as a cell would, a text of a key table longer than an Excel cell holds (the
+    data sheets show it in a cell, and a later export may store it as one)."""
+    for pos, value in enumerate(values):
+        if isinstance(value, str) and len(value) * 6 + 2 > _MAX_CELL_TEXT:
+            _text_body(value, {}, f"{where}, key table entry {pos}")
+
+
 def _text_cell(ref: str, text: str, memo: dict[str, str], where: str) -> str:
     body = memo.get(text)
     if body is None:
@@ -195,9 +204,18 @@ def _chunk_cells(values: list, letter: str, first: int, last_row: int, memo: dic
     return out
 
 
-def sheet_xml(frame: pd.DataFrame, specs: list[dict], label: str) -> Iterator[bytes]:
-    """The XML of one hidden tidy sheet, in chunks of rows (UTF-8 bytes)."""
-    letters = [column_letter(j) for j in range(len(specs))]
+def sheet_xml(frame: pd.DataFrame, specs: list[dict], label: str,
+              keys: np.ndarray | None = None) -> Iterator[bytes]:
+    """The XML of one hidden tidy sheet, in chunks of rows (UTF-8 bytes).
+
+    *specs* are the columns stored as cells (in frame order); with *keys* (format 3, see
+    :mod:`._keys`), a first column holds each row's key into the table in ``_meta``.
+    """
+    positions = [frame.columns.get_loc(spec["name"]) for spec in specs]
+    names = [spec["name"] for spec in specs]
+    if keys is not None:
+        names.insert(0, KEY_HEADER)
+    letters = [column_letter(j) for j in range(len(names))]
     nrows = len(frame)
     last_row = nrows + 1
     last = f"{letters[-1]}{last_row}" if letters else "A1"
@@ -206,17 +224,21 @@ def sheet_xml(frame: pd.DataFrame, specs: list[dict], label: str) -> Iterator[by
            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
            'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
            '<sheetFormatPr defaultRowHeight="15"/><sheetData>').encode()
-    memos: list[dict[str, str]] = [{} for _ in specs]
-    header = [_text_cell(f"{col}1", spec["name"], {}, f"{label}, column names")
-              for col, spec in zip(letters, specs, strict=True)]
+    memos: list[dict[str, str]] = [{} for _ in names]
+    header = [_text_cell(f"{col}1", name, {}, f"{label}, column names")
+              for col, name in zip(letters, names, strict=True)]
     if header:
         yield f'<row r="1">{"".join(header)}</row>'.encode()
+    shift = 0 if keys is None else 1
     for lo in range(0, nrows, _CHUNK_ROWS):
         hi = min(nrows, lo + _CHUNK_ROWS)
         part = frame.iloc[lo:hi]
         columns = []
-        for j, spec in enumerate(specs):
-            values = _column_values(part.iloc[:, j], spec)
+        if keys is not None:
+            columns.append(_chunk_cells(keys[lo:hi].tolist(), letters[0], lo + 2, last_row,
+                                        memos[0], f"{label}, keys"))
+        for j, (pos, spec) in enumerate(zip(positions, specs, strict=True), start=shift):
+            values = _column_values(part.iloc[:, pos], spec)
             columns.append(_chunk_cells(values, letters[j], lo + 2, last_row, memos[j],
                                         f"{label}, column {spec['name']!r}"))
         pieces = []
