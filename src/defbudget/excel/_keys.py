@@ -67,12 +67,11 @@ def plan(frame: pd.DataFrame, specs: list[dict]) -> tuple[list[str], np.ndarray 
                 candidates.append((m, j, codes))
     candidates.sort(key=lambda c: (c[0], c[1]))
     key = np.zeros(n, dtype=np.int64)
-    count = 1
     chosen = []
     for m, j, codes in candidates:
         combined, uniques = pd.factorize(key * m + codes)
         if len(uniques) <= limit:
-            key, count = combined.astype(np.int64, copy=False), len(uniques)
+            key = combined.astype(np.int64, copy=False)
             chosen.append(j)
     if not chosen:
         return [], None, []
