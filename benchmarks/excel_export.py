@@ -88,7 +88,17 @@ def _rss_mb() -> float:
 
 
 def child(mode: str, rows: int, out: Path) -> None:
-    """Build the frame, export it with one writer, print JSON with the peak RSS."""
+    """Build the frame, export it with one writer, print JSON with the peak RSS; or, with
+    mode ``read``, read back the export ``new`` wrote (``out/million.xlsx``)."""
+    if mode == "read":
+        from defbudget.excel import read_excel_export
+
+        start = time.perf_counter()
+        back = read_excel_export(out / "million.xlsx")
+        seconds = time.perf_counter() - start
+        print(json.dumps({"mode": mode, "rows": len(back), "peak_rss_mb": round(_rss_mb(), 1),
+                          "seconds": round(seconds, 2)}))
+        return
     frame = million_row_frame(rows)
     frame_mb = _rss_mb()
     start = time.perf_counter()
@@ -159,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the memory test")
     parser.add_argument("--baseline-memory", action="store_true",
                         help="also measure the first writer's memory (slow, ~4 GB)")
-    parser.add_argument("--child", choices=["new", "baseline", "frame"])
+    parser.add_argument("--child", choices=["new", "baseline", "frame", "read"])
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
     if args.child:
@@ -217,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"memory: exporting {mem['rows']:,} rows: peak RSS {mem['peak_rss_mb']:.0f} MB (the "
           f"frame alone {mem['frame_rss_mb']:.0f} MB), {mem['seconds']:.1f} s (goal < 500 MB)"
           f"{'' if mem['peak_rss_mb'] < 500 else '  NOT MET'}")
+    back = run_child("read", args.rows, tmp)
+    print(f"memory: reading that export back: peak RSS {back['peak_rss_mb']:.0f} MB, "
+          f"{back['seconds']:.1f} s (goal < 1,500 MB)"
+          f"{'' if back['peak_rss_mb'] < 1500 else '  NOT MET'}")
     if args.baseline_memory:
         base = run_child("baseline", args.rows, tmp)
         print(f"memory, first writer: peak RSS {base['peak_rss_mb']:.0f} MB, "

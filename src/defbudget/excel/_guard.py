@@ -140,15 +140,23 @@ def check_sheet(archive: zipfile.ZipFile, member: str, rows: int, cols: int, *,
     tail = b""
     max_row = 0
     dimension = None
-    for piece in inflate(archive, member):
-        data = tail + piece
+    pieces = inflate(archive, member)
+    done = False
+    while not done:
+        piece = next(pieces, None)
+        done = piece is None
+        data = tail + (piece or b"")
         if dimension is None:
             m = _DIMENSION.search(data)
             dimension = m.group(1).decode() if m else None
+        # A match starting in the last _OVERLAP bytes may be cut short by the chunk's end
+        # ('<c r=' seen as '<c ' and a reference-less cell): it is looked at again with the
+        # next chunk, and at the end of the part.
+        limit = len(data) if done else len(data) - _OVERLAP
         for pattern, what in ((beyond, "lies beyond"), (_BARE_CELL, "has no reference in"),
                               (_ENTITY, "holds an entity reference, not allowed in")):
             m = pattern.search(data)
-            if m:
+            if m and m.start() < limit:
                 raise XlsxLimitError(
                     f"a cell of {where} {what} the {rows:,} rows x {cols:,} columns that "
                     f"_meta records (near byte {m.start()}: "
