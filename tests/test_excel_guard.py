@@ -36,14 +36,19 @@ def rewrite(path: Path, sheet: str, edit) -> None:
         member = sheet_paths(z)[sheet]
         parts = {i.filename: z.read(i) for i in z.infolist()}
     parts[member] = edit(parts[member].decode()).encode()
+    if "xl/sharedStrings.xml" in parts:  # a small export is written in memory: its text
+        parts["xl/sharedStrings.xml"] = edit(parts["xl/sharedStrings.xml"].decode()).encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
             z.writestr(name, data)
 
 
 def sheet_text(path: Path, sheet: str) -> str:
+    """The sheet's XML, and the shared strings it may refer to."""
     with zipfile.ZipFile(path) as z:
-        return z.read(sheet_paths(z)[sheet]).decode()
+        shared = (z.read("xl/sharedStrings.xml").decode()
+                  if "xl/sharedStrings.xml" in z.namelist() else "")
+        return z.read(sheet_paths(z)[sheet]).decode() + shared
 
 
 @pytest.mark.parametrize("nrows", [999_999, 100_000_000, 1])

@@ -53,6 +53,8 @@ def rewrite(path: Path, sheet: str, edit) -> None:
         member = sheet_paths(z)[sheet]
         parts = {i.filename: z.read(i) for i in z.infolist()}
     parts[member] = edit(parts[member].decode()).encode()
+    if "xl/sharedStrings.xml" in parts:  # a small export is written in memory: its text
+        parts["xl/sharedStrings.xml"] = edit(parts["xl/sharedStrings.xml"].decode()).encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
             z.writestr(name, data)

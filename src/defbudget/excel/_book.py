@@ -1,7 +1,9 @@
 """The workbook as a whole: arguments checked, sheets planned and written in order, ``_meta``.
 
-XlsxWriter runs in ``constant_memory`` mode: each sheet's rows go to a temp file as they are
-written, so memory does not grow with the frame. Sheets are added in their final order
+XlsxWriter runs in ``constant_memory`` mode for big frames: each sheet's rows go to a temp
+file as they are written, so memory does not grow with the frame. Frames of at most
+:data:`IN_MEMORY_ROWS` rows are written in memory instead, with no temp file per sheet.
+Sheets are added in their final order
 (Contents, data sheets, Sources, Notes, the hidden ``_tidy`` placeholders and ``_meta``) and
 each is written top to bottom; Contents, added first, is filled in last.
 """
@@ -46,6 +48,9 @@ FORMAT_VERSION = _tidy.FORMAT_VERSION
 #: Rows a worksheet can hold (Excel 2007 and later), header included.
 EXCEL_MAX_ROWS = 1_048_576
 _META_CHUNK = 30_000
+#: Frames up to this many rows in all are written by XlsxWriter in memory (the visible
+#: sheets of 250,000 values take ~100 MB there); larger ones in ``constant_memory`` mode.
+IN_MEMORY_ROWS = 250_000
 
 
 def check_row_limit(frames: Any) -> None:
@@ -196,7 +201,11 @@ def build(path: Path, named: dict[str, pd.DataFrame], *, kind: str, title: str |
     from defbudget._version import __version__
 
     tidy, keys = tidy_meta(named, kind)  # refuses unstorable columns before anything is written
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    # In memory up to IN_MEMORY_ROWS: no temp file per sheet (a SIPRI export has 300 sheets,
+    # and temp files cost more than the cells on a busy /tmp); beyond, constant memory.
+    small = sum(len(f) for f in named.values()) <= IN_MEMORY_ROWS
+    workbook = xlsxwriter.Workbook(str(path), {"in_memory": True} if small
+                                   else {"constant_memory": True})
     try:
         formats = Formats(workbook)
         contents = workbook.add_worksheet(CONTENTS_SHEET)
