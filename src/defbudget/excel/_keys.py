@@ -10,9 +10,9 @@ per remaining column, so the SIPRI sheet has 3 columns instead of 22; calamine p
 seventh of the cells, and reading back costs a code lookup per coded column.
 
 Which columns are coded (:func:`plan`): those whose values JSON keeps exactly (text, ints,
-bools, and their nullable versions; missing as ``null``), taken greedily from the fewest
-distinct values up, each one only if the combinations so far stay within a quarter of the
-rows and :data:`MAX_KEYS`. Floats and ``object`` columns are never coded.
+bools, and their nullable versions; missing as ``null``), taken greedily, text columns
+first (a text cell costs most), each kind from the fewest distinct values up, each column
+only if the combinations so far stay within a quarter of the rows and :data:`MAX_KEYS`. Floats and ``object`` columns are never coded.
 """
 
 from __future__ import annotations
@@ -65,7 +65,8 @@ def plan(frame: pd.DataFrame, specs: list[dict]) -> tuple[list[str], np.ndarray 
             codes, m = _factorize(frame.iloc[:, j])
             if m <= limit:
                 candidates.append((m, j, codes))
-    candidates.sort(key=lambda c: (c[0], c[1]))
+    # text first (a text cell costs most to write and parse), then by distinct values
+    candidates.sort(key=lambda c: (specs[c[1]]["kind"] != "string", c[0], c[1]))
     key = np.zeros(n, dtype=np.int64)
     chosen = []
     for m, j, codes in candidates:

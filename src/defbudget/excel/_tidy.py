@@ -1,7 +1,13 @@
-"""The hidden ``_tidy`` sheets: a tidy frame cell for cell, written streamed, read by calamine.
+"""The hidden ``_tidy`` sheets: a tidy frame's cells, written streamed, read by calamine.
 
-Format 2 (this module) stores, for each frame, a header row of column names and one row per
-observation; ``_meta`` records each column's dtype (see :func:`column_spec`). Values:
+Format 3 (this module and :mod:`._keys`) stores, for each frame, a header row and one row per
+observation; ``_meta`` records each column's dtype (see :func:`column_spec`). The frame's
+repetitive columns (text, ints, bools; in a SIPRI frame all but ``year`` and ``value``) are
+not repeated per row: the first column, headed ``key (table in _meta)``, holds each row's
+number in the table of their distinct combinations that ``_meta`` records once (``coded``
+and ``table``, see :mod:`._keys`). A user who unhides the sheet sees that key column and one
+column per remaining column; the text itself is in the visible data sheets. The other
+columns' values:
 
 * numbers are number cells holding the shortest exact repr (``0.30000000000000004``);
   integers beyond 2**53, which a double cannot hold, and ``inf``/``-inf``/``nan`` (where a
@@ -14,15 +20,24 @@ observation; ``_meta`` records each column's dtype (see :func:`column_spec`). Va
   is always the frame's);
 * an ``object`` column remembers which of its numbers were ints (``int_rows``).
 
+Format 2 (one column per frame column, no key) is read by the same code with no column
+coded; format 1 by :mod:`._legacy`. Format 3 exists for speed: calamine's parse of the
+SIPRI frame's 1.74 million cells (88 MB of XML) took 2.3 s of a 3.6 s read-back; its 238,000
+cells now take a tenth of a second (``benchmarks/excel_export.py``).
+
 Why a streamed writer and not XlsxWriter for these sheets: the issue asks for XlsxWriter in
 ``constant_memory`` mode unless a side-by-side benchmark shows it cannot meet the speed goal
 (export at least 2x faster than the first writer). XlsxWriter's ``write_*`` calls cost about
-3.6 microseconds a cell on the benchmark machine, so the 1.74 million cells of the SIPRI
-frame alone take longer than the goal allows, and a 1,000,000-row frame (14 million cells)
-takes about a minute (``benchmarks/excel_export.py`` prints both side by side). XlsxWriter
-writes every visible sheet and ``_meta``; it leaves an empty hidden placeholder for each
-``_tidy`` sheet, which :mod:`._save` replaces in the zip with the XML of this module, streamed
-in chunks of rows and escaped with :func:`xml.sax.saxutils.escape`, so memory stays bounded.
+3.6 microseconds a cell on the benchmark machine: in format 2 the SIPRI frame's cells alone
+took longer than the goal allowed. Format 3 has a seventh of the cells, but the
+benchmark's 1,000,000-row frame still has 3 million: 10.1 s through XlsxWriter's
+``write_*`` calls against 1.6 s streamed here (one run, 2 CPUs, load ~2.5;
+``benchmarks/excel_export.py`` prints XlsxWriter's time for the SIPRI cells side by side),
+and the cell encoding above (JSON literals, big ints as text) must be exactly this one.
+XlsxWriter writes every visible sheet and ``_meta``; it leaves an empty hidden placeholder
+for each ``_tidy`` sheet, which :mod:`._save` replaces in the zip with the XML of this
+module, streamed in chunks of rows and escaped with :func:`xml.sax.saxutils.escape`, so
+memory stays bounded.
 """
 
 from __future__ import annotations
