@@ -12,7 +12,8 @@ seventh of the cells, and reading back costs a code lookup per coded column.
 Which columns are coded (:func:`plan`): those whose values JSON keeps exactly (text, ints,
 bools, and their nullable versions; missing as ``null``), taken greedily, text columns
 first (a text cell costs most), each kind from the fewest distinct values up, each column
-only if the combinations so far stay within a quarter of the rows and :data:`MAX_KEYS`. Floats and ``object`` columns are never coded.
+only if the combinations so far stay within a quarter of the rows and :data:`MAX_KEYS`.
+Floats and ``object`` columns are never coded.
 """
 
 from __future__ import annotations
