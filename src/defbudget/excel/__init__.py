@@ -27,15 +27,18 @@ Safety rules (each one tested):
   be an input — a SIPRI download, a colleague's spreadsheet — and is refused. File names of
   SIPRI's downloads (``SIPRI-Milex-data-*``) are refused outright.
 * Frames over Excel's 1,048,576 rows are refused, naming the limit; memory stays bounded
-  (XlsxWriter in ``constant_memory`` mode, tidy sheets streamed).
+  (XlsxWriter in memory up to 250,000 rows, in ``constant_memory`` mode beyond; tidy sheets
+  streamed).
 * Reading back never trusts the sizes ``_meta`` records: the archive and each hidden sheet
-  are checked first (:mod:`defbudget.excel._guard`).
+  are checked first (:mod:`defbudget.excel._guard`), and a tidy sheet too big to read back
+  in bounded memory is refused before parsing.
 
 One module per job: ``_cells`` (cell values and text safety), ``_labels`` (titles, units,
 periods, sheet names), ``_data_sheets``, ``_front`` (Contents, Sources, Notes), ``_tidy``
-(the hidden-sheet codec, write and read), ``_book`` (the workbook and ``_meta``), ``_save``
-(destination checks, atomic save), ``_guard`` (bounds before parsing), ``_read`` (read-back)
-and ``_legacy`` (format-1 files). XlsxWriter and python-calamine are imported only when a
+(the hidden-sheet codec, write and read), ``_keys`` (format 3's row key: repetitive columns
+as one number per row into a table in ``_meta``), ``_book`` (the workbook and ``_meta``),
+``_save`` (destination checks, atomic save), ``_guard`` (bounds before parsing), ``_read``
+(read-back, formats 2 and 3) and ``_legacy`` (format-1 files). XlsxWriter and python-calamine are imported only when a
 workbook is written or read; ``import defbudget`` imports neither.
 """
 
