@@ -38,8 +38,9 @@ periods, sheet names), ``_data_sheets``, ``_front`` (Contents, Sources, Notes), 
 (the hidden-sheet codec, write and read), ``_keys`` (format 3's row key: repetitive columns
 as one number per row into a table in ``_meta``), ``_book`` (the workbook and ``_meta``),
 ``_save`` (destination checks, atomic save), ``_guard`` (bounds before parsing), ``_read``
-(read-back, formats 2 and 3) and ``_legacy`` (format-1 files). XlsxWriter and python-calamine are imported only when a
-workbook is written or read; ``import defbudget`` imports neither.
+(read-back, formats 2 and 3) and ``_legacy`` (format-1 files). XlsxWriter and
+python-calamine are imported only when a workbook is written or read; ``import defbudget``
+imports neither.
 """
 
 from __future__ import annotations
