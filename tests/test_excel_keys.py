@@ -209,3 +209,19 @@ def test_million_row_read_back_peak_memory_under_1500_mb(tmp_path):
         assert result["rows"] == 1_000_000
     assert result["peak_rss_mb"] < 1500, result
     assert re.fullmatch(r"read", result["mode"])
+
+
+@pytest.mark.parametrize("edit", [
+    lambda xml: xml.replace('{"name":"year","kind":"int"', '{"kind":"int"', 1),
+    lambda xml: xml.replace('"coded":["country"', '"coded":["value","country"', 1),
+    lambda xml: xml.replace('"coded":["country"', '"coded":"country","x":["country"', 1),
+])
+def test_meta_column_specs_or_coded_list_edited_is_a_clear_error(tmp_path, edit):
+    path = to_excel(two_countries(), tmp_path / "x.xlsx")
+    with zipfile.ZipFile(path) as z:
+        shared = z.read("xl/sharedStrings.xml").decode()
+    assert '{"name":"year","kind":"int"' in shared and '"coded":["country"' in shared
+    rewrite(path, "_meta", edit)
+    with pytest.raises(SourceFormatError, match=r"x\.xlsx.*(no export holds|key table in "
+                                                r"_meta is damaged)"):
+        read_excel_export(path)

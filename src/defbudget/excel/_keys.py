@@ -36,7 +36,7 @@ def codable(spec: dict) -> bool:
     """Whether a column of this spec may be coded (JSON holds its values exactly)."""
     kind = spec["kind"]
     return kind in ("string", "int", "bool") or (
-        kind == "masked" and not spec["dtype"].startswith("Float"))
+        kind == "masked" and not str(spec.get("dtype", "Float")).startswith("Float"))
 
 
 def _factorize(series: pd.Series) -> tuple[np.ndarray, int]:

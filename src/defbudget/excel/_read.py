@@ -147,7 +147,9 @@ def _frame_specs(meta: dict, members: dict[str, str], path: Path) -> list[dict]:
         nrows, ncols, columns = spec.get("nrows"), spec.get("ncols"), spec.get("columns")
         if not (isinstance(nrows, int) and isinstance(ncols, int) and isinstance(columns, list)
                 and 0 <= nrows < EXCEL_MAX_ROWS and 0 < ncols <= _MAX_COLS
-                and len(columns) == ncols):
+                and len(columns) == ncols
+                and all(isinstance(c, dict) and isinstance(c.get("name"), str)
+                        and isinstance(c.get("kind"), str) for c in columns)):
             raise _refuse(path,
                 f"{str(path)!r}, sheet {sheet!r}: _meta records {nrows!r} rows x {ncols!r} "
                 f"columns ({len(columns) if isinstance(columns, list) else 'no'} column specs)"
