@@ -14,11 +14,11 @@ from typing import Any
 
 import pandas as pd
 
+from defbudget._xlsx import XlsxLimitError
 from defbudget.excel import _guard, _tidy
 from defbudget.excel._book import EXCEL_MAX_ROWS, FORMAT_NAME, FORMAT_VERSION
 from defbudget.excel._front import META_SHEET
 from defbudget.readers._common import SourceFormatError
-from defbudget._xlsx import XlsxLimitError
 
 _MAX_COLS = 16_384
 _FIX = "Export the frames again with defbudget.to_excel."

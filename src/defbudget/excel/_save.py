@@ -62,8 +62,8 @@ def check_destination(path: Any, *, overwrite: bool) -> Path:
 
 def is_export(path: Path) -> bool:
     """True if *path* is an xlsx workbook with the ``_meta`` sheet of a defbudget export."""
-    from defbudget.excel._guard import sheet_paths
     from defbudget._xlsx import XlsxLimitError
+    from defbudget.excel._guard import sheet_paths
 
     try:
         with zipfile.ZipFile(path) as archive:
