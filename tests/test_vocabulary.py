@@ -268,13 +268,8 @@ _SIGNATURES = ('"JPY": "¥"', '"JPY": "yen"', '"JPY": "JPN"', '"JPN": "JPY"',
                '"USA": "end"', '"current_usd": "military expenditure',
                '"milex": "Military expenditure', '"request": "budget request"',
                '"GBP": "pounds', 'f"FY{year}/')
-#: Copies left in modules other branches were moving when the vocabulary came; the lead swaps
-#: them for imports at merge, and this list may only shrink.
-KNOWN_COPIES = {
-    ("excel.py", '"JPY": "¥"'), ("excel.py", '"JPY": "yen"'), ("excel.py", '"GBP": "pounds'),
-    ("excel.py", '"highly_uncertain": "A highly'), ("excel.py", '"milex": "Military expenditure'),
-    ("excel.py", 'f"FY{year}/'), ("cli.py", '"current_usd": "military expenditure'),
-}
+#: Copies the vocabulary may not have: none is left (excel, compare and cli import it too).
+KNOWN_COPIES: set[tuple[str, str]] = set()
 
 
 def test_the_vocabulary_is_written_once():

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from defbudget import vocabulary
+
 EXIT_USAGE = 2
 #: Exit status after Ctrl-C (128 + SIGINT), as shells use.
 EXIT_INTERRUPTED = 130
@@ -171,16 +173,13 @@ def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
 
 
 def _measure_label(frame: pd.DataFrame, measure: str) -> str:
-    """'military expenditure, constant 2023 US$' and the like, for a --measure name."""
+    """'military expenditure, constant 2023 US$' and the like, for a --measure name (the
+    vocabulary's title of the SIPRI sheet, with the price base year when there is one)."""
+    title = vocabulary.SIPRI_SHEET_TITLES[MEASURES[measure][0]]
     base = frame["base_year"].dropna()
-    constant = f"constant {int(base.iloc[0])} US$" if len(base) else "constant US$"
-    return {
-        "constant_usd": f"military expenditure, {constant}",
-        "current_usd": "military expenditure, current US$",
-        "share_gdp": "military expenditure as a share of GDP",
-        "per_capita": "military expenditure per person, current US$",
-        "share_govt": "military expenditure as a share of government spending",
-    }[measure]
+    if measure == "constant_usd" and len(base):
+        title = title.replace("constant US$", f"constant {int(base.iloc[0])} US$")
+    return title
 
 
 def _rate_text(rate: str, frame: pd.DataFrame, to: str) -> str:

@@ -1,4 +1,4 @@
-"""Self-checks for the coursework notebook (``notebooks/06_coursework.ipynb``).
+"""Self-checks for the coursework notebook (``notebooks/06_coursework.py``).
 
 Each exercise has an id, a question, a hint and a tolerance. :func:`check` computes the
 expected answer from the package's own shipped data (never a typed-in number), compares

@@ -16,13 +16,13 @@ import pandas as pd
 from defbudget import schema
 from defbudget.errors import DataError, MissingColumnError
 from defbudget.schema import require_same_basis
+from defbudget.vocabulary import SERIES_KEYS, period_label
 
-#: Columns that identify one series: growth is computed within a series, never across two.
-#: ``source`` is a per-row citation (a shipped series may cite a different white paper each
-#: year), so it is not part of the identity; a ``vintage`` column, when present, is. Two rows
-#: for one series and year (two releases, two stages) are refused, never averaged or mixed.
-SERIES_KEYS = ("country", "iso3", "measure", "basis", "unit", "price_basis", "base_year",
-               "period", "fy_start_month")
+# SERIES_KEYS (from the vocabulary) identify one series: growth is computed within a series,
+# never across two. ``source`` is a per-row citation (a shipped series may cite a different
+# white paper each year), so it is not part of the identity; a ``vintage`` column, when
+# present, is. Two rows for one series and year (two releases, two stages) are refused,
+# never averaged or mixed.
 
 #: Names of aggregates (rows without ``iso3`` that sum countries). Region and subregion rows
 #: are recognised by their name matching the row's ``region``/``subregion`` column, too.
@@ -64,7 +64,7 @@ def _label(period, year) -> str:
     """'FY2023' for a fiscal year, '2023' for a calendar year."""
     if year is None or pd.isna(year):
         return "?"
-    return f"FY{int(year)}" if period == "FY" else str(int(year))
+    return period_label(int(year), period)
 
 
 

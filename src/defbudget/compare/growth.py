@@ -26,11 +26,17 @@ from defbudget.compare._frame import (
 )
 from defbudget.errors import ArgumentError, DataError
 from defbudget.schema import is_currency_unit
+from defbudget.vocabulary import period_label
 
 
 def _labels(period: pd.Series, year: pd.Series) -> pd.Series:
-    prefix = pd.Series(np.where(period.astype(object).eq("FY"), "FY", ""), index=year.index)
-    return prefix + year.astype("Int64").astype(str)
+    """Each row's year as :func:`defbudget.vocabulary.period_label` writes it ("FY2023",
+    "2023"; a missing year "<NA>"), worked out once per distinct pair."""
+    pairs = pd.Series(list(zip(period.astype(object), year.astype("Int64"), strict=True)),
+                      index=year.index, dtype=object)
+    names = {pair: "<NA>" if pd.isna(pair[1]) else period_label(int(pair[1]), pair[0])
+             for pair in pairs.unique()}
+    return pairs.map(names)
 
 
 def _is_money(unit) -> bool:

@@ -30,6 +30,7 @@ from defbudget.excel._labels import (
     _price_text,
     _quote_sheet,
 )
+from defbudget.vocabulary import licence_text
 
 TIDY_SHEET = "_tidy"
 META_SHEET = "_meta"
@@ -183,29 +184,11 @@ def _resolve_sources(ids: Sequence[str]) -> dict[str, dict[str, str | None]]:
                 citation = None
         entry = package_sources.get(sid, {})
         citation = citation or entry.get("citation")
-        out[sid] = {"citation": citation, "license": _licence_text(entry),
+        # a source the kit knows and that states no licence says "not stated"; an id the
+        # kit has no record of says "not recorded"
+        out[sid] = {"citation": citation, "license": licence_text(entry) if entry else None,
                     "url": entry.get("path") or entry.get("url")}
     return out
-
-
-def _licence_text(entry: dict) -> str | None:
-    lic = entry.get("license") or entry.get("licenses") or entry.get("licence")
-    if lic is None:
-        return None
-    if isinstance(lic, str):
-        return lic
-    if isinstance(lic, Mapping):
-        lic = [lic]
-    parts = []
-    for item in lic:
-        if isinstance(item, Mapping):
-            text = item.get("title") or item.get("name") or ""
-            if item.get("path"):
-                text = f"{text} ({item['path']})" if text else item["path"]
-            parts.append(text)
-        else:
-            parts.append(str(item))
-    return "; ".join(p for p in parts if p) or None
 
 
 def write_sources(ws: Any, formats: Formats, named: Mapping[str, pd.DataFrame],

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from defbudget import vocabulary
 from defbudget.excel._cells import _ILLEGAL_XML, _is_missing
 
 #: Columns that together define one series, i.e. one data sheet.
@@ -20,47 +21,13 @@ _FORBIDDEN_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _RESERVED_SHEET_NAMES = {"history"}  # Excel reserves "History"
 _MAX_SHEET_NAME = 31
 
-MEASURE_TITLES = {
-    "defense_budget": "Defence budget (national definition)",
-    "milex": "Military expenditure (SIPRI definition)",
-    "milex_share_gdp": "Military expenditure as a share of GDP",
-    "milex_per_capita": "Military expenditure per person",
-    "milex_share_govt": "Military expenditure as a share of government spending",
-    "gdp": "Gross domestic product, nominal",
-    "gdp_real": "Gross domestic product, real",
-    "gdp_deflator": "GDP deflator",
-    "price_index": "Price index",
-    "exchange_rate": "Exchange rate",
-    "reported_figure": "Reported figure",
-}
-
-#: What each quality flag means, as printed on the Notes sheet.
-FLAG_MEANINGS = {
-    "estimate": "An estimate, not a published figure (SIPRI prints its estimates in blue).",
-    "highly_uncertain": "A highly uncertain figure (SIPRI prints these in red).",
-    "unavailable": "No figure is available from the source for this period; the cell is blank.",
-    "not_independent": "The country did not exist or was not independent in this period.",
-    "derived": "Computed by defbudget from published figures (e.g. a total from its parts).",
-    "transcribed": "Transcribed from a PDF or printed table; check against the original.",
-    "outlier": "A known, documented outlier that is kept on purpose.",
-}
-#: What each budget stage means, as printed on the Notes sheet.
-STAGE_MEANINGS = {
-    "request": "Budget request (e.g. a ministry's request to the finance ministry), not enacted.",
-    "draft": "Government draft budget (Japan: approved by Cabinet in December), not yet "
-             "passed by the legislature.",
-    "enacted": "Initial budget as enacted by the legislature.",
-    "supplementary": "Supplementary budget, on top of the initial budget.",
-    "actual": "Outturn: what was actually spent.",
-    "estimate": "Estimate of spending by the source.",
-    "notification": "A sale notified to the legislature (procurement figure).",
-    "agreement": "A signed agreement (procurement figure).",
-    "projection": "A projected programme cost (procurement figure).",
-}
+# The titles and the flag and stage meanings printed on the sheets are the vocabulary's.
+MEASURE_TITLES = vocabulary.MEASURE_TITLES
+FLAG_MEANINGS = vocabulary.FLAG_MEANINGS
+STAGE_MEANINGS = vocabulary.STAGE_MEANINGS
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
-_UNIT_SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£"}
 
 
 def _sheet_name(wanted: str, used: set[str]) -> str:
@@ -132,9 +99,10 @@ def _year_label(year: int, period: str, start: int, year_is: str = "start",
 
         label = official_label(iso3, int(year), int(start), year_is=year_is)
         return int(label) if label.isdigit() else label
-    if start in (1, 4):
-        return f"FY{year}"
-    return f"FY{year}/{(year + 1) % 100:02d}"
+    # several countries on one sheet: the year a fiscal year starts in, named by the
+    # vocabulary's default ("FY2025"; a calendar fiscal year is written "2025")
+    label = vocabulary.fiscal_year_label(None, int(year), int(start))
+    return int(label) if label.isdigit() else label
 
 
 def _sheet_fy(sub: pd.DataFrame) -> tuple[str, str | None]:
@@ -158,8 +126,8 @@ def _unit_display(unit: str, max_abs: float) -> tuple[str, str, str]:
         return fmt, unit, f"Cells hold the {unit} values as published."
     base = unit.split("/")[0]
     per = " per person" if unit.endswith("/person") else ""
-    symbol = _UNIT_SYMBOLS.get(base, base)
-    name = {"JPY": "yen", "USD": "US dollars", "EUR": "euros", "GBP": "pounds"}.get(base, base)
+    symbol = vocabulary.CURRENCY_SYMBOLS.get(base, base)
+    name = vocabulary.CURRENCY_NAMES.get(base, base)
     for factor, commas, short, long in ((1e9, ",,,", "bn", "billions"),
                                         (1e6, ",,", "m", "millions")):
         if max_abs >= factor:
