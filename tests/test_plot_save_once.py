@@ -82,3 +82,12 @@ def test_leader_line_is_matplotlibs_straight_line(patch):
         assert ours.vertices[-1][0] > posB[0]  # shrunk from the point it labels
     clipped = line((100.0, 50.0), (10.0, 20.0), shrinkA=0.0, shrinkB=0.0, patchA=_box())
     assert clipped.vertices[0][0] == pytest.approx(95.0, abs=0.05)  # stops at the label's box
+
+
+def test_a_png_cropped_by_the_users_rc_is_left_to_savefig(tmp_path, monkeypatch):
+    draws = []
+    real_draw = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, r: (draws.append(1), real_draw(self, r)))
+    with mpl.rc_context({"savefig.bbox": "tight"}):
+        plot.save(_chart(), tmp_path / "c.png", dpi=72)
+    assert len(draws) == 2

@@ -459,10 +459,10 @@ def _box_key(patch: object) -> tuple | None:
 class _LeaderLine(ConnectionStyle.Arc3):
     """A straight leader line (matplotlib's ``arc3``) that remembers the last path it made.
 
-    matplotlib clips the line to the label's box by bisection, ~15 point-in-box tests per
-    end, each time the label is measured: by the layout (twice), by the search for the
-    legend's best place and by the draw, all with the same ends and box. The same ends,
-    shrinks and box give the same path, so it is worked out once and handed out again.
+    matplotlib clips the line to the label's box by bisection (a point-in-box test at each
+    step) each time the label is measured: by the layout, by the search for the legend's
+    best place and by the draw, often with the same ends and box. The same ends, shrinks
+    and box give the same path, so it is worked out once and a copy handed out again.
     """
 
     def __init__(self) -> None:

@@ -66,8 +66,8 @@ def _laid_out_once(fig: Figure, dpi: float) -> Iterator[None]:
     places the legend, routes the leader lines and measures every text; the layout measures
     them again. Here the layout runs once, measured at the file's resolution as savefig's
     first draw would measure it, and savefig then draws once, with the engine put back
-    afterwards. Used for PNG at a numeric resolution without ``bbox_inches`` only: a vector
-    backend measures text its own way, and a cropped save is left to matplotlib.
+    afterwards. Used for PNG at a numeric resolution, not cropped (``bbox_inches``) only: a
+    vector backend measures text its own way, and a cropped save is left to matplotlib.
     """
     engine = fig.get_layout_engine()
     if type(engine).__name__ not in ("ConstrainedLayoutEngine", "TightLayoutEngine"):
@@ -175,7 +175,8 @@ def save(fig: Figure | Axes, path: str | os.PathLike, *, dpi: int = 300, **kwarg
     rc = _save_rc(fig)
     if fmt == "png" and dpi >= UNHINTED_FROM_DPI and mpl.rcParams["text.hinting"] == "default":
         rc["text.hinting"] = "no_hinting"  # only when the user has not chosen a hinting
-    simple = (fmt == "png" and isinstance(dpi, int | float) and "bbox_inches" not in kwargs)
+    cropped = kwargs.get("bbox_inches", mpl.rcParams["savefig.bbox"]) not in (None, "standard")
+    simple = fmt == "png" and isinstance(dpi, int | float) and not cropped
     once = _laid_out_once(fig, dpi) if simple else contextlib.nullcontext()
     with (mpl.rc_context(rc), once, atomic_output(path, suffix=ext) as tmp,
           open(tmp, "wb") as fh):
