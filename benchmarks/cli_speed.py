@@ -14,7 +14,12 @@ disturb much less), each as a ratio to the floor's. Goals (issue 16), on the wal
 medians: warm <= 1.2x the floor, cold <= 1.5x. The subprocesses may write byte-code
 (``__pycache__``), as an installed package has it.
 
+With ``--baseline-src DIR`` (the ``src`` folder of another checkout, e.g. an export of main:
+``git archive main src data | tar -x -C /tmp/main``), the warm command also runs from that
+code in the same turns ("base"), so a change is measured side by side with what it replaces.
+
 Run: python benchmarks/cli_speed.py [--sipri PATH] [--runs N] [--countries LIST]
+     [--baseline-src DIR]
 """
 
 from __future__ import annotations
@@ -67,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
                                                        or DEFAULT_SIPRI))
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--countries", default="Japan,China,South Korea,Australia,India,Taiwan")
+    ap.add_argument("--baseline-src", type=Path, default=None, metavar="DIR",
+                    help="also run the warm command from the package in DIR (side by side)")
     args = ap.parse_args(argv)
     if not args.sipri.is_file():
         print(f"no SIPRI workbook at {args.sipri}; pass --sipri PATH")
@@ -88,11 +95,19 @@ def main(argv: list[str] | None = None) -> int:
     _time(floor, base)
     times: dict[str, list[tuple[float, float]]] = {"floor": [], "warm": [], "cold": [],
                                                    "canvas": []}
+    base_env = None
+    if args.baseline_src is not None:
+        base_env = {**warm_env, "PYTHONPATH": str(args.baseline_src.resolve()),
+                    "DEFBUDGET_CACHE_DIR": str(work / "base-cache")}
+        _time(chart, base_env)  # the baseline's own warm cache (its format may differ)
+        times["base"] = []
     try:
         for _ in range(args.runs):
             times["floor"].append(_time(floor, base))
             times["canvas"].append(_time(canvas, base))
             times["warm"].append(_time(chart, warm_env))
+            if base_env is not None:
+                times["base"].append(_time(chart, base_env))
             shutil.rmtree(cold_dir, ignore_errors=True)
             times["cold"].append(_time(chart, cold_env))
     finally:
@@ -114,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
             line += f"   goal <= {goals[name]}x: {'met' if met else 'NOT met'}"
         elif name == "canvas":
             line += "   (an empty figure of the chart's size at 300 dpi: the PNG alone)"
+        elif name == "base":
+            line += (f"   (warm, from {args.baseline_src}; warm/base: "
+                     f"wall {wall['warm'] / wall['base']:.2f}, "
+                     f"CPU {cpu['warm'] / cpu['base']:.2f})")
         print(line)
     return 0
 

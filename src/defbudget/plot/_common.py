@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
+from matplotlib.patches import ConnectionStyle, Rectangle
 
 from defbudget.errors import DataError, MissingColumnError, UnknownNameError
 from defbudget.formatting import unit_label
@@ -443,6 +444,42 @@ def keep_inside(ax: Axes, texts: list, *, pad_pt: float = 4.0) -> None:
         t.xyann = (ox + shift * 72 / fig.dpi, oy)
 
 
+def _box_key(patch: object) -> tuple | None:
+    """What a label box that clips a leader line is made of: None for no box, a tuple for a
+    plain rectangle (the box matplotlib puts round a label without a frame); anything else
+    raises TypeError (such a box is not remembered)."""
+    if patch is None:
+        return None
+    if type(patch) is not Rectangle:
+        raise TypeError
+    return (patch.get_x(), patch.get_y(), patch.get_width(), patch.get_height(),
+            patch.get_angle(), patch.get_transform().get_matrix().tobytes())
+
+
+class _LeaderLine(ConnectionStyle.Arc3):
+    """A straight leader line (matplotlib's ``arc3``) that remembers the last path it made.
+
+    matplotlib clips the line to the label's box by bisection (a point-in-box test at each
+    step) each time the label is measured: by the layout, by the search for the legend's
+    best place and by the draw, often with the same ends and box. The same ends, shrinks
+    and box give the same path, so it is worked out once and a copy handed out again.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(rad=0.0)
+        self._last: tuple[tuple, Any] | None = None
+
+    def __call__(self, posA, posB, shrinkA=2.0, shrinkB=2.0, patchA=None, patchB=None):
+        try:
+            key = (tuple(np.asarray(posA, dtype=float)), tuple(np.asarray(posB, dtype=float)),
+                   float(shrinkA), float(shrinkB), _box_key(patchA), _box_key(patchB))
+        except TypeError:  # a box of another kind: not remembered
+            return super().__call__(posA, posB, shrinkA, shrinkB, patchA, patchB)
+        if self._last is None or self._last[0] != key:
+            self._last = (key, super().__call__(posA, posB, shrinkA, shrinkB, patchA, patchB))
+        return self._last[1].deepcopy()
+
+
 def direct_labels(ax: Axes, items: list[tuple[str, float, float, str]], *,
                   side: str = "right", fontsize: float | None = None) -> list:
     """Label line ends outside the plot area, nudged apart so that no two overlap.
@@ -471,5 +508,5 @@ def direct_labels(ax: Axes, items: list[tuple[str, float, float, str]], *,
             else "right", va="center", color=colour, fontsize=size, annotation_clip=False,
             parse_math=False,
             arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.5, "alpha": 0.6,
-                        "shrinkA": 0, "shrinkB": 2}))
+                        "shrinkA": 0, "shrinkB": 2, "connectionstyle": _LeaderLine()}))
     return arts

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib as mpl
@@ -52,6 +54,38 @@ def _layout_from_scratch(fig: Figure) -> None:
         spec = ax.get_subplotspec()
         if spec is not None:
             ax._set_position(spec.get_position(ax.figure), which="both")
+
+
+@contextlib.contextmanager
+def _laid_out_once(fig: Figure, dpi: float) -> Iterator[None]:
+    """Run the figure's layout engine once at the resolution of the file, and hold the Axes
+    there while the file is drawn.
+
+    ``Figure.savefig`` draws a figure that has a layout engine twice: first with painting
+    turned off, only to run the layout, then for real, running the layout again. Each draw
+    places the legend, routes the leader lines and measures every text; the layout measures
+    them again. Here the layout runs once, measured at the file's resolution as savefig's
+    first draw would measure it, and savefig then draws once, with the engine put back
+    afterwards. Used for PNG at a numeric resolution, not cropped (``bbox_inches``) only: a
+    vector backend measures text its own way, and a cropped save is left to matplotlib.
+    """
+    engine = fig.get_layout_engine()
+    if type(engine).__name__ not in ("ConstrainedLayoutEngine", "TightLayoutEngine"):
+        yield
+        return
+    assert engine is not None
+    screen_dpi = fig.dpi
+    fig.dpi = dpi
+    try:
+        engine.execute(fig)
+    finally:
+        fig.dpi = screen_dpi
+    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)  # no engine: savefig draws once
+    try:
+        yield
+    finally:
+        fig.set_layout_engine(engine)
 
 
 def _is_chart(path: Path) -> bool:
@@ -141,6 +175,10 @@ def save(fig: Figure | Axes, path: str | os.PathLike, *, dpi: int = 300, **kwarg
     rc = _save_rc(fig)
     if fmt == "png" and dpi >= UNHINTED_FROM_DPI and mpl.rcParams["text.hinting"] == "default":
         rc["text.hinting"] = "no_hinting"  # only when the user has not chosen a hinting
-    with (mpl.rc_context(rc), atomic_output(path, suffix=ext) as tmp, open(tmp, "wb") as fh):
+    cropped = kwargs.get("bbox_inches", mpl.rcParams["savefig.bbox"]) not in (None, "standard")
+    simple = fmt == "png" and isinstance(dpi, int | float) and not cropped
+    once = _laid_out_once(fig, dpi) if simple else contextlib.nullcontext()
+    with (mpl.rc_context(rc), once, atomic_output(path, suffix=ext) as tmp,
+          open(tmp, "wb") as fh):
         fig.savefig(fh, format=fmt, dpi=dpi, **kwargs)
     return path
