@@ -48,8 +48,9 @@ _TITLE_YEARS = re.compile(r"((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})")
 
 #: Source id pattern: resolved to a full citation by ``defbudget.cite``.
 SOURCE_ID = "sipri-milex-{edition}"
-#: Bumped whenever the output of the reader changes, so cached results are not reused.
-READER_VERSION = "3"
+#: Bumped whenever the output of the reader changes, so cached results are not reused
+#: ("4": cached results carry the read's warnings, replayed on a hit).
+READER_VERSION = "4"
 
 
 def _normalise_sheets(sheets: str | Iterable[str] | None) -> tuple[str, ...] | None:
@@ -241,10 +242,15 @@ def read_sipri(path: str | PathLike | None = None, *,
         ``"share_govt"``    ``Share of Govt. spending``: milex_share_govt, ``ratio``
         ``"regional"``      ``Regional totals``: milex of regions (iso3 missing), ``USD``
     cache
-        Reuse the result of an earlier call on a file with the same content (SHA-256) in this
-        session; a copy is returned, so changing it does not change the cache.
+        Reuse the result of an earlier read of a file with the same content (SHA-256), from
+        this session or from disk (:mod:`defbudget.readers._cache`); a copy is returned, so
+        changing it does not change the cache. A cached read issues the warnings the first
+        read issued (e.g. :class:`SipriFiscalYearWarning` for Myanmar). ``False``: parse
+        the workbook again and keep nothing.
     cache_dir
-        Also keep results on disk in this folder (default ``$DEFBUDGET_CACHE_DIR``; none).
+        The on-disk cache folder. Default: ``$DEFBUDGET_CACHE_DIR``, else the user cache
+        folder of the platform (``platformdirs.user_cache_dir("defbudget")``, on Linux
+        ``~/.cache/defbudget``); ``DEFBUDGET_NO_CACHE=1`` keeps results in memory only.
 
     Returns
     -------
@@ -310,17 +316,13 @@ def read_sipri(path: str | PathLike | None = None, *,
     """
     shorts = _normalise_sheets(sheets)
     p = find_sipri_workbook(path)
-    directory = _cache.cache_dir(cache_dir) if cache else None
-    key = None
-    if cache:
-        which = "all" if shorts is None else "+".join(shorts)
-        key = f"sipri-{_cache.file_digest(p)}-{which}-v{READER_VERSION}"
-        hit = _cache.get(key, directory=directory)
-        if hit is not None:
-            return _display_names(hit[0])
-    frame, info = _read(p, shorts)
-    if cache and key is not None:
-        _cache.put(key, (frame, info), directory=directory)
+    if not cache:
+        return _display_names(_read(p, shorts)[0])
+    which = "all" if shorts is None else "+".join(shorts)
+    key = f"sipri-{_cache.file_digest(p)}-{which}-v{READER_VERSION}"
+    # read_through keeps the read's warnings with the frame and issues them again on a hit
+    frame, _ = _cache.read_through(key, lambda: _read(p, shorts),
+                                   directory=_cache.cache_dir(cache_dir))
     return _display_names(frame)
 
 
