@@ -19,7 +19,7 @@ from defbudget.readers import _cache
 from defbudget.readers._common import SourceFormatError
 from defbudget.readers._xlsx_styles import read_font_flags
 from defbudget.readers.sipri._errors import SipriFormatError, SipriMissingSheetWarning
-from defbudget.readers.sipri.frame import _frame
+from defbudget.readers.sipri.frame import _frame_and_values
 from defbudget.readers.sipri.grammar import _text, read_footnotes
 from defbudget.readers.sipri.layout import (
     _FRONT_PAGE,
@@ -70,15 +70,20 @@ def _normalise_sheets(sheets: str | Iterable[str] | None) -> tuple[str, ...] | N
     return tuple(out)
 
 
-def _check_frame(frame: pd.DataFrame, path: Path) -> None:
-    """The tidy contract (:func:`defbudget.schema.validate`) on what the reader returns."""
+def _check_frame(frame: pd.DataFrame, path: Path,
+                 known: dict[str, np.ndarray] | None = None) -> None:
+    """The tidy contract (:func:`defbudget.schema.validate`) on what the reader returns;
+    *known*: each text column's values as the frame was built from them
+    (:func:`~defbudget.readers.sipri.frame._frame_and_values`), checked once each instead of
+    collected from the rows."""
     from defbudget import schema
 
     # keys=False: each name and year appear once per sheet (checked with their cells in
     # _find_header and _check_unique_names), each sheet is of another kind (measure, unit,
     # prices or period), and _drop_usd_duplicates removes the one overlap (US$ rows of the
     # local-currency calendar-year sheet)
-    violations = schema.validate(frame, name=path.name, raise_=False, keys=False)
+    violations = schema._validate(frame, schema._Distinct(frame, known), name=path.name,
+                                  raise_=False, keys=False)
     if violations:
         shown = "; ".join(str(v) for v in violations[:5])
         raise SipriFormatError(
@@ -117,8 +122,8 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
                        members.get(parts.get(found[s], "")))
         pieces.append(_READERS[s](rows_of[s], ctx, found[s]))
         base_year = ctx.base_year or base_year
-    frame = _frame(pieces)
-    _check_frame(frame, path)
+    frame, known = _frame_and_values(pieces)
+    _check_frame(frame, path, known)
     if "constant_usd" in found:
         base_year = _constant_base_year(found["constant_usd"])
     info = {
