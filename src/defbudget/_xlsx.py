@@ -288,8 +288,8 @@ def read_member(zf: zipfile.ZipFile, name: str) -> bytes:
 # --- sheets ----------------------------------------------------------------------------------
 
 _REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,4})([0-9]{1,9})["']""")
-_ODD_CELL = re.compile(
-    rb'<c(?: r="([A-Z]{3,}|[A-Z]{1,2}(?=[0-9]{4}))([0-9]*)|(?! r=")[\s>/])')
+_ODD_CELL = re.compile(  # possessive letters: giving one back never makes a match
+    rb'<c(?: r="([A-Z]{3,}+|[A-Z]{1,2}+(?=[0-9]{4}))([0-9]*)|(?! r=")[\s>/])')
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c[\s/>]")
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?row[\s/>]")
 _ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);)([^;\s<&]{0,40};?)")

@@ -137,9 +137,11 @@ _ODD_IN_SHEET_DATA = re.compile(rb'<(?:!--|!\[CDATA\[|c(?! r="))')
 @functools.lru_cache(maxsize=32)
 def _flagged_cells(styles: tuple[bytes, ...]) -> re.Pattern[bytes]:
     """Regex of a cell tag that starts with its reference and has one of *styles*: group 1
-    the reference, group 2 the style (attributes between them may be anything but ``<>``)."""
+    the reference, group 2 the style (attributes between them may be anything but ``<>``).
+    The reference is matched possessively (``*+``): a shorter one could not be followed by
+    its closing quote, so trying one is wasted work (a third of the scan)."""
     alternatives = b"|".join(re.escape(s) for s in styles)
-    return re.compile(rb'<c r="([^"]*)"[^<>]*? s="(' + alternatives + rb')"')
+    return re.compile(rb'<c r="([^"]*+)"[^<>]*? s="(' + alternatives + rb')"')
 
 
 def _scan_regex(data: bytes, wanted: dict[bytes, str], start: int) -> FlagMap | None:
