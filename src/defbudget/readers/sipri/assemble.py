@@ -122,8 +122,9 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
                        members.get(parts.get(found[s], "")))
         pieces.append(_READERS[s](rows_of[s], ctx, found[s]))
         base_year = ctx.base_year or base_year
-    frame, known = _frame_and_values(pieces)
+    frame, (known, positions) = _frame_and_values(pieces)
     _check_frame(frame, path, known)
+    frame = _display_names(frame, known, positions)
     if "constant_usd" in found:
         base_year = _constant_base_year(found["constant_usd"])
     info = {
@@ -322,36 +323,47 @@ def read_sipri(path: str | PathLike | None = None, *,
     shorts = _normalise_sheets(sheets)
     p = find_sipri_workbook(path)
     if not cache:
-        return _display_names(_read(p, shorts)[0])
+        return _read(p, shorts)[0]
     which = "all" if shorts is None else "+".join(shorts)
     key = f"sipri-{_cache.file_digest(p)}-{which}-v{READER_VERSION}"
     # read_through keeps the read's warnings with the frame and issues them again on a hit
     frame, _ = _cache.read_through(key, lambda: _read(p, shorts),
                                    directory=_cache.cache_dir(cache_dir))
-    return _display_names(frame)
+    return frame
 
 
-def _display_names(frame: pd.DataFrame) -> pd.DataFrame:
+def _display_names(frame: pd.DataFrame, known: dict[str, np.ndarray] | None = None,
+                   positions: dict[str, np.ndarray | None] | None = None) -> pd.DataFrame:
     """SIPRI's names ('Korea, South') replaced by the short display names ('South Korea')
     where the row has an ISO3 code; states without one ('USSR') and totals keep SIPRI's.
     SIPRI's own name stays in ``country_as_published`` (release diffs compare those).
 
     :func:`defbudget.countries.with_display_names` decides the names, on the frame's few
     distinct (country, iso3) pairs rather than its every row; the rows then take their
-    name by position."""
+    name by position. *known* and *positions* (from
+    :func:`~defbudget.readers.sipri.frame._frame_and_values`) give the values the columns
+    were built from and each row's position among them: when ``country`` and ``iso3`` share
+    positions, the pairs are read from those values, with no pass over the rows."""
     from defbudget.countries import with_display_names
 
     if "country" not in frame.columns or "iso3" not in frame.columns or frame.empty:
         if "country" in frame.columns:
             frame = frame.assign(country_as_published=frame["country"])
         return with_display_names(frame)
-    codes, names = pd.factorize(frame["country"], use_na_sentinel=False)
-    iso_codes, isos = pd.factorize(frame["iso3"], use_na_sentinel=False)
-    _, first = np.unique(codes.astype(np.int64) * (len(isos) + 1) + iso_codes,
-                         return_index=True)
-    first.sort()  # the pairs in the order they first appear, as drop_duplicates gives them
-    pairs = pd.DataFrame({"country": frame["country"].take(first).array,
-                          "iso3": frame["iso3"].take(first).array})
+    shared = _shared_positions(known, positions)
+    if shared is not None:
+        names, isos, codes = shared
+        pairs = pd.DataFrame({"country": pd.array(names, dtype=frame["country"].dtype),
+                              "iso3": pd.array(isos, dtype=frame["iso3"].dtype)}
+                             ).drop_duplicates(ignore_index=True)
+    else:
+        codes, names = pd.factorize(frame["country"], use_na_sentinel=False)
+        iso_codes, isos = pd.factorize(frame["iso3"], use_na_sentinel=False)
+        _, first = np.unique(codes.astype(np.int64) * (len(isos) + 1) + iso_codes,
+                             return_index=True)
+        first.sort()  # the pairs in the order they first appear, as drop_duplicates gives them
+        pairs = pd.DataFrame({"country": frame["country"].take(first).array,
+                              "iso3": frame["iso3"].take(first).array})
     shown = with_display_names(pairs)["country"]
     rename = {c: s for c, s in zip(pairs["country"], shown, strict=True) if c != s}
     out = frame.assign(country_as_published=frame["country"])
@@ -359,6 +371,20 @@ def _display_names(frame: pd.DataFrame) -> pd.DataFrame:
         new = pd.array([rename.get(n, n) for n in names], dtype=frame["country"].dtype)
         out["country"] = pd.Series(new.take(codes), index=frame.index)
     return out
+
+
+def _shared_positions(known: dict[str, np.ndarray] | None,
+                      positions: dict[str, np.ndarray | None] | None
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(names, codes, the rows' positions among them) when ``country`` and ``iso3`` were
+    built with the same positions (a name and its code side by side), else None."""
+    if not known or not positions or "country" not in known or "iso3" not in known:
+        return None
+    a, b = positions.get("country"), positions.get("iso3")
+    names, isos = known["country"], known["iso3"]
+    if a is None or b is None or len(names) != len(isos):
+        return None
+    return (names, isos, a) if a is b or np.array_equal(a, b) else None
 
 
 def sipri_release_info(path: str | PathLike | None = None) -> dict:

@@ -127,16 +127,25 @@ _STR_COLUMNS = ("country", "iso3", "period", "measure", "basis", "unit", "price_
                 "footnotes", "symbols", "fy_convention")
 
 
+#: Each text column's values as built (object array), and each row's position among them
+#: (None: one value per row; kept for :data:`_POSITIONS_KEPT` only), from
+#: :func:`_frame_and_values`.
+Built = tuple[dict[str, np.ndarray], dict[str, np.ndarray | None]]
+#: The columns whose row positions :func:`_frame_and_values` returns (display names).
+_POSITIONS_KEPT = ("country", "iso3")
+
+
 def _frame(parts: list[dict]) -> pd.DataFrame:
     """The tidy frame of the sheets' columns (*parts*, one dict per sheet); see
     :func:`_frame_and_values`."""
     return _frame_and_values(parts)[0]
 
 
-def _frame_and_values(parts: list[dict]) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+def _frame_and_values(parts: list[dict]) -> tuple[pd.DataFrame, Built]:
     """The tidy frame of the sheets' columns (*parts*, one dict per sheet), and for each text
-    column the values it was built from (every value it holds is among them: the schema
-    checks those instead of a pass over the rows, :class:`defbudget.schema._Distinct`).
+    column the values it was built from and each row's position among them (every value
+    the column holds is among them: the schema checks those instead of a pass over the
+    rows, :class:`defbudget.schema._Distinct`; display names are given per value).
 
     Each column is kept as its pieces' values and, per row, the position of its value
     (:func:`_coded`): a country's name is one Python object however many years it has, and
@@ -152,6 +161,7 @@ def _frame_and_values(parts: list[dict]) -> tuple[pd.DataFrame, dict[str, np.nda
     string = pd.StringDtype(na_value=np.nan)
     data: dict[str, Any] = {}
     known: dict[str, np.ndarray] = {}
+    positions: dict[str, np.ndarray | None] = {}
     for c in pieces:
         if c in _NUMBER_COLUMNS:
             arr = numbers[c] if rows is None else numbers[c].take(rows)
@@ -163,10 +173,13 @@ def _frame_and_values(parts: list[dict]) -> tuple[pd.DataFrame, dict[str, np.nda
         if c in _STR_COLUMNS:
             column = pd.array(small, dtype=string)
             known[c] = small
+            if c in _POSITIONS_KEPT:  # only these: keeping every column's costs page faults
+                positions[c] = codes
         else:
             column = _int_na(small)
         data[c] = column if codes is None else column.take(codes)
-    return pd.DataFrame(data, copy=False), known  # every array is new: no copy needed
+    # every array is new: no copy needed
+    return pd.DataFrame(data, copy=False), (known, positions)
 
 
 #: Columns built as plain numpy arrays, with their dtype.
