@@ -107,8 +107,11 @@ UNIT_FIXES: tuple[UnitFix, ...] = (
 
 
 
+_EDITION_OF_SOURCE = re.compile(r"(\d{4})$")
+
+
 def _unit_fix(iso3: str | None, code: str, ctx: _Context) -> UnitFix | None:
-    m = re.search(r"(\d{4})$", ctx.source)
+    m = _EDITION_OF_SOURCE.search(ctx.source)
     edition = int(m.group(1)) if m else 0
     for fix in UNIT_FIXES:
         if (fix.iso3 == iso3 and fix.labelled == code

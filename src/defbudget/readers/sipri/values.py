@@ -53,7 +53,9 @@ def _values(rows: list[list], header: _Header, entities: list[_Entity], cols: li
     values[is_float] = cells[is_float].astype(float)
     other = np.flatnonzero(~is_float)
     other_flags = list(map(_MARKER_FLAG.get, cells[other].tolist(), repeat(_BAD)))
-    for pos in [p for p, f in enumerate(other_flags) if f is _BAD]:
+    odd = ([p for p, f in enumerate(other_flags) if f is _BAD]
+           if _BAD in other_flags else [])  # one C scan when every cell is a marker
+    for pos in odd:
         k = int(other[pos])
         v = cells[k]
         if v.__class__ is int:
