@@ -304,6 +304,10 @@ class SheetScan:
     rows: int
     cols: int
     last_cell: str | None
+    #: every cell tag starts with its double-quoted reference (``<c r="A1"``) and none is
+    #: namespace-prefixed: the plain layout Excel writes, so a scan of the cells by their
+    #: ``<c r="`` need not look for other forms again
+    plain: bool = False
 
 
 def _cell_at(data: bytes, pos: int) -> str | None:
@@ -368,7 +372,7 @@ def scan_sheet(data: bytes, member: str) -> SheetScan:
                 f"a cell holds the entity reference '&{m.group(1).decode('utf-8', 'replace')}',"
                 " which Excel never writes (only &amp; &lt; &gt; &quot; &apos; and numeric "
                 "ones)", member=member, cell=cell)
-    return SheetScan(rows, cols, None)
+    return SheetScan(rows, cols, None, plain=odd is None and not prefixed)
 
 
 def _prefixed_cell(data: bytes) -> bool:

@@ -101,14 +101,16 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
     names = list(wb.sheet_names)
     found, shorts = _sheets_to_read(names, shorts, path)
     foot_name = next((n for n in names if FOOTNOTES_SHEET.search(n)), None)
+    plain: set[str] = set()
     parts = _scan_sheets(path, [found[s] for s in shorts] + ([foot_name] if foot_name else []),
-                         members)
+                         members, plain)
     rows_of = {s: _sheet_rows(wb, found[s], path) for s in shorts}
     footnotes: dict[str, str] = {}
     if foot_name is not None:
         footnotes, _legend = read_footnotes(_sheet_rows(wb, foot_name, path))
     try:
-        fonts = read_font_flags(path, [found[s] for s in shorts], data_of=members)
+        fonts = read_font_flags(path, [found[s] for s in shorts], data_of=members,
+                                plain_cells=plain)
     except SourceFormatError as exc:
         raise SipriFormatError(exc.detail, path=path, sheet=exc.sheet, cell=exc.cell) from exc
     edition, edition_from, years = _edition(path, members, rows_of, found, shorts)
