@@ -197,3 +197,5 @@ def test_a_plain_sheet_is_scanned_once_for_its_cell_tags_and_still_for_comments(
     assert regex(commented, True) is None and regex(commented, False) is None
     assert _scan_expat(commented, wanted) == {(0, 0): "estimate"}
     assert regex(no_ref, False) is None
+    formula = plain.replace(b"<v>2</v>", b"<f>'Other sheet'!A1</f><v>2</v>")
+    assert regex(formula.replace(b"'", b""), True) == {(0, 0): "estimate"}  # '!' not after '<'
