@@ -30,6 +30,7 @@ from defbudget.readers.sipri.layout import (
     SHEET_NAMES,
     _constant_base_year,
     _find_header,
+    _Header,
     _match_sheets,
 )
 from defbudget.readers.sipri.locate import find_sipri_workbook
@@ -113,7 +114,8 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
                                 plain_cells=plain)
     except SourceFormatError as exc:
         raise SipriFormatError(exc.detail, path=path, sheet=exc.sheet, cell=exc.cell) from exc
-    edition, edition_from, years = _edition(path, members, rows_of, found, shorts)
+    headers: dict[str, _Header] = {}
+    edition, edition_from, years = _edition(path, members, rows_of, found, shorts, headers)
     source = SOURCE_ID.format(edition=edition)
     pieces = []
     base_year = None
@@ -121,7 +123,7 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
         base_year = _constant_base_year(found["constant_usd"])
     for s in shorts:
         ctx = _Context(path, source, footnotes, fonts.get(found[s], {}), base_year,
-                       members.get(parts.get(found[s], "")))
+                       members.get(parts.get(found[s], "")), headers.get(s))
         pieces.append(_READERS[s](rows_of[s], ctx, found[s]))
         base_year = ctx.base_year or base_year
     frame, (known, positions) = _frame_and_values(pieces)
@@ -174,13 +176,14 @@ def _sheets_to_read(names: list[str], shorts: tuple[str, ...] | None, path: Path
 
 
 def _edition(path: Path, members: dict[str, bytes], rows_of: dict[str, list[list]],
-             found: dict[str, str], shorts: tuple[str, ...]
-             ) -> tuple[int, str, list[int]]:
+             found: dict[str, str], shorts: tuple[str, ...],
+             headers: dict[str, _Header] | None = None) -> tuple[int, str, list[int]]:
     """The edition (from the Front page, else the last year column + 1), where it came from,
-    and the first and last year of each sheet read. No year column may pass the edition."""
+    and the first and last year of each sheet read. No year column may pass the edition.
+    The header rows found are put in *headers* (short name → header), for the readers."""
     edition = _edition_from_drawings(members)
     years: list[int] = []
-    headers = {}
+    headers = {} if headers is None else headers
     header_error: SipriFormatError | None = None
     for s in shorts:
         try:

@@ -30,6 +30,7 @@ class _Context:
     fonts: dict[tuple[int, int], str]
     base_year: int | None = None
     xml: bytes | None = None  # the sheet's XML, to say why a cell reads as empty
+    header: _Header | None = None  # the header row, when already found (by _edition)
 
 
 
