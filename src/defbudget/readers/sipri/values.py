@@ -17,7 +17,7 @@ import pandas as pd
 from defbudget._xlsx import cell_problem, cell_ref
 from defbudget.errors import find_stack_level
 from defbudget.readers.sipri._errors import SipriFormatError, SipriNoteWarning
-from defbudget.readers.sipri.grammar import _MARKER_FLAG, SYMBOLS, _text, parse_notes
+from defbudget.readers.sipri.grammar import _MARKER_FLAG, SYMBOLS, _notes_of, _text
 from defbudget.readers.sipri.layout import NOTES_LABEL, SheetKind, _Entity, _Header
 
 __all__: list[str] = []
@@ -172,7 +172,7 @@ def _entity_notes(rows, header: _Header, entities, ctx: _Context, sheet: str):
     notes: list[str | None] = []
     for e in entities:
         cell = rows[e.row][col]
-        syms, nums, rest = parse_notes(cell)
+        syms, nums, rest = _notes_of(cell)
         texts = []
         for num in nums:
             text = ctx.footnotes.get(num)
