@@ -48,7 +48,7 @@ STEPS = {
     "value cells and their checks": [("sheets", "_values"), ("sheets", "_check_numbers"),
                                      ("sheets", "_check_plausible"), ("values", "_check_numbers")],
     "country names (ISO3, display)": [("sheets", "iso3_codes"), ("assemble", "_display_names")],
-    "assembly of the frame": [("assemble", "_frame")],
+    "assembly of the frame": [("assemble", "_frame_and_values")],
     "validation (schema)": [("assemble", "_check_frame")],
 }
 

@@ -316,7 +316,8 @@ def test_cli_cache_info_and_clear(tmp_path, book):
     assert lines[0] == f"cache folder: {folder} ($DEFBUDGET_CACHE_DIR)"
     size = (folder / name).stat().st_size
     assert f"sipri: {book.name} [constant_usd-v" in lines[1]
-    assert "rows x 21 columns" in lines[1]
+    # the frame as read_sipri returns it: the 21 columns and country_as_published
+    assert "rows x 22 columns" in lines[1]
     assert lines[-1].startswith("1 file, ")
     assert len(lines) == 3
     cleared = run("cache", "clear", folder=folder)

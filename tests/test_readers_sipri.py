@@ -500,6 +500,31 @@ def test_fiscal_year_not_stated_warns(tmp_path):
     assert set(df["fy_start_month"]) == {1} and set(df["fy_convention"]) == {"See footnote"}
 
 
+def test_cached_read_issues_the_first_reads_warnings(tmp_path):
+    countries = [FakeCountry("Myanmar", "Asia & Oceania", "South East Asia", "Kyats",
+                             "See footnote", "§¶64", {2019: 1.0, 2020: 2.0})]
+    path = make_sipri_workbook(tmp_path / "m.xlsx", countries=countries, sheets=["lcu_fy"],
+                               footnotes={64: "Myanmar: ..."})
+    cache = tmp_path / "cache"
+
+    def read():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            df = read_sipri(path, cache_dir=cache)
+        return df, [(w.category, str(w.message)) for w in caught]
+
+    _cache.clear()
+    first, said = read()
+    assert [c for c, _ in said] == [SipriFiscalYearWarning]
+    assert "cell C10: the fiscal year of Myanmar in 2019-2020" in said[0][1]
+    again, said_again = read()  # from memory
+    _cache.clear()
+    from_disk, said_from_disk = read()  # from the disk layer
+    assert said_again == said and said_from_disk == said
+    pd.testing.assert_frame_equal(again, first)
+    pd.testing.assert_frame_equal(from_disk, first)
+
+
 def test_workbook_without_footnotes_sheet(tmp_path):
     path = make_sipri_workbook(tmp_path / "f.xlsx", footnotes=None, sheets=["current_usd"])
     df = _quiet_read(path, cache=False)

@@ -166,8 +166,36 @@ def test_display_names_of_a_real_release_as_countries_gives_them(sipri_latest):
     from defbudget.countries import with_display_names
 
     with pytest.warns(sipri.SipriFiscalYearWarning, match="Myanmar"):  # as read_sipri warns
-        raw, _info = sipri._read(sipri_latest, None)
-    got = sipri._display_names(raw)
+        got, _info = sipri._read(sipri_latest, None)  # names given per built value
+    # the frame as built, before the display names
+    raw = got.drop(columns="country_as_published").assign(country=got["country_as_published"])
     pd.testing.assert_frame_equal(
         got, with_display_names(raw.assign(country_as_published=raw["country"])))
+    pd.testing.assert_frame_equal(got, sipri._display_names(raw))  # names by factorising rows
     assert (got["country"] != got["country_as_published"]).sum() == 5296
+
+
+def test_a_plain_sheet_is_scanned_once_for_its_cell_tags_and_still_for_comments():
+    from defbudget._xlsx import scan_sheet
+    from defbudget.readers._xlsx_styles import _scan_expat, _scan_regex
+
+    head = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    plain = head + (b'<sheetData><row r="1"><c r="A1" s="4"><v>1</v></c>'
+                    b'<c r="B1" s="1"><v>2</v></c></row></sheetData></worksheet>')
+    no_ref = plain.replace(b'<c r="B1" s="1">', b'<c s="4">')
+    commented = plain.replace(b"</row>", b'<!-- <c r="C1" s="4"> --></row>')
+    assert scan_sheet(plain, "s.xml").plain
+    assert not scan_sheet(no_ref, "s.xml").plain
+    assert scan_sheet(commented, "s.xml").plain  # the bounds scan does not read comments
+    wanted = {b"4": "estimate"}
+
+    def regex(data: bytes, plain: bool):
+        return _scan_regex(data, wanted, data.find(b"<sheetData"), plain)
+
+    assert regex(plain, True) == regex(plain, False) == {(0, 0): "estimate"}
+    # a comment still sends the sheet to expat, which sees no cell in it
+    assert regex(commented, True) is None and regex(commented, False) is None
+    assert _scan_expat(commented, wanted) == {(0, 0): "estimate"}
+    assert regex(no_ref, False) is None
+    formula = plain.replace(b"<v>2</v>", b"<f>'Other sheet'!A1</f><v>2</v>")
+    assert regex(formula.replace(b"'", b""), True) == {(0, 0): "estimate"}  # '!' not after '<'

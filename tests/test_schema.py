@@ -152,3 +152,18 @@ def test_any_well_formed_frame_validates(rows):
         "unit": "USD", "price_basis": "constant", "base_year": 2023, "stage": None,
         "flag": None, "source": "sipri-milex-2025"}))
     assert validate(f) == []
+
+
+def test_known_values_stand_in_for_the_rows_and_a_value_no_row_holds_is_harmless():
+    # a reader passes the values it built a column from: a superset of the column's values
+    import numpy as np
+
+    f = _frame()
+    f.loc[1, "unit"] = "YEN"
+    known = {"unit": np.array(["JPY", "YEN", "EURO", None], dtype=object),
+             "country": np.array(["Japan", None], dtype=object)}
+    found = schema._validate(f, schema._Distinct(f, known), name="f", raise_=False,
+                             keys=True)
+    assert [(v.column, v.row, v.value) for v in found] == [("unit", 1, "YEN")]
+    assert schema._validate(_frame(), schema._Distinct(_frame(), known), name="f",
+                            raise_=False, keys=True) == []

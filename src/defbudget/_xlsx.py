@@ -288,8 +288,8 @@ def read_member(zf: zipfile.ZipFile, name: str) -> bytes:
 # --- sheets ----------------------------------------------------------------------------------
 
 _REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,4})([0-9]{1,9})["']""")
-_ODD_CELL = re.compile(
-    rb'<c(?: r="([A-Z]{3,}|[A-Z]{1,2}(?=[0-9]{4}))([0-9]*)|(?! r=")[\s>/])')
+_ODD_CELL = re.compile(  # possessive letters: giving one back never makes a match
+    rb'<c(?: r="([A-Z]{3,}+|[A-Z]{1,2}+(?=[0-9]{4}))([0-9]*)|(?! r=")[\s>/])')
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c[\s/>]")
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?row[\s/>]")
 _ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);)([^;\s<&]{0,40};?)")
@@ -304,6 +304,10 @@ class SheetScan:
     rows: int
     cols: int
     last_cell: str | None
+    #: every cell tag starts with its double-quoted reference (``<c r="A1"``) and none is
+    #: namespace-prefixed: the plain layout Excel writes, so a scan of the cells by their
+    #: ``<c r="`` need not look for other forms again
+    plain: bool = False
 
 
 def _cell_at(data: bytes, pos: int) -> str | None:
@@ -368,7 +372,7 @@ def scan_sheet(data: bytes, member: str) -> SheetScan:
                 f"a cell holds the entity reference '&{m.group(1).decode('utf-8', 'replace')}',"
                 " which Excel never writes (only &amp; &lt; &gt; &quot; &apos; and numeric "
                 "ones)", member=member, cell=cell)
-    return SheetScan(rows, cols, None)
+    return SheetScan(rows, cols, None, plain=odd is None and not prefixed)
 
 
 def _prefixed_cell(data: bytes) -> bool:

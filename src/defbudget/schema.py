@@ -241,7 +241,13 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True,
     >>> validate(empty_frame())
     []
     """
-    distinct = _Distinct(frame)
+    return _validate(frame, _Distinct(frame), name=name, raise_=raise_, keys=keys)
+
+
+def _validate(frame: pd.DataFrame, distinct: _Distinct, *, name: str, raise_: bool,
+              keys: bool) -> list[Violation]:
+    """:func:`validate`, with the columns' distinct values from *distinct* (a reader that
+    built its columns from a few values passes those, see :class:`_Distinct`)."""
     violations, complete = _column_violations(frame, distinct)
     if not complete:
         return _finish(violations, name, raise_)
@@ -253,15 +259,24 @@ def validate(frame: pd.DataFrame, *, name: str = "frame", raise_: bool = True,
 
 
 class _Distinct:
-    """Each column's distinct values, computed once (checked once each, not per row)."""
+    """Each column's distinct values, computed once (checked once each, not per row).
 
-    def __init__(self, frame: pd.DataFrame) -> None:
+    *known* maps a column to values that include all of its values (e.g. the few values a
+    reader built the column from): they are used instead of a pass over the column's rows.
+    A value there that no row holds is harmless: a violation is reported only for the rows
+    that hold the value (found with ``isin``/``isna`` on the column itself)."""
+
+    def __init__(self, frame: pd.DataFrame,
+                 known: dict[str, np.ndarray] | None = None) -> None:
         self.frame = frame
+        self.known = known or {}
         self.seen: dict[str, np.ndarray] = {}
 
     def __call__(self, col: str) -> np.ndarray:
         if col not in self.seen:
-            self.seen[col] = pd.unique(self.frame[col])
+            given = self.known.get(col)
+            self.seen[col] = (pd.unique(self.frame[col]) if given is None
+                              else pd.unique(np.asarray(given, dtype=object)))
         return self.seen[col]
 
 

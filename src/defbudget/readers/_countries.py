@@ -18,6 +18,7 @@ in old Zimbabwean dollars" (SIPRI footnote 36) although the Currency column says
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
 import threading
 import unicodedata
@@ -146,6 +147,7 @@ CURRENCY_BY_YEAR: dict[str, list[tuple[int, str]]] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # a SIPRI read asks for each name about ten times
 def normalise_name(name: str) -> str:
     """Lower-case, trimmed, single-spaced, NFC-normalised form of a label."""
     return " ".join(unicodedata.normalize("NFC", str(name)).split()).lower()

@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from os import PathLike
 from xml.parsers import expat
 
@@ -137,20 +137,28 @@ _ODD_IN_SHEET_DATA = re.compile(rb'<(?:!--|!\[CDATA\[|c(?! r="))')
 @functools.lru_cache(maxsize=32)
 def _flagged_cells(styles: tuple[bytes, ...]) -> re.Pattern[bytes]:
     """Regex of a cell tag that starts with its reference and has one of *styles*: group 1
-    the reference, group 2 the style (attributes between them may be anything but ``<>``)."""
+    the reference, group 2 the style (attributes between them may be anything but ``<>``).
+    The reference is matched possessively (``*+``): a shorter one could not be followed by
+    its closing quote, so trying one is wasted work (a third of the scan)."""
     alternatives = b"|".join(re.escape(s) for s in styles)
-    return re.compile(rb'<c r="([^"]*)"[^<>]*? s="(' + alternatives + rb')"')
+    return re.compile(rb'<c r="([^"]*+)"[^<>]*? s="(' + alternatives + rb')"')
 
 
-def _scan_regex(data: bytes, wanted: dict[bytes, str], start: int) -> FlagMap | None:
+def _scan_regex(data: bytes, wanted: dict[bytes, str], start: int, plain: bool = False
+                ) -> FlagMap | None:
     """The flagged cells found by one regex pass over <sheetData>, in C, when there is no
     comment or CDATA and every cell tag starts with its double-quoted reference (as Excel
-    writes them); None otherwise."""
+    writes them); None otherwise. *plain*: the caller's scan of the sheet
+    (:func:`defbudget._xlsx.scan_sheet`) found every cell tag so, and only comments and
+    CDATA are looked for."""
     if start < 0 or b"'" in data:
         return None
     end = data.find(b"</sheetData>", start)
     end = len(data) if end < 0 else end
-    if _ODD_IN_SHEET_DATA.search(data, start, end) is not None:
+    if plain:
+        if _markup_declaration(data, start, end):
+            return None
+    elif _ODD_IN_SHEET_DATA.search(data, start, end) is not None:
         return None
     refs = _REF_MEMO
     out: FlagMap = {}
@@ -162,7 +170,24 @@ def _scan_regex(data: bytes, wanted: dict[bytes, str], start: int) -> FlagMap | 
     return out
 
 
-def _scan_fast(data: bytes, wanted: dict[bytes, str]) -> FlagMap:
+def _markup_declaration(data: bytes, start: int, end: int) -> bool:
+    """True if a comment or CDATA section (``<!``) may lie in ``data[start:end]``. '!' is rare
+    in sheet XML (sheet names in formulas), so its places are found with memchr and the
+    byte before each looked at; many of them: two plain searches instead."""
+    k = data.find(b"!", start, end)
+    seen = 0
+    while k >= 0:
+        if data[k - 1:k] == b"<":
+            return True
+        seen += 1
+        if seen > 1000:
+            return data.find(b"<!--", start, end) >= 0 or data.find(b"<![CDATA[", start,
+                                                                     end) >= 0
+        k = data.find(b"!", k + 1, end)
+    return False
+
+
+def _scan_fast(data: bytes, wanted: dict[bytes, str], plain: bool = False) -> FlagMap:
     """Find the cells whose ``s`` is a flagged style by searching for ``s="N"`` directly.
 
     In the layout Excel writes (every cell tag starting with its double-quoted reference, no
@@ -173,7 +198,7 @@ def _scan_fast(data: bytes, wanted: dict[bytes, str]) -> FlagMap:
     start = data.find(b"<sheetData")
     if b"<!DOCTYPE" in data[:start] or b"<!ENTITY" in data[:start]:
         raise _NeedsSlowPath  # expat refuses DTDs and entities, with a clear message
-    found = _scan_regex(data, wanted, start)
+    found = _scan_regex(data, wanted, start, plain)
     if found is not None:
         return found
     refs = _REF_MEMO
@@ -271,7 +296,8 @@ def _guard(part: str, parse, *args):
 
 
 def _read_zip(path: str | PathLike, sheets: Iterable[str], method: str,
-              data_of: dict[str, bytes] | None = None) -> dict[str, FlagMap]:
+              data_of: dict[str, bytes] | None = None,
+              plain_cells: Collection[str] = ()) -> dict[str, FlagMap]:
     with zipfile.ZipFile(path) as zf:
         flags = _guard("xl/styles.xml", style_flags, zf.read("xl/styles.xml"))
         parts = _guard("xl/workbook.xml", _sheet_parts, zf)
@@ -288,7 +314,7 @@ def _read_zip(path: str | PathLike, sheets: Iterable[str], method: str,
                 result[name] = _guard(parts[name], _scan_expat, data, wanted)
                 continue
             try:
-                result[name] = _scan_fast(data, wanted)
+                result[name] = _scan_fast(data, wanted, parts[name] in plain_cells)
             except _NeedsSlowPath:
                 result[name] = _guard(parts[name], _scan_expat, data, wanted)
         return result
@@ -327,7 +353,8 @@ def _read_openpyxl(path: str | PathLike, sheets: Iterable[str]) -> dict[str, Fla
 
 
 def read_font_flags(path: str | PathLike, sheets: Iterable[str], *, method: str = "auto",
-                    data_of: dict[str, bytes] | None = None) -> dict[str, FlagMap]:
+                    data_of: dict[str, bytes] | None = None,
+                    plain_cells: Collection[str] = ()) -> dict[str, FlagMap]:
     """Cells in blue or red font, per sheet.
 
     Parameters
@@ -341,6 +368,10 @@ def read_font_flags(path: str | PathLike, sheets: Iterable[str], *, method: str 
         be read directly), or force ``"fast"``, ``"expat"`` or ``"openpyxl"`` (for testing).
     data_of
         Zip member → its bytes, already inflated (and checked) by the caller.
+    plain_cells
+        Members of *data_of* whose cell tags the caller found all plain
+        (:attr:`defbudget._xlsx.SheetScan.plain`): the scan does not look for other forms
+        of cell tag again.
 
     Returns
     -------
@@ -363,7 +394,7 @@ def read_font_flags(path: str | PathLike, sheets: Iterable[str], *, method: str 
     if method == "openpyxl":
         return _read_openpyxl_checked(path, sheets)
     try:
-        return _read_zip(path, sheets, method, data_of)
+        return _read_zip(path, sheets, method, data_of, plain_cells)
     except _Hostile as exc:
         raise _hostile_error(path, exc.part) from exc
     except (KeyError, zipfile.BadZipFile, expat.ExpatError, ValueError, SyntaxError):

@@ -19,7 +19,7 @@ from defbudget.readers import _cache
 from defbudget.readers._common import SourceFormatError
 from defbudget.readers._xlsx_styles import read_font_flags
 from defbudget.readers.sipri._errors import SipriFormatError, SipriMissingSheetWarning
-from defbudget.readers.sipri.frame import _frame
+from defbudget.readers.sipri.frame import _frame_and_values
 from defbudget.readers.sipri.grammar import _text, read_footnotes
 from defbudget.readers.sipri.layout import (
     _FRONT_PAGE,
@@ -30,6 +30,7 @@ from defbudget.readers.sipri.layout import (
     SHEET_NAMES,
     _constant_base_year,
     _find_header,
+    _Header,
     _match_sheets,
 )
 from defbudget.readers.sipri.locate import find_sipri_workbook
@@ -48,8 +49,9 @@ _TITLE_YEARS = re.compile(r"((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})")
 
 #: Source id pattern: resolved to a full citation by ``defbudget.cite``.
 SOURCE_ID = "sipri-milex-{edition}"
-#: Bumped whenever the output of the reader changes, so cached results are not reused.
-READER_VERSION = "3"
+#: Bumped whenever the output of the reader changes, so cached results are not reused
+#: ("4": cached results carry the read's warnings, replayed on a hit).
+READER_VERSION = "4"
 
 
 def _normalise_sheets(sheets: str | Iterable[str] | None) -> tuple[str, ...] | None:
@@ -69,15 +71,20 @@ def _normalise_sheets(sheets: str | Iterable[str] | None) -> tuple[str, ...] | N
     return tuple(out)
 
 
-def _check_frame(frame: pd.DataFrame, path: Path) -> None:
-    """The tidy contract (:func:`defbudget.schema.validate`) on what the reader returns."""
+def _check_frame(frame: pd.DataFrame, path: Path,
+                 known: dict[str, np.ndarray] | None = None) -> None:
+    """The tidy contract (:func:`defbudget.schema.validate`) on what the reader returns;
+    *known*: each text column's values as the frame was built from them
+    (:func:`~defbudget.readers.sipri.frame._frame_and_values`), checked once each instead of
+    collected from the rows."""
     from defbudget import schema
 
     # keys=False: each name and year appear once per sheet (checked with their cells in
     # _find_header and _check_unique_names), each sheet is of another kind (measure, unit,
     # prices or period), and _drop_usd_duplicates removes the one overlap (US$ rows of the
     # local-currency calendar-year sheet)
-    violations = schema.validate(frame, name=path.name, raise_=False, keys=False)
+    violations = schema._validate(frame, schema._Distinct(frame, known), name=path.name,
+                                  raise_=False, keys=False)
     if violations:
         shown = "; ".join(str(v) for v in violations[:5])
         raise SipriFormatError(
@@ -95,17 +102,20 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
     names = list(wb.sheet_names)
     found, shorts = _sheets_to_read(names, shorts, path)
     foot_name = next((n for n in names if FOOTNOTES_SHEET.search(n)), None)
+    plain: set[str] = set()
     parts = _scan_sheets(path, [found[s] for s in shorts] + ([foot_name] if foot_name else []),
-                         members)
+                         members, plain)
     rows_of = {s: _sheet_rows(wb, found[s], path) for s in shorts}
     footnotes: dict[str, str] = {}
     if foot_name is not None:
         footnotes, _legend = read_footnotes(_sheet_rows(wb, foot_name, path))
     try:
-        fonts = read_font_flags(path, [found[s] for s in shorts], data_of=members)
+        fonts = read_font_flags(path, [found[s] for s in shorts], data_of=members,
+                                plain_cells=plain)
     except SourceFormatError as exc:
         raise SipriFormatError(exc.detail, path=path, sheet=exc.sheet, cell=exc.cell) from exc
-    edition, edition_from, years = _edition(path, members, rows_of, found, shorts)
+    headers: dict[str, _Header] = {}
+    edition, edition_from, years = _edition(path, members, rows_of, found, shorts, headers)
     source = SOURCE_ID.format(edition=edition)
     pieces = []
     base_year = None
@@ -113,11 +123,12 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
         base_year = _constant_base_year(found["constant_usd"])
     for s in shorts:
         ctx = _Context(path, source, footnotes, fonts.get(found[s], {}), base_year,
-                       members.get(parts.get(found[s], "")))
+                       members.get(parts.get(found[s], "")), headers.get(s))
         pieces.append(_READERS[s](rows_of[s], ctx, found[s]))
         base_year = ctx.base_year or base_year
-    frame = _frame(pieces)
-    _check_frame(frame, path)
+    frame, (known, positions) = _frame_and_values(pieces)
+    _check_frame(frame, path, known)
+    frame = _display_names(frame, known, positions)
     if "constant_usd" in found:
         base_year = _constant_base_year(found["constant_usd"])
     info = {
@@ -165,13 +176,14 @@ def _sheets_to_read(names: list[str], shorts: tuple[str, ...] | None, path: Path
 
 
 def _edition(path: Path, members: dict[str, bytes], rows_of: dict[str, list[list]],
-             found: dict[str, str], shorts: tuple[str, ...]
-             ) -> tuple[int, str, list[int]]:
+             found: dict[str, str], shorts: tuple[str, ...],
+             headers: dict[str, _Header] | None = None) -> tuple[int, str, list[int]]:
     """The edition (from the Front page, else the last year column + 1), where it came from,
-    and the first and last year of each sheet read. No year column may pass the edition."""
+    and the first and last year of each sheet read. No year column may pass the edition.
+    The header rows found are put in *headers* (short name → header), for the readers."""
     edition = _edition_from_drawings(members)
     years: list[int] = []
-    headers = {}
+    headers = {} if headers is None else headers
     header_error: SipriFormatError | None = None
     for s in shorts:
         try:
@@ -241,10 +253,15 @@ def read_sipri(path: str | PathLike | None = None, *,
         ``"share_govt"``    ``Share of Govt. spending``: milex_share_govt, ``ratio``
         ``"regional"``      ``Regional totals``: milex of regions (iso3 missing), ``USD``
     cache
-        Reuse the result of an earlier call on a file with the same content (SHA-256) in this
-        session; a copy is returned, so changing it does not change the cache.
+        Reuse the result of an earlier read of a file with the same content (SHA-256), from
+        this session or from disk (:mod:`defbudget.readers._cache`); a copy is returned, so
+        changing it does not change the cache. A cached read issues the warnings the first
+        read issued (e.g. :class:`SipriFiscalYearWarning` for Myanmar). ``False``: parse
+        the workbook again and keep nothing.
     cache_dir
-        Also keep results on disk in this folder (default ``$DEFBUDGET_CACHE_DIR``; none).
+        The on-disk cache folder. Default: ``$DEFBUDGET_CACHE_DIR``, else the user cache
+        folder of the platform (``platformdirs.user_cache_dir("defbudget")``, on Linux
+        ``~/.cache/defbudget``); ``DEFBUDGET_NO_CACHE=1`` keeps results in memory only.
 
     Returns
     -------
@@ -310,41 +327,48 @@ def read_sipri(path: str | PathLike | None = None, *,
     """
     shorts = _normalise_sheets(sheets)
     p = find_sipri_workbook(path)
-    directory = _cache.cache_dir(cache_dir) if cache else None
-    key = None
-    if cache:
-        which = "all" if shorts is None else "+".join(shorts)
-        key = f"sipri-{_cache.file_digest(p)}-{which}-v{READER_VERSION}"
-        hit = _cache.get(key, directory=directory)
-        if hit is not None:
-            return _display_names(hit[0])
-    frame, info = _read(p, shorts)
-    if cache and key is not None:
-        _cache.put(key, (frame, info), directory=directory)
-    return _display_names(frame)
+    if not cache:
+        return _read(p, shorts)[0]
+    which = "all" if shorts is None else "+".join(shorts)
+    key = f"sipri-{_cache.file_digest(p)}-{which}-v{READER_VERSION}"
+    # read_through keeps the read's warnings with the frame and issues them again on a hit
+    frame, _ = _cache.read_through(key, lambda: _read(p, shorts),
+                                   directory=_cache.cache_dir(cache_dir))
+    return frame
 
 
-def _display_names(frame: pd.DataFrame) -> pd.DataFrame:
+def _display_names(frame: pd.DataFrame, known: dict[str, np.ndarray] | None = None,
+                   positions: dict[str, np.ndarray | None] | None = None) -> pd.DataFrame:
     """SIPRI's names ('Korea, South') replaced by the short display names ('South Korea')
     where the row has an ISO3 code; states without one ('USSR') and totals keep SIPRI's.
     SIPRI's own name stays in ``country_as_published`` (release diffs compare those).
 
     :func:`defbudget.countries.with_display_names` decides the names, on the frame's few
     distinct (country, iso3) pairs rather than its every row; the rows then take their
-    name by position."""
+    name by position. *known* and *positions* (from
+    :func:`~defbudget.readers.sipri.frame._frame_and_values`) give the values the columns
+    were built from and each row's position among them: when ``country`` and ``iso3`` share
+    positions, the pairs are read from those values, with no pass over the rows."""
     from defbudget.countries import with_display_names
 
     if "country" not in frame.columns or "iso3" not in frame.columns or frame.empty:
         if "country" in frame.columns:
             frame = frame.assign(country_as_published=frame["country"])
         return with_display_names(frame)
-    codes, names = pd.factorize(frame["country"], use_na_sentinel=False)
-    iso_codes, isos = pd.factorize(frame["iso3"], use_na_sentinel=False)
-    _, first = np.unique(codes.astype(np.int64) * (len(isos) + 1) + iso_codes,
-                         return_index=True)
-    first.sort()  # the pairs in the order they first appear, as drop_duplicates gives them
-    pairs = pd.DataFrame({"country": frame["country"].take(first).array,
-                          "iso3": frame["iso3"].take(first).array})
+    shared = _shared_positions(known, positions)
+    if shared is not None:
+        names, isos, codes = shared
+        pairs = pd.DataFrame({"country": pd.array(names, dtype=frame["country"].dtype),
+                              "iso3": pd.array(isos, dtype=frame["iso3"].dtype)}
+                             ).drop_duplicates(ignore_index=True)
+    else:
+        codes, names = pd.factorize(frame["country"], use_na_sentinel=False)
+        iso_codes, isos = pd.factorize(frame["iso3"], use_na_sentinel=False)
+        _, first = np.unique(codes.astype(np.int64) * (len(isos) + 1) + iso_codes,
+                             return_index=True)
+        first.sort()  # the pairs in the order they first appear, as drop_duplicates gives them
+        pairs = pd.DataFrame({"country": frame["country"].take(first).array,
+                              "iso3": frame["iso3"].take(first).array})
     shown = with_display_names(pairs)["country"]
     rename = {c: s for c, s in zip(pairs["country"], shown, strict=True) if c != s}
     out = frame.assign(country_as_published=frame["country"])
@@ -352,6 +376,20 @@ def _display_names(frame: pd.DataFrame) -> pd.DataFrame:
         new = pd.array([rename.get(n, n) for n in names], dtype=frame["country"].dtype)
         out["country"] = pd.Series(new.take(codes), index=frame.index)
     return out
+
+
+def _shared_positions(known: dict[str, np.ndarray] | None,
+                      positions: dict[str, np.ndarray | None] | None
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(names, codes, the rows' positions among them) when ``country`` and ``iso3`` were
+    built with the same positions (a name and its code side by side), else None."""
+    if not known or not positions or "country" not in known or "iso3" not in known:
+        return None
+    a, b = positions.get("country"), positions.get("iso3")
+    names, isos = known["country"], known["iso3"]
+    if a is None or b is None or len(names) != len(isos):
+        return None
+    return (names, isos, a) if a is b or np.array_equal(a, b) else None
 
 
 def sipri_release_info(path: str | PathLike | None = None) -> dict:

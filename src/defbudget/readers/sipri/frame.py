@@ -127,8 +127,25 @@ _STR_COLUMNS = ("country", "iso3", "period", "measure", "basis", "unit", "price_
                 "footnotes", "symbols", "fy_convention")
 
 
+#: Each text column's values as built (object array), and each row's position among them
+#: (None: one value per row; kept for :data:`_POSITIONS_KEPT` only), from
+#: :func:`_frame_and_values`.
+Built = tuple[dict[str, np.ndarray], dict[str, np.ndarray | None]]
+#: The columns whose row positions :func:`_frame_and_values` returns (display names).
+_POSITIONS_KEPT = ("country", "iso3")
+
+
 def _frame(parts: list[dict]) -> pd.DataFrame:
-    """The tidy frame of the sheets' columns (*parts*, one dict per sheet).
+    """The tidy frame of the sheets' columns (*parts*, one dict per sheet); see
+    :func:`_frame_and_values`."""
+    return _frame_and_values(parts)[0]
+
+
+def _frame_and_values(parts: list[dict]) -> tuple[pd.DataFrame, Built]:
+    """The tidy frame of the sheets' columns (*parts*, one dict per sheet), and for each text
+    column the values it was built from and each row's position among them (every value
+    the column holds is among them: the schema checks those instead of a pass over the
+    rows, :class:`defbudget.schema._Distinct`; display names are given per value).
 
     Each column is kept as its pieces' values and, per row, the position of its value
     (:func:`_coded`): a country's name is one Python object however many years it has, and
@@ -140,20 +157,29 @@ def _frame(parts: list[dict]) -> pd.DataFrame:
     numbers = {c: _column(pieces[c]) for c in _NUMBER_COLUMNS}
     coded = {c: _coded(ps) for c, ps in pieces.items() if c not in _NUMBER_COLUMNS}
     keep = _drop_usd_duplicates(coded, numbers, sheet)
-    if keep is not None:
-        coded = {c: (small[keep], None) if codes is None else (small, codes[keep])
-                 for c, (small, codes) in coded.items()}
-        numbers = {c: arr[keep] for c, arr in numbers.items()}
+    rows = None if keep is None else np.flatnonzero(keep)
     string = pd.StringDtype(na_value=np.nan)
-    data = {}
+    data: dict[str, Any] = {}
+    known: dict[str, np.ndarray] = {}
+    positions: dict[str, np.ndarray | None] = {}
     for c in pieces:
         if c in _NUMBER_COLUMNS:
-            data[c] = numbers[c].astype(_NUMBER_COLUMNS[c], copy=False)
+            arr = numbers[c] if rows is None else numbers[c].take(rows)
+            data[c] = arr.astype(_NUMBER_COLUMNS[c], copy=False)
             continue
         small, codes = coded[c]
-        column = pd.array(small, dtype=string) if c in _STR_COLUMNS else _int_na(small)
+        if rows is not None:  # positions of the rows kept (or the rows kept themselves)
+            codes = rows if codes is None else codes.take(rows)
+        if c in _STR_COLUMNS:
+            column = pd.array(small, dtype=string)
+            known[c] = small
+            if c in _POSITIONS_KEPT:  # only these: keeping every column's costs page faults
+                positions[c] = codes
+        else:
+            column = _int_na(small)
         data[c] = column if codes is None else column.take(codes)
-    return pd.DataFrame(data, copy=False)  # every array is new: no copy needed
+    # every array is new: no copy needed
+    return pd.DataFrame(data, copy=False), (known, positions)
 
 
 #: Columns built as plain numpy arrays, with their dtype.
@@ -218,32 +244,47 @@ def _drop_usd_duplicates(coded: dict[str, tuple[np.ndarray, np.ndarray | None]],
     *coded* holds the text columns (:func:`_coded`), *numbers* the numeric ones, *sheet*
     the codes of :func:`_sheet_codes`.
     """
-    def at(column: str, rows: np.ndarray) -> list:
+    def at(column: str, rows: np.ndarray) -> np.ndarray:
         if column in numbers:
-            return numbers[column][rows].tolist()
+            return numbers[column][rows]
         small, codes = coded[column]
-        return (small[rows] if codes is None else small[codes[rows]]).tolist()
+        return small[rows] if codes is None else small[codes[rows]]
 
     lcu = np.flatnonzero(sheet == _SHEET_ORDER.index("lcu_cy"))
-    lcu = lcu[np.asarray(at("unit", lcu), dtype=object) == "USD"]
+    lcu = lcu[at("unit", lcu) == "USD"]
     usd = np.flatnonzero(sheet == _SHEET_ORDER.index("current_usd"))
     if not lcu.size or not usd.size:
         return None
-    index = dict(zip(zip(at("country", usd), at("year", usd), strict=True), usd.tolist(),
-                     strict=True))
+    # (country, year) as one integer per row: the country's number among the column's
+    # distinct names, times the span of the years, plus the year's offset in it
+    small, codes = coded["country"]
+    ids = pd.factorize(small)[0].astype(np.int64)
+    year = numbers["year"].astype(np.int64)
+    first, span = int(year.min()), int(year.max() - year.min()) + 1
+
+    def key(rows: np.ndarray) -> np.ndarray:
+        names = ids[rows] if codes is None else ids[codes[rows]]
+        return names * span + (year[rows] - first)
+
+    index = pd.Index(key(usd))
+    if index.is_unique:  # each (country, year) once on a sheet: names are checked unique
+        twin = index.get_indexer(key(lcu))
+    else:  # the last row of a key wins, as in a dict
+        last = {k: i for i, k in enumerate(index.tolist())}
+        twin = np.array([last.get(k, -1) for k in key(lcu).tolist()], dtype=np.intp)
+    found = twin >= 0
+    dropped, twins = lcu[found], usd[twin[found]]
     keep = np.ones(len(sheet), dtype=bool)
-    rows = lcu.tolist()
-    for k, country, year in zip(rows, at("country", lcu), at("year", lcu), strict=True):
-        twin = index.get((country, year))
-        if twin is None:
-            continue
-        keep[k] = False
-        a, b = float(numbers["value"][k]), float(numbers["value"][twin])
-        fa, fb = at("flag", np.array([k, twin]))
-        same = (np.isnan(a) and np.isnan(b)) or (abs(a - b) <= 1e-9 * max(abs(a), abs(b)))
-        if not same or fa != fb:
-            warnings.warn(
-                f"{country} {int(year)}: the local-currency (US$) figure {a!r} ({fa}) differs "
-                f"from the Current US$ figure {b!r} ({fb}); keeping the Current US$ one.",
-                SipriDuplicateWarning, stacklevel=find_stack_level())
+    keep[dropped] = False
+    a, b = numbers["value"][dropped], numbers["value"][twins]
+    fa, fb = at("flag", dropped), at("flag", twins)
+    with np.errstate(invalid="ignore"):
+        same = ((np.isnan(a) & np.isnan(b))
+                | (np.abs(a - b) <= 1e-9 * np.maximum(np.abs(a), np.abs(b))))
+    for j in np.flatnonzero(~same | (fa != fb)).tolist():
+        country, yr = at("country", dropped[j:j + 1])[0], int(year[dropped[j]])
+        warnings.warn(
+            f"{country} {yr}: the local-currency (US$) figure {float(a[j])!r} ({fa[j]}) "
+            f"differs from the Current US$ figure {float(b[j])!r} ({fb[j]}); keeping the "
+            "Current US$ one.", SipriDuplicateWarning, stacklevel=find_stack_level())
     return keep

@@ -4,6 +4,7 @@ years and the text of names. Pure functions of cell values; nothing here reads a
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -123,6 +124,13 @@ def parse_notes(cell: object) -> tuple[list[str], list[str], str]:
         numbers.append(digits)
     symbols.sort(key=_SYMBOL_ORDER.index)
     return symbols, numbers, "".join(rest)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)  # typed: 1.0 (footnote 1) is not True
+def _notes_of(cell: object) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """:func:`parse_notes` of a Notes cell, kept: each country's cell recurs on every sheet."""
+    symbols, numbers, rest = parse_notes(cell)
+    return tuple(symbols), tuple(numbers), rest
 
 
 def parse_fiscal_year(text: str) -> list[tuple[int | None, int | None, int]]:

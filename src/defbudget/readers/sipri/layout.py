@@ -266,7 +266,7 @@ def _label_col(header: _Header, prefix: str) -> int | None:
 
 
 def _notes_text(rows: list[list], header: _Header) -> str:
-    return " ".join(_text(v) for row in rows[: header.row] for v in row if _text(v))
+    return " ".join(t for row in rows[: header.row] for t in map(_text, row) if t)
 
 
 def _scale(notes: str, kind: SheetKind) -> float:
@@ -298,7 +298,8 @@ def _body(rows: list[list], header: _Header, kind: SheetKind, path: Path, sheet:
         name = _text(row[nc]) if nc < len(row) else ""
         others = row[:nc] + row[nc + 1:width]
         # an empty cell reads as '' (calamine): a row of them is looked at no further
-        filled = others.count("") != len(others) and any(_text(v) for v in others)
+        filled = others.count("") != len(others) and any(_text(v) for v in others
+                                                          if v != "")
         if not name:
             if filled:
                 j = next(j for j in data_cols if j < len(row) and _text(row[j]))

@@ -161,10 +161,11 @@ def _edition_from_drawings(members: dict[str, bytes]) -> int | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _scan_sheets(path: Path, sheet_names: list[str], sheets_xml: dict[str, bytes]
-                 ) -> dict[str, str]:
+def _scan_sheets(path: Path, sheet_names: list[str], sheets_xml: dict[str, bytes],
+                 plain: set[str] | None = None) -> dict[str, str]:
     """Bounds of each sheet's XML (cells beyond ZZ999, entity references), checked before
-    calamine builds its dense grid. Returns sheet name → zip member."""
+    calamine builds its dense grid. Returns sheet name → zip member; the members whose cell
+    tags are all plain (:attr:`defbudget._xlsx.SheetScan.plain`) are added to *plain*."""
     from defbudget.readers._xlsx_styles import _guard, _Hostile, _hostile_error, _sheet_parts
 
     with zipfile.ZipFile(path) as zf:
@@ -180,9 +181,11 @@ def _scan_sheets(path: Path, sheet_names: list[str], sheets_xml: dict[str, bytes
                 continue
             data = sheets_xml.get(member)
             try:
-                scan_sheet(read_member(zf, member) if data is None else data, member)
+                scan = scan_sheet(read_member(zf, member) if data is None else data, member)
             except XlsxLimitError as exc:
                 raise _limit_error(exc, path, name) from None
+            if plain is not None and scan.plain and data is not None:
+                plain.add(member)
     return parts
 
 

@@ -107,8 +107,11 @@ UNIT_FIXES: tuple[UnitFix, ...] = (
 
 
 
+_EDITION_OF_SOURCE = re.compile(r"(\d{4})$")
+
+
 def _unit_fix(iso3: str | None, code: str, ctx: _Context) -> UnitFix | None:
-    m = re.search(r"(\d{4})$", ctx.source)
+    m = _EDITION_OF_SOURCE.search(ctx.source)
     edition = int(m.group(1)) if m else 0
     for fix in UNIT_FIXES:
         if (fix.iso3 == iso3 and fix.labelled == code
@@ -119,7 +122,7 @@ def _unit_fix(iso3: str | None, code: str, ctx: _Context) -> UnitFix | None:
 
 def _country_sheet(rows: list[list], kind: SheetKind, ctx: _Context, sheet: str) -> Columns:
     """Shared engine of the country sheets (everything but Regional totals)."""
-    header = _find_header(rows, kind, ctx.path, sheet)
+    header = ctx.header or _find_header(rows, kind, ctx.path, sheet)
     entities = _body(rows, header, kind, ctx.path, sheet)
     _check_unique_names(rows, entities, header, kind, ctx.path, sheet)
     values, flags = _values(rows, header, entities, header.year_cols, ctx, sheet)
@@ -313,7 +316,7 @@ def read_regional_sheet(rows: list[list], ctx: _Context, sheet: str) -> Columns:
     estimates") get flag ``highly_uncertain``; "Omitted countries" goes to ``note``.
     """
     kind = _KIND["regional"]
-    header = _find_header(rows, kind, ctx.path, sheet)
+    header = ctx.header or _find_header(rows, kind, ctx.path, sheet)
     notes_text = _notes_text(rows, header)
     m = re.search(r"constant\s*\(?\s*((?:19|20)\d{2})\s*\)?\s*prices", notes_text, re.I)
     if not m:

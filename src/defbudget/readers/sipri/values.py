@@ -17,7 +17,7 @@ import pandas as pd
 from defbudget._xlsx import cell_problem, cell_ref
 from defbudget.errors import find_stack_level
 from defbudget.readers.sipri._errors import SipriFormatError, SipriNoteWarning
-from defbudget.readers.sipri.grammar import _MARKER_FLAG, SYMBOLS, _text, parse_notes
+from defbudget.readers.sipri.grammar import _MARKER_FLAG, SYMBOLS, _notes_of, _text
 from defbudget.readers.sipri.layout import NOTES_LABEL, SheetKind, _Entity, _Header
 
 __all__: list[str] = []
@@ -30,6 +30,7 @@ class _Context:
     fonts: dict[tuple[int, int], str]
     base_year: int | None = None
     xml: bytes | None = None  # the sheet's XML, to say why a cell reads as empty
+    header: _Header | None = None  # the header row, when already found (by _edition)
 
 
 
@@ -53,7 +54,9 @@ def _values(rows: list[list], header: _Header, entities: list[_Entity], cols: li
     values[is_float] = cells[is_float].astype(float)
     other = np.flatnonzero(~is_float)
     other_flags = list(map(_MARKER_FLAG.get, cells[other].tolist(), repeat(_BAD)))
-    for pos in [p for p, f in enumerate(other_flags) if f is _BAD]:
+    odd = ([p for p, f in enumerate(other_flags) if f is _BAD]
+           if _BAD in other_flags else [])  # one C scan when every cell is a marker
+    for pos in odd:
         k = int(other[pos])
         v = cells[k]
         if v.__class__ is int:
@@ -169,7 +172,7 @@ def _entity_notes(rows, header: _Header, entities, ctx: _Context, sheet: str):
     notes: list[str | None] = []
     for e in entities:
         cell = rows[e.row][col]
-        syms, nums, rest = parse_notes(cell)
+        syms, nums, rest = _notes_of(cell)
         texts = []
         for num in nums:
             text = ctx.footnotes.get(num)
