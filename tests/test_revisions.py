@@ -426,6 +426,22 @@ def test_revision_dots_axes_and_source(rev):
     assert ax.get_title(loc="left").startswith("What SIPRI revised")
 
 
+def test_revision_charts_label_countries_by_their_display_names(rev_2025):
+    # The diff matches on SIPRI's names as published ("Korea, South"); a chart prints the
+    # name the kit uses everywhere else, and accepts it, SIPRI's name or the ISO3 code.
+    import matplotlib.pyplot as plt
+
+    from defbudget.plot import revision_dots
+
+    for asked in ("South Korea", "Korea, South", "KOR"):
+        fig, ax = plt.subplots()
+        revision_dots(rev_2025, countries=[asked, "Japan"], ax=ax)
+        labels = ax.get_legend_handles_labels()[1]
+        assert "South Korea" in labels and "Korea, South" not in labels, asked
+        assert "Japan, South Korea" in ax.get_title(loc="left").replace("\n", " ")
+        plt.close(fig)
+
+
 def test_revision_dots_refuses_unknown_country_and_empty(rev):
     import matplotlib.pyplot as plt
 

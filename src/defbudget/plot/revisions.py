@@ -13,6 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from defbudget._deprecate import renamed_keywords
+from defbudget.countries import display_name
 from defbudget.errors import DataError, UnknownNameError
 from defbudget.vocabulary import SIPRI_SHEET_TITLES
 
@@ -31,23 +32,27 @@ _SHEET_TITLES = SIPRI_SHEET_TITLES
 
 
 def _select(revisions: pd.DataFrame, *, sheet: str, countries, func: str) -> pd.DataFrame:
+    """The rows of *sheet* for *countries* (SIPRI's names, the kit's display names or ISO3
+    codes), with ``country`` set to the kit's display name for the chart's labels: the
+    revisions themselves are matched on SIPRI's names as published ("Korea, South"), a chart
+    prints the name used everywhere else ("South Korea")."""
     c.check_frame(revisions, list(_NEEDED), func=func)
     sheets = list(dict.fromkeys(revisions["sheet"].dropna()))
     if sheet not in sheets:
         raise UnknownNameError(f"{func}: no rows for sheet {sheet!r}; the frame has {sheets}.")
     rows = revisions[revisions["sheet"] == sheet]
+    shown = rows["country"].map(display_name, na_action="ignore")
     if countries is None:
-        return rows
+        return rows.assign(country=shown)
     wanted = [countries] if isinstance(countries, str) else list(countries)
-    names = set(rows["country"].dropna())
-    codes = dict(zip(rows["iso3"].dropna(), rows.loc[rows["iso3"].notna(), "country"],
-                     strict=True)) if "iso3" in rows else {}
-    keep = []
+    names = set(rows["country"].dropna()) | set(shown.dropna())
+    codes = set(rows["iso3"].dropna().str.upper()) if "iso3" in rows else set()
+    keep = pd.Series(False, index=rows.index)
     for w in wanted:
         if w in names:
-            keep.append(w)
+            keep |= rows["country"].eq(w) | shown.eq(w)
         elif str(w).upper() in codes:
-            keep.append(codes[str(w).upper()])
+            keep |= rows["iso3"].str.upper().eq(str(w).upper())
         else:
             import difflib
 
@@ -55,7 +60,7 @@ def _select(revisions: pd.DataFrame, *, sheet: str, countries, func: str) -> pd.
             raise UnknownNameError(f"{func}: {w!r} has no rows on sheet {sheet!r}"
                                    + (f"; did you mean {', '.join(close)}?" if close else
                                  " (no change between the releases, or not a SIPRI name)."))
-    return rows[rows["country"].isin(keep)]
+    return rows[keep].assign(country=shown[keep])
 
 
 def _title(rows: pd.DataFrame, what: str) -> str:
