@@ -199,3 +199,36 @@ def test_a_plain_sheet_is_scanned_once_for_its_cell_tags_and_still_for_comments(
     assert regex(no_ref, False) is None
     formula = plain.replace(b"<v>2</v>", b"<f>'Other sheet'!A1</f><v>2</v>")
     assert regex(formula.replace(b"'", b""), True) == {(0, 0): "estimate"}  # '!' not after '<'
+
+
+def test_the_numpy_look_at_cell_tags_sends_every_odd_one_to_the_regex():
+    from defbudget._xlsx import _ODD_CELL, _may_be_odd, scan_sheet
+
+    row = b'<row r="1"><c r="A1" s="1"><v>1</v></c><c r="CB201" t="s"><v>2</v></c></row>'
+    sheet = b"<worksheet><sheetData>" + row + b"</sheetData></worksheet>"
+    assert not _may_be_odd(sheet) and _ODD_CELL.search(sheet) is None
+    odd = {  # each one a cell the bounds regex finds (too wide, too tall, no reference)
+        b'<c r="AAA1">': b"AAA", b'<c r="A1000">': b"A", b'<c r="ZZ9999">': b"ZZ",
+        b'<c s="1">': None, b"<c>": None, b"<c/>": None, b'<c\tr="A1">': None,
+    }
+    for tag, letters in odd.items():
+        data = sheet.replace(b"</row>", tag + b"</c></row>")
+        assert _may_be_odd(data), tag
+        assert _ODD_CELL.search(data).group(1) == letters, tag
+    # near the end of the bytes the regex decides
+    assert _may_be_odd(b'<c r="A1"/>')
+    with pytest.raises(ValueError, match="beyond ZZ999"):
+        scan_sheet(sheet.replace(b"</row>", b'<c r="A1000"/></row>'), "s.xml")
+
+
+def test_the_font_regex_tries_s_after_every_space_of_the_tag():
+    from defbudget.readers._xlsx_styles import _flagged_cells
+
+    pattern = _flagged_cells((b"4",))
+    tags = {b'<c r="A1" t="n" s="4">': [(b"A1", b"4")],
+            b'<c r="A1"  s="4">': [(b"A1", b"4")],
+            b'<c r="A1" s="1" s="4">': [(b"A1", b"4")],
+            b'<c r="A1" s="44">': [], b'<c r="A1" x="a>b" s="4">': [],
+            b'<c r="A1"><v> s="4"</v></c>': []}
+    for tag, found in tags.items():
+        assert pattern.findall(tag) == found, tag
