@@ -142,17 +142,20 @@ _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
-def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(zf: zipfile.ZipFile, read: Callable[[str], bytes] | None = None
+                ) -> dict[str, str]:
     """Sheet name -> zip member of its XML, from ``xl/workbook.xml`` and its relationships.
 
     Both parts are parsed with defusedxml (a DTD or entity declaration raises
     ``defusedxml.DefusedXmlException``); a relationship target is resolved against ``xl/``
-    unless it is absolute.
+    unless it is absolute. *read* gives a member's bytes (default ``zf.read``; the export's
+    reader passes one bounded by its own limits).
     """
     import defusedxml.ElementTree as DET
 
-    wb = DET.fromstring(zf.read("xl/workbook.xml"))
-    rels = DET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    read = zf.read if read is None else read
+    wb = DET.fromstring(read("xl/workbook.xml"))
+    rels = DET.fromstring(read("xl/_rels/workbook.xml.rels"))
     target = {}
     for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship"):
         t = rel.get("Target", "")

@@ -21,7 +21,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 
-from defbudget._xlsx import XlsxLimitError
+from defbudget._xlsx import XlsxLimitError, sheet_parts
 
 #: Largest inflated member of an export: a tidy sheet of 1,048,576 rows of ~25 columns of
 #: short text is about 1.2 GB; twice that.
@@ -178,18 +178,6 @@ def check_sheet(archive: zipfile.ZipFile, member: str, rows: int, cols: int, *,
 
 
 def sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet name -> path inside the xlsx archive (workbook.xml and its relationships,
-    read within the limits and parsed with defusedxml)."""
-    from defusedxml.ElementTree import fromstring
-
-    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    book = fromstring(read_small(archive, "xl/workbook.xml"))
-    rels = fromstring(read_small(archive, "xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") or "" for r in rels}
-    out = {}
-    for sheet in book.iter(f"{ns_main}sheet"):
-        target = targets.get(sheet.get(f"{ns_rel}id"), "")
-        target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        out[str(sheet.get("name"))] = target
-    return out
+    """Worksheet name -> path inside the xlsx archive: :func:`defbudget._xlsx.sheet_parts`,
+    with workbook.xml and its relationships read within the export's limits."""
+    return sheet_parts(archive, read=lambda name: read_small(archive, name))
