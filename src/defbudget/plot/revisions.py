@@ -41,7 +41,7 @@ def _select(revisions: pd.DataFrame, *, sheet: str, countries, func: str) -> pd.
     if sheet not in sheets:
         raise UnknownNameError(f"{func}: no rows for sheet {sheet!r}; the frame has {sheets}.")
     rows = revisions[revisions["sheet"] == sheet]
-    shown = rows["country"].map(display_name, na_action="ignore")
+    shown = rows["country"].map({n: display_name(n) for n in rows["country"].dropna().unique()})
     if countries is None:
         return rows.assign(country=shown)
     wanted = [countries] if isinstance(countries, str) else list(countries)
