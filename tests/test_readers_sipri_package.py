@@ -116,6 +116,7 @@ _SHEET = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/20
     (b'<row r="6" s="9" customFormat="1"><c r="A6"><v>1</v></c></row>', {}),
 ])
 def test_font_colour_scans_agree(cells, expected):
+    from defbudget._xlsx import scan_sheet
     from defbudget.readers._xlsx_styles import _NeedsSlowPath, _scan_expat, _scan_fast
 
     data = _SHEET % cells
@@ -125,6 +126,98 @@ def test_font_colour_scans_agree(cells, expected):
         fast = None
     assert _scan_expat(data, _STYLES) == expected
     assert fast in (None, expected)
+    try:
+        tagged = _scan_fast(data, _STYLES, tags=scan_sheet(data, "s.xml").tags)
+    except _NeedsSlowPath:
+        tagged = None
+    assert tagged in (None, expected)
+
+
+_TAG_CASES = {
+    # Excel's layout, one- and two-letter columns, one- to three-digit rows
+    "plain": (b'<row r="2"><c r="B2" s="9"><v>1</v></c><c r="C2" s="5"><v>2</v></c>'
+              b'<c r="AB2" s="10" t="n"><v>3</v></c><c r="ZZ999" s="9"/></row>',
+              {(1, 1): "estimate", (1, 27): "highly_uncertain", (998, 701): "estimate"}),
+    # typed cells with no style, and a style of three digits that is no flag
+    "typed": (b'<row r="7"><c r="A7" t="s"><v>0</v></c><c r="B7" s="109"><v>1</v></c>'
+              b'<c r="C7" s="10"/><c r="D7"><v>2</v></c></row>',
+              {(6, 2): "highly_uncertain"}),
+    # the style after a one-letter type, as some writers put it
+    "type first": (b'<row r="8"><c r="A8" t="n" s="9"><v>1</v></c></row>', {(7, 0): "estimate"}),
+    # single-quoted style
+    "quoted": (b"<row r=\"9\"><c r=\"A9\" s='9'><v>1</v></c></row>", {(8, 0): "estimate"}),
+    # a long type, then a style
+    "inline": (b'<row r="3"><c r="C3" t="inlineStr" s="10"><is><t>x</t></is></c></row>',
+               {(2, 2): "highly_uncertain"}),
+    # a long type and no style
+    "inline, no style": (b'<row r="3"><c r="C3" t="inlineStr"><is><t>x</t></is></c>'
+                         b'<c r="D3" s="9"><v>1</v></c></row>', {(2, 3): "estimate"}),
+    # a cell tag in a comment is no cell
+    "comment": (b'<row r="5"><!-- <c r="A5" s="9"/> --><c r="B5" s="10"/></row>',
+                {(4, 1): "highly_uncertain"}),
+}
+
+
+@pytest.mark.parametrize("case", list(_TAG_CASES))
+def test_the_styles_read_at_the_tags_agree_with_expat(case):
+    from defbudget._xlsx import scan_sheet
+    from defbudget.readers._xlsx_styles import (
+        FlagCells,
+        _NeedsSlowPath,
+        _scan_expat,
+        _scan_fast,
+        _scan_tags,
+    )
+
+    cells, expected = _TAG_CASES[case]
+    data = _SHEET % cells
+    tags = scan_sheet(data, "s.xml").tags
+    assert tags is not None
+    assert _scan_expat(data, _STYLES) == expected
+    try:
+        assert _scan_fast(data, _STYLES, tags=tags) == expected
+    except _NeedsSlowPath:  # expat's cases: a comment, a single-quoted attribute
+        assert case in ("comment", "quoted")
+    direct = _scan_tags(data, tags, _STYLES)
+    if case in ("plain", "typed", "type first", "inline, no style"):  # read at the tags
+        assert isinstance(direct, FlagCells) and dict(direct) == expected
+    else:  # handed on to the regex or expat
+        assert direct is None
+
+
+def test_the_cell_tags_give_each_reference_its_row_and_column():
+    import numpy as np
+
+    from defbudget._xlsx import parse_cell_ref, scan_sheet
+
+    refs = ["A1", "B9", "Z10", "AA11", "AZ100", "BA999", "ZZ1", "ZY998", "C07"]
+    data = _SHEET % b"".join(b'<c r="%s"><v>1</v></c>' % r.encode() for r in refs)
+    tags = scan_sheet(data, "s.xml").tags
+    rows, cols = tags.cells(np.arange(len(refs)))
+    assert list(zip(rows.tolist(), cols.tolist(), strict=True)) == [
+        (0, 0), (8, 1), (9, 25), (10, 26), (99, 51), (998, 52), (0, 701), (997, 700), (6, 2)]
+    assert [parse_cell_ref(r) for r in refs] == list(zip(rows.tolist(), cols.tolist(),
+                                                         strict=True))
+
+
+def test_a_flagged_tag_after_the_sheet_data_is_no_cell():
+    from defbudget._xlsx import scan_sheet
+    from defbudget.readers._xlsx_styles import _scan_tags
+
+    data = (_SHEET % b'<row r="1"><c r="A1" s="9"/></row>').replace(
+        b"</worksheet>", b'<extLst><c r="B1" s="9"/></extLst></worksheet>')
+    assert _scan_tags(data, scan_sheet(data, "s.xml").tags, _STYLES) is None
+
+
+def test_many_odd_tags_go_to_the_regex_in_one_pass():
+    from defbudget._xlsx import scan_sheet
+    from defbudget.readers._xlsx_styles import _MAX_ODD_TAGS, _scan_regex, _scan_tags
+
+    row = b"".join(b'<c r="A%d" t="str"><v>x</v></c>' % (i + 1) for i in range(600))
+    many = _SHEET % (row * (_MAX_ODD_TAGS // 600 + 1)).replace(b'"A1" t', b'"A1" s="9" t')
+    tags = scan_sheet(many, "s.xml").tags
+    assert _scan_tags(many, tags, _STYLES) is None
+    assert _scan_regex(many, _STYLES, many.find(b"<sheetData")) == {(0, 0): "estimate"}
 
 
 @pytest.mark.sipri
@@ -137,6 +230,16 @@ def test_font_colours_of_the_real_releases_agree_with_expat(raw_dir, release):
     fast = read_font_flags(path, names, method="fast")
     assert fast == read_font_flags(path, names, method="expat")
     assert sum(map(len, fast.values())) > 5000
+    # as read_sipri reads them: at the places the bounds scan found the cell references
+    from defbudget.readers._xlsx_styles import FlagCells
+    from defbudget.readers.sipri.open import _open_checked, _scan_sheets
+
+    _wb, members = _open_checked(path)
+    tags: dict = {}
+    parts = _scan_sheets(path, names, members, set(), tags)
+    tagged = read_font_flags(path, names, data_of=members, cell_tags=tags, parts=parts)
+    assert all(isinstance(v, FlagCells) for v in tagged.values())
+    assert tagged == fast
 
 
 def test_display_names_as_countries_gives_them():
@@ -202,7 +305,10 @@ def test_a_plain_sheet_is_scanned_once_for_its_cell_tags_and_still_for_comments(
 
 
 def test_the_numpy_look_at_cell_tags_sends_every_odd_one_to_the_regex():
-    from defbudget._xlsx import _ODD_CELL, _may_be_odd, scan_sheet
+    from defbudget._xlsx import _ODD_CELL, _plain_cell_tags, scan_sheet
+
+    def _may_be_odd(data: bytes) -> bool:
+        return _plain_cell_tags(data) is None
 
     row = b'<row r="1"><c r="A1" s="1"><v>1</v></c><c r="CB201" t="s"><v>2</v></c></row>'
     sheet = b"<worksheet><sheetData>" + row + b"</sheetData></worksheet>"

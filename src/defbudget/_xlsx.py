@@ -32,7 +32,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -47,6 +47,7 @@ __all__ = [
     "MAX_GRID_CELLS",
     "MAX_MEMBER_BYTES",
     "MAX_RATIO",
+    "CellTags",
     "SheetScan",
     "XlsxLimitError",
     "cell_problem",
@@ -313,6 +314,9 @@ class SheetScan:
     #: namespace-prefixed: the plain layout Excel writes, so a scan of the cells by their
     #: ``<c r="`` need not look for other forms again
     plain: bool = False
+    #: where each cell's reference lies, when every one is within :data:`MAX_CELL` in the
+    #: plain layout (else None)
+    tags: CellTags | None = field(default=None, compare=False, repr=False)
 
 
 def _cell_at(data: bytes, pos: int) -> str | None:
@@ -359,7 +363,8 @@ def scan_sheet(data: bytes, member: str) -> SheetScan:
     # one pass finds the first cell whose reference is beyond ZZ999, or that does not start
     # with a double-quoted reference (then positions are counted as a reader would)
     prefixed = _prefixed_cell(data)
-    odd = None if prefixed or not _may_be_odd(data) else _ODD_CELL.search(data)
+    tags = None if prefixed else _plain_cell_tags(data)
+    odd = None if prefixed or tags is not None else _ODD_CELL.search(data)
     if odd is not None and odd.group(1):
         ref = (odd.group(1) + odd.group(2)).decode()
         row, col = parse_cell_ref(ref)
@@ -377,36 +382,80 @@ def scan_sheet(data: bytes, member: str) -> SheetScan:
                 f"a cell holds the entity reference '&{m.group(1).decode('utf-8', 'replace')}',"
                 " which Excel never writes (only &amp; &lt; &gt; &quot; &apos; and numeric "
                 "ones)", member=member, cell=cell)
-    return SheetScan(rows, cols, None, plain=odd is None and not prefixed)
+    return SheetScan(rows, cols, None, plain=odd is None and not prefixed, tags=tags)
 
 
 #: The bytes that may follow ``<c`` in a cell tag (``\s``, ``>`` and ``/``, as in _ODD_CELL).
 _AFTER_C = np.frombuffer(b" \t\n\r\x0b\x0c>/", dtype=np.uint8)
 
 
-def _may_be_odd(data: bytes) -> bool:
-    """False only if :data:`_ODD_CELL` cannot match *data*: every cell tag starts with
-    ``<c r="`` and no reference has three letters, or one or two letters then four digits.
-    Looked at with numpy over the positions of ``<`` (half the time of the regex, which
-    tries every cell in turn); True sends the sheet to the regex, which says where."""
-    n = len(data) - 12  # the bytes a test below looks at, past a '<'
-    if n <= 0 or b"<c" in data[n - 1:]:
-        return True
-    a = np.frombuffer(data, dtype=np.uint8)
-    lt = np.flatnonzero(a[:n] == 60)  # '<'
-    lt = lt[a[lt + 1] == 99]  # 'c'
-    lt = lt[np.isin(a[lt + 2], _AFTER_C)]
-    if not lt.size:
-        return False
+@dataclass(frozen=True, eq=False)
+class CellTags:
+    """Where the cell references of a sheet in the plain layout lie in its XML: every cell tag
+    starts ``<c r="``, then one or two letters and one to three digits (within
+    :data:`MAX_CELL`) and the closing quote. Found with numpy by :func:`scan_sheet`, so that
+    a reader can look at the bytes after each reference (the cell's style, in
+    :mod:`defbudget.readers._xlsx_styles`) without a regex over every cell.
+
+    ``array`` is the sheet's bytes (uint8) and :data:`TAG_PADDING` zero bytes; ``ref`` the
+    position of each reference's first letter, ``quote`` that of its closing quote,
+    ``letters`` its number of letters (1 or 2), all in document order."""
+
+    array: np.ndarray
+    ref: np.ndarray
+    quote: np.ndarray
+    letters: np.ndarray
+
+    def cells(self, which: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Zero-based rows and columns (int64) of the tags at positions *which*."""
+        a, ref, quote = self.array, self.ref[which], self.quote[which]
+        two = self.letters[which] == 2
+        first = a[ref].astype(np.int64) - 64
+        second = a[ref + 1].astype(np.int64) - 64
+        cols = np.where(two, first * 26 + second, first) - 1
+        digits = ref + 1 + two
+        rows = np.zeros(len(ref), dtype=np.int64)
+        for k in range(3):  # one to three digits, up to the closing quote
+            here = digits + k < quote
+            rows = np.where(here, rows * 10 + (a[digits + k] - 48), rows)
+        return rows - 1, cols
+
+
+#: Zero bytes after a sheet's own in :attr:`CellTags.array`, so that a look a few bytes past
+#: any reference stays inside the array.
+TAG_PADDING = 32
+
+
+def _plain_cell_tags(data: bytes) -> CellTags | None:
+    """The cell tags of *data* when :data:`_ODD_CELL` cannot match it: every cell tag starts
+    with ``<c r="`` and each reference has one or two letters and one to three digits, then
+    its closing quote. Looked at with numpy over the places of ``<c`` (a fraction of the
+    time of the regex, which tries every cell in turn); None sends the sheet to the regex,
+    which says where the odd tag is."""
+    n = len(data)
+    if n < 2:
+        return None
+    a = np.frombuffer(data + bytes(TAG_PADDING), dtype=np.uint8)
+    lt = np.flatnonzero((a[:n] == 60) & (a[1:n + 1] == 99))  # '<c'
+    after = a[lt + 2]
+    lt = lt[(after == 32) | (after == 62) | (after == 47) | ((after >= 9) & (after <= 13))]
+    if lt.size and lt[-1] > n - 12:  # a tag in the last bytes: the regex decides
+        return None
     if not ((a[lt + 2] == 32) & (a[lt + 3] == 114) & (a[lt + 4] == 61)
             & (a[lt + 5] == 34)).all():  # ' r="'
-        return True
-    up = [(a[lt + k] - 65) < 26 for k in (6, 7, 8)]  # 'A'-'Z' (uint8 wraps below 'A')
-    dig = [(a[lt + k] - 48) < 10 for k in range(7, 12)]  # '0'-'9'
-    three = up[0] & up[1] & up[2]
-    one = up[0] & ~up[1] & dig[0] & dig[1] & dig[2] & dig[3]
-    two = up[0] & up[1] & ~up[2] & dig[1] & dig[2] & dig[3] & dig[4]
-    return bool((three | one | two).any())
+        return None
+    ref = lt + 6
+    up = [(a[ref + k] - 65) < 26 for k in (0, 1, 2)]  # 'A'-'Z' (uint8 wraps below 'A')
+    if not up[0].all() or (up[1] & up[2]).any():  # no letter, or three: the regex decides
+        return None
+    digits = ref + 1 + up[1]
+    dig = [(a[digits + k] - 48) < 10 for k in range(4)]  # '0'-'9'
+    if not dig[0].all() or (dig[1] & dig[2] & dig[3]).any():  # no digit, or four
+        return None
+    quote = digits + 1 + dig[1] + (dig[1] & dig[2])
+    if not (a[quote] == 34).all():
+        return None
+    return CellTags(a, ref, quote, 1 + up[1].astype(np.int64))
 
 
 def _prefixed_cell(data: bytes) -> bool:

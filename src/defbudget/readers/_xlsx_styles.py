@@ -22,14 +22,17 @@ Only the colour class of each flagged cell is returned; values come from calamin
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import zipfile
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from os import PathLike
 from xml.parsers import expat
 
-from defbudget._xlsx import parse_cell_ref
+import numpy as np
+
+from defbudget._xlsx import CellTags, parse_cell_ref
 from defbudget._xlsx import sheet_parts as _sheet_parts
 from defbudget.readers._common import SourceFormatError
 
@@ -60,6 +63,43 @@ DEFAULT_PALETTE = (
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 FlagMap = dict[tuple[int, int], str]
+#: What a scan gives for a sheet: a :data:`FlagMap`, or a :class:`FlagCells` read as one.
+Flags = Mapping[tuple[int, int], str]
+
+
+class FlagCells(Mapping[tuple[int, int], str]):
+    """Flagged cells as arrays: zero-based ``rows`` and ``cols`` and each one's ``flags``
+    (object array of ``"estimate"`` / ``"highly_uncertain"``), in document order. Read as a
+    mapping it is the :data:`FlagMap` (row, column) → flag, as the other scans give it (a
+    reference given twice keeps its last flag); readers that want arrays take them as they
+    are."""
+
+    __slots__ = ("_map", "cols", "flags", "rows")
+
+    def __init__(self, rows: np.ndarray, cols: np.ndarray, flags: np.ndarray):
+        self.rows, self.cols, self.flags = rows, cols, flags
+        self._map: FlagMap | None = None
+
+    def _as_map(self) -> FlagMap:
+        if self._map is None:
+            self._map = dict(zip(zip(self.rows.tolist(), self.cols.tolist(), strict=True),
+                                 self.flags.tolist(), strict=True))
+        return self._map
+
+    def __getitem__(self, cell: tuple[int, int]) -> str:
+        return self._as_map()[cell]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(self._as_map())
+
+    def __len__(self) -> int:
+        return len(self._as_map())
+
+    def __bool__(self) -> bool:  # without building the mapping
+        return bool(self.rows.size)
+
+    def __repr__(self) -> str:
+        return f"FlagCells({self._as_map()!r})"
 
 
 def _fromstring(data: bytes):
@@ -191,20 +231,109 @@ def _markup_declaration(data: bytes, start: int, end: int) -> bool:
     return False
 
 
-def _scan_fast(data: bytes, wanted: dict[bytes, str], plain: bool = False) -> FlagMap:
+#: The flags in the order of their codes in :func:`_scan_tags` (code 0: no flag).
+_FLAG_CODES = (None, ESTIMATE, HIGHLY_UNCERTAIN)
+#: A cell tag whose attributes after the reference are not `` s="`` nor one of these is
+#: looked at one by one; beyond this many, the regex scan does the whole sheet instead.
+_MAX_ODD_TAGS = 2000
+
+
+def _scan_tags(data: bytes, tags: CellTags, wanted: dict[bytes, str]) -> FlagCells | None:
+    """The flagged cells, read with numpy at the places :func:`defbudget._xlsx.scan_sheet`
+    found the cell references (*tags*): a style right after the reference, or after a
+    one-letter type (`` s="12"``, `` t="n" s="12"``, as Excel and other writers put them),
+    is read there; a tag that goes on otherwise must close there or have no `` s=`` in it
+    (looked at one by one, a few). None when the sheet is not that plain (comments, CDATA,
+    more odd tags): the regex scan decides."""
+    start = data.find(b"<sheetData")
+    if start < 0:
+        return None
+    end = data.find(b"</sheetData>", start)
+    end = len(data) if end < 0 else end
+    if _markup_declaration(data, start, end):
+        return None
+    a, quote = tags.array, tags.quote  # the array has zero bytes after the sheet's own
+    if len(quote) and not (start < tags.ref[0] and tags.ref[-1] < end):
+        return None  # a tag outside <sheetData> is no cell
+    typed = ((a[quote + 1] == 32) & (a[quote + 2] == 116) & (a[quote + 3] == 61)
+             & (a[quote + 4] == 34) & (a[quote + 6] == 34))  # ' t="n"': a one-letter type
+    place = quote + 1 + 6 * typed  # where a style attribute would start
+    after = [a[place + k] for k in (0, 1, 2, 3)]
+    styled = (after[0] == 32) & (after[1] == 115) & (after[2] == 61) & (after[3] == 34)
+    if not _unstyled_hold_no_style(data, place[~styled], after[0][~styled]):
+        return None
+    which = np.flatnonzero(styled)
+    first = place[which] + 4
+    style = np.zeros(len(which), dtype=np.int64)
+    digits = np.zeros(len(which), dtype=np.int64)
+    going = np.ones(len(which), dtype=bool)
+    for k in range(6):  # the style index: one to six digits, then the closing quote
+        digit = a[first + k] - 48
+        going &= digit < 10
+        if not going.any():
+            break
+        style = np.where(going, style * 10 + digit, style)
+        digits += going
+    if not ((digits > 0) & (a[first + digits] == 34)).all():
+        return None
+    code_of = {flag: i for i, flag in enumerate(_FLAG_CODES)}
+    table = np.zeros(max((int(k) for k in wanted), default=0) + 2, dtype=np.int8)
+    for index, flag in wanted.items():
+        table[int(index)] = code_of[flag]
+    codes = table[np.minimum(style, len(table) - 1)]
+    hit = np.flatnonzero(codes)
+    rows, cols = tags.cells(which[hit])
+    if (rows < 0).any():  # row 0 ("A0") is no reference: the regex scan decides
+        return None
+    return FlagCells(rows, cols, np.asarray(_FLAG_CODES, dtype=object)[codes[hit]])
+
+
+def _unstyled_hold_no_style(data: bytes, place: np.ndarray, first: np.ndarray) -> bool:
+    """True if none of the cell tags whose attributes go on at *place* (after the reference
+    and any one-letter type; *first*: the byte there) without `` s="`` has a style further
+    on: each closes there (``>``, ``/>``), or has no `` s=`` before its ``>`` (looked at one
+    by one, at most :data:`_MAX_ODD_TAGS`)."""
+    rest = place[(first != 62) & (first != 47)]
+    if rest.size > _MAX_ODD_TAGS:
+        return False
+    for q in rest.tolist():
+        end = data.find(b">", q)
+        if _STYLE_ATTR.search(data, q, len(data) if end < 0 else end):
+            return False
+    return True
+
+
+#: A style attribute among a tag's attributes.
+_STYLE_ATTR = re.compile(rb"\ss\s*=")
+
+
+def _scan_fast(data: bytes, wanted: dict[bytes, str], plain: bool = False,
+               tags: CellTags | None = None) -> Flags:
     """Find the cells whose ``s`` is a flagged style by searching for ``s="N"`` directly.
 
-    In the layout Excel writes (every cell tag starting with its double-quoted reference, no
-    comment or CDATA) one regex pass over <sheetData> finds them; otherwise only the (few)
-    flagged cells are visited, one search per style. Raises _NeedsSlowPath when the layout
+    Where :func:`defbudget._xlsx.scan_sheet` found where every reference lies (*tags*),
+    the style after each is read there with numpy (:func:`_scan_tags`). In the layout Excel
+    writes (every cell tag starting with its double-quoted reference, no comment or CDATA)
+    one regex pass over <sheetData> finds them; otherwise only the (few) flagged cells are
+    visited, one search per style. Raises _NeedsSlowPath when the layout
     is not the plain one this relies on (then expat does the work).
     """
     start = data.find(b"<sheetData")
     if b"<!DOCTYPE" in data[:start] or b"<!ENTITY" in data[:start]:
         raise _NeedsSlowPath  # expat refuses DTDs and entities, with a clear message
+    if tags is not None:
+        cells = _scan_tags(data, tags, wanted)
+        if cells is not None:
+            return cells
     found = _scan_regex(data, wanted, start, plain)
-    if found is not None:
-        return found
+    return found if found is not None else _scan_per_style(data, wanted, start)
+
+
+def _scan_per_style(data: bytes, wanted: dict[bytes, str], start: int) -> FlagMap:
+    """The flagged cells found by one search per flagged style (`` s="N"``), visiting only
+    those cells; for cell tags that do not start with their reference. Raises
+    _NeedsSlowPath where a comment, CDATA, single quotes or odd whitespace could hide or fake
+    a cell, or a cell has no reference."""
     refs = _REF_MEMO
     out: FlagMap = {}
     if start < 0 or b"<!--" in data or b"<![CDATA[" in data or b"='" in data:
@@ -301,28 +430,41 @@ def _guard(part: str, parse, *args):
 
 def _read_zip(path: str | PathLike, sheets: Iterable[str], method: str,
               data_of: dict[str, bytes] | None = None,
-              plain_cells: Collection[str] = ()) -> dict[str, FlagMap]:
-    with zipfile.ZipFile(path) as zf:
-        styles = (data_of or {}).get("xl/styles.xml")
+              plain_cells: Collection[str] = (),
+              cell_tags: Mapping[str, CellTags] | None = None,
+              parts: dict[str, str] | None = None) -> dict[str, Flags]:
+    data_of, cell_tags = data_of or {}, cell_tags or {}
+    with contextlib.ExitStack() as stack:
+        opened: list[zipfile.ZipFile] = []
+
+        def archive() -> zipfile.ZipFile:  # opened only for what the caller did not give
+            if not opened:
+                opened.append(stack.enter_context(zipfile.ZipFile(path)))
+            return opened[0]
+
+        styles = data_of.get("xl/styles.xml")
         flags = _guard("xl/styles.xml", style_flags,
-                       zf.read("xl/styles.xml") if styles is None else styles)
-        parts = _guard("xl/workbook.xml", _sheet_parts, zf)
+                       archive().read("xl/styles.xml") if styles is None else styles)
+        if parts is None:
+            parts = _guard("xl/workbook.xml", _sheet_parts, archive())
         wanted = {str(k).encode(): v for k, v in flags.items()}
-        result: dict[str, FlagMap] = {}
+        result: dict[str, Flags] = {}
         for name in sheets:
             if not wanted:
                 result[name] = {}
                 continue
-            data = (data_of or {}).get(parts[name])
+            member = parts[name]
+            data = data_of.get(member)
             if data is None:
-                data = zf.read(parts[name])
+                data = archive().read(member)
             if method == "expat":
-                result[name] = _guard(parts[name], _scan_expat, data, wanted)
+                result[name] = _guard(member, _scan_expat, data, wanted)
                 continue
             try:
-                result[name] = _scan_fast(data, wanted, parts[name] in plain_cells)
+                result[name] = _scan_fast(data, wanted, member in plain_cells,
+                                          cell_tags.get(member))
             except _NeedsSlowPath:
-                result[name] = _guard(parts[name], _scan_expat, data, wanted)
+                result[name] = _guard(member, _scan_expat, data, wanted)
         return result
 
 
@@ -360,7 +502,9 @@ def _read_openpyxl(path: str | PathLike, sheets: Iterable[str]) -> dict[str, Fla
 
 def read_font_flags(path: str | PathLike, sheets: Iterable[str], *, method: str = "auto",
                     data_of: dict[str, bytes] | None = None,
-                    plain_cells: Collection[str] = ()) -> dict[str, FlagMap]:
+                    plain_cells: Collection[str] = (),
+                    cell_tags: Mapping[str, CellTags] | None = None,
+                    parts: dict[str, str] | None = None) -> Mapping[str, Flags]:
     """Cells in blue or red font, per sheet.
 
     Parameters
@@ -378,6 +522,12 @@ def read_font_flags(path: str | PathLike, sheets: Iterable[str], *, method: str 
         Members of *data_of* whose cell tags the caller found all plain
         (:attr:`defbudget._xlsx.SheetScan.plain`): the scan does not look for other forms
         of cell tag again.
+    cell_tags
+        Member → where its cell references lie (:attr:`defbudget._xlsx.SheetScan.tags`):
+        the styles are read at those places (:class:`FlagCells` is returned for the sheet).
+    parts
+        Sheet name → zip member (:func:`defbudget._xlsx.sheet_parts`), when the caller has
+        read ``xl/workbook.xml`` already.
 
     Returns
     -------
@@ -400,7 +550,7 @@ def read_font_flags(path: str | PathLike, sheets: Iterable[str], *, method: str 
     if method == "openpyxl":
         return _read_openpyxl_checked(path, sheets)
     try:
-        return _read_zip(path, sheets, method, data_of, plain_cells)
+        return _read_zip(path, sheets, method, data_of, plain_cells, cell_tags, parts)
     except _Hostile as exc:
         raise _hostile_error(path, exc.part) from exc
     except (KeyError, zipfile.BadZipFile, expat.ExpatError, ValueError, SyntaxError):

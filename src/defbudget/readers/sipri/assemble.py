@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from defbudget._xlsx import cell_ref
+from defbudget._xlsx import CellTags, cell_ref
 from defbudget.errors import DefbudgetWarning, find_stack_level
 from defbudget.readers import _cache
 from defbudget.readers._common import SourceFormatError
@@ -103,15 +103,16 @@ def _read(path: Path, shorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, dic
     found, shorts = _sheets_to_read(names, shorts, path)
     foot_name = next((n for n in names if FOOTNOTES_SHEET.search(n)), None)
     plain: set[str] = set()
+    tags: dict[str, CellTags] = {}
     parts = _scan_sheets(path, [found[s] for s in shorts] + ([foot_name] if foot_name else []),
-                         members, plain)
+                         members, plain, tags)
     rows_of = {s: _sheet_rows(wb, found[s], path) for s in shorts}
     footnotes: dict[str, str] = {}
     if foot_name is not None:
         footnotes, _legend = read_footnotes(_sheet_rows(wb, foot_name, path))
     try:
         fonts = read_font_flags(path, [found[s] for s in shorts], data_of=members,
-                                plain_cells=plain)
+                                plain_cells=plain, cell_tags=tags, parts=parts or None)
     except SourceFormatError as exc:
         raise SipriFormatError(exc.detail, path=path, sheet=exc.sheet, cell=exc.cell) from exc
     headers: dict[str, _Header] = {}

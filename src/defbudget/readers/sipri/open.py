@@ -15,6 +15,7 @@ from typing import Any
 
 from defbudget._xlsx import (
     MAX_FILE_BYTES,
+    CellTags,
     XlsxLimitError,
     check_zip,
     read_member,
@@ -162,10 +163,12 @@ def _edition_from_drawings(members: dict[str, bytes]) -> int | None:
 
 
 def _scan_sheets(path: Path, sheet_names: list[str], sheets_xml: dict[str, bytes],
-                 plain: set[str] | None = None) -> dict[str, str]:
+                 plain: set[str] | None = None,
+                 tags: dict[str, CellTags] | None = None) -> dict[str, str]:
     """Bounds of each sheet's XML (cells beyond ZZ999, entity references), checked before
     calamine builds its dense grid. Returns sheet name → zip member; the members whose cell
-    tags are all plain (:attr:`defbudget._xlsx.SheetScan.plain`) are added to *plain*."""
+    tags are all plain (:attr:`defbudget._xlsx.SheetScan.plain`) are added to *plain*, and
+    where their references lie (:attr:`defbudget._xlsx.SheetScan.tags`) to *tags*."""
     from defbudget.readers._xlsx_styles import _guard, _Hostile, _hostile_error, _sheet_parts
 
     with zipfile.ZipFile(path) as zf:
@@ -184,8 +187,12 @@ def _scan_sheets(path: Path, sheet_names: list[str], sheets_xml: dict[str, bytes
                 scan = scan_sheet(read_member(zf, member) if data is None else data, member)
             except XlsxLimitError as exc:
                 raise _limit_error(exc, path, name) from None
-            if plain is not None and scan.plain and data is not None:
+            if data is None:
+                continue
+            if plain is not None and scan.plain:
                 plain.add(member)
+            if tags is not None and scan.tags is not None:
+                tags[member] = scan.tags
     return parts
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import operator
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import chain, repeat
 from pathlib import Path
@@ -16,6 +17,7 @@ import pandas as pd
 
 from defbudget._xlsx import cell_problem, cell_ref
 from defbudget.errors import find_stack_level
+from defbudget.readers._xlsx_styles import FlagCells
 from defbudget.readers.sipri._errors import SipriFormatError, SipriNoteWarning
 from defbudget.readers.sipri.grammar import _MARKER_FLAG, SYMBOLS, _notes_of, _text
 from defbudget.readers.sipri.layout import NOTES_LABEL, SheetKind, _Entity, _Header
@@ -27,7 +29,7 @@ class _Context:
     path: Path
     source: str
     footnotes: dict[str, str]
-    fonts: dict[tuple[int, int], str]
+    fonts: Mapping[tuple[int, int], str]
     base_year: int | None = None
     xml: bytes | None = None  # the sheet's XML, to say why a cell reads as empty
     header: _Header | None = None  # the header row, when already found (by _edition)
@@ -113,16 +115,23 @@ def _refuse_cell(v: object, e: _Entity, j: int, ctx: _Context, sheet: str) -> No
 
 
 def _font_flags(flags: np.ndarray, values: np.ndarray, is_number: np.ndarray,
-                entities: list[_Entity], cols: list[int], fonts: dict) -> None:
-    """Give the numbers in blue or red font (*fonts*: (row, col) → flag) their flag, in
-    place; markers keep theirs and NaN gets none."""
-    cells = np.asarray(list(fonts), dtype=np.int64).reshape(-1, 2)
-    colour = np.asarray(list(fonts.values()), dtype=object)
-    row_pos = np.full(max(int(cells[:, 0].max()), entities[-1].row if entities else 0) + 1, -1)
+                entities: list[_Entity], cols: list[int], fonts: Mapping) -> None:
+    """Give the numbers in blue or red font (*fonts*: (row, col) → flag, or the same as
+    arrays, :class:`~defbudget.readers._xlsx_styles.FlagCells`) their flag, in place;
+    markers keep theirs and NaN gets none."""
+    if isinstance(fonts, FlagCells):
+        rows, columns, colour = fonts.rows, fonts.cols, fonts.flags
+    else:
+        cells = np.asarray(list(fonts), dtype=np.int64).reshape(-1, 2)
+        rows, columns = cells[:, 0], cells[:, 1]
+        colour = np.asarray(list(fonts.values()), dtype=object)
+    if not len(rows):
+        return
+    row_pos = np.full(max(int(rows.max()), entities[-1].row if entities else 0) + 1, -1)
     row_pos[[e.row for e in entities]] = np.arange(len(entities))
-    col_pos = np.full(max(int(cells[:, 1].max()), cols[-1]) + 1, -1)
+    col_pos = np.full(max(int(columns.max()), cols[-1]) + 1, -1)
     col_pos[cols] = np.arange(len(cols))
-    rr, cc = row_pos[cells[:, 0]], col_pos[cells[:, 1]]
+    rr, cc = row_pos[rows], col_pos[columns]
     inside = (rr >= 0) & (cc >= 0)
     k = rr[inside] * len(cols) + cc[inside]
     take = is_number[k] & ~np.isnan(values[k])
