@@ -25,6 +25,7 @@ import difflib
 import functools
 import logging
 import unicodedata
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from defbudget.errors import UnknownNameError
@@ -32,7 +33,8 @@ from defbudget.errors import UnknownNameError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["AMBIGUOUS", "CountryNameError", "display_name", "to_iso3", "with_display_names"]
+__all__ = ["AMBIGUOUS", "CountryNameError", "display_name", "display_renames", "to_iso3",
+           "with_display_names"]
 
 
 class CountryNameError(UnknownNameError):
@@ -170,10 +172,8 @@ def with_display_names(frame: pd.DataFrame) -> pd.DataFrame:
 
     if frame.empty or "iso3" not in frame.columns or "country" not in frame.columns:
         return frame
-    short, _ = _table()
     pairs = frame.loc[frame["iso3"].notna(), ["country", "iso3"]].drop_duplicates()
-    rename = {c: short[i] for c, i in zip(pairs["country"], pairs["iso3"], strict=True)
-              if i in short and short[i] != c}
+    rename = display_renames(pairs["country"].tolist(), pairs["iso3"].tolist())
     if not rename:
         return frame
     frame = frame.copy()
@@ -186,6 +186,21 @@ def with_display_names(frame: pd.DataFrame) -> pd.DataFrame:
     else:
         frame["country"] = column.replace(rename)
     return frame
+
+
+def display_renames(names: Iterable[str], iso3s: Iterable[object]) -> dict[str, str]:
+    """Name → display name, for each (name, ISO3 code) pair whose code has a display name
+    other than the name (a pair without a code is left out; a name given twice takes its
+    last pair's). What :func:`with_display_names` applies, for a reader that has the pairs.
+
+    Examples
+    --------
+    >>> display_renames(["Korea, South", "World", "Japan"], ["KOR", None, "JPN"])
+    {'Korea, South': 'South Korea'}
+    """
+    short, _ = _table()
+    return {c: short[i] for c, i in zip(names, iso3s, strict=True)
+            if isinstance(i, str) and i in short and short[i] != c}
 
 
 def display_name(name: str) -> str:

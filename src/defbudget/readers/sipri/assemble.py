@@ -344,34 +344,31 @@ def _display_names(frame: pd.DataFrame, known: dict[str, np.ndarray] | None = No
     where the row has an ISO3 code; states without one ('USSR') and totals keep SIPRI's.
     SIPRI's own name stays in ``country_as_published`` (release diffs compare those).
 
-    :func:`defbudget.countries.with_display_names` decides the names, on the frame's few
-    distinct (country, iso3) pairs rather than its every row; the rows then take their
-    name by position. *known* and *positions* (from
+    :func:`defbudget.countries.display_renames` decides the names (as
+    :func:`~defbudget.countries.with_display_names` would), on the frame's few distinct
+    (country, iso3) pairs rather than its every row; the rows then take their name by
+    position. *known* and *positions* (from
     :func:`~defbudget.readers.sipri.frame._frame_and_values`) give the values the columns
     were built from and each row's position among them: when ``country`` and ``iso3`` share
     positions, the pairs are read from those values, with no pass over the rows."""
-    from defbudget.countries import with_display_names
+    from defbudget.countries import display_renames, with_display_names
 
     if "country" not in frame.columns or "iso3" not in frame.columns or frame.empty:
         if "country" in frame.columns:
             frame = frame.assign(country_as_published=frame["country"])
         return with_display_names(frame)
     shared = _shared_positions(known, positions)
-    if shared is not None:
+    if shared is not None:  # the pairs as built, side by side
         names, isos, codes = shared
-        pairs = pd.DataFrame({"country": pd.array(names, dtype=frame["country"].dtype),
-                              "iso3": pd.array(isos, dtype=frame["iso3"].dtype)}
-                             ).drop_duplicates(ignore_index=True)
+        rename = display_renames(names.tolist(), isos.tolist())
     else:
         codes, names = pd.factorize(frame["country"], use_na_sentinel=False)
         iso_codes, isos = pd.factorize(frame["iso3"], use_na_sentinel=False)
         _, first = np.unique(codes.astype(np.int64) * (len(isos) + 1) + iso_codes,
                              return_index=True)
         first.sort()  # the pairs in the order they first appear, as drop_duplicates gives them
-        pairs = pd.DataFrame({"country": frame["country"].take(first).array,
-                              "iso3": frame["iso3"].take(first).array})
-    shown = with_display_names(pairs)["country"]
-    rename = {c: s for c, s in zip(pairs["country"], shown, strict=True) if c != s}
+        rename = display_renames(frame["country"].take(first).tolist(),
+                                 frame["iso3"].take(first).tolist())
     out = frame.assign(country_as_published=frame["country"])
     if rename:
         new = pd.array([rename.get(n, n) for n in names], dtype=frame["country"].dtype)
