@@ -205,7 +205,8 @@ def test_a_flagged_tag_after_the_sheet_data_is_no_cell():
     from defbudget.readers._xlsx_styles import _scan_tags
 
     data = (_SHEET % b'<row r="1"><c r="A1" s="9"/></row>').replace(
-        b"</worksheet>", b'<extLst><c r="B1" s="9"/></extLst></worksheet>')
+        b"</worksheet>", b'<extLst><c r="B1" s="9"/></extLst>'
+        b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75"/></worksheet>')
     assert _scan_tags(data, scan_sheet(data, "s.xml").tags, _STYLES) is None
 
 

@@ -362,18 +362,21 @@ def _rule_violations(frame: pd.DataFrame) -> list[Violation]:
     """Rules across columns: base years, calendar years, a reason for every missing value."""
     violations: list[Violation] = []
     # Rule: constant prices need a base year; current prices must not have one.
-    # (compared as numpy arrays: much faster than pandas string comparisons)
+    # (compared as numpy arrays, much faster than pandas string comparisons, and each only
+    # on the rows it can concern)
     pb, by = frame["price_basis"].to_numpy(dtype=object), frame["base_year"]
     by_na = by.isna().to_numpy()
-    for row in frame.index[(pb == "constant") & by_na]:
+    without = np.flatnonzero(by_na)
+    for row in frame.index[without[pb[without] == "constant"]]:
         violations.append(Violation("constant prices need a base_year", column="base_year",
                                     row=row))
-    for row in frame.index[(pb == "current") & ~by_na]:
+    with_year = np.flatnonzero(~by_na)
+    for row in frame.index[with_year[pb[with_year] == "current"]]:
         violations.append(Violation("current prices must not have a base_year",
                                     column="base_year", row=row, value=by.loc[row]))
     # Rule: calendar years start in January.
-    cy_bad = ((frame["period"].to_numpy(dtype=object) == "CY")
-              & (frame["fy_start_month"].to_numpy() != 1))
+    other_month = np.flatnonzero(frame["fy_start_month"].to_numpy() != 1)
+    cy_bad = other_month[frame["period"].to_numpy(dtype=object)[other_month] == "CY"]
     for row in frame.index[cy_bad]:
         violations.append(Violation("a CY row must have fy_start_month 1",
                                     column="fy_start_month", row=row,

@@ -13,7 +13,7 @@ import pandas as pd
 from defbudget.errors import find_stack_level
 from defbudget.readers.sipri._errors import SipriDuplicateWarning
 from defbudget.readers.sipri.layout import SheetKind
-from defbudget.readers.sipri.values import _Context
+from defbudget.readers.sipri.values import FLAG_VALUES, _Context
 
 __all__ = ["BASIS"]
 
@@ -39,6 +39,16 @@ class _Const:
 
     def __init__(self, value, n: int):
         self.value, self.n = value, n
+
+
+class _Codes:
+    """A column holding, per row, the code of its value among a few *values* (e.g. the
+    flags, :data:`~defbudget.readers.sipri.values.FLAG_VALUES`)."""
+
+    __slots__ = ("codes", "values")
+
+    def __init__(self, values, codes: np.ndarray):
+        self.values, self.codes = values, codes
 
 
 class _PerEntity:
@@ -79,7 +89,7 @@ def _assemble(entities, years, values, flags, kind: SheetKind, ctx: _Context, is
         "price_basis": const(price_basis or kind.price_basis),
         "base_year": const(base_year),
         "stage": stage,
-        "flag": flags,
+        "flag": _Codes(FLAG_VALUES, flags),
         "source": const(ctx.source),
         "region": per_entity([e.region for e in entities]),
         "subregion": per_entity([e.subregion for e in entities]),
@@ -189,8 +199,9 @@ _NUMBER_COLUMNS = {"year": np.int64, "fy_start_month": np.int64, "value": np.flo
 def _coded(pieces: list) -> tuple[np.ndarray, np.ndarray | None]:
     """One column as values (object array) and, per row, the position of its value there: a
     :class:`_Const` is one value for its *n* rows, a :class:`_PerEntity` one value per entity
-    for each of its years, an array one value per row. Positions None: one value per row."""
-    if not any(isinstance(p, (_Const, _PerEntity)) for p in pieces):
+    for each of its years, a :class:`_Codes` a few values and each row's code among them, an
+    array one value per row. Positions None: one value per row."""
+    if not any(isinstance(p, (_Const, _PerEntity, _Codes)) for p in pieces):
         return np.concatenate(pieces), None
     chunks: list[np.ndarray] = []
     codes: list[np.ndarray] = []
@@ -204,6 +215,10 @@ def _coded(pieces: list) -> tuple[np.ndarray, np.ndarray | None]:
             chunk = np.empty(len(p.values), dtype=object)
             chunk[:] = p.values
             codes.append(np.repeat(np.arange(offset, offset + len(chunk)), p.repeat))
+        elif isinstance(p, _Codes):
+            chunk = np.empty(len(p.values), dtype=object)
+            chunk[:] = p.values
+            codes.append(p.codes.astype(np.int64) + offset)
         else:
             chunk = np.asarray(p, dtype=object)
             codes.append(np.arange(offset, offset + len(chunk)))

@@ -296,10 +296,9 @@ def _body(rows: list[list], header: _Header, kind: SheetKind, path: Path, sheet:
     for i in range(header.row + 1, len(rows)):
         row = rows[i]
         name = _text(row[nc]) if nc < len(row) else ""
-        others = row[:nc] + row[nc + 1:width]
+        others = row[nc + 1:width] if nc == 0 else row[:nc] + row[nc + 1:width]
         # an empty cell reads as '' (calamine): a row of them is looked at no further
-        filled = others.count("") != len(others) and any(_text(v) for v in others
-                                                          if v != "")
+        filled = others.count("") != len(others) and any(map(_text, others))
         if not name:
             if filled:
                 j = next(j for j in data_cols if j < len(row) and _text(row[j]))

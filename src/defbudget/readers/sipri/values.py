@@ -17,9 +17,16 @@ import pandas as pd
 
 from defbudget._xlsx import cell_problem, cell_ref
 from defbudget.errors import find_stack_level
-from defbudget.readers._xlsx_styles import FlagCells
+from defbudget.readers._xlsx_styles import ESTIMATE, HIGHLY_UNCERTAIN, FlagCells
 from defbudget.readers.sipri._errors import SipriFormatError, SipriNoteWarning
-from defbudget.readers.sipri.grammar import _MARKER_FLAG, SYMBOLS, _notes_of, _text
+from defbudget.readers.sipri.grammar import (
+    _MARKER_FLAG,
+    NOT_INDEPENDENT,
+    SYMBOLS,
+    UNAVAILABLE,
+    _notes_of,
+    _text,
+)
 from defbudget.readers.sipri.layout import NOTES_LABEL, SheetKind, _Entity, _Header
 
 __all__: list[str] = []
@@ -36,12 +43,19 @@ class _Context:
 
 
 
-_BAD = object()
+#: The flags a value cell can get, in the order of their codes (0: none), as
+#: :func:`_values` gives them.
+FLAG_VALUES = (None, UNAVAILABLE, NOT_INDEPENDENT, ESTIMATE, HIGHLY_UNCERTAIN)
+_CODE = {flag: i for i, flag in enumerate(FLAG_VALUES)}
+#: A SIPRI marker → the code of its flag.
+_MARKER_CODE = {marker: _CODE[flag] for marker, flag in _MARKER_FLAG.items()}
+_BAD = -1
 
 
 def _values(rows: list[list], header: _Header, entities: list[_Entity], cols: list[int],
             ctx: _Context, sheet: str) -> tuple[np.ndarray, np.ndarray]:
-    """Values (float, before scaling) and flags of the block entities × cols.
+    """Values (float, before scaling) and flags of the block entities × cols, the flags as
+    codes (int8) of :data:`FLAG_VALUES`.
 
     A cell holds a number (float; an int is taken as one) or a SIPRI marker (its flag);
     anything else is refused by :func:`_refuse_cell`, the first in reading order. Then every
@@ -55,23 +69,22 @@ def _values(rows: list[list], header: _Header, entities: list[_Entity], cols: li
     values = np.full(n, np.nan)
     values[is_float] = cells[is_float].astype(float)
     other = np.flatnonzero(~is_float)
-    other_flags = list(map(_MARKER_FLAG.get, cells[other].tolist(), repeat(_BAD)))
-    odd = ([p for p, f in enumerate(other_flags) if f is _BAD]
-           if _BAD in other_flags else [])  # one C scan when every cell is a marker
-    for pos in odd:
+    other_codes = np.fromiter(map(_MARKER_CODE.get, cells[other].tolist(), repeat(_BAD)),
+                              dtype=np.int8, count=len(other))
+    for pos in np.flatnonzero(other_codes == _BAD).tolist():
         k = int(other[pos])
         v = cells[k]
         if v.__class__ is int:
             values[k] = float(v)
             is_float[k] = True  # a number: flagged only by its font colour
-            other_flags[pos] = None
+            other_codes[pos] = 0
             continue
         flag = _MARKER_FLAG.get(" ".join(v.split())) if isinstance(v, str) else None
         if flag is None:
             _refuse_cell(v, entities[k // len(cols)], cols[k % len(cols)], ctx, sheet)
-        other_flags[pos] = flag
-    flags = np.full(n, None, dtype=object)
-    flags[other] = other_flags
+        other_codes[pos] = _CODE[flag]
+    flags = np.zeros(n, dtype=np.int8)
+    flags[other] = other_codes
     _check_numbers(values, is_float, entities, cols, ctx, sheet)
     if ctx.fonts:
         _font_flags(flags, values, is_float, entities, cols, ctx.fonts)
@@ -117,8 +130,8 @@ def _refuse_cell(v: object, e: _Entity, j: int, ctx: _Context, sheet: str) -> No
 def _font_flags(flags: np.ndarray, values: np.ndarray, is_number: np.ndarray,
                 entities: list[_Entity], cols: list[int], fonts: Mapping) -> None:
     """Give the numbers in blue or red font (*fonts*: (row, col) → flag, or the same as
-    arrays, :class:`~defbudget.readers._xlsx_styles.FlagCells`) their flag, in place;
-    markers keep theirs and NaN gets none."""
+    arrays, :class:`~defbudget.readers._xlsx_styles.FlagCells`) their flag's code in
+    *flags*, in place; markers keep theirs and NaN gets none."""
     if isinstance(fonts, FlagCells):
         rows, columns, colour = fonts.rows, fonts.cols, fonts.flags
     else:
@@ -127,6 +140,8 @@ def _font_flags(flags: np.ndarray, values: np.ndarray, is_number: np.ndarray,
         colour = np.asarray(list(fonts.values()), dtype=object)
     if not len(rows):
         return
+    codes = np.fromiter(map(_CODE.__getitem__, colour.tolist()), dtype=np.int8,
+                        count=len(colour))
     row_pos = np.full(max(int(rows.max()), entities[-1].row if entities else 0) + 1, -1)
     row_pos[[e.row for e in entities]] = np.arange(len(entities))
     col_pos = np.full(max(int(columns.max()), cols[-1]) + 1, -1)
@@ -135,7 +150,7 @@ def _font_flags(flags: np.ndarray, values: np.ndarray, is_number: np.ndarray,
     inside = (rr >= 0) & (cc >= 0)
     k = rr[inside] * len(cols) + cc[inside]
     take = is_number[k] & ~np.isnan(values[k])
-    flags[k[take]] = colour[inside][take]
+    flags[k[take]] = codes[inside][take]
 
 
 def _check_numbers(values: np.ndarray, is_number: np.ndarray | None, entities: list[_Entity],
