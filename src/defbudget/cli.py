@@ -1009,7 +1009,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 #: Modules whose exceptions mean bad input or a bad environment, not a bug in defbudget.
 _INPUT_ERROR_MODULES = ("openpyxl", "python_calamine", "defusedxml", "pandas", "pyarrow",
-                        "zipfile", "_csv", "csv", "xml", "zlib", "lzma")
+                        "zipfile", "_csv", "csv", "xml", "zlib", "zlib_ng", "lzma")
 
 
 def _is_input_error(exc: BaseException) -> bool:

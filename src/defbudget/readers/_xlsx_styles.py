@@ -252,7 +252,7 @@ def _scan_tags(data: bytes, tags: CellTags, wanted: dict[bytes, str]) -> FlagCel
     end = len(data) if end < 0 else end
     if _markup_declaration(data, start, end):
         return None
-    a, quote = tags.array, tags.quote  # the array has zero bytes after the sheet's own
+    a, quote = tags.array, tags.quote  # TAG_ROOM bytes follow the last tag's start
     if len(quote) and not (start < tags.ref[0] and tags.ref[-1] < end):
         return None  # a tag outside <sheetData> is no cell
     typed = ((a[quote + 1] == 32) & (a[quote + 2] == 116) & (a[quote + 3] == 61)
