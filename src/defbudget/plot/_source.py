@@ -278,11 +278,15 @@ def _sources_phrase(ids: list[str], frame: pd.DataFrame | None = None, *,
     years: dict[str, set[int]] = {}
     label = year_run_label(frame) if frame is not None else year_run_label(pd.DataFrame())
     if frame is not None and {"source", "year"} <= set(frame.columns):
+        # the years of each distinct source cell first: a publisher is looked up once per
+        # cell, not once per row
+        cell_years: dict[object, set[int]] = {}
         for sid_cell, year in zip(frame["source"], frame["year"], strict=True):
-            if pd.isna(year):
-                continue
+            if not pd.isna(year):
+                cell_years.setdefault(sid_cell, set()).add(int(year))
+        for sid_cell, in_cell in cell_years.items():
             for sid in _unique([sid_cell]):
-                years.setdefault(publisher(sid), set()).add(int(year))
+                years.setdefault(publisher(sid), set()).update(in_cell)
     order = sorted(groups, key=lambda g: (-len(years.get(g, ())), list(groups).index(g)))
     named = order if len(order) <= max_named else order[:2]
     parts = []
