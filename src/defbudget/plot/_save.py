@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -89,6 +88,21 @@ def _laid_out_once(fig: Figure, dpi: float) -> Iterator[None]:
         fig.set_layout_engine(engine)
 
 
+class _PixelSink:
+    """A file object that keeps what ``savefig(format="rgba")`` writes (the canvas's pixel
+    buffer, in one write) without copying it."""
+
+    def __init__(self) -> None:
+        self.pixels: memoryview | None = None
+
+    def write(self, data) -> int:
+        self.pixels = memoryview(data) if self.pixels is None else None  # one write only
+        return len(data)
+
+    def seek(self, *args) -> int:  # pragma: no cover - matplotlib asks only whether it can
+        return 0
+
+
 def _write_png(fig: Figure, fh, dpi: float, **kwargs) -> None:
     """Draw *fig* at *dpi* with matplotlib (``savefig`` to raw RGBA pixels) and write the
     pixels as PNG with :func:`defbudget.plot._png.write_png`: the same pixels, ``Software``
@@ -96,17 +110,14 @@ def _write_png(fig: Figure, fh, dpi: float, **kwargs) -> None:
     """
     from ._png import write_png
 
-    raw = io.BytesIO()
-    fig.savefig(raw, format="rgba", dpi=dpi, **kwargs)
+    sink = _PixelSink()
+    fig.savefig(sink, format="rgba", dpi=dpi, **kwargs)
     # matplotlib's Agg canvas is int(size in inches x dpi) pixels each way.
     width, height = (int(v) for v in fig.bbox_inches.size * dpi)
-    pixels = raw.getbuffer()
-    if len(pixels) != width * height * 4:  # pragma: no cover - a canvas sized otherwise
-        pixels.release()
+    if sink.pixels is None or sink.pixels.nbytes != width * height * 4:  # pragma: no cover
         fig.savefig(fh, format="png", dpi=dpi, pil_kwargs={"compress_level": 1}, **kwargs)
         return
-    write_png(fh, pixels, width, height, dpi)
-    pixels.release()
+    write_png(fh, sink.pixels, width, height, dpi)
 
 
 def _is_chart(path: Path) -> bool:
