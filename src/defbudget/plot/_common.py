@@ -182,16 +182,26 @@ def point_kind(data: pd.DataFrame, *, plain_estimates: bool | None = None) -> pd
     :func:`all_estimates`). None decides from *data*; pass the chart-wide answer when *data*
     is one series of a larger chart.
     """
-    kind = pd.Series(FINAL, index=data.index, dtype=object)
+    kind = np.full(len(data), FINAL, dtype=object)
     if "stage" in data.columns:
-        kind[data["stage"].isin(list(PROVISIONAL_STAGES)).fillna(False).astype(bool)] = PROVISIONAL
+        kind[_is_in(data["stage"], PROVISIONAL_STAGES)] = PROVISIONAL
     if plain_estimates is None:
         plain_estimates = all_estimates(data)
     if "flag" in data.columns and not plain_estimates:
         flag = data["flag"]
-        kind[flag.eq("estimate").fillna(False).astype(bool)] = PROVISIONAL
-        kind[flag.eq("highly_uncertain").fillna(False).astype(bool)] = UNCERTAIN
-    return kind
+        kind[_is_in(flag, ("estimate",))] = PROVISIONAL
+        kind[_is_in(flag, ("highly_uncertain",))] = UNCERTAIN
+    return pd.Series(kind, index=data.index, dtype=object)
+
+
+def _is_in(column: pd.Series, words) -> np.ndarray:
+    """True where a cell of *column* is one of the strings *words* (missing: False), read
+    cell by cell from the plain values: a chart's series are short, and pandas' vectorised
+    string comparison costs more per call than the comparisons themselves."""
+    wanted = frozenset(words)
+    cells = column.to_numpy(dtype=object, na_value=None)
+    return np.fromiter((isinstance(v, str) and v in wanted for v in cells), dtype=bool,
+                       count=len(cells))
 
 
 def kind_legend_text(data: pd.DataFrame, kind: str) -> str:
