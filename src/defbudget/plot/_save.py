@@ -6,6 +6,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import matplotlib as mpl
 from matplotlib.axes import Axes
@@ -111,9 +112,9 @@ def _write_png(fig: Figure, fh, dpi: float, **kwargs) -> None:
     from ._png import write_png
 
     sink = _PixelSink()
-    fig.savefig(sink, format="rgba", dpi=dpi, **kwargs)
+    fig.savefig(cast("BinaryIO", sink), format="rgba", dpi=dpi, **kwargs)
     # matplotlib's Agg canvas is int(size in inches x dpi) pixels each way.
-    width, height = (int(v) for v in fig.bbox_inches.size * dpi)
+    width, height = (int(v * dpi) for v in fig.get_size_inches())
     if sink.pixels is None or sink.pixels.nbytes != width * height * 4:  # pragma: no cover
         fig.savefig(fh, format="png", dpi=dpi, pil_kwargs={"compress_level": 1}, **kwargs)
         return
