@@ -136,6 +136,35 @@ def _is_chart(path: Path) -> bool:
     return b"matplotlib" in text or b"defbudget" in text
 
 
+def _write(fig: Figure, path: Path, fmt: str, dpi: int, kwargs: dict) -> None:
+    """Write *fig* to *path* in format *fmt*: laid out and drawn once for a plain PNG, whose
+    pixels the kit encodes (unless the user passes Pillow options or metadata)."""
+    if fmt in ("pdf", "svg"):
+        meta = {"Creator": "defbudget (matplotlib)"}
+        meta["CreationDate" if fmt == "pdf" else "Date"] = None
+        kwargs.setdefault("metadata", meta)
+    # PNG options for Pillow or metadata of the user's own: matplotlib writes the file.
+    own_png = fmt == "png" and not {"pil_kwargs", "metadata"} & kwargs.keys()
+    if fmt == "png":
+        # zlib level 1: a third of the save time at level 6, for files about 10% larger.
+        kwargs.setdefault("pil_kwargs", {"compress_level": 1})
+    refresh_layout(fig)
+    _layout_from_scratch(fig)
+    rc = _save_rc(fig)
+    if fmt == "png" and dpi >= UNHINTED_FROM_DPI and mpl.rcParams["text.hinting"] == "default":
+        rc["text.hinting"] = "no_hinting"  # only when the user has not chosen a hinting
+    cropped = kwargs.get("bbox_inches", mpl.rcParams["savefig.bbox"]) not in (None, "standard")
+    simple = fmt == "png" and isinstance(dpi, int | float) and not cropped
+    once = _laid_out_once(fig, dpi) if simple else contextlib.nullcontext()
+    with (mpl.rc_context(rc), once, atomic_output(path, suffix=path.suffix.lower()) as tmp,
+          open(tmp, "wb") as fh):
+        if simple and own_png:
+            kwargs.pop("pil_kwargs")
+            _write_png(fig, fh, dpi, **kwargs)
+        else:
+            fig.savefig(fh, format=fmt, dpi=dpi, **kwargs)
+
+
 def save(fig: Figure | Axes, path: str | os.PathLike, *, dpi: int = 300, **kwargs) -> Path:
     """Save *fig* to *path* (.png, .svg or .pdf), replacing any old file only on success.
 
@@ -195,29 +224,5 @@ def save(fig: Figure | Axes, path: str | os.PathLike, *, dpi: int = 300, **kwarg
     from defbudget._outputs import refuse_foreign
 
     refuse_foreign(path, replace=True, ours=_is_chart, what="chart", option="overwrite")
-    fmt = FORMATS[ext]
-    if fmt in ("pdf", "svg"):
-        meta = {"Creator": "defbudget (matplotlib)"}
-        meta["CreationDate" if fmt == "pdf" else "Date"] = None
-        kwargs.setdefault("metadata", meta)
-    # PNG options for Pillow or metadata of the user's own: matplotlib writes the file.
-    own_png = fmt == "png" and not {"pil_kwargs", "metadata"} & kwargs.keys()
-    if fmt == "png":
-        # zlib level 1: a third of the save time at level 6, for files about 10% larger.
-        kwargs.setdefault("pil_kwargs", {"compress_level": 1})
-    refresh_layout(fig)
-    _layout_from_scratch(fig)
-    rc = _save_rc(fig)
-    if fmt == "png" and dpi >= UNHINTED_FROM_DPI and mpl.rcParams["text.hinting"] == "default":
-        rc["text.hinting"] = "no_hinting"  # only when the user has not chosen a hinting
-    cropped = kwargs.get("bbox_inches", mpl.rcParams["savefig.bbox"]) not in (None, "standard")
-    simple = fmt == "png" and isinstance(dpi, int | float) and not cropped
-    once = _laid_out_once(fig, dpi) if simple else contextlib.nullcontext()
-    with (mpl.rc_context(rc), once, atomic_output(path, suffix=ext) as tmp,
-          open(tmp, "wb") as fh):
-        if simple and own_png:
-            kwargs.pop("pil_kwargs")
-            _write_png(fig, fh, dpi, **kwargs)
-        else:
-            fig.savefig(fh, format=fmt, dpi=dpi, **kwargs)
+    _write(fig, path, FORMATS[ext], dpi, kwargs)
     return path
