@@ -79,3 +79,13 @@ def test_write_png_decodes_to_the_pixels_given():
 def test_write_png_refuses_pixels_of_another_size():
     with pytest.raises(ValueError, match="are not 5 x 3 RGBA pixels"):
         write_png(io.BytesIO(), bytes(10), 5, 3, 72)
+
+
+def test_the_image_data_are_a_standard_zlib_stream():
+    import zlib
+
+    from defbudget.plot._png import _deflate
+
+    data = bytes(range(256)) * 300
+    for level in (None, 1, 6):
+        assert zlib.decompress(_deflate(data, level)) == data

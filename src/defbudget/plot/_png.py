@@ -6,6 +6,10 @@ than the compression itself (~75 ms of a ~90 ms encode at zlib level 1). A chart
 flat colour, which deflate compresses well unfiltered: with no filter the encode takes
 about a third of the time and the file is smaller, here ~324 kB against Pillow's ~366 kB.
 
+The image data are deflated with zlib-ng (a dependency, zlib's format and API, several
+times faster) at level 2: ~5 ms and ~260 kB for that chart; with the standard library's
+zlib at level 1 instead (zlib-ng missing), ~20 ms and ~324 kB.
+
 The file holds the same pixels as matplotlib's (8-bit RGBA, straight alpha), the same
 ``Software`` text and the same resolution (``pHYs``), so a reader sees no difference.
 """
@@ -30,13 +34,24 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
             + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)) & 0xFFFFFFFF))
 
 
+def _deflate(data, level: int | None) -> bytes:
+    """*data* as one zlib stream: zlib-ng's at *level* (default 2) when installed, else the
+    standard library's (default level 1)."""
+    try:
+        from zlib_ng import zlib_ng
+    except ImportError:  # pragma: no cover - zlib-ng is a dependency
+        return zlib.compress(data, 1 if level is None else level)
+    return zlib_ng.compress(data, 2 if level is None else level)
+
+
 def write_png(fh: BinaryIO, rgba: bytes | memoryview, width: int, height: int, dpi: float,
-              *, level: int = 1) -> None:
+              *, level: int | None = None) -> None:
     """Write *rgba* (``height`` rows of ``width`` RGBA pixels, top row first, as
     matplotlib's Agg canvas holds them) to *fh* as a PNG file of *dpi* dots per inch.
 
-    Every row is stored with PNG filter 0 ("None") and the whole image deflated at zlib
-    *level*. The ``Software`` text names matplotlib, as matplotlib's own PNG does.
+    Every row is stored with PNG filter 0 ("None") and the whole image deflated at
+    *level* (see :func:`_deflate`). The ``Software`` text names matplotlib, as matplotlib's
+    own PNG does.
 
     >>> import io
     >>> from PIL import Image
@@ -59,5 +74,5 @@ def write_png(fh: BinaryIO, rgba: bytes | memoryview, width: int, height: int, d
     fh.write(_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)))
     fh.write(_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)))
     fh.write(_chunk(b"tEXt", b"Software\0" + software.encode("latin-1")))
-    fh.write(_chunk(b"IDAT", zlib.compress(rows.data, level)))
+    fh.write(_chunk(b"IDAT", _deflate(rows.data, level)))
     fh.write(_chunk(b"IEND", b""))
