@@ -8,7 +8,7 @@ These commands run in turn, each in a fresh Python process, N times:
 * ideal: the same chart drawn with matplotlib alone (made-up numbers of the same shape, no
   kit, no file read), saved by matplotlib's savefig at 300 dpi: the lower bound for any
   implementation of this chart that draws and writes it with matplotlib (see IDEAL). The
-  kit writes the PNG's pixels with its own encoder (plot._png, ~50 ms less than Pillow's
+  kit writes the PNG's pixels with its own encoder (plot._png, ~70 ms less than Pillow's
   for this canvas), so its warm run may come below this bound by up to that much;
 * warm: the chart command with the on-disk cache already filled;
 * cold: the same command with an empty cache folder (the workbook is parsed).
