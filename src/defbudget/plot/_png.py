@@ -59,8 +59,8 @@ def write_png(fh: BinaryIO, rgba: bytes | memoryview, width: int, height: int, d
     >>> buf = io.BytesIO()
     >>> write_png(buf, pixels, 2, 1, 300)
     >>> im = Image.open(buf)
-    >>> im.mode, im.size, list(im.getdata()), im.info["dpi"]
-    ('RGBA', (2, 1), [(255, 0, 0, 255), (0, 0, 255, 128)], (299.9994, 299.9994))
+    >>> im.mode, im.size, im.getpixel((0, 0)), im.getpixel((1, 0)), im.info["dpi"]
+    ('RGBA', (2, 1), (255, 0, 0, 255), (0, 0, 255, 128), (299.9994, 299.9994))
     """
     pixels = np.frombuffer(rgba, dtype=np.uint8)
     if pixels.size != width * height * 4:
