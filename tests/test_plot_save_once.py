@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -91,3 +92,16 @@ def test_a_png_cropped_by_the_users_rc_is_left_to_savefig(tmp_path, monkeypatch)
     with mpl.rc_context({"savefig.bbox": "tight"}):
         plot.save(_chart(), tmp_path / "c.png", dpi=72)
     assert len(draws) == 2
+
+
+@pytest.mark.parametrize("edge", ["none", "black"])
+def test_leader_lines_box_test_answers_as_patch_contains(edge):
+    box = _box()
+    box.set_edgecolor(edge)  # a stroked edge widens the box by its line width
+    box.set_linewidth(3.0)
+    inside = _LeaderLine()._in_patch(box)
+    xs, ys = np.linspace(90.0, 160.0, 57), np.linspace(35.0, 65.0, 41)  # edges included
+    for x in xs:
+        for y in ys:
+            want = box.contains(SimpleNamespace(x=x, y=y))[0]
+            assert inside((x, y)) == want, (x, y)

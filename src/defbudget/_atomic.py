@@ -86,13 +86,15 @@ def remove_stale_temps(path: str | os.PathLike) -> list[Path]:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     pattern = re.compile(rf"\.{re.escape(path.name)}\.(\d+)-[^/]+")
+    prefix = f".{path.name}."  # every name either kind of temp file can have starts so
     removed: list[Path] = []
     try:
-        entries = list(folder.iterdir())
+        with os.scandir(folder) as listing:  # names only: no Path made for other files
+            names = [e.name for e in listing if e.name.startswith(prefix)]
     except OSError:
         return removed
-    for entry in entries:
-        name = entry.name
+    for name in names:
+        entry = folder / name
         match = pattern.fullmatch(name)
         stale = match is not None and not _alive(int(match.group(1)))
         if not stale and name == f".{path.name}.tmp":

@@ -14,6 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
 from matplotlib.patches import ConnectionStyle, Rectangle
+from matplotlib.path import Path
 
 from defbudget.errors import DataError, MissingColumnError, UnknownNameError
 from defbudget.formatting import unit_label
@@ -181,16 +182,26 @@ def point_kind(data: pd.DataFrame, *, plain_estimates: bool | None = None) -> pd
     :func:`all_estimates`). None decides from *data*; pass the chart-wide answer when *data*
     is one series of a larger chart.
     """
-    kind = pd.Series(FINAL, index=data.index, dtype=object)
+    kind = np.full(len(data), FINAL, dtype=object)
     if "stage" in data.columns:
-        kind[data["stage"].isin(list(PROVISIONAL_STAGES)).fillna(False).astype(bool)] = PROVISIONAL
+        kind[_is_in(data["stage"], PROVISIONAL_STAGES)] = PROVISIONAL
     if plain_estimates is None:
         plain_estimates = all_estimates(data)
     if "flag" in data.columns and not plain_estimates:
         flag = data["flag"]
-        kind[flag.eq("estimate").fillna(False).astype(bool)] = PROVISIONAL
-        kind[flag.eq("highly_uncertain").fillna(False).astype(bool)] = UNCERTAIN
-    return kind
+        kind[_is_in(flag, ("estimate",))] = PROVISIONAL
+        kind[_is_in(flag, ("highly_uncertain",))] = UNCERTAIN
+    return pd.Series(kind, index=data.index, dtype=object)
+
+
+def _is_in(column: pd.Series, words) -> np.ndarray:
+    """True where a cell of *column* is one of the strings *words* (missing: False), read
+    cell by cell from the plain values: a chart's series are short, and pandas' vectorised
+    string comparison costs more per call than the comparisons themselves."""
+    wanted = frozenset(words)
+    cells = column.to_numpy(dtype=object, na_value=None)
+    return np.fromiter((isinstance(v, str) and v in wanted for v in cells), dtype=bool,
+                       count=len(cells))
 
 
 def kind_legend_text(data: pd.DataFrame, kind: str) -> str:
@@ -462,7 +473,8 @@ class _LeaderLine(ConnectionStyle.Arc3):
     matplotlib clips the line to the label's box by bisection (a point-in-box test at each
     step) each time the label is measured: by the layout, by the search for the legend's
     best place and by the draw, often with the same ends and box. The same ends, shrinks
-    and box give the same path, so it is worked out once and a copy handed out again.
+    and box give the same path, so it is worked out once and a copy handed out again; and
+    each bisection tests its points against a box prepared once (:meth:`_in_patch`).
     """
 
     def __init__(self) -> None:
@@ -478,6 +490,26 @@ class _LeaderLine(ConnectionStyle.Arc3):
         if self._last is None or self._last[0] != key:
             self._last = (key, super().__call__(posA, posB, shrinkA, shrinkB, patchA, patchB))
         return self._last[1].deepcopy()
+
+    def _in_patch(self, patch):
+        """matplotlib's test of a point against a label's plain box (``Patch.contains``), with
+        the box's subpaths, transform and edge radius worked out once per line rather than
+        at each of the bisection's ~10 steps. The same subpaths, frozen transform and radius
+        go to the same ``Path.contains_point``, so every answer is matplotlib's."""
+        radius_of = getattr(patch, "_process_radius", None)
+        if type(patch) is not Rectangle or radius_of is None:
+            return super()._in_patch(patch)
+        radius = radius_of(None)
+        path = patch.get_path()
+        if path.codes is None:
+            subpaths = [path]
+        else:  # split at each MOVETO but the first, as Patch.contains splits it
+            (starts,) = np.nonzero(path.codes == Path.MOVETO)
+            subpaths = list(map(Path, np.split(path.vertices, starts[1:]),
+                                np.split(path.codes, starts[1:])))
+        transform = patch.get_transform().frozen()
+        return lambda xy: any(sub.contains_point((xy[0], xy[1]), transform, radius)
+                              for sub in subpaths)
 
 
 def direct_labels(ax: Axes, items: list[tuple[str, float, float, str]], *,

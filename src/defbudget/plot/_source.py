@@ -262,6 +262,25 @@ def _editions_citation(ids: list[str]) -> str | None:
     return f"{head} {joined}, {tail}"
 
 
+def _publisher_years(frame: pd.DataFrame | None) -> dict[str, set[int]]:
+    """The years of *frame* each publisher supplies (a row may cite several sources).
+
+    The years of each distinct source cell are gathered first, so that a publisher is
+    looked up once per cell, not once per row.
+    """
+    years: dict[str, set[int]] = {}
+    if frame is None or not {"source", "year"} <= set(frame.columns):
+        return years
+    cell_years: dict[object, set[int]] = {}
+    for sid_cell, year in zip(frame["source"], frame["year"], strict=True):
+        if not pd.isna(year):
+            cell_years.setdefault(sid_cell, set()).add(int(year))
+    for sid_cell, in_cell in cell_years.items():
+        for sid in _unique([sid_cell]):
+            years.setdefault(publisher(sid), set()).update(in_cell)
+    return years
+
+
 def _sources_phrase(ids: list[str], frame: pd.DataFrame | None = None, *,
                     max_named: int = 4) -> tuple[str, bool]:
     """Name the sources for a reader; returns (phrase, plural).
@@ -275,14 +294,8 @@ def _sources_phrase(ids: list[str], frame: pd.DataFrame | None = None, *,
     groups: dict[str, list[str]] = {}
     for sid in ids:
         groups.setdefault(publisher(sid), []).append(sid)
-    years: dict[str, set[int]] = {}
+    years = _publisher_years(frame)
     label = year_run_label(frame) if frame is not None else year_run_label(pd.DataFrame())
-    if frame is not None and {"source", "year"} <= set(frame.columns):
-        for sid_cell, year in zip(frame["source"], frame["year"], strict=True):
-            if pd.isna(year):
-                continue
-            for sid in _unique([sid_cell]):
-                years.setdefault(publisher(sid), set()).add(int(year))
     order = sorted(groups, key=lambda g: (-len(years.get(g, ())), list(groups).index(g)))
     named = order if len(order) <= max_named else order[:2]
     parts = []
