@@ -112,3 +112,28 @@ def test_cli_countries_accept_common_names():
 def test_cli_unknown_country_names_the_nearest():
     assert_bad_input(run("show", "gmsd_burden", "--countries", "Japn"),
                      "--countries", "Japn", "'Japan'")
+
+
+def test_names_written_as_country_converter_writes_them_get_its_codes_without_its_regexes():
+    from defbudget.readers._countries import _converter, _exact_names
+
+    exact = _exact_names()
+    names = list(exact)
+    assert len(names) > 400 and exact["Japan"] == "JPN" and exact["Brunei Darussalam"] == "BRN"
+    assert "Soviet Union (former)" not in exact  # obsolete entries: country_converter skips them
+    assert _converter().convert(names, to="ISO3", not_found=None) == [exact[n] for n in names]
+
+
+@pytest.mark.sipri
+def test_a_real_release_is_read_without_building_country_converter(sipri_latest, monkeypatch):
+    import defbudget.readers._countries as countries_of_sipri
+    import defbudget.readers.sipri as sipri
+    from defbudget.readers.sipri import read_sipri
+
+    monkeypatch.setattr(countries_of_sipri, "_COCO", None)
+    monkeypatch.setattr(countries_of_sipri, "_ISO3_CACHE", {})
+    with pytest.warns(sipri.SipriFiscalYearWarning, match="Myanmar"):  # as the release warns
+        frame = read_sipri(sipri_latest, cache=False)
+    assert countries_of_sipri._COCO is None  # every name: an override or written exactly
+    assert frame.loc[frame["country_as_published"] == "Brunei", "iso3"].unique().tolist() == [
+        "BRN"]

@@ -56,31 +56,14 @@ def _key(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
 
 
-def _country_data_file() -> str:
-    """country_converter's country_data.tsv, found without importing the package (its
-    ``__init__`` reads its version through importlib.metadata: ~40 ms of CLI start-up)."""
-    import importlib.util
-    import os
-
-    spec = importlib.util.find_spec("country_converter")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        path = os.path.join(folder, "country_data.tsv")
-        if os.path.isfile(path):
-            return path
-    from country_converter.country_converter import COUNTRY_DATA_FILE
-
-    return COUNTRY_DATA_FILE
-
-
 @functools.cache
 def _table():
-    """country_converter's table: {ISO3: short name} and the names to suggest (read from its
-    data file with the csv module, three columns of 256 rows: building the converter, which
-    compiles every regex, is only needed for names, and pandas takes ~50 ms over it)."""
-    import csv
+    """country_converter's table: {ISO3: short name} and the names to suggest (its data file
+    read with the csv module, :func:`defbudget.readers._countries.country_rows`: building
+    the converter, which compiles every regex, is only needed for names)."""
+    from defbudget.readers._countries import country_rows
 
-    with open(_country_data_file(), encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+    rows = country_rows()
     short = {r["ISO3"]: r["name_short"] for r in rows}
     names = sorted({*(r["name_short"] for r in rows),
                     *(r["name_official"] for r in rows if r["name_official"])})
@@ -120,7 +103,7 @@ def to_iso3(name: str) -> str:
 
 @functools.lru_cache(maxsize=4096)  # names come from users: bounded
 def _to_iso3(key: str, name: str) -> str:
-    from defbudget.readers._countries import ISO3_OVERRIDES, _converter
+    from defbudget.readers._countries import ISO3_OVERRIDES, _converter, _exact_names
 
     short, names = _table()
     if key in AMBIGUOUS:
@@ -136,6 +119,9 @@ def _to_iso3(key: str, name: str) -> str:
             raise CountryNameError(f"{name!r} has no ISO3 code (a state that no longer "
                                    "exists, or an aggregate); select it by its exact name.")
         return overrides[key]
+    exact = _exact_names().get(" ".join(name.split()))
+    if exact is not None:  # as country_converter's table writes it: no regex needed
+        return exact
     log = logging.getLogger("country_converter")
     level = log.level
     log.setLevel(logging.CRITICAL)  # unmatched names are reported below, with suggestions

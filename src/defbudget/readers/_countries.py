@@ -1,8 +1,10 @@
 """Country codes and currency codes for the names SIPRI prints.
 
-ISO3 codes come from ``country_converter`` (imported on first use; it takes ~0.7 s), with
-:data:`ISO3_OVERRIDES` for SIPRI's own spellings and for states that no longer exist (those
-map to ``None``: they have no ISO 3166-1 code and keep ``iso3`` missing on purpose).
+ISO3 codes come from ``country_converter``'s table, with :data:`ISO3_OVERRIDES` for SIPRI's
+own spellings and for states that no longer exist (those map to ``None``: they have no ISO
+3166-1 code and keep ``iso3`` missing on purpose). A name written exactly as the table writes
+it is looked up there (its data file read with the csv module); only other names go through
+country_converter's regular expressions, whose converter is built on first use (~50 ms).
 
 Currency codes: SIPRI names a currency in words ("Yen", "Dollars", "CFA Francs"). Names that
 belong to one currency only are in :data:`CURRENCY_BY_NAME`; names shared by several
@@ -33,6 +35,7 @@ __all__ = [
     "ISO3_OVERRIDES",
     "UnknownCountryWarning",
     "UnknownCurrencyError",
+    "country_rows",
     "currency_code",
     "iso3_codes",
 ]
@@ -74,6 +77,7 @@ ISO3_OVERRIDES: dict[str, str | None] = {
     "United States of America": "USA",
     "UAE": "ARE",
     "Central African Republic": "CAF",
+    "Brunei": "BRN",  # country_converter's table writes "Brunei Darussalam"
     # States that no longer exist: no ISO 3166-1 alpha-3 code (ISO 3166-3 codes are 4 letters).
     "Czechoslovakia": None,
     "German DR": None,
@@ -234,8 +238,53 @@ def _converter():
         return _COCO
 
 
+def _country_data_file() -> str:
+    """country_converter's country_data.tsv, found without importing the package (its
+    ``__init__`` reads its version through importlib.metadata: ~40 ms of CLI start-up)."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("country_converter")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = os.path.join(folder, "country_data.tsv")
+        if os.path.isfile(path):
+            return path
+    from country_converter.country_converter import COUNTRY_DATA_FILE
+
+    return COUNTRY_DATA_FILE
+
+
+@functools.cache
+def country_rows() -> tuple[dict[str, str], ...]:
+    """The rows of country_converter's data file (one per country: ``name_short``,
+    ``name_official``, ``ISO3``, ...), read with the csv module (a few ms; building the
+    converter, which compiles every name's regex, takes ~40 ms more)."""
+    import csv
+
+    with open(_country_data_file(), encoding="utf-8", newline="") as fh:
+        return tuple(csv.DictReader(fh, delimiter="\t"))
+
+
+@functools.cache
+def _exact_names() -> dict[str, str]:
+    """Each short and official name in country_converter's table → its ISO3 code, for the
+    names that belong to one current country only (entries with an ``obsolete`` year, such
+    as the Soviet Union, are left out, as country_converter leaves them out of its matching):
+    a name written exactly so needs no regex."""
+    codes: dict[str, set[str]] = {}
+    for row in country_rows():
+        if row.get("obsolete", "").strip():
+            continue
+        for column in ("name_short", "name_official"):
+            name = " ".join(row[column].split())
+            if name:
+                codes.setdefault(name, set()).add(row["ISO3"])
+    return {name: next(iter(c)) for name, c in codes.items() if len(c) == 1}
+
+
 def iso3_codes(names, *, context: str = "") -> dict[str, str | None]:
-    """ISO3 codes for SIPRI country names (overrides first, then country_converter).
+    """ISO3 codes for SIPRI country names: :data:`ISO3_OVERRIDES` first, then a name written
+    exactly as in country_converter's table, then country_converter's regular expressions.
 
     Names that neither resolves get ``None`` and one :class:`UnknownCountryWarning` listing
     them with their closest known names; results are cached for the session.
@@ -248,10 +297,13 @@ def iso3_codes(names, *, context: str = "") -> dict[str, str | None]:
     names = list(dict.fromkeys(names))
     out: dict[str, str | None] = {}
     todo = []
+    exact = _exact_names()
     for name in names:
         key = " ".join(str(name).split())
         if key in ISO3_OVERRIDES:
             out[name] = ISO3_OVERRIDES[key]
+        elif key in exact:  # the name as country_converter's table writes it
+            out[name] = exact[key]
         elif key in _ISO3_CACHE:
             out[name] = _ISO3_CACHE[key]
         else:
