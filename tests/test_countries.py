@@ -137,3 +137,10 @@ def test_a_real_release_is_read_without_building_country_converter(sipri_latest,
     assert countries_of_sipri._COCO is None  # every name: an override or written exactly
     assert frame.loc[frame["country_as_published"] == "Brunei", "iso3"].unique().tolist() == [
         "BRN"]
+
+
+def test_current_iso3_are_the_codes_country_converter_holds():
+    from defbudget.readers._countries import _converter, current_iso3
+
+    assert current_iso3() == set(_converter().data["ISO3"].dropna())
+    assert {"JPN", "TWN", "XKX"} <= current_iso3() and "SUN" not in current_iso3()

@@ -37,6 +37,7 @@ __all__ = [
     "UnknownCurrencyError",
     "country_rows",
     "currency_code",
+    "current_iso3",
     "iso3_codes",
 ]
 
@@ -263,6 +264,13 @@ def country_rows() -> tuple[dict[str, str], ...]:
 
     with open(_country_data_file(), encoding="utf-8", newline="") as fh:
         return tuple(csv.DictReader(fh, delimiter="\t"))
+
+
+def current_iso3() -> set[str]:
+    """The ISO3 codes of country_converter's current countries (its entries without an
+    ``obsolete`` year, as its converter holds them)."""
+    return {row["ISO3"] for row in country_rows()
+            if row["ISO3"] and not row.get("obsolete", "").strip()}
 
 
 @functools.cache

@@ -239,9 +239,9 @@ def _regions(raw: pd.DataFrame, meta_path: Path | None) -> tuple[dict, dict]:
         is_country = {code: bool(regions.get(code, "")) for code in raw["Country Code"]}
         region_of = regions
     else:
-        from defbudget.readers._countries import _converter
+        from defbudget.readers._countries import current_iso3
 
-        iso = set(_converter().data["ISO3"].dropna())
+        iso = current_iso3()
         is_country = {code: code in iso for code in raw["Country Code"]}
         region_of = {}
     return is_country, region_of
