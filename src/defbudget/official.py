@@ -24,7 +24,7 @@ import pandas as pd
 from defbudget import vocabulary
 
 __all__ = ["HEADLINE_BASIS", "STAGE_PRIORITY", "against_sipri", "budgets", "headline",
-           "in_usd", "latest_growth"]
+           "in_usd", "latest_growth", "latest_stage"]
 
 #: The basis of each country's headline series (definitions: datapackage ``bases``).
 HEADLINE_BASIS = {
@@ -87,12 +87,32 @@ def headline(frame: pd.DataFrame | None = None, *,
     """
     data = _all_budgets() if frame is None else frame
     keep = list(HEADLINE_BASIS) if countries is None else [c.upper() for c in countries]
-    rows = data[data["iso3"].isin(keep) & data["value"].notna()
-                & (data["basis"] == data["iso3"].map(HEADLINE_BASIS))].copy()
+    rows = data[data["iso3"].isin(keep)
+                & (data["basis"] == data["iso3"].map(HEADLINE_BASIS))]
+    return latest_stage(rows)
+
+
+def latest_stage(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per country, basis, measure and year: the stage that stands for the year
+    (the first of :data:`STAGE_PRIORITY` it has: the budget as passed before a proposal or
+    draft, a request after them). Rows without a value are left out.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"iso3": ["KOR", "KOR", "KOR"], "basis": ["kor_mnd_budget"] * 3,
+    ...                   "measure": ["defense_budget"] * 3, "year": [2025, 2025, 2026],
+    ...                   "stage": ["proposal", "enacted", "proposal"],
+    ...                   "value": [61.2e12, 61.2e12, 66.3e12]})
+    >>> latest_stage(f)[["year", "stage"]].values.tolist()
+    [[2025, 'enacted'], [2026, 'proposal']]
+    """
+    rows = frame[frame["value"].notna()].copy()
     rank = {s: i for i, s in enumerate(STAGE_PRIORITY)}
     rows["_rank"] = rows["stage"].map(rank).fillna(len(rank))
-    rows = rows.sort_values(["iso3", "year", "_rank"], kind="stable")
-    rows = rows.drop_duplicates(["iso3", "year"], keep="first").drop(columns="_rank")
+    keys = [c for c in ("iso3", "basis", "measure", "year") if c in rows.columns]
+    rows = rows.sort_values([*keys, "_rank"], kind="stable")
+    rows = rows.drop_duplicates(keys, keep="first").drop(columns="_rank")
     return rows.reset_index(drop=True)
 
 
