@@ -283,3 +283,14 @@ def test_the_vocabulary_is_written_once():
         text = path.read_text(encoding="utf-8")
         found |= {(path.name, sig) for sig in _SIGNATURES if sig in text}
     assert found <= KNOWN_COPIES, f"copies of the vocabulary: {sorted(found - KNOWN_COPIES)}"
+
+
+def test_every_basis_of_the_shipped_budgets_has_a_display_name():
+    from defbudget.datasets import load
+    from defbudget.vocabulary import BASIS_NAMES
+
+    bases = set()
+    for name in ("japan_mod_budget", "official_budgets", "gmsd_burden"):  # charts name them
+        bases |= set(load(name)["basis"].dropna())
+    assert bases - set(BASIS_NAMES) == set()
+    assert BASIS_NAMES["kor_mnd_budget"] == "Ministry of National Defense budget"

@@ -234,6 +234,29 @@ BASIS_NAMES: Mapping[str, str] = MappingProxyType({
     "total_no_breakdown": "Total (breakdown not available)",
     "sipri": "SIPRI definition",
     "gmsd_latent_mean": "GMSD latent-model mean",
+    # official_budgets (each basis defined in data/OFFICIAL_BUDGETS_NOTES.md)
+    "chn_mof_national_defence": "national defence, central budget (MOF)",
+    "chn_mof_national_defence_all_levels": "national defence, central and local (MOF)",
+    "kor_mnd_budget": "Ministry of National Defense budget",
+    "twn_mnd_budget": "MND annual budget, without special budgets",
+    "twn_total_defence_budget": "total defence budget (MND, special budgets, fund)",
+    "twn_total_defence_budget_excl_cg_veterans": "total defence budget, pre-2026 scope",
+    "aus_defence_portfolio_funding": "Defence portfolio funding (PBS)",
+    "aus_defence_department_funding_excl_own_source": "Department of Defence funding "
+                                                      "from government",
+    "aus_defence_unspecified_press": "defence, basis not stated (press)",
+    "ind_mod_be_incl_pensions": "MoD budget estimate, incl. pensions",
+    "ind_mod_be_excl_pensions": "MoD budget estimate, excl. pensions",
+    "ind_defence_services_be": "Defence Services budget estimate",
+    "usa_dod_051_discretionary_ba": "DoD (051) discretionary budget authority",
+    "usa_dod_051_total_ba": "DoD (051) total budget authority",
+    "usa_dod_base_discretionary_ba": "DoD base discretionary budget authority (no OCO)",
+    "usa_dod_appropriations_act_discretionary": "DoD Appropriations Act, discretionary",
+    "usa_national_defense_050_discretionary_ba": "national defense (050) discretionary "
+                                                 "budget authority",
+    "usa_national_defense_050_total_ba": "national defense (050) total budget authority",
+    "usa_national_defense_050_base_discretionary_ba": "national defense (050) base "
+                                                      "discretionary budget authority",
 })
 
 #: Short names where space is tight (notes in a chart's source line).
