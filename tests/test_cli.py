@@ -350,3 +350,36 @@ def test_chart_burden_opens_on_1990_with_the_countries_asked(tmp_path, saved_fig
     line = series["Japan"]
     assert dict(zip(line.get_xdata(), line.get_ydata(), strict=True))[2019] == \
         pytest.approx(japan)
+
+
+def _official_chart_data(*argv: str):
+    from defbudget import cli
+
+    args = cli.build_parser().parse_args(["chart", *argv, "-o", "x.png"])
+    return cli._chart_data(args), args
+
+
+def test_official_budgets_chart_one_figure_per_country_and_year():
+    data, _ = _official_chart_data("trend", "official_budgets", "--countries", "South Korea")
+    assert not data.duplicated(["country", "year"]).any()
+    assert set(data["basis"]) == {"kor_mnd_budget"}
+    # 2015: the proposal (37.56 trillion won) and the budget as passed (37.456 trillion);
+    # the chart draws the one passed (data/OFFICIAL_BUDGETS_NOTES.md)
+    row = data[data["year"] == 2015].iloc[0]
+    assert (row["stage"], row["value"]) == ("enacted", 37_456_000_000_000)
+
+
+def test_official_budgets_across_currencies_are_drawn_in_us_dollars(tmp_path):
+    data, args = _official_chart_data("compare", "official_budgets")
+    assert set(data["unit"]) == {"USD"} and data["value"].notna().all()
+    assert "Taiwan" not in set(data["country"]) and "Taiwan" in args.left_out
+    indexed, args = _official_chart_data("indexed", "official_budgets")
+    assert len(set(indexed["unit"])) > 1 and "Taiwan" in set(indexed["country"])
+    assert not getattr(args, "left_out", {})
+    proc = run("chart", "compare", "official_budgets", "-o", tmp_path / "c.png")
+    assert proc.returncode == 0, proc.stderr
+    assert "Left out Taiwan: no exchange rate for TWD" in proc.stderr
+    assert (tmp_path / "c.png").stat().st_size > 10_000
+    proc = run("chart", "trend", "official_budgets", "--countries", "South Korea", "-o",
+               tmp_path / "k.png")
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr

@@ -554,13 +554,54 @@ def _chart_data(args: argparse.Namespace) -> pd.DataFrame:
         frame = load(name)
         if args.kind != "composition" and "defense_budget" in set(frame["measure"]):
             frame = frame[frame["measure"] == "defense_budget"]
-    frame = _pick(frame, "basis", args.basis, "--basis")
-    if args.kind not in {"ranking", "multiples"}:
-        frame = _countries(frame, args.countries if args.countries is not None
-                           else _default_group(frame))
-    elif args.countries is not None:
-        frame = _countries(frame, args.countries)
+        if name == "official_budgets":
+            frame = _official_series(frame, args)
+    frame = _chosen_countries(_pick(frame, "basis", args.basis, "--basis"), args)
     return _set_aside_unreliable(_filter_years(frame, args.years), args)
+
+
+def _chosen_countries(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
+    """The countries ``--countries`` names; by default the Indo-Pacific group the frame has
+    (every country for a ranking or small multiples)."""
+    if args.kind not in {"ranking", "multiples"}:
+        return _countries(frame, args.countries if args.countries is not None
+                          else _default_group(frame))
+    return frame if args.countries is None else _countries(frame, args.countries)
+
+
+#: Chart kinds that put countries on one axis of money, so need one currency.
+_ONE_CURRENCY_KINDS = {"trend", "compare", "ranking", "slope", "multiples"}
+
+
+def _official_series(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
+    """``official_budgets`` as a chart draws it: each country's headline basis
+    (:func:`defbudget.official.headline`) unless ``--basis`` picks others, and of each year
+    the stage that stands for it (:func:`~defbudget.official.latest_stage`: the budget as
+    passed before a proposal). Where the chart puts several currencies on one axis, the
+    budgets are converted to current US$ at fiscal-year-average rates; a country without
+    a rate source, or a year not yet over, is left out and said so."""
+    from defbudget.official import headline, in_usd, latest_stage
+
+    frame = headline(frame) if args.basis is None else latest_stage(
+        _pick(frame, "basis", args.basis, "--basis"))
+    frame = _chosen_countries(frame, args)
+    if args.kind not in _ONE_CURRENCY_KINDS or frame["unit"].nunique() <= 1:
+        return frame
+    usd = in_usd(frame)
+    kept = usd[usd["value"].notna()]
+    left_out = getattr(args, "left_out", {})
+    for country in sorted(set(usd["country"]) - set(kept["country"])):
+        unit = frame.loc[frame["country"] == country, "unit"].iloc[0]
+        left_out[country] = (f"no exchange rate for {unit} in the kit, so its budgets cannot "
+                             "be put in US$ beside the others (chart indexed draws every "
+                             "currency)")
+    args.left_out = left_out
+    return kept
+
+
+def _say_left_out(args: argparse.Namespace) -> None:
+    for country, why in getattr(args, "left_out", {}).items():
+        print(f"Left out {country}: {why}.", file=sys.stderr)
 
 
 def _set_aside_unreliable(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
@@ -577,6 +618,7 @@ def _say_set_aside(args: argparse.Namespace) -> None:
     for country, why in getattr(args, "set_aside", {}).items():
         print(f"Left out {country}: flagged highly_uncertain in every year. {why}",
               file=sys.stderr)
+    _say_left_out(args)
 
 
 def _chart_output(args: argparse.Namespace) -> Path:
