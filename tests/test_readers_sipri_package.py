@@ -155,6 +155,9 @@ _TAG_CASES = {
     # a cell tag in a comment is no cell
     "comment": (b'<row r="5"><!-- <c r="A5" s="9"/> --><c r="B5" s="10"/></row>',
                 {(4, 1): "highly_uncertain"}),
+    # nor one in a processing instruction
+    "instruction": (b'<row r="5"><?note <c r="A5" s="9"/> ?><c r="A5"/><c r="B5" s="10"/>'
+                    b'</row>', {(4, 1): "highly_uncertain"}),
 }
 
 
@@ -176,8 +179,8 @@ def test_the_styles_read_at_the_tags_agree_with_expat(case):
     assert _scan_expat(data, _STYLES) == expected
     try:
         assert _scan_fast(data, _STYLES, tags=tags) == expected
-    except _NeedsSlowPath:  # expat's cases: a comment, a single-quoted attribute
-        assert case in ("comment", "quoted")
+    except _NeedsSlowPath:  # expat's cases: a comment, an instruction, single quotes
+        assert case in ("comment", "instruction", "quoted")
     direct = _scan_tags(data, tags, _STYLES)
     if case in ("plain", "typed", "type first", "inline, no style"):  # read at the tags
         assert isinstance(direct, FlagCells) and dict(direct) == expected

@@ -170,8 +170,9 @@ class _NeedsSlowPath(Exception):
 _REF_MEMO: dict[bytes, tuple[int, int]] = {}
 
 
-#: Inside <sheetData>: a comment, a CDATA section, or a cell tag not starting with ' r="'.
-_ODD_IN_SHEET_DATA = re.compile(rb'<(?:!--|!\[CDATA\[|c(?! r="))')
+#: Inside <sheetData>: a comment, a CDATA section, a processing instruction, or a cell tag
+#: not starting with ' r="'.
+_ODD_IN_SHEET_DATA = re.compile(rb'<(?:!--|!\[CDATA\[|\?|c(?! r="))')
 
 
 @functools.lru_cache(maxsize=32)
@@ -215,19 +216,22 @@ def _scan_regex(data: bytes, wanted: dict[bytes, str], start: int, plain: bool =
 
 
 def _markup_declaration(data: bytes, start: int, end: int) -> bool:
-    """True if a comment or CDATA section (``<!``) may lie in ``data[start:end]``. '!' is rare
-    in sheet XML (sheet names in formulas), so its places are found with memchr and the
-    byte before each looked at; many of them: two plain searches instead."""
-    k = data.find(b"!", start, end)
-    seen = 0
-    while k >= 0:
-        if data[k - 1:k] == b"<":
-            return True
-        seen += 1
-        if seen > 1000:
-            return data.find(b"<!--", start, end) >= 0 or data.find(b"<![CDATA[", start,
-                                                                     end) >= 0
-        k = data.find(b"!", k + 1, end)
+    """True if a comment, a CDATA section (``<!``) or a processing instruction (``<?``) may
+    lie in ``data[start:end]``: text that looks like a cell there is none. '!' and '?' are
+    rare in sheet XML (sheet names in formulas, text), so their places are found with memchr
+    and the byte before each looked at; many of them: plain searches instead."""
+    for mark, needles in ((b"!", (b"<!--", b"<![CDATA[")), (b"?", (b"<?",))):
+        k = data.find(mark, start, end)
+        seen = 0
+        while k >= 0:
+            if data[k - 1:k] == b"<":
+                return True
+            seen += 1
+            if seen > 1000:
+                if any(data.find(n, start, end) >= 0 for n in needles):
+                    return True
+                break
+            k = data.find(mark, k + 1, end)
     return False
 
 
@@ -337,6 +341,8 @@ def _scan_per_style(data: bytes, wanted: dict[bytes, str], start: int) -> FlagMa
     refs = _REF_MEMO
     out: FlagMap = {}
     if start < 0 or b"<!--" in data or b"<![CDATA[" in data or b"='" in data:
+        raise _NeedsSlowPath
+    if b"<?" in data[start:]:  # a processing instruction inside <sheetData>
         raise _NeedsSlowPath
     for sep in (b"<c\n", b"<c\t", b"<c\r"):
         if sep in data:
