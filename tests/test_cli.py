@@ -372,6 +372,7 @@ def test_official_budgets_chart_one_figure_per_country_and_year():
 def test_official_budgets_across_currencies_are_drawn_in_us_dollars(tmp_path):
     data, args = _official_chart_data("compare", "official_budgets")
     assert set(data["unit"]) == {"USD"} and data["value"].notna().all()
+    assert "Japan" in set(data["country"])  # its MOD budget, as the report draws it
     assert "Taiwan" not in set(data["country"]) and "Taiwan" in args.left_out
     indexed, args = _official_chart_data("indexed", "official_budgets")
     assert len(set(indexed["unit"])) > 1 and "Taiwan" in set(indexed["country"])
@@ -379,6 +380,7 @@ def test_official_budgets_across_currencies_are_drawn_in_us_dollars(tmp_path):
     proc = run("chart", "compare", "official_budgets", "-o", tmp_path / "c.png")
     assert proc.returncode == 0, proc.stderr
     assert "Left out Taiwan: no exchange rate for TWD" in proc.stderr
+    assert "Left out the 2026 budgets of China" in proc.stderr  # a year not over
     assert (tmp_path / "c.png").stat().st_size > 10_000
     proc = run("chart", "trend", "official_budgets", "--countries", "South Korea", "-o",
                tmp_path / "k.png")

@@ -554,8 +554,10 @@ def _chart_data(args: argparse.Namespace) -> pd.DataFrame:
         frame = load(name)
         if args.kind != "composition" and "defense_budget" in set(frame["measure"]):
             frame = frame[frame["measure"] == "defense_budget"]
-        if name == "official_budgets":
-            frame = _official_series(frame, args)
+        if name == "official_budgets":  # with Japan's MOD budget, as the report draws them
+            from defbudget.official import budgets
+
+            frame = _official_series(budgets(), args)
     frame = _chosen_countries(_pick(frame, "basis", args.basis, "--basis"), args)
     return _set_aside_unreliable(_filter_years(frame, args.years), args)
 
@@ -574,7 +576,8 @@ _ONE_CURRENCY_KINDS = {"trend", "compare", "ranking", "slope", "multiples"}
 
 
 def _official_series(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
-    """``official_budgets`` as a chart draws it: each country's headline basis
+    """The official budgets (*frame*: ``official_budgets`` and Japan's MOD budget,
+    :func:`defbudget.official.budgets`) as a chart draws them: each country's headline basis
     (:func:`defbudget.official.headline`) unless ``--basis`` picks others, and of each year
     the stage that stands for it (:func:`~defbudget.official.latest_stage`: the budget as
     passed before a proposal). Where the chart puts several currencies on one axis, the
@@ -595,6 +598,11 @@ def _official_series(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFr
         left_out[country] = (f"no exchange rate for {unit} in the kit, so its budgets cannot "
                              "be put in US$ beside the others (chart indexed draws every "
                              "currency)")
+    partly = usd[usd["value"].isna() & usd["country"].isin(set(kept["country"]))]
+    for year, rows in partly.groupby("year"):
+        left_out[f"the {int(year)} budgets of {', '.join(sorted(set(rows['country'])))}"] = (
+            "no average exchange rate for that year yet (a year not over, or past the "
+            "kit's rates: `defbudget get rates` fetches newer ones)")
     args.left_out = left_out
     return kept
 
