@@ -342,7 +342,7 @@ def _scan_per_style(data: bytes, wanted: dict[bytes, str], start: int) -> FlagMa
     out: FlagMap = {}
     if start < 0 or b"<!--" in data or b"<![CDATA[" in data or b"='" in data:
         raise _NeedsSlowPath
-    if b"<?" in data[start:]:  # a processing instruction inside <sheetData>
+    if data.find(b"<?", start) >= 0:  # a processing instruction inside <sheetData>
         raise _NeedsSlowPath
     for sep in (b"<c\n", b"<c\t", b"<c\r"):
         if sep in data:
