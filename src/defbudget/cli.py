@@ -557,7 +557,8 @@ def _chart_data(args: argparse.Namespace) -> pd.DataFrame:
         if name == "official_budgets":  # with Japan's MOD budget, as the report draws them
             from defbudget.official import budgets
 
-            frame = _official_series(budgets(), args)
+            frame = _official_series(budgets(), args)  # bases and countries picked there
+            return _set_aside_unreliable(_filter_years(frame, args.years), args)
     frame = _chosen_countries(_pick(frame, "basis", args.basis, "--basis"), args)
     return _set_aside_unreliable(_filter_years(frame, args.years), args)
 
